@@ -1,0 +1,52 @@
+# Two commands: `make run` (the app with demo data) and `make test` (every check).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export DATABASE_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export TEST_APP_DATABASE_URL ?= postgres://influencer_ops@127.0.0.1:5432/influencer_ops
+
+.PHONY: install run test lint types pytest browser-deps db-role fmt clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m influencer_ops.devrun
+
+# Debian's Chromium for the browser tests (never Playwright's own download).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing and cannot be installed here" >&2; exit 1; fi; \
+	fi
+
+# The non-superuser, NOBYPASSRLS role the app (and its tests) connect as.
+db-role: install
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m influencer_ops.dbsetup --app-url "$$TEST_APP_DATABASE_URL"; fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+types: install
+	$(VENV)/bin/mypy .
+
+pytest: install browser-deps db-role
+	$(VENV)/bin/pytest -n 2
+
+test: lint types pytest
+
+fmt: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf .data

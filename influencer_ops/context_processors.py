@@ -1,0 +1,32 @@
+"""Role-aware navigation for the base layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from organizations import permissions
+    from organizations.selectors import memberships_of_user
+
+    context: dict[str, Any] = {
+        # Lazy: evaluated only when the template shows the org switcher.
+        "my_memberships": SimpleLazyObject(lambda: list(memberships_of_user(user=user))),
+    }
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        context["organization"] = membership.organization
+        context["membership"] = membership
+        context["nav"] = {
+            "desk": permissions.can_use_desk(membership),
+            "members": permissions.can_view_members(membership),
+            "settings": permissions.can_manage_settings(membership),
+            "audit": permissions.can_view_audit(membership),
+        }
+    return context

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+
+from .models import Brand, Organization
+from .roles import Role
+
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+class BrandChoiceMixin:
+    def _brand_field(self, organization: Organization) -> forms.ModelMultipleChoiceField:
+        return forms.ModelMultipleChoiceField(
+            queryset=Brand.objects.filter(organization=organization).order_by("name"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Brand managers, approvers and analysts cover only the brands named here.",
+        )
+
+
+class InvitationForm(BrandChoiceMixin, forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["brands"] = self._brand_field(organization)
+
+
+class MembershipRoleForm(BrandChoiceMixin, forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["brands"] = self._brand_field(organization)
+
+
+class BrandForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Brand name")
+
+
+class OrganizationSettingsForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES])
+    default_currency = forms.RegexField(
+        regex=r"^[A-Za-z]{3}$", max_length=3, help_text="ISO 4217 code, e.g. USD or EUR."
+    )
+    mfa_required = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in for admins and success managers",
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(max_length=150, label="Your name")
+    password = forms.CharField(widget=forms.PasswordInput, label="Choose a password", min_length=8)

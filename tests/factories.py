@@ -1,0 +1,91 @@
+"""Test factories. Tenant rows are created inside an all-orgs scope (see conftest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import get_user_model
+
+from organizations.models import Brand, Membership, MembershipBrand, Organization
+from organizations.roles import Role
+
+PASSWORD = "correct-horse-battery"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.test")
+    name = factory.Faker("name")
+
+    @factory.post_generation
+    def password(obj: Any, create: bool, extracted: str | None, **kwargs: Any) -> None:
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Org {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+
+
+class BrandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Brand {n}")
+    slug = factory.Sequence(lambda n: f"brand-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.ADMIN
+
+
+def with_totp(user: Any, secret: str = TOTP_SECRET) -> Any:
+    TOTP.activate(user, secret)
+    return user
+
+
+def member(
+    organization: Organization, role: str, *, brands: Iterable[Brand] = (), **user: Any
+) -> Any:
+    """A member with ``role``; roles that need MFA get a TOTP authenticator."""
+    membership = MembershipFactory(
+        organization=organization, role=role, **{f"user__{k}": v for k, v in user.items()}
+    )
+    for brand in brands:
+        MembershipBrand.objects.create(
+            organization=organization, membership=membership, brand=brand
+        )
+    if role in (Role.ADMIN, Role.ISM, Role.BSM):
+        with_totp(membership.user)
+    return membership
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))

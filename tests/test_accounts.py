@@ -1,0 +1,116 @@
+"""Accounts: e-mail login, creator sign-up, where each kind of user lands, MFA sign-in."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from organizations.roles import Role
+
+from .conftest import Cast, login_client
+from .factories import PASSWORD, TOTP_SECRET, UserFactory, totp_code
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def test_emails_are_unique_regardless_of_case() -> None:
+    from django.db import IntegrityError, transaction
+
+    UserFactory(email="Same@Example.test")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="same@example.TEST")
+
+
+def test_public_signup_creates_a_creator_account_that_must_verify_its_email() -> None:
+    response = Client().post(
+        reverse("account_signup"),
+        {
+            "email": "new.creator@example.test",
+            "password1": "a-long-unusual-pass-42",
+            "password2": "a-long-unusual-pass-42",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.creator@example.test")
+    assert user.is_creator
+    assert not EmailAddress.objects.get(user=user).verified
+
+
+def test_anonymous_home_is_the_landing_page() -> None:
+    response = Client().get("/")
+    assert response.status_code == 200
+    assert b"Sign in" in response.content
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        (Role.ADMIN, "org_home"),
+        (Role.ISM, "org_desk"),
+        (Role.BSM, "org_desk"),
+        (Role.BRAND_MANAGER, "org_home"),
+        (Role.APPROVER, "org_home"),
+        (Role.ANALYST, "org_home"),
+    ],
+)
+def test_each_role_lands_in_the_right_place(cast: Cast, role: str, landing: str) -> None:
+    response = cast.client_for(role).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse(landing, kwargs={"org_slug": "northwind"})
+
+
+def test_a_creator_lands_in_the_portal() -> None:
+    creator = UserFactory(is_creator=True)
+    client = login_client(creator)
+    response = client.get("/")
+    assert response["Location"] == reverse("portal_home")
+    assert client.get(reverse("portal_home")).status_code == 200
+
+
+def test_staff_without_creator_access_cannot_open_the_portal(cast: Cast) -> None:
+    assert cast.client_for(Role.ADMIN).get(reverse("portal_home")).status_code == 403
+
+
+def test_anonymous_portal_is_sent_to_sign_in() -> None:
+    response = Client().get(reverse("portal_home"))
+    assert response.status_code == 302
+
+
+def test_a_user_without_org_or_portal_sees_what_to_do() -> None:
+    response = login_client(UserFactory()).get("/")
+    assert response.status_code == 200
+    assert b"No workspace yet" in response.content
+
+
+def test_signing_in_with_totp_asks_for_the_code(cast: Cast) -> None:
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": "admin@northwind.test", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert response.status_code == 200  # wrong code: the form again
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(TOTP_SECRET)})
+    assert response.status_code == 302
+    assert client.get(reverse("org_home", kwargs={"org_slug": "northwind"})).status_code == 200
+
+
+def test_a_wrong_password_is_refused() -> None:
+    UserFactory(email="who@example.test")
+    response = Client().post(
+        reverse("account_login"), {"login": "who@example.test", "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert b"not correct" in response.content
+
+
+def test_healthz_reports_database_and_broker() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] is True
+    assert response.json()["broker"] is True

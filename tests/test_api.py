@@ -1,0 +1,219 @@
+"""Org-scoped API: outsiders get 404, roles are enforced, lists issue a constant query count."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from influencer_ops.models import AuditEvent
+from organizations.models import Brand, Membership, StaffInvitation
+from organizations.roles import Role
+
+from .conftest import Cast, login_client
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL = set(Role.values)
+ENDPOINTS = {
+    "": ALL,
+    "brands/": ALL,
+    "members/": {Role.ADMIN, Role.ISM, Role.BSM},
+    "invitations/": {Role.ADMIN},
+    "audit-events/": {Role.ADMIN},
+}
+
+
+def _api(path: str, slug: str = "northwind") -> str:
+    return f"/api/v1/orgs/{slug}/{path}"
+
+
+@pytest.mark.parametrize("path", sorted(ENDPOINTS))
+def test_outsider_gets_404(cast: Cast, path: str) -> None:
+    client = login_client(cast.outsider.user)
+    assert client.get(_api(path)).status_code == 404
+    assert client.get(_api(path, slug="nope")).status_code == 404
+
+
+@pytest.mark.parametrize("path", sorted(ENDPOINTS))
+def test_anonymous_gets_403(path: str, cast: Cast) -> None:
+    assert Client().get(_api(path)).status_code == 403
+
+
+@pytest.mark.parametrize("path", sorted(ENDPOINTS))
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_it_requires_the_right_role(cast: Cast, path: str, role: str) -> None:
+    response = cast.client_for(role).get(_api(path))
+    assert response.status_code == (200 if role in ENDPOINTS[path] else 403)
+
+
+def test_detail_of_another_orgs_object_is_404_like_a_missing_one(cast: Cast) -> None:
+    client = cast.client_for(Role.ADMIN)
+    foreign_brand = Brand.objects.get(organization=cast.outsider_org)
+    assert client.get(_api(f"brands/{foreign_brand.pk}/")).status_code == 404
+    assert client.get(_api("brands/99999999/")).status_code == 404
+    assert client.get(_api(f"members/{cast.outsider.pk}/")).status_code == 404
+    assert (
+        client.patch(
+            _api(f"brands/{foreign_brand.pk}/"), {"name": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    foreign_brand.refresh_from_db()
+    assert foreign_brand.name == "Acme Snacks"
+
+
+def test_admin_creates_a_brand_and_duplicates_get_409(cast: Cast) -> None:
+    client = cast.client_for(Role.ADMIN)
+    response = client.post(_api("brands/"), {"name": "Nova"}, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["slug"] == "nova"
+    response = client.post(_api("brands/"), {"name": "NOVA"}, content_type="application/json")
+    assert response.status_code == 409
+    assert Brand.objects.filter(organization=cast.org, name__iexact="nova").count() == 1
+
+
+@pytest.mark.parametrize("payload", [{}, {"name": ""}, {"name": "x" * 500}, {"name": "!!!"}])
+def test_bad_brand_payloads_get_400(cast: Cast, payload: dict) -> None:
+    before = Brand.objects.count()
+    response = cast.client_for(Role.ADMIN).post(
+        _api("brands/"), payload, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert Brand.objects.count() == before
+
+
+def test_brand_manager_cannot_create_brands(cast: Cast) -> None:
+    response = cast.client_for(Role.BRAND_MANAGER).post(
+        _api("brands/"), {"name": "Nope"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_admin_invites_through_the_api(cast: Cast) -> None:
+    client = cast.client_for(Role.ADMIN)
+    response = client.post(
+        _api("invitations/"),
+        {"email": "api@example.test", "role": "approver", "brands": [cast.brand.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == "pending"
+    assert response.json()["brands"] == [cast.brand.pk]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"email": "a@example.test", "role": "approver"},  # brand-scoped, no brand
+        {"email": "a@example.test", "role": "approver", "brands": [999999]},  # unknown brand
+        {"email": "bad", "role": "ism"},
+        {"email": "a@example.test", "role": "king"},
+    ],
+)
+def test_bad_invitations_get_400_and_change_nothing(cast: Cast, payload: dict) -> None:
+    response = cast.client_for(Role.ADMIN).post(
+        _api("invitations/"), payload, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert not StaffInvitation.objects.exists()
+
+
+def test_an_invitation_cannot_name_another_orgs_brand(cast: Cast) -> None:
+    foreign = Brand.objects.get(organization=cast.outsider_org)
+    response = cast.client_for(Role.ADMIN).post(
+        _api("invitations/"),
+        {"email": "a@example.test", "role": "approver", "brands": [foreign.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert not StaffInvitation.objects.exists()
+
+
+def test_revoking_twice_gets_409(cast: Cast) -> None:
+    client = cast.client_for(Role.ADMIN)
+    created = client.post(
+        _api("invitations/"),
+        {"email": "r@example.test", "role": "ism"},
+        content_type="application/json",
+    ).json()
+    assert client.delete(_api(f"invitations/{created['id']}/")).status_code == 204
+    assert client.delete(_api(f"invitations/{created['id']}/")).status_code == 409
+
+
+def test_admin_sets_a_role_and_the_last_admin_is_kept(cast: Cast) -> None:
+    client = cast.client_for(Role.ADMIN)
+    analyst = cast.members[Role.ANALYST]
+    response = client.post(
+        _api(f"members/{analyst.pk}/role/"), {"role": "bsm"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["role"] == "bsm"
+    admin = cast.members[Role.ADMIN]
+    response = client.post(
+        _api(f"members/{admin.pk}/role/"), {"role": "ism"}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert client.delete(_api(f"members/{admin.pk}/")).status_code == 409
+
+
+def test_ism_cannot_change_roles(cast: Cast) -> None:
+    analyst = cast.members[Role.ANALYST]
+    response = cast.client_for(Role.ISM).post(
+        _api(f"members/{analyst.pk}/role/"), {"role": "admin"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    analyst.refresh_from_db()
+    assert analyst.role == Role.ANALYST
+
+
+def test_audit_events_are_listed_for_admins_only_of_their_org(cast: Cast) -> None:
+    cast.client_for(Role.ADMIN).post(
+        _api("brands/"), {"name": "Nova"}, content_type="application/json"
+    )
+    login_client(cast.outsider.user).post(
+        _api("brands/", "acme"), {"name": "Other"}, content_type="application/json"
+    )
+    events = cast.client_for(Role.ADMIN).get(_api("audit-events/")).json()["results"]
+    assert [e["verb"] for e in events] == ["brand.created"]
+    assert AuditEvent.objects.count() == 2
+
+
+def test_my_memberships_lists_only_mine(cast: Cast) -> None:
+    data = login_client(cast.outsider.user).get("/api/v1/me/memberships/").json()
+    assert [m["organization"]["slug"] for m in data] == ["acme"]
+
+
+@pytest.mark.parametrize("path", ["members/", "brands/", "invitations/", "audit-events/"])
+def test_list_endpoints_issue_a_constant_number_of_queries(cast: Cast, path: str) -> None:
+    client = cast.client_for(Role.ADMIN)
+
+    def grow(start: int, stop: int) -> None:
+        for n in range(start, stop):
+            user = UserFactory()
+            m = Membership.objects.create(organization=cast.org, user=user, role=Role.APPROVER)
+            m.brands.add(cast.brand, through_defaults={"organization": cast.org})
+            Brand.objects.create(organization=cast.org, name=f"B{n}", slug=f"b{n}")
+            client.post(
+                _api("invitations/"),
+                {"email": f"i{n}@example.test", "role": "approver", "brands": [cast.brand.pk]},
+                content_type="application/json",
+            )
+
+    grow(0, 5)
+    client.get(_api(path))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(_api(path)).status_code == 200
+    grow(5, 50)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(_api(path))
+    assert response.json()["count"] >= 45
+    assert len(many) == len(few)
+
+
+def test_the_openapi_schema_renders(cast: Cast) -> None:
+    response = cast.client_for(Role.ADMIN).get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/orgs/{org_slug}/brands/" in response.content
