@@ -12,12 +12,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from messaging.selectors import notification_unread_count
     from organizations import permissions
     from organizations.selectors import memberships_of_user
 
     context: dict[str, Any] = {
         # Lazy: evaluated only when the template shows the org switcher.
         "my_memberships": SimpleLazyObject(lambda: list(memberships_of_user(user=user))),
+        # Lazy: one COUNT only when a page renders the bell.
+        "unread_notifications": SimpleLazyObject(lambda: notification_unread_count(user=user)),
     }
     membership = getattr(request, "membership", None)
     if membership is not None:
@@ -30,3 +33,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": permissions.can_view_audit(membership),
         }
     return context
+
+
+def clock(request: HttpRequest) -> dict[str, Any]:
+    """One clock for templates (overdue highlighting)."""
+    from django.utils import timezone
+
+    return {"now": timezone.now()}

@@ -11,3 +11,9 @@ class Conflict(DomainError):
     """The action conflicts with the current state (an illegal transition, a duplicate)."""
 
     status_code = 409
+
+
+class Forbidden(DomainError):
+    """The actor's role does not allow the action."""
+
+    status_code = 403

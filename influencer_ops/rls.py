@@ -4,7 +4,8 @@ A model is a tenant model when it has a concrete field named ``organization``. A
 ``migrate`` the post_migrate hook (see ``apps.py``) gives each tenant table ENABLE + FORCE row-level
 security and the ``tenant_isolation`` policy; ``tests/test_rls.py`` checks the catalogue.
 A model may widen *reading* with ``rls_extra_using`` (an SQL condition, e.g. "user_id =
-app_user_id()") and allow NULL-org inserts with ``rls_allow_null_org = True``.
+app_user_id()"), widen *writing* with ``rls_extra_check``, and allow NULL-org inserts with
+``rls_allow_null_org = True``.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def policy_sql(model: type[Model]) -> tuple[str, str]:
     extra = getattr(model, "rls_extra_using", "")
     using = f"({base})" + (f" OR ({extra})" if extra else "")
     check = f"({base})"
+    extra_check = getattr(model, "rls_extra_check", "")
+    if extra_check:
+        check += f" OR ({extra_check})"
     if getattr(model, "rls_allow_null_org", False):
         check += " OR organization_id IS NULL"
     return using, check

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from messaging import api_urls as messaging_api_urls
+from messaging import notification_urls
+from messaging import urls as messaging_urls
 from organizations import urls as org_urls
 
 from . import views
@@ -14,12 +17,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("orgs/", views.org_switcher, name="org_switcher"),
     path("orgs/<slug:org_slug>/", include(org_urls.org_patterns)),
+    path("orgs/<slug:org_slug>/desk/", include(messaging_urls.desk_patterns)),
     path("invitations/<str:token>/", include(org_urls.invitation_patterns)),
-    path("portal/", views.portal_home, name="portal_home"),
+    path("portal/", include(messaging_urls.portal_patterns)),
+    path("notifications/", include(notification_urls.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(org_urls.api_patterns)),
+    path("api/v1/", include(messaging_api_urls.api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -37,13 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def org_switcher(request: HttpRequest) -> HttpResponse:
     memberships = memberships_of_user(user=request.user)
     return render(request, "org_switcher.html", {"memberships": memberships})
-
-
-@login_required
-def portal_home(request: HttpRequest) -> HttpResponse:
-    if not getattr(request.user, "is_creator", False):
-        raise PermissionDenied("The portal is for creators.")
-    return render(request, "portal/home.html")
 
 
 def _database_ok() -> bool:

@@ -5,7 +5,6 @@ from . import api, views
 
 org_patterns = [
     path("", views.OrgHomeView.as_view(), name="org_home"),
-    path("desk/", views.DeskView.as_view(), name="org_desk"),
     path("members/", views.MemberListView.as_view(), name="org_members"),
     path("members/<int:pk>/", views.MemberEditView.as_view(), name="org_member_edit"),
     path(

@@ -42,11 +42,6 @@ class OrgHomeView(OrgViewMixin, TemplateView):
         return context
 
 
-class DeskView(OrgViewMixin, TemplateView):
-    capability = permissions.can_use_desk
-    template_name = "organizations/desk.html"
-
-
 class MemberListView(OrgViewMixin, View):
     capability = permissions.can_view_members
 

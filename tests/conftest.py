@@ -65,6 +65,10 @@ def login_client(user: Any) -> Client:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
     org = OrganizationFactory(name="Northwind", slug="northwind")
     brand = BrandFactory(organization=org, name="Lumen", slug="lumen")
     other_brand = BrandFactory(organization=org, name="Trailhead", slug="trailhead")
@@ -76,3 +80,75 @@ def cast(db: None) -> Cast:
     BrandFactory(organization=outsider_org, name="Acme Snacks", slug="acme-snacks")
     outsider = member(outsider_org, Role.ADMIN, email="admin@acme.test")
     return Cast(org, brand, other_brand, members, outsider_org, outsider)
+
+
+@dataclass
+class World:
+    """A program in recruiting with an assigned ISM and BSM, and two creators with logins."""
+
+    cast: Cast
+    program: Any
+    creator: Any
+    enrollment: Any
+    other_creator: Any
+    other_enrollment: Any
+
+    def creator_client(self, which: str = "creator") -> Client:
+        return login_client(getattr(self, which).user)
+
+
+def make_creator(org: Organization, name: str, email: str) -> Any:
+    from influencers.models import CreatorProfile
+
+    from .factories import UserFactory
+
+    user = UserFactory(email=email, name=name, is_creator=True)
+    return CreatorProfile.objects.create(
+        organization=org, user=user, display_name=name, email=email
+    )
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    return build_world(cast)
+
+
+def build_world(cast: Cast) -> World:
+    from programs import services as programs
+
+    admin = cast.members[Role.ADMIN].user
+    program = programs.program_create(
+        organization=cast.org,
+        brand=cast.brand,
+        name="Spring Glow",
+        actor=admin,
+        assigned_ism=cast.members[Role.ISM].user,
+        assigned_bsm=cast.members[Role.BSM].user,
+    )
+    programs.program_open_recruiting(program=program, actor=admin)
+    creator = make_creator(cast.org, "Cara Creator", "cara@example.test")
+    other = make_creator(cast.org, "Olli Other", "olli@example.test")
+    enrollment = programs.enrollment_invite(program=program, creator=creator, actor=admin)
+    other_enrollment = programs.enrollment_invite(program=program, creator=other, actor=admin)
+    program.refresh_from_db()
+    return World(cast, program, creator, enrollment, other, other_enrollment)
+
+
+def confirm_and_launch(world: World) -> None:
+    from programs import services as programs
+
+    admin = world.cast.members[Role.ADMIN].user
+    for state in ("accepted", "confirmed"):
+        programs.enrollment_move(enrollment=world.enrollment, target=state, actor=admin)
+    programs.program_launch(program=world.program, actor=admin)
+    world.program.refresh_from_db()
+    world.enrollment.refresh_from_db()
+
+
+@pytest.fixture
+def cast_and_world_unscoped(transactional_db: None) -> World:
+    """The world for transactional tests, built with all orgs visible, then committed."""
+    from influencer_ops.tenancy import dangerously_unscoped
+
+    with dangerously_unscoped():
+        return build_world(build_cast())

@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "influencer_ops.context_processors.navigation",
+                "influencer_ops.context_processors.clock",
             ],
         },
     },
@@ -124,7 +125,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
+STATIC_ROOT: Path | None = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -165,6 +166,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
@@ -184,6 +186,15 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One stable name per choice set, used under several field names (kind, role, state).
+    "ENUM_NAME_OVERRIDES": {
+        "TaskKindEnum": "messaging.kinds.TaskKind",
+        "ThreadKindEnum": "messaging.models.Thread.Kind",
+        "OwnerRoleEnum": "messaging.kinds.OwnerRole",
+        "TaskStateEnum": "messaging.kinds.TaskState",
+        "TopicEnum": "messaging.kinds.Topic",
+        "RoleEnum": "organizations.roles.Role",
+    },
 }
 
 # Staff invitations expire after this many days.
@@ -194,4 +205,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+# In development (DEBUG) static files are served from the apps' folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-tasks": {
+        "task": "messaging.tasks.escalate_overdue_tasks",
+        "schedule": 300.0,
+    },
 }

@@ -7,7 +7,8 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-use-xxxxxxxxxxxxxxxx"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = False
+# Tasks enqueued on commit run inline in tests; tests/test_worker.py runs a real worker.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -23,3 +24,5 @@ CACHES = {
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -39,3 +39,33 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """A factory of pages, each in its own browser context (its own sign-in)."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page: Any, base: str, email: str, totp_secret: str | None = None) -> None:
+    from ..factories import PASSWORD, totp_code
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if totp_secret:
+        page.get_by_label("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()

@@ -49,6 +49,121 @@ def _user(email: str, name: str, **flags: Any) -> Any:
     return user
 
 
+# (org slug, creator e-mail, display name)
+CREATOR_PROFILES = [
+    ("northwind", "creator@demo.test", "Cara Creator"),
+    ("northwind", "maya@demo.test", "Maya Moves"),
+    ("acme-foods", "creator@demo.test", "Cara Creator"),
+    ("acme-foods", "leo@demo.test", "Leo Eats"),
+]
+
+
+def _seed_programs_and_requests(orgs: dict[str, Organization], brands: dict[Any, Brand]) -> None:
+    """Programs, creator profiles, enrollments and a few routed questions (idempotent)."""
+    from influencers.models import CreatorProfile
+    from messaging.kinds import Topic
+    from messaging.models import Request
+    from messaging.services.requests import request_create
+    from programs import services as programs
+    from programs.models import Enrollment, Program
+
+    User = get_user_model()
+    admin = User.objects.get(email="admin@demo.test")
+    ism = User.objects.get(email="ism@demo.test")
+    bsm = User.objects.get(email="bsm@demo.test")
+    profiles = {}
+    for slug, email, name in CREATOR_PROFILES:
+        profiles[(slug, email)], _ = CreatorProfile.objects.get_or_create(
+            organization=orgs[slug],
+            email=email,
+            defaults={"display_name": name, "user": User.objects.get(email=email)},
+        )
+    north = orgs["northwind"]
+    spring = Program.objects.filter(organization=north, name="Spring Glow").first()
+    if spring is None:
+        spring = programs.program_create(
+            organization=north,
+            brand=brands[("northwind", "Lumen Skincare")],
+            name="Spring Glow",
+            actor=admin,
+            assigned_ism=ism,
+            assigned_bsm=bsm,
+        )
+        programs.program_open_recruiting(program=spring, actor=admin)
+        programs.enrollment_invite(
+            program=spring, creator=profiles[("northwind", "creator@demo.test")], actor=admin
+        )
+    summit = Program.objects.filter(organization=north, name="Summit Trail").first()
+    if summit is None:
+        summit = programs.program_create(
+            organization=north,
+            brand=brands[("northwind", "Trailhead Outdoor")],
+            name="Summit Trail",
+            actor=admin,
+            assigned_ism=ism,
+            assigned_bsm=bsm,
+        )
+        programs.program_open_recruiting(program=summit, actor=admin)
+        maya = programs.enrollment_invite(
+            program=summit, creator=profiles[("northwind", "maya@demo.test")], actor=admin
+        )
+        for state in ("accepted", "confirmed"):
+            programs.enrollment_move(enrollment=maya, target=state, actor=admin)
+        programs.program_launch(program=summit, actor=admin)
+    acme = orgs["acme-foods"]
+    crunch = Program.objects.filter(organization=acme, name="Crunch Week").first()
+    if crunch is None:
+        acme_admin = admin
+        crunch = programs.program_create(
+            organization=acme,
+            brand=brands[("acme-foods", "Acme Snacks")],
+            name="Crunch Week",
+            actor=acme_admin,
+        )
+        programs.program_open_recruiting(program=crunch, actor=acme_admin)
+        programs.enrollment_invite(
+            program=crunch, creator=profiles[("acme-foods", "leo@demo.test")], actor=acme_admin
+        )
+    if Request.objects.exists():
+        return
+    questions = [
+        (
+            ("northwind", "creator@demo.test"),
+            spring,
+            Topic.REQUIREMENTS,
+            "Does the launch video need to be vertical, and how long may it be?",
+        ),
+        (
+            ("northwind", "maya@demo.test"),
+            summit,
+            Topic.COMPENSATION,
+            "When will the flat fee for the Summit Trail posts be paid?",
+        ),
+        (
+            ("northwind", "maya@demo.test"),
+            None,
+            Topic.AVAILABILITY,
+            "I am travelling from 1 to 15 March and cannot post then.",
+        ),
+        (
+            ("acme-foods", "leo@demo.test"),
+            crunch,
+            Topic.PROGRAM_DETAILS,
+            "Is it “Acme Snacks” or “ACME snacks” in captions?",
+        ),
+    ]
+    for key, program, topic, text in questions:
+        profile = profiles[key]
+        enrollment = (
+            Enrollment.objects.get(program=program, creator=profile)
+            if program is not None
+            else None
+        )
+        request_create(
+            creator=profile, user=profile.user, topic=topic, text=text, enrollment=enrollment
+        )
+
+
 class Command(BaseCommand):
     help = __doc__
 
@@ -80,6 +195,7 @@ class Command(BaseCommand):
             for email, name in CREATORS:
                 _user(email, name, is_creator=True)
             _user(*PLATFORM_STAFF, is_staff=True, is_superuser=True)
+            _seed_programs_and_requests(orgs, brands)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")
         seen = set()

@@ -1,0 +1,289 @@
+"""REST endpoints of the messaging app: thin; the same services and selectors as the pages.
+
+Staff endpoints live under /api/v1/orgs/<slug>/ (``OrgScopedViewSet``: membership, MFA, role).
+Creator endpoints live under /api/v1/me/ (``CreatorScopedViewSet``: the creator's own orgs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions as api_exceptions
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request as ApiRequest
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from influencers.access import activate_creator_scope
+from influencers.models import CreatorProfile
+from organizations import permissions
+from organizations.access import OrgScopedViewSet
+
+from . import selectors
+from .models import Request, Task, Thread
+from .selectors import TaskFilters
+from .serializers import (
+    CreatorRequestCreateSerializer,
+    CreatorRequestSerializer,
+    CreatorThreadSerializer,
+    MessageCreateSerializer,
+    MessageSerializer,
+    StaffMessageCreateSerializer,
+    TaskCompleteSerializer,
+    TaskDetailSerializer,
+    TaskFilterSerializer,
+    TaskReassignSerializer,
+    TaskSerializer,
+    ThreadSerializer,
+)
+from .services import queue, requests, threads
+
+
+def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:
+    payload = serializer_class(data=data)
+    payload.is_valid(raise_exception=True)
+    return dict(payload.validated_data)
+
+
+def _message_list(view: GenericViewSet, thread: Thread) -> Response:
+    page = view.paginate_queryset(selectors.thread_messages(thread=thread))
+    return view.get_paginated_response(MessageSerializer(page, many=True).data)
+
+
+# --- staff: the task queue and threads (desk roles only) ---
+
+
+class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
+    """The desk's tasks: of the member's own desk roles only (admins see ISM and BSM work)."""
+
+    serializer_class = TaskSerializer
+    queryset = Task.objects.none()
+    capabilities = {"*": permissions.can_use_desk}
+
+    def get_org_queryset(self) -> QuerySet[Task]:
+        if self.action == "list":
+            params = _validated(TaskFilterSerializer, self.request.query_params)
+            filters = TaskFilters(
+                kind=params.get("kind", ""),
+                state=params.get("state", ""),
+                program_id=params.get("program"),
+                overdue=params["overdue"],
+            )
+            return selectors.task_list_for_api(
+                membership=self.membership, filters=filters, scope=params.get("scope", "")
+            )
+        return selectors.task_detail_for_desk(membership=self.membership)
+
+    def get_serializer_class(self) -> type[TaskSerializer]:
+        return TaskSerializer if self.action == "list" else TaskDetailSerializer
+
+    def _detail(self) -> Response:
+        task = self.get_object()
+        history = selectors.task_history(task=task)
+        return Response(TaskDetailSerializer(task, context={"history": history}).data)
+
+    @extend_schema(parameters=[TaskFilterSerializer])
+    def list(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        return self._detail()
+
+    @extend_schema(request=None, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        queue.task_claim(task=self.get_object(), membership=self.membership)
+        return self._detail()
+
+    @extend_schema(request=TaskCompleteSerializer, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        payload = _validated(TaskCompleteSerializer, request.data)
+        queue.task_complete(
+            task=self.get_object(),
+            actor=request.user,
+            resolution=payload["resolution"],
+            membership=self.membership,
+        )
+        return self._detail()
+
+    @extend_schema(request=TaskReassignSerializer, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        payload = _validated(TaskReassignSerializer, request.data)
+        task = self.get_object()
+        queue.task_reassign(
+            task=task,
+            membership=self.membership,
+            assignee=self._assignee(task, payload["assignee"]),
+            note=payload["note"],
+        )
+        return self._detail()
+
+    def _assignee(self, task: Task, user_id: int | None) -> Any | None:
+        if user_id is None:
+            return None
+        found = selectors.assignable_members(task=task).filter(user_id=user_id).first()
+        if found is None:
+            team = task.get_owner_role_display()
+            raise api_exceptions.ValidationError(
+                {"assignee": [f"The task can only go to a member of the {team} team."]}
+            )
+        return found.user
+
+
+class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
+    """The org's threads with the caller's unread counts, and their messages."""
+
+    serializer_class = ThreadSerializer
+    queryset = Thread.objects.none()
+    capabilities = {"*": permissions.can_use_desk}
+
+    def get_org_queryset(self) -> QuerySet[Thread]:
+        return selectors.thread_list_for_staff(
+            organization=self.organization, user=self.request.user
+        )
+
+    @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=StaffMessageCreateSerializer,
+        responses={201: MessageSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="messages")
+    def messages(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        thread = self.get_object()
+        if request.method != "POST":
+            return _message_list(self, thread)
+        payload = _validated(StaffMessageCreateSerializer, request.data)
+        message = threads.message_post(
+            thread=thread,
+            author=request.user,
+            text=payload["text"],
+            from_creator=False,
+            resolve=payload["resolve"],
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+# --- creators: their own requests and threads, across the orgs they work with ---
+
+
+class CreatorScopedViewSet(GenericViewSet):
+    """Base for every /api/v1/me/ creator endpoint.
+
+    Narrows the transaction's RLS scope to the orgs where the user has a creator profile before
+    any query (without it tenant tables look empty); non-creators get 403. Subclasses extend
+    ``get_creator_queryset``, whose selectors filter by the signed-in user.
+    """
+
+    profiles: list[CreatorProfile]
+    lookup_value_regex = r"[0-9]+"
+
+    def initial(self, request: ApiRequest, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        try:
+            self.profiles = activate_creator_scope(request)
+        except DjangoPermissionDenied as exc:
+            raise api_exceptions.PermissionDenied("This is for creators.") from exc
+
+    def get_creator_queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no creator
+            model: type[Model] = self.queryset.model  # type: ignore[union-attr]
+            return model._default_manager.none()
+        return self.get_creator_queryset()
+
+
+class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
+    """The creator's requests: who has each one and why; raising a new one routes it."""
+
+    serializer_class = CreatorRequestSerializer
+    queryset = Request.objects.none()
+
+    def get_creator_queryset(self) -> QuerySet[Request]:
+        return selectors.creator_requests(user=self.request.user)
+
+    @extend_schema(
+        request=CreatorRequestCreateSerializer, responses={201: CreatorRequestSerializer}
+    )
+    def create(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        payload = _validated(CreatorRequestCreateSerializer, request.data)
+        enrollment, creator = self._subject(payload["enrollment"], payload["organization"])
+        created = requests.request_create(
+            creator=creator,
+            user=request.user,
+            topic=payload["topic"],
+            text=payload["text"],
+            enrollment=enrollment,
+        )
+        fresh = self.get_queryset().get(pk=created.pk)
+        return Response(CreatorRequestSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    def _subject(self, enrollment_id: int | None, slug: str) -> tuple[Any | None, CreatorProfile]:
+        """(enrollment, creator profile) the request is about; 404 for someone else's
+        enrollment, 400 when the organization is ambiguous or not one of the creator's."""
+        if enrollment_id is not None:
+            enrollment = selectors.creator_enrollment(
+                user=self.request.user, enrollment_id=enrollment_id
+            )
+            if enrollment is None:
+                raise api_exceptions.NotFound("No such enrollment.")
+            if slug and slug != enrollment.organization.slug:
+                raise api_exceptions.ValidationError(
+                    {"organization": ["The enrollment belongs to another organization."]}
+                )
+            return enrollment, enrollment.creator
+        profiles = [p for p in self.profiles if not slug or p.organization.slug == slug]
+        if slug and not profiles:
+            raise api_exceptions.ValidationError(
+                {"organization": ["You do not work with this organization."]}
+            )
+        if not profiles:
+            raise api_exceptions.ValidationError(
+                {"organization": ["You can ask questions once an organization works with you."]}
+            )
+        if len(profiles) > 1:
+            raise api_exceptions.ValidationError(
+                {"organization": ["You work with several organizations: say which one."]}
+            )
+        return None, profiles[0]
+
+
+class CreatorThreadViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
+    """The creator's enrollment threads and the announcements of their programs."""
+
+    serializer_class = CreatorThreadSerializer
+    queryset = Thread.objects.none()
+
+    def get_creator_queryset(self) -> QuerySet[Thread]:
+        return selectors.creator_threads(user=self.request.user)
+
+    def get_object(self) -> Thread:
+        thread = selectors.creator_thread(
+            user=self.request.user, thread_id=int(self.kwargs[self.lookup_field])
+        )
+        if thread is None:  # missing and not-yours alike
+            raise api_exceptions.NotFound("Not found.")
+        return thread
+
+    @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=MessageCreateSerializer, responses={201: MessageSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], url_path="messages")
+    def messages(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        thread = self.get_object()
+        if request.method != "POST":
+            return _message_list(self, thread)
+        payload = _validated(MessageCreateSerializer, request.data)
+        message = threads.message_post(
+            thread=thread, author=request.user, text=payload["text"], from_creator=True
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)

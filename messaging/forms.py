@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .kinds import TaskKind, TaskState, Topic
+from .selectors import TaskFilters
+
+MESSAGE_MAX = 5000
+
+
+def _choices(field: forms.Field, choices: list[Any]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+class TaskFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *TaskKind.choices], required=False)
+    program = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Program")
+    state = forms.ChoiceField(
+        choices=[("", "Open and in progress"), *TaskState.choices], required=False
+    )
+    due = forms.TypedChoiceField(
+        choices=[("", "Any time"), ("1", "Within a day"), ("7", "Within a week")],
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Due",
+    )
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+    def __init__(self, *args: Any, programs: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["program"], [("", "Any program"), *programs])
+
+    def to_filters(self) -> TaskFilters:
+        if not self.is_valid():
+            return TaskFilters()
+        data = self.cleaned_data
+        return TaskFilters(
+            kind=data["kind"],
+            program_id=data["program"],
+            state=data["state"],
+            overdue=data["overdue"],
+            due_within_days=data["due"],
+        )
+
+
+class ResolutionForm(forms.Form):
+    resolution = forms.CharField(
+        max_length=MESSAGE_MAX, label="Resolution note", widget=forms.TextInput
+    )
+
+
+class ReassignForm(forms.Form):
+    assignee = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Give to")
+    note = forms.CharField(max_length=500, required=False, label="Note")
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["assignee"], [("", "The team queue"), *people])
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Message"
+    )
+
+
+class StaffReplyForm(MessageForm):
+    resolve = forms.BooleanField(required=False, label="This answers the open request(s)")
+
+
+class AnnouncementForm(forms.Form):
+    program = forms.TypedChoiceField(coerce=int, label="Program")
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(
+        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5}), label="Message"
+    )
+    replies_allowed = forms.BooleanField(required=False, label="Creators may reply")
+
+    def __init__(self, *args: Any, programs: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["program"], programs)
+
+
+class CreatorRequestForm(forms.Form):
+    enrollment = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="About")
+    organization = forms.ChoiceField(required=False, label="Organization")
+    topic = forms.ChoiceField(choices=Topic.choices)
+    text = forms.CharField(
+        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5}), label="Your question"
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        enrollments: list[tuple[int, str]],
+        organizations: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["enrollment"], [("", "Not about a specific program"), *enrollments])
+        if len(organizations) > 1:
+            _choices(self.fields["organization"], organizations)
+            self.fields["organization"].help_text = "Used when the question is not about a program."
+        else:
+            del self.fields["organization"]

@@ -1,0 +1,251 @@
+"""Reads for the desk, threads, the portal and the bell. Constant query counts throughout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+
+from .kinds import ACTIVE_TASK_STATES, OwnerRole, TaskState
+from .models import Message, Notification, Request, Task, TaskEvent, Thread, ThreadRead
+
+
+def desk_roles(membership: Membership) -> list[str]:
+    """ISMs see pre-launch work, BSMs post-launch work, admins both."""
+    if membership.role == Role.ADMIN:
+        return [OwnerRole.ISM, OwnerRole.BSM]
+    if membership.role in (Role.ISM, Role.BSM):
+        return [membership.role]
+    return []
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    kind: str = ""
+    program_id: int | None = None
+    state: str = ""
+    overdue: bool = False
+    due_within_days: int | None = None
+
+
+def _task_base(organization: Organization) -> QuerySet[Task]:
+    return Task.objects.filter(organization=organization).select_related(
+        "assignee", "program", "creator", "source_request"
+    )
+
+
+def _apply(qs: QuerySet[Task], filters: TaskFilters, now: datetime) -> QuerySet[Task]:
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.program_id:
+        qs = qs.filter(program_id=filters.program_id)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    else:
+        qs = qs.filter(state__in=ACTIVE_TASK_STATES)
+    if filters.overdue:
+        qs = qs.filter(due_at__lt=now, state__in=ACTIVE_TASK_STATES)
+    if filters.due_within_days is not None:
+        qs = qs.filter(due_at__lt=now + timedelta(days=filters.due_within_days))
+    return qs.order_by("due_at", "id")
+
+
+def task_list_mine(*, membership: Membership, filters: TaskFilters) -> QuerySet[Task]:
+    qs = _task_base(membership.organization).filter(
+        assignee=membership.user, owner_role__in=desk_roles(membership) or ["-"]
+    )
+    return _apply(qs, filters, timezone.now())
+
+
+def task_list_queue(*, membership: Membership, filters: TaskFilters) -> QuerySet[Task]:
+    qs = _task_base(membership.organization).filter(
+        assignee__isnull=True, owner_role__in=desk_roles(membership) or ["-"]
+    )
+    return _apply(qs, filters, timezone.now())
+
+
+def task_list_for_api(
+    *, membership: Membership, filters: TaskFilters, scope: str = ""
+) -> QuerySet[Task]:
+    qs = _task_base(membership.organization).filter(owner_role__in=desk_roles(membership) or ["-"])
+    if scope == "mine":
+        qs = qs.filter(assignee=membership.user)
+    elif scope == "queue":
+        qs = qs.filter(assignee__isnull=True)
+    return _apply(qs, filters, timezone.now())
+
+
+def task_counts(*, membership: Membership) -> dict[str, int]:
+    now = timezone.now()
+    qs = Task.objects.filter(
+        organization=membership.organization, owner_role__in=desk_roles(membership) or ["-"]
+    )
+    return qs.aggregate(
+        open=Count("id", filter=Q(state=TaskState.OPEN)),
+        in_progress=Count("id", filter=Q(state=TaskState.IN_PROGRESS)),
+        overdue=Count("id", filter=Q(state__in=ACTIVE_TASK_STATES, due_at__lt=now)),
+        done=Count("id", filter=Q(state=TaskState.DONE)),
+    )
+
+
+def task_detail(*, organization: Organization) -> QuerySet[Task]:
+    return _task_base(organization).select_related("enrollment", "source_request__thread")
+
+
+def task_history(*, task: Task) -> QuerySet[TaskEvent]:
+    return TaskEvent.objects.filter(organization_id=task.organization_id, task=task).select_related(
+        "actor", "from_assignee", "to_assignee"
+    )
+
+
+def assignable_members(*, task: Task) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(
+            organization_id=task.organization_id, role__in=[task.owner_role, Role.ADMIN]
+        )
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def _with_unread(qs: QuerySet[Thread], user: Any) -> QuerySet[Thread]:
+    last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[
+        :1
+    ]
+    return qs.annotate(last_read_at=Subquery(last_read)).annotate(
+        unread=Count(
+            "messages",
+            filter=~Q(messages__author=user)
+            & (Q(last_read_at__isnull=True) | Q(messages__created_at__gt=F("last_read_at"))),
+        )
+    )
+
+
+def thread_list_for_staff(*, organization: Organization, user: Any) -> QuerySet[Thread]:
+    qs = Thread.objects.filter(organization=organization).select_related(
+        "enrollment__creator", "program"
+    )
+    return _with_unread(qs, user).order_by("-last_message_at", "-id")
+
+
+def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    return Message.objects.filter(
+        organization_id=thread.organization_id, thread=thread
+    ).select_related("author", "request")
+
+
+def thread_open_requests(*, thread: Thread) -> QuerySet[Task]:
+    return Task.objects.filter(
+        organization_id=thread.organization_id,
+        source_request__thread=thread,
+        state__in=ACTIVE_TASK_STATES,
+    ).select_related("assignee")
+
+
+# --- the creator's side (portal). Always given the user; orgs come from their profiles. ---
+
+
+def creator_profiles(*, user: Any) -> QuerySet[Any]:
+    from influencers.models import CreatorProfile
+
+    return CreatorProfile.objects.filter(user=user).select_related("organization")
+
+
+def creator_enrollments(*, user: Any) -> QuerySet[Any]:
+    from programs.models import Enrollment
+
+    return (
+        Enrollment.objects.filter(creator__user=user)
+        .select_related("program", "program__brand", "creator", "organization")
+        .order_by("-created_at")
+    )
+
+
+def creator_requests(*, user: Any) -> QuerySet[Request]:
+    return (
+        Request.objects.filter(creator__user=user)
+        .select_related("enrollment__program", "organization", "task__assignee", "thread")
+        .order_by("-created_at", "-id")
+    )
+
+
+def creator_threads(*, user: Any) -> QuerySet[Thread]:
+    from programs.models import Enrollment
+
+    mine = Enrollment.objects.filter(creator__user=user).exclude(
+        state__in=["declined", "expired", "withdrawn"]
+    )
+    qs = Thread.objects.filter(
+        Q(enrollment__creator__user=user)
+        | Q(kind=Thread.Kind.ANNOUNCEMENT, program_id__in=mine.values("program_id"))
+    ).select_related("program", "organization", "enrollment")
+    return _with_unread(qs, user).order_by("-last_message_at", "-id")
+
+
+def creator_has_announcement_access(*, user: Any, thread: Thread) -> bool:
+    from programs.models import Enrollment
+
+    return (
+        Enrollment.objects.filter(creator__user=user, program=thread.program)
+        .exclude(state__in=["declined", "expired", "withdrawn"])
+        .exists()
+    )
+
+
+# --- notifications (the bell) ---
+
+
+def notification_list(*, user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def has_unread(*, user: Any) -> bool:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+
+
+# --- added for the REST API (messaging/api.py) ---
+
+
+def task_detail_for_desk(*, membership: Membership) -> QuerySet[Task]:
+    """The tasks ``membership`` may open on the desk: its org's, of its desk roles only."""
+    return task_detail(organization=membership.organization).filter(
+        owner_role__in=desk_roles(membership) or ["-"]
+    )
+
+
+def creator_enrollment(*, user: Any, enrollment_id: int) -> Any | None:
+    """One of the creator's own enrollments (with program and creator), or None."""
+    from programs.models import Enrollment
+
+    return (
+        Enrollment.objects.select_related("program", "creator", "organization")
+        .filter(pk=enrollment_id, creator__user=user)
+        .first()
+    )
+
+
+def creator_thread(*, user: Any, thread_id: int) -> Thread | None:
+    """A thread the creator may read: their own enrollment's, or an announcement of a program
+    they are enrolled in. None for anything else (the caller answers 404)."""
+    thread = (
+        Thread.objects.select_related("enrollment__creator", "program", "organization")
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None:
+        return None
+    if thread.kind == Thread.Kind.ENROLLMENT:
+        enrollment = thread.enrollment
+        mine = enrollment is not None and enrollment.creator.user_id == user.pk
+        return thread if mine else None
+    return thread if creator_has_announcement_access(user=user, thread=thread) else None

@@ -1,0 +1,297 @@
+"""Shapes of the messaging API. Read-only model serializers use only what the selectors
+select_related, so lists never query per row; input serializers only parse and validate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind, TaskState, Topic
+from .models import Message, Request, Task, TaskEvent, Thread
+from .services.threads import MAX_MESSAGE
+
+SCOPES = [("mine", "Assigned to me"), ("queue", "In the team queue")]
+
+
+def _name(user: Any | None) -> str | None:
+    return user.display_name if user is not None else None
+
+
+# --- staff: tasks ---
+
+
+class TaskFilterSerializer(serializers.Serializer[Any]):
+    """Query parameters of the task list."""
+
+    kind = serializers.ChoiceField(choices=TaskKind.choices, required=False)
+    state = serializers.ChoiceField(
+        choices=TaskState.choices,
+        required=False,
+        help_text="Without it, active tasks (open and in progress).",
+    )
+    program = serializers.IntegerField(min_value=1, required=False, help_text="A program id.")
+    overdue = serializers.BooleanField(required=False, default=False)
+    scope = serializers.ChoiceField(
+        choices=SCOPES, required=False, help_text="Without it, mine and the queue alike."
+    )
+
+
+class TaskSerializer(serializers.ModelSerializer[Task]):
+    kind = serializers.ChoiceField(read_only=True, choices=TaskKind.choices)
+    owner_role = serializers.ChoiceField(read_only=True, choices=OwnerRole.choices)
+    state = serializers.ChoiceField(read_only=True, choices=TaskState.choices)
+    assignee_name = serializers.SerializerMethodField()
+    program_name = serializers.SerializerMethodField()
+    creator_name = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "owner_role",
+            "assignee",
+            "assignee_name",
+            "state",
+            "program",
+            "program_name",
+            "enrollment",
+            "creator",
+            "creator_name",
+            "source_request",
+            "due_at",
+            "overdue",
+            "resolution",
+            "created_at",
+            "updated_at",
+            "completed_at",
+            "escalated_at",
+        ]
+        read_only_fields = fields
+
+    def get_assignee_name(self, obj: Task) -> str | None:
+        return _name(obj.assignee)
+
+    def get_program_name(self, obj: Task) -> str | None:
+        return obj.program.name if obj.program is not None else None
+
+    def get_creator_name(self, obj: Task) -> str | None:
+        return obj.creator.display_name if obj.creator is not None else None
+
+    def get_overdue(self, obj: Task) -> bool:
+        return obj.state in ACTIVE_TASK_STATES and obj.due_at < timezone.now()
+
+
+class TaskEventSerializer(serializers.ModelSerializer[TaskEvent]):
+    actor_name = serializers.SerializerMethodField()
+    from_assignee_name = serializers.SerializerMethodField()
+    to_assignee_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TaskEvent
+        fields = [
+            "id",
+            "verb",
+            "actor",
+            "actor_name",
+            "from_role",
+            "to_role",
+            "from_assignee",
+            "from_assignee_name",
+            "to_assignee",
+            "to_assignee_name",
+            "note",
+            "at",
+        ]
+        read_only_fields = fields
+
+    def get_actor_name(self, obj: TaskEvent) -> str | None:
+        return _name(obj.actor)
+
+    def get_from_assignee_name(self, obj: TaskEvent) -> str | None:
+        return _name(obj.from_assignee)
+
+    def get_to_assignee_name(self, obj: TaskEvent) -> str | None:
+        return _name(obj.to_assignee)
+
+
+class TaskDetailSerializer(TaskSerializer):
+    """A task with its history; the view passes the events as ``context["history"]``."""
+
+    history = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "history"]
+        read_only_fields = fields
+
+    @extend_schema_field(TaskEventSerializer(many=True))
+    def get_history(self, obj: Task) -> list[dict[str, Any]]:
+        events = self.context.get("history", [])
+        return list(TaskEventSerializer(events, many=True).data)
+
+
+class TaskCompleteSerializer(serializers.Serializer[Any]):
+    resolution = serializers.CharField(max_length=5000, allow_blank=False, trim_whitespace=True)
+
+
+class TaskReassignSerializer(serializers.Serializer[Any]):
+    assignee = serializers.IntegerField(
+        min_value=1, allow_null=True, help_text="A user id, or null for the role's team queue."
+    )
+    note = serializers.CharField(
+        max_length=5000, allow_blank=True, required=False, default="", trim_whitespace=True
+    )
+
+
+# --- threads and messages (staff and creators) ---
+
+
+class ThreadSerializer(serializers.ModelSerializer[Thread]):
+    """A thread as staff see it (``unread`` comes from the selector's annotation)."""
+
+    kind = serializers.ChoiceField(read_only=True, choices=Thread.Kind.choices)
+    program_name = serializers.SerializerMethodField()
+    creator_name = serializers.SerializerMethodField()
+    unread = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "enrollment",
+            "program",
+            "program_name",
+            "creator_name",
+            "replies_allowed",
+            "created_at",
+            "last_message_at",
+            "unread",
+        ]
+        read_only_fields = fields
+
+    def get_program_name(self, obj: Thread) -> str | None:
+        return obj.program.name if obj.program is not None else None
+
+    def get_creator_name(self, obj: Thread) -> str | None:
+        return obj.enrollment.creator.display_name if obj.enrollment is not None else None
+
+
+class CreatorThreadSerializer(serializers.ModelSerializer[Thread]):
+    """A thread as its creator sees it."""
+
+    kind = serializers.ChoiceField(read_only=True, choices=Thread.Kind.choices)
+    organization = serializers.CharField(source="organization.slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    program_name = serializers.SerializerMethodField()
+    unread = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "organization",
+            "organization_name",
+            "enrollment",
+            "program",
+            "program_name",
+            "replies_allowed",
+            "created_at",
+            "last_message_at",
+            "unread",
+        ]
+        read_only_fields = fields
+
+    def get_program_name(self, obj: Thread) -> str | None:
+        return obj.program.name if obj.program is not None else None
+
+
+class MessageSerializer(serializers.ModelSerializer[Message]):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = ["id", "thread", "author_name", "from_creator", "text", "request", "created_at"]
+        read_only_fields = fields
+
+    def get_author_name(self, obj: Message) -> str:
+        return str(obj.author.display_name)
+
+
+class MessageCreateSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=MAX_MESSAGE, allow_blank=False, trim_whitespace=True)
+
+
+class StaffMessageCreateSerializer(MessageCreateSerializer):
+    resolve = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also complete the thread's open request tasks, with this reply as resolution.",
+    )
+
+
+# --- the creator's requests ---
+
+
+class CreatorRequestSerializer(serializers.ModelSerializer[Request]):
+    organization = serializers.CharField(source="organization.slug", read_only=True)
+    routed_role = serializers.ChoiceField(read_only=True, choices=OwnerRole.choices)
+    program_name = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField()
+    task_state = serializers.ChoiceField(
+        read_only=True, source="task.state", choices=TaskState.choices, allow_null=True
+    )
+    due_at = serializers.DateTimeField(source="task.due_at", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Request
+        fields = [
+            "id",
+            "organization",
+            "topic",
+            "text",
+            "enrollment",
+            "program_name",
+            "routed_role",
+            "routing_reason",
+            "owner",
+            "task_state",
+            "due_at",
+            "thread",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_program_name(self, obj: Request) -> str | None:
+        return obj.enrollment.program.name if obj.enrollment is not None else None
+
+    def get_owner(self, obj: Request) -> str:
+        """Who has the request now: a person, or the owning role's team (e.g. "ISM team")."""
+        task = getattr(obj, "task", None)
+        if task is not None and task.assignee is not None:
+            return str(task.assignee.display_name)
+        role = task.owner_role if task is not None else obj.routed_role
+        return f"{role.upper()} team"
+
+
+class CreatorRequestCreateSerializer(serializers.Serializer[Any]):
+    topic = serializers.ChoiceField(choices=Topic.choices)
+    text = serializers.CharField(max_length=MAX_MESSAGE, allow_blank=False, trim_whitespace=True)
+    enrollment = serializers.IntegerField(
+        min_value=1, allow_null=True, required=False, default=None, help_text="An enrollment id."
+    )
+    organization = serializers.SlugField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An org slug: needed only without an enrollment, when you work with several.",
+    )

@@ -1,0 +1,1 @@
+"""Every write in the messaging app: the task queue, requests, threads, notifications."""

@@ -1,0 +1,137 @@
+"""A real Celery worker process runs the sweep and the e-mail tasks, each inside its org's
+row-level-security scope, against the test database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from influencer_ops.celery import app
+from influencer_ops.tenancy import dangerously_unscoped
+from messaging.kinds import OwnerRole, TaskKind
+from messaging.models import Notification, Task
+from messaging.services import queue
+
+from .conftest import build_cast
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def worker_queue() -> object:
+    """A worker on its own queue (so parallel test runs never share work), stopped afterwards."""
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "influencer_ops.settings.test",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "TEST_DATABASE_NAME": db["NAME"],
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": name,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "influencer_ops",
+            "worker",
+            "-Q",
+            name,
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    yield name
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _wait_for(check: Callable[[], bool], seconds: float = 40) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_a_real_worker_escalates_overdue_tasks_and_emails_once(worker_queue: str) -> None:
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    with dangerously_unscoped():
+        cast = build_cast()
+        task, _ = queue.task_create(
+            organization=cast.org,
+            kind=TaskKind.DELIVERABLE_OVERDUE,
+            title="Overdue post",
+            owner_role=OwnerRole.BSM,
+            dedupe_key="worker:1",
+            due_at=timezone.now() - timedelta(hours=2),
+        )
+        # The outsider org has its own overdue task: the worker handles each under its own scope.
+        other, _ = queue.task_create(
+            organization=cast.outsider_org,
+            kind=TaskKind.DELIVERABLE_OVERDUE,
+            title="Theirs",
+            owner_role=OwnerRole.BSM,
+            dedupe_key="worker:2",
+            due_at=timezone.now() - timedelta(hours=2),
+        )
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        app.send_task("messaging.tasks.escalate_overdue_tasks", queue=worker_queue)
+        app.send_task("messaging.tasks.escalate_overdue_tasks", queue=worker_queue)
+
+        def escalated_and_emailed() -> bool:
+            with dangerously_unscoped():
+                done = (
+                    Task.objects.filter(
+                        pk__in=[task.pk, other.pk], escalated_at__isnull=False
+                    ).count()
+                    == 2
+                )
+                notes = Notification.objects.filter(kind="task_escalated")
+                return (
+                    done and notes.exists() and not notes.filter(emailed_at__isnull=True).exists()
+                )
+
+        assert _wait_for(escalated_and_emailed), "the worker did not finish in time"
+    finally:
+        app.conf.task_always_eager = previous
+    with dangerously_unscoped():
+        # Two sweeps, one escalation each; one notification per admin and task, each e-mailed.
+        assert Notification.objects.filter(kind="task_escalated").count() == 2
+        recipients = set(
+            Notification.objects.filter(kind="task_escalated").values_list(
+                "recipient__email", "organization__slug"
+            )
+        )
+        assert recipients == {("admin@northwind.test", "northwind"), ("admin@acme.test", "acme")}
