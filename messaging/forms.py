@@ -107,3 +107,18 @@ class CreatorRequestForm(forms.Form):
             self.fields["organization"].help_text = "Used when the question is not about a program."
         else:
             del self.fields["organization"]
+
+
+class TaskSLAForm(forms.Form):
+    """One field per task kind: hours until due; empty keeps the default."""
+
+    def __init__(self, *args: Any, defaults: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in TaskKind.choices:
+            self.fields[kind] = forms.IntegerField(
+                required=False,
+                min_value=1,
+                max_value=24 * 60,
+                label=f"{label} (hours)",
+                help_text=f"Default: {defaults[kind]} hours.",
+            )

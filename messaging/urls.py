@@ -11,6 +11,7 @@ desk_patterns = [
     path("threads/", views.StaffThreadListView.as_view(), name="desk_threads"),
     path("threads/<int:pk>/", views.StaffThreadView.as_view(), name="desk_thread"),
     path("announcements/new/", views.AnnouncementCreateView.as_view(), name="desk_announce"),
+    path("due-times/", views.TaskSLAView.as_view(), name="desk_task_sla"),
 ]
 
 portal_patterns = [

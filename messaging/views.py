@@ -28,6 +28,7 @@ from .forms import (
     ResolutionForm,
     StaffReplyForm,
     TaskFilterForm,
+    TaskSLAForm,
 )
 from .models import Task, Thread
 from .services import queue, threads
@@ -252,6 +253,40 @@ class AnnouncementCreateView(DeskMixin, View):
                     )
                 )
         return render(request, "messaging/announcement_new.html", {"form": form}, status=400)
+
+
+class TaskSLAView(OrgViewMixin, View):
+    """Admins set how long each kind of task may wait before it is overdue."""
+
+    capability = permissions.can_manage_settings
+
+    def _defaults(self) -> dict[str, int]:
+        from .kinds import DEFAULT_SLA
+
+        return {kind: int(delta.total_seconds() // 3600) for kind, delta in DEFAULT_SLA.items()}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from .models import TaskSLA
+
+        initial = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=self.organization)}
+        form = TaskSLAForm(initial=initial, defaults=self._defaults())
+        return render(request, "messaging/task_sla.html", {"form": form})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = TaskSLAForm(request.POST, defaults=self._defaults())
+        if form.is_valid():
+            try:
+                queue.task_sla_set(
+                    organization=self.organization,
+                    actor=request.user,
+                    hours_by_kind=dict(form.cleaned_data),
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Due times saved.")
+                return redirect(request.path)
+        return render(request, "messaging/task_sla.html", {"form": form}, status=400)
 
 
 # --- the creator portal ---

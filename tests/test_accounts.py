@@ -114,3 +114,24 @@ def test_healthz_reports_database_and_broker() -> None:
     assert response.status_code == 200
     assert response.json()["database"] is True
     assert response.json()["broker"] is True
+
+
+def test_platform_staff_use_the_admin_across_orgs(cast: Cast) -> None:
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client = login_client(staff)
+    for url in (
+        "/admin/",
+        "/admin/organizations/brand/",
+        "/admin/messaging/task/",
+        "/admin/programs/program/",
+        "/admin/influencer_ops/auditevent/",
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get("/admin/organizations/brand/").content
+    assert b"Lumen" in page
+    assert b"Acme Snacks" in page
+
+
+def test_org_admins_are_not_platform_staff(cast: Cast) -> None:
+    response = cast.client_for(Role.ADMIN).get("/admin/organizations/brand/")
+    assert response.status_code == 302

@@ -259,3 +259,48 @@ def test_after_launch_a_compensation_question_lands_on_the_bsm_desk(world: World
 def test_anonymous_portal_pages_redirect_to_sign_in(world: World) -> None:
     for url in (reverse("portal_home"), reverse("portal_request_new")):
         assert Client().get(url).status_code == 302
+
+
+def test_admin_sets_due_times_and_new_tasks_follow_them(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    url = desk("desk_task_sla")
+    admin = world.cast.client_for(Role.ADMIN)
+    assert admin.get(url).status_code == 200
+    assert admin.post(url, {"creator_request": "2"}).status_code == 302
+    task = ask(world)
+    assert task.due_at - timezone.now() <= timedelta(hours=2)
+    # Out of range: refused, nothing changes.
+    assert admin.post(url, {"creator_request": "0"}).status_code == 400
+    assert admin.post(url, {"creator_request": "99999"}).status_code == 400
+    from messaging.models import TaskSLA
+
+    assert TaskSLA.objects.get(organization=world.cast.org).hours == 2
+    # Empty resets to the default.
+    admin.post(url, {"creator_request": ""})
+    assert not TaskSLA.objects.filter(organization=world.cast.org).exists()
+
+
+@pytest.mark.parametrize("role", [Role.ISM, Role.BSM, Role.ANALYST])
+def test_only_admins_set_due_times(world: World, role: str) -> None:
+    assert world.cast.client_for(role).get(desk("desk_task_sla")).status_code == 403
+
+
+def test_outsider_cannot_see_due_times(world: World) -> None:
+    assert login_client(world.cast.outsider.user).get(desk("desk_task_sla")).status_code == 404
+
+
+def test_the_portal_has_a_constant_number_of_queries(world: World) -> None:
+    client = world.creator_client()
+    for n in range(5):
+        ask(world, text=f"q{n}")
+    client.get(reverse("portal_home"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("portal_home"))
+    for n in range(45):
+        ask(world, text=f"more {n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("portal_home"))
+    assert len(many) == len(few)

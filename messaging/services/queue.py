@@ -324,3 +324,34 @@ def escalate_overdue(
                     url=_task_url(task),
                 )
             escalated += len(batch)
+
+
+@transaction.atomic
+def task_sla_set(
+    *, organization: Organization, actor: Any, hours_by_kind: dict[str, int | None]
+) -> None:
+    """Set (or, with None, reset to the default) the org's due time per task kind."""
+    from influencer_ops.audit import audit_record
+
+    for kind, hours in hours_by_kind.items():
+        if kind not in TaskKind.values:
+            raise DomainError(f"Unknown task kind “{kind}”.")
+        if hours is not None and not 1 <= hours <= 24 * 60:
+            raise DomainError("A due time is between 1 hour and 60 days (1440 hours).")
+    before = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
+    for kind, hours in hours_by_kind.items():
+        if hours is None:
+            TaskSLA.objects.filter(organization=organization, kind=kind).delete()
+        else:
+            TaskSLA.objects.update_or_create(
+                organization=organization, kind=kind, defaults={"hours": hours}
+            )
+    after = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb="task_sla.changed",
+        target=organization,
+        before=before,
+        after=after,
+    )
