@@ -1,14 +1,21 @@
-"""Creators as each organization knows them. Issue #4 adds handles, audience, availability…"""
+"""Creators as each organization knows them: profile, handles, availability, interests,
+click milestone with its history, and the link of a creator's login to the profile."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
+from influencer_ops.choices import Category, Platform
 from influencer_ops.models import TenantModel
+
+DEFAULT_CLICK_MILESTONE = 1000
 
 
 class CreatorProfile(TenantModel):
@@ -25,6 +32,23 @@ class CreatorProfile(TenantModel):
     )
     display_name = models.CharField(max_length=150)
     email = models.EmailField()
+    categories = ArrayField(
+        models.CharField(max_length=30, choices=Category.choices), default=list, blank=True
+    )
+    languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    rate_per_post = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    rate_currency = models.CharField(max_length=3, default="USD")
+    click_milestone = models.PositiveIntegerField(default=DEFAULT_CLICK_MILESTONE)
+    payout_ready = models.BooleanField(default=False)
+    internal_notes = models.TextField(
+        blank=True, max_length=5000, help_text="For the team only; never shown to the creator."
+    )
+    # Largest audience across handles, kept by the services for fast matching.
+    max_audience = models.PositiveIntegerField(default=0)
+    # Past performance, kept by later issues (tracking): programs finished / milestones reached.
+    programs_completed = models.PositiveIntegerField(default=0)
+    milestones_reached = models.PositiveIntegerField(default=0)
     assigned_ism = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -46,8 +70,135 @@ class CreatorProfile(TenantModel):
             models.UniqueConstraint(
                 "organization", Lower("email"), name="creator_org_email_unique"
             ),
+            models.CheckConstraint(
+                condition=models.Q(rate_per_post__gte=0) | models.Q(rate_per_post__isnull=True),
+                name="creator_rate_not_negative",
+            ),
         ]
-        indexes = [models.Index(fields=["user"], name="creator_user")]
+        indexes = [
+            models.Index(fields=["user"], name="creator_user"),
+            models.Index(fields=["organization", "max_audience"], name="creator_org_audience"),
+            GinIndex(fields=["categories"], name="creator_categories_gin"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def milestone_attainment(self) -> float | None:
+        if not self.programs_completed:
+            return None
+        return self.milestones_reached / self.programs_completed
+
+
+class SocialHandle(TenantModel):
+    profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="handles")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    handle = models.CharField(max_length=100)
+    audience_size = models.PositiveIntegerField(default=0)
+    engagement_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, help_text="Percent."
+    )
+
+    class Meta:
+        ordering = ["platform"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "platform"], name="handle_one_per_platform"),
+            models.CheckConstraint(
+                condition=models.Q(engagement_rate__gte=0, engagement_rate__lte=100),
+                name="handle_engagement_percent",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "platform", "audience_size"],
+                name="handle_org_platform_audience",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} @{self.handle}"
+
+
+class Availability(TenantModel):
+    """A window when the creator is away."""
+
+    profile = models.ForeignKey(
+        CreatorProfile, on_delete=models.CASCADE, related_name="availability"
+    )
+    away_from = models.DateField()
+    away_to = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["away_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(away_to__gte=models.F("away_from")),
+                name="availability_window_order",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "profile", "away_from"], name="availability_org_profile"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"away {self.away_from}–{self.away_to}"
+
+
+class ProgramInterest(TenantModel):
+    """A kind of program the creator asked for ("I want food, not fashion")."""
+
+    profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="interests")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "category"], name="interest_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_category_display()
+
+
+class MilestoneChange(TenantModel):
+    """The click milestone decides pay: every change is kept with its reason."""
+
+    profile = models.ForeignKey(
+        CreatorProfile, on_delete=models.CASCADE, related_name="milestone_changes"
+    )
+    old = models.PositiveIntegerField()
+    new = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
+
+
+class CreatorLink(TenantModel):
+    """An e-mailed invitation for a creator to link their login to this org's profile."""
+
+    profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Portal invitation for {self.profile}"

@@ -29,6 +29,7 @@ POST_LAUNCH_STATES = frozenset({ProgramState.LAUNCHED, ProgramState.COMPLETED, P
 
 
 class EnrollmentState(models.TextChoices):
+    WAITLISTED = "waitlisted", "Waitlisted"
     INVITED = "invited", "Invited"
     ACCEPTED = "accepted", "Accepted"
     CONFIRMED = "confirmed", "Confirmed"
@@ -41,6 +42,8 @@ class EnrollmentState(models.TextChoices):
 
 
 ENROLLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    # Over capacity, an invitation waits (unsent) until a place frees.
+    EnrollmentState.WAITLISTED: frozenset({EnrollmentState.INVITED, EnrollmentState.WITHDRAWN}),
     EnrollmentState.INVITED: frozenset(
         {
             EnrollmentState.ACCEPTED,
@@ -67,3 +70,23 @@ def check_transition(
 ) -> None:
     if target not in table.get(current, frozenset()):
         raise Conflict(f"A {what} cannot go from “{current}” to “{target}”.")
+
+
+# Enrollments that hold (or may soon hold) one of the program's places.
+PLACE_HOLDING_STATES = frozenset(
+    {
+        EnrollmentState.INVITED,
+        EnrollmentState.ACCEPTED,
+        EnrollmentState.CONFIRMED,
+        EnrollmentState.ACTIVE,
+        EnrollmentState.COMPLETED,
+    }
+)
+ENDED_STATES = frozenset(
+    {
+        EnrollmentState.DECLINED,
+        EnrollmentState.EXPIRED,
+        EnrollmentState.WITHDRAWN,
+        EnrollmentState.TERMINATED,
+    }
+)
