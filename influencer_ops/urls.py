@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from influencers import urls as influencer_urls
 from messaging import api_urls as messaging_api_urls
 from messaging import notification_urls
 from messaging import urls as messaging_urls
 from organizations import urls as org_urls
+from programs import urls_matching, urls_programs, urls_recruiting
 
 from . import views
 
@@ -18,14 +20,23 @@ urlpatterns = [
     path("orgs/", views.org_switcher, name="org_switcher"),
     path("orgs/<slug:org_slug>/", include(org_urls.org_patterns)),
     path("orgs/<slug:org_slug>/desk/", include(messaging_urls.desk_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_programs.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_recruiting.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_matching.page_patterns)),
+    path("", include(influencer_urls.page_patterns)),
     path("invitations/<str:token>/", include(org_urls.invitation_patterns)),
     path("portal/", include(messaging_urls.portal_patterns)),
+    path("portal/", include(urls_recruiting.portal_patterns)),
     path("notifications/", include(notification_urls.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(org_urls.api_patterns)),
     path("api/v1/", include(messaging_api_urls.api_patterns)),
+    path("api/v1/", include(urls_programs.api_patterns)),
+    path("api/v1/", include(urls_recruiting.api_patterns)),
+    path("api/v1/", include(urls_matching.api_patterns)),
+    path("api/v1/", include(influencer_urls.api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -29,6 +29,7 @@ class TaskKind(models.TextChoices):
     COMPLIANCE_CASE = "compliance_case", "Compliance case"
     PAYOUT_DELAYED = "payout_delayed", "Delayed payout"
     INVITATION_EXPIRING = "invitation_expiring", "Invitation expiring"
+    CONFIRM_CREATOR = "confirm_creator", "Creator accepted: confirm"
 
 
 DEFAULT_SLA: dict[str, timedelta] = {
@@ -40,6 +41,7 @@ DEFAULT_SLA: dict[str, timedelta] = {
     TaskKind.COMPLIANCE_CASE: timedelta(days=2),
     TaskKind.PAYOUT_DELAYED: timedelta(hours=24),
     TaskKind.INVITATION_EXPIRING: timedelta(days=1),
+    TaskKind.CONFIRM_CREATOR: timedelta(days=2),
 }
 
 
@@ -70,3 +72,4 @@ class NotificationKind(models.TextChoices):
     NEW_MESSAGE = "new_message", "A new message in my threads"
     REQUEST_ANSWERED = "request_answered", "My request was answered"
     ANNOUNCEMENT = "announcement", "Program announcements"
+    INVITATION = "invitation", "Program invitations and terms"

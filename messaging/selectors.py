@@ -161,7 +161,9 @@ def creator_enrollments(*, user: Any) -> QuerySet[Any]:
     from programs.models import Enrollment
 
     return (
+        # A waitlisted place is not an invitation yet: the creator hears when it is sent.
         Enrollment.objects.filter(creator__user=user)
+        .exclude(state="waitlisted")
         .select_related("program", "program__brand", "creator", "organization")
         .order_by("-created_at")
     )

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from rest_framework import exceptions as api_exceptions
@@ -44,6 +44,7 @@ def resolve_membership(request: HttpRequest, slug: str) -> tuple[Organization, M
     if membership is None:
         raise Http404("No such organization.")
     activate_orgs([organization.pk], user_id=request.user.pk)
+    prefetch_related_objects([membership], "brands")
     if requires_mfa(membership) and not user_has_totp(user=request.user):
         raise MfaRequired
     return organization, membership

@@ -18,9 +18,10 @@ def organization_by_slug(slug: str) -> Organization | None:
 def membership_for(*, user: Any, organization: Organization) -> Membership | None:
     if not user.is_authenticated:
         return None
+    # Brands are loaded by resolve_membership once the org's RLS scope is on: before that,
+    # the membership is visible (its own-user clause) but its brand links are not.
     return (
         Membership.objects.select_related("organization", "user")
-        .prefetch_related("brands")
         .filter(organization=organization, user=user)
         .first()
     )

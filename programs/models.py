@@ -235,7 +235,12 @@ class TermsVersion(TenantModel):
         max_length=500, blank=True, help_text="Why the terms were amended (empty for the first)."
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: made by the system (a waitlist promotion without an inviter).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

@@ -114,6 +114,12 @@ def world(cast: Cast) -> World:
 
 
 def build_world(cast: Cast) -> World:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from programs import recruiting
     from programs import services as programs
 
     admin = cast.members[Role.ADMIN].user
@@ -125,21 +131,39 @@ def build_world(cast: Cast) -> World:
         assigned_ism=cast.members[Role.ISM].user,
         assigned_bsm=cast.members[Role.BSM].user,
     )
+    # A complete brief, so that the program can launch once a creator is confirmed.
+    today = timezone.localdate()
+    program = programs.program_update(
+        program=program,
+        actor=admin,
+        goals="Introduce the spring serum to skincare fans.",
+        platforms=["instagram"],
+        categories=["beauty"],
+        guidelines="Show the serum in daylight; spell it LUMEN.",
+        launch_on=today + timedelta(days=30),
+        end_on=today + timedelta(days=90),
+        flat_fee=Decimal("250.00"),
+    )
+    programs.deliverable_spec_add(
+        program=program, actor=admin, kind="post", platform="instagram", count=1, due_offset_days=7
+    )
     programs.program_open_recruiting(program=program, actor=admin)
     creator = make_creator(cast.org, "Cara Creator", "cara@example.test")
     other = make_creator(cast.org, "Olli Other", "olli@example.test")
-    enrollment = programs.enrollment_invite(program=program, creator=creator, actor=admin)
-    other_enrollment = programs.enrollment_invite(program=program, creator=other, actor=admin)
+    enrollment, other_enrollment = recruiting.enrollment_invite(
+        program=program, creators=[creator, other], actor=admin
+    )
     program.refresh_from_db()
     return World(cast, program, creator, enrollment, other, other_enrollment)
 
 
 def confirm_and_launch(world: World) -> None:
+    from programs import recruiting
     from programs import services as programs
 
     admin = world.cast.members[Role.ADMIN].user
     for state in ("accepted", "confirmed"):
-        programs.enrollment_move(enrollment=world.enrollment, target=state, actor=admin)
+        recruiting.enrollment_move(enrollment=world.enrollment, target=state, actor=admin)
     programs.program_launch(program=world.program, actor=admin)
     world.program.refresh_from_db()
     world.enrollment.refresh_from_db()

@@ -24,7 +24,8 @@ from messaging.services.threads import announcement_create, message_post, thread
 from organizations.models import Brand, Organization
 from organizations.roles import Role
 from programs.models import Enrollment, Program
-from programs.services import enrollment_invite, program_create
+from programs.recruiting import enrollment_invite
+from programs.services import program_create, program_open_recruiting
 
 from .conftest import Cast, login_client
 from .factories import UserFactory, member
@@ -64,7 +65,12 @@ def make_program(cast: Cast, name: str = "Spring", **kwargs: Any) -> Program:
 
 
 def enroll(cast: Cast, program: Program, creator: Any) -> Enrollment:
-    return enrollment_invite(program=program, creator=creator, actor=cast.members[Role.ADMIN].user)
+    if program.state == "draft":
+        program_open_recruiting(program=program, actor=cast.members[Role.ADMIN].user)
+        program.refresh_from_db()
+    return enrollment_invite(
+        program=program, creators=[creator], actor=cast.members[Role.ADMIN].user
+    )[0]
 
 
 def make_task(organization: Organization, role: str = OwnerRole.ISM, **kwargs: Any) -> Task:

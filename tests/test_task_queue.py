@@ -48,6 +48,8 @@ def test_a_pre_launch_question_goes_to_the_programs_ism_with_a_due_time(world: W
 def test_without_an_assignment_the_question_lands_in_the_team_queue(world: World) -> None:
     world.program.assigned_ism = None
     world.program.save()
+    world.enrollment.refresh_from_db()
+    world.enrollment.program = world.program
     task = ask(world, Topic.AVAILABILITY)
     assert task.assignee is None and task.owner_role == OwnerRole.ISM
     # Everyone holding the role hears about it.

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def worker_queue() -> object:
+def worker_queue(tmp_path: Path) -> object:
     """A worker on its own queue (so parallel test runs never share work), stopped afterwards."""
     name = f"test-{uuid.uuid4().hex[:10]}"
     db = connection.settings_dict
@@ -45,6 +45,7 @@ def worker_queue() -> object:
         "CELERY_TASK_DEFAULT_QUEUE": name,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = tmp_path.joinpath("worker.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -72,9 +73,12 @@ def worker_queue() -> object:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
+    # Shown by pytest when the test failed: what the worker itself said.
+    print(tmp_path.joinpath("worker.log").read_text()[-5000:])
 
 
-def _wait_for(check: Callable[[], bool], seconds: float = 40) -> bool:
+def _wait_for(check: Callable[[], bool], seconds: float = 120) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():

@@ -195,6 +195,12 @@ SPECTACULAR_SETTINGS = {
         "TaskStateEnum": "messaging.kinds.TaskState",
         "TopicEnum": "messaging.kinds.Topic",
         "RoleEnum": "organizations.roles.Role",
+        "PlatformEnum": "influencer_ops.choices.Platform",
+        "CategoryEnum": "influencer_ops.choices.Category",
+        "DeliverableKindEnum": "programs.models.DeliverableSpec.Kind",
+        "EnrollmentStateEnum": "programs.states.EnrollmentState",
+        "ProgramStateEnum": "programs.states.ProgramState",
+        "NotificationKindEnum": "messaging.kinds.NotificationKind",
     },
 }
 
@@ -216,5 +222,14 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-tasks": {
         "task": "messaging.tasks.escalate_overdue_tasks",
         "schedule": 300.0,
+    },
+    # Every 15 minutes: each org's day starts at its own midnight.
+    "program-date-sweep": {
+        "task": "programs.tasks.program_date_sweep_all",
+        "schedule": 900.0,
+    },
+    "invitation-expiry-sweep": {
+        "task": "programs.tasks.invitation_expiry_sweep_all",
+        "schedule": 900.0,
     },
 }

@@ -1,0 +1,268 @@
+"""Shapes of the creator API. Staff serializers may carry internal notes; the creator's own
+(``Own*``) never do."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from influencer_ops.choices import Category, Platform
+
+from .models import (
+    DEFAULT_CLICK_MILESTONE,
+    Availability,
+    CreatorLink,
+    CreatorProfile,
+    MilestoneChange,
+    ProgramInterest,
+    SocialHandle,
+)
+from .selectors import creator_link_state
+
+# --- read shapes ---
+
+
+class HandleSerializer(serializers.ModelSerializer[SocialHandle]):
+    class Meta:
+        model = SocialHandle
+        fields = ["platform", "handle", "audience_size", "engagement_rate"]
+        read_only_fields = fields
+
+
+class AvailabilitySerializer(serializers.ModelSerializer[Availability]):
+    class Meta:
+        model = Availability
+        fields = ["id", "away_from", "away_to", "note"]
+        read_only_fields = fields
+
+
+class InterestSerializer(serializers.ModelSerializer[ProgramInterest]):
+    class Meta:
+        model = ProgramInterest
+        fields = ["id", "category", "note", "created_at"]
+        read_only_fields = fields
+
+
+class MilestoneChangeSerializer(serializers.ModelSerializer[MilestoneChange]):
+    actor = serializers.EmailField(source="actor.email", read_only=True)
+
+    class Meta:
+        model = MilestoneChange
+        fields = ["old", "new", "reason", "actor", "at"]
+        read_only_fields = fields
+
+
+class CreatorSerializer(serializers.ModelSerializer[CreatorProfile]):
+    """Staff view of a creator (desk roles only)."""
+
+    handles = HandleSerializer(many=True, read_only=True)
+    portal_linked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreatorProfile
+        fields = [
+            "id",
+            "display_name",
+            "email",
+            "categories",
+            "languages",
+            "location",
+            "rate_per_post",
+            "rate_currency",
+            "click_milestone",
+            "payout_ready",
+            "max_audience",
+            "portal_linked",
+            "internal_notes",
+            "handles",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_portal_linked(self, obj: CreatorProfile) -> bool:
+        return obj.user_id is not None
+
+
+class CreatorDetailSerializer(CreatorSerializer):
+    availability = AvailabilitySerializer(many=True, read_only=True)
+    interests = InterestSerializer(many=True, read_only=True)
+    milestone_history = MilestoneChangeSerializer(
+        source="milestone_changes", many=True, read_only=True
+    )
+
+    class Meta(CreatorSerializer.Meta):
+        fields = [*CreatorSerializer.Meta.fields, "availability", "interests", "milestone_history"]
+        read_only_fields = fields
+
+
+class CreatorLinkSerializer(serializers.ModelSerializer[CreatorLink]):
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreatorLink
+        fields = ["id", "created_at", "expires_at", "accepted_at", "state"]
+        read_only_fields = fields
+
+    def get_state(self, obj: CreatorLink) -> str:
+        return creator_link_state(obj)
+
+
+# --- staff input shapes ---
+
+
+def _categories() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices), required=False, max_length=20
+    )
+
+
+def _languages() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
+
+
+def _rate() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, allow_null=True, required=False
+    )
+
+
+class HandleInputSerializer(serializers.Serializer[Any]):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    handle = serializers.CharField(max_length=101)
+    audience_size = serializers.IntegerField(min_value=0, default=0)
+    engagement_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, default=Decimal(0)
+    )
+
+
+class CreatorCreateSerializer(serializers.Serializer[Any]):
+    display_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    categories = _categories()
+    languages = _languages()
+    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    rate_per_post = _rate()
+    rate_currency = serializers.RegexField(
+        r"^[A-Za-z]{3}$", required=False, help_text="ISO 4217; default: the org's currency."
+    )
+    click_milestone = serializers.IntegerField(min_value=1, default=DEFAULT_CLICK_MILESTONE)
+    internal_notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    handles = serializers.ListField(child=HandleInputSerializer(), required=False, max_length=20)
+
+
+class CreatorUpdateSerializer(serializers.Serializer[Any]):
+    """Every field optional; ``handles``, when sent, replaces the whole set. The click milestone
+    changes through ``POST …/milestone/`` with a reason."""
+
+    display_name = serializers.CharField(max_length=150, required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+    categories = _categories()
+    languages = _languages()
+    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    rate_per_post = _rate()
+    rate_currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
+    internal_notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    handles = serializers.ListField(child=HandleInputSerializer(), required=False, max_length=20)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "click_milestone" in getattr(self, "initial_data", {}):
+            raise serializers.ValidationError(
+                {"click_milestone": ["Change it with POST …/milestone/ and a reason."]}
+            )
+        return attrs
+
+
+class CreatorFilterSerializer(serializers.Serializer[Any]):
+    search = serializers.CharField(
+        required=False, default="", max_length=100, help_text="Name, e-mail or handle."
+    )
+    category = serializers.ChoiceField(choices=Category.choices, required=False, default="")
+    platform = serializers.ChoiceField(choices=Platform.choices, required=False, default="")
+
+
+class MilestoneInputSerializer(serializers.Serializer[Any]):
+    new = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=300, help_text="Required: the milestone decides pay.")
+
+
+class ImportUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(help_text="A UTF-8 CSV file.")
+
+
+class ImportTextSerializer(serializers.Serializer[Any]):
+    csv = serializers.CharField(help_text="The CSV text, header row first.")
+
+
+class ImportProblemSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField(help_text="Line in the file; the header is line 1.")
+    column = serializers.CharField(help_text="Empty when the whole row is concerned.")
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField(help_text="False: nothing was saved; fix the problems.")
+    rows = serializers.IntegerField(help_text="Data rows read.")
+    created = serializers.IntegerField()
+    problems = ImportProblemSerializer(many=True)
+
+
+# --- the creator's own profile (/api/v1/me/profile/) ---
+
+
+class OwnOrganizationSerializer(serializers.Serializer[Any]):
+    slug = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class OwnProfileSerializer(serializers.ModelSerializer[CreatorProfile]):
+    """What a creator sees of their profile in one org. Never internal notes."""
+
+    organization = OwnOrganizationSerializer(read_only=True)
+    handles = HandleSerializer(many=True, read_only=True)
+    availability = AvailabilitySerializer(many=True, read_only=True)
+    interests = InterestSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CreatorProfile
+        fields = [
+            "id",
+            "organization",
+            "display_name",
+            "email",
+            "categories",
+            "languages",
+            "location",
+            "rate_per_post",
+            "rate_currency",
+            "click_milestone",
+            "payout_ready",
+            "handles",
+            "availability",
+            "interests",
+        ]
+        read_only_fields = fields
+
+
+OWN_EDITABLE = ("location", "languages", "categories", "rate_per_post")
+
+
+class OwnProfileUpdateSerializer(serializers.Serializer[Any]):
+    """The fields a creator may change themself; anything else is refused."""
+
+    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    languages = _languages()
+    categories = _categories()
+    rate_per_post = _rate()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        sent = getattr(self, "initial_data", {})
+        refused = sorted(k for k in sent if k not in OWN_EDITABLE)
+        if refused:
+            raise serializers.ValidationError(
+                {k: ["This is not yours to change; ask your success manager."] for k in refused}
+            )
+        return attrs

@@ -1,0 +1,23 @@
+"""Candidate matching: the desk page (under orgs/<slug>/) and the API (under api/v1/)."""
+
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
+
+from . import api_matching, views_matching
+
+page_patterns: list[URLPattern | URLResolver] = [
+    path(
+        "desk/programs/<int:pk>/candidates/",
+        views_matching.ProgramCandidatesView.as_view(),
+        name="desk_program_candidates",
+    ),
+]
+
+ORG = r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)"
+router = SimpleRouter()
+router.register(
+    rf"{ORG}/programs/(?P<program_pk>[0-9]+)/matches",
+    api_matching.ProgramMatchViewSet,
+    basename="api-program-matches",
+)
+api_patterns: list[URLPattern | URLResolver] = [*router.urls]

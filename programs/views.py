@@ -1,0 +1,299 @@
+"""Program pages of the org web app: thin; each calls one service or selector.
+
+Reading a program needs a role that covers its brand (any other program is a 404, like a
+missing one); changing it needs ``can_manage_programs`` for its brand (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from influencer_ops.choices import Category, Platform
+from influencer_ops.errors import DomainError
+from organizations.access import OrgViewMixin, get_for_org
+from organizations.permissions import can_manage_programs
+
+from . import selectors, services
+from .forms import (
+    DeliverableSpecForm,
+    ProgramBriefForm,
+    ProgramCancelForm,
+    ProgramCloneForm,
+    ProgramCreateForm,
+    ProgramFilterForm,
+    brief_initial,
+)
+from .models import Program
+from .states import PROGRAM_TRANSITIONS, ProgramState
+
+PAGE_SIZE = 50
+AUDIT_LIMIT = 100
+
+
+def _show_errors(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's refusal on the fields it names, or on the form as a whole."""
+    errors = getattr(exc, "errors", None)
+    if not errors:
+        form.add_error(None, str(exc))
+        return
+    for field, field_messages in errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class ProgramViewMixin(OrgViewMixin):
+    request: HttpRequest
+
+    def url(self, name: str, **kwargs: Any) -> str:
+        return reverse(name, kwargs={"org_slug": self.organization.slug, **kwargs})
+
+    def program(self, pk: Any) -> Program:
+        """A program of a brand the member covers; 404 for any other."""
+        programs = selectors.program_detail(
+            organization=self.organization, membership=self.membership
+        )
+        return get_for_org(programs, self.organization, pk)
+
+    def managed_program(self, pk: Any) -> Program:
+        program = self.program(pk)
+        if not can_manage_programs(self.membership, program.brand):
+            raise PermissionDenied("Your role does not allow changing this program.")
+        return program
+
+    def render_page(
+        self, template: str, context: dict[str, Any], status: int = 200
+    ) -> HttpResponse:
+        base = {"organization": self.organization, "membership": self.membership}
+        return render(self.request, f"programs/{template}", base | context, status=status)
+
+
+class ProgramListView(ProgramViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        brands = selectors.brands_visible_to(
+            organization=self.organization, membership=self.membership
+        )
+        filters = ProgramFilterForm(request.GET or None, brands=brands)
+        state, brand = "", None
+        if filters.is_valid():
+            state = filters.cleaned_data["state"]
+            brand = filters.cleaned_data["brand"]
+        programs = selectors.program_list(
+            organization=self.organization,
+            membership=self.membership,
+            state=state or None,
+            brand_id=brand.pk if brand else None,
+        )
+        page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+        managed = selectors.brands_managed_by(
+            organization=self.organization, membership=self.membership
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "page": page,
+            "filter_form": filters,
+            "query": query.urlencode(),
+            "can_create": bool(managed),
+        }
+        return self.render_page("program_list.html", context)
+
+
+class ProgramCreateView(ProgramViewMixin, View):
+    capability = can_manage_programs
+
+    def _form(self, data: Any = None) -> ProgramCreateForm:
+        brands = selectors.brands_managed_by(
+            organization=self.organization, membership=self.membership
+        )
+        return ProgramCreateForm(data, brands=brands)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_page("program_create.html", {"form": self._form()})
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                program = services.program_create(
+                    organization=self.organization,
+                    brand=form.cleaned_data["brand"],
+                    name=form.cleaned_data["name"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                _show_errors(form, exc)
+            else:
+                messages.success(request, f"“{program.name}” created. Now write its brief.")
+                return redirect(self.url("program_edit", pk=program.pk))
+        return self.render_page("program_create.html", {"form": form}, status=400)
+
+
+class ProgramDetailView(ProgramViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.program(kwargs["pk"])
+        can_manage = can_manage_programs(self.membership, program.brand)
+        next_states = PROGRAM_TRANSITIONS[program.state] if can_manage else frozenset()
+        context = {
+            "program": program,
+            "specs": program.deliverable_specs.all(),
+            "specs_editable": program.state in services.EDITABLE_STATES,
+            "platforms": [Platform(value).label for value in program.platforms],
+            "categories": [Category(value).label for value in program.categories],
+            "missing": services.brief_missing(program)
+            if program.state in services.EDITABLE_STATES
+            else [],
+            "roster": selectors.program_roster(program=program),
+            "tasks": selectors.program_open_tasks(program=program),
+            "events": selectors.program_audit_trail(program=program)[:AUDIT_LIMIT],
+            "can_manage": can_manage,
+            "can_edit": can_manage and bool(services.program_editable_fields(program)),
+            "can_open_recruiting": ProgramState.RECRUITING in next_states,
+            "can_launch": ProgramState.LAUNCHED in next_states,
+            "can_complete": ProgramState.COMPLETED in next_states,
+            "can_close": ProgramState.CLOSED in next_states,
+            "can_cancel": ProgramState.CANCELLED in next_states,
+            "cancel_form": ProgramCancelForm(),
+        }
+        return self.render_page("program_detail.html", context)
+
+
+class ProgramEditView(ProgramViewMixin, View):
+    def _form(self, program: Program, data: Any = None) -> ProgramBriefForm:
+        return ProgramBriefForm(
+            data,
+            organization=self.organization,
+            editable=services.program_editable_fields(program),
+            initial=brief_initial(program),
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        if not services.program_editable_fields(program):
+            messages.error(request, f"{program.name} is {program.get_state_display().lower()}.")
+            return redirect(self.url("program_detail", pk=program.pk))
+        return self._render(program, self._form(program))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        form = self._form(program, request.POST)
+        if form.is_valid():
+            try:
+                services.program_update(program=program, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                _show_errors(form, exc)
+            else:
+                messages.success(request, "Brief saved.")
+                return redirect(self.url("program_detail", pk=program.pk))
+        return self._render(program, form, status=400)
+
+    def _render(self, program: Program, form: ProgramBriefForm, status: int = 200) -> HttpResponse:
+        return self.render_page("program_edit.html", {"program": program, "form": form}, status)
+
+
+class ProgramDeliverablesView(ProgramViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        return self._render(program, DeliverableSpecForm())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        form = DeliverableSpecForm(request.POST)
+        if form.is_valid():
+            try:
+                services.deliverable_spec_add(
+                    program=program, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                _show_errors(form, exc)
+            else:
+                messages.success(request, "Deliverable added.")
+                return redirect(self.url("program_deliverables", pk=program.pk))
+        return self._render(program, form, status=400)
+
+    def _render(
+        self, program: Program, form: DeliverableSpecForm, status: int = 200
+    ) -> HttpResponse:
+        context = {
+            "program": program,
+            "specs": selectors.program_deliverable_specs(program=program),
+            "form": form,
+            "editable": program.state in services.EDITABLE_STATES,
+        }
+        return self.render_page("program_deliverables.html", context, status)
+
+
+class DeliverableSpecRemoveView(ProgramViewMixin, View):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        specs = selectors.program_deliverable_specs(program=program)
+        spec = get_for_org(specs, self.organization, kwargs["spec_pk"])
+        try:
+            services.deliverable_spec_remove(spec=spec, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Removed: {spec}.")
+        return redirect(self.url("program_deliverables", pk=program.pk))
+
+
+class ProgramCloneView(ProgramViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        form = ProgramCloneForm(initial={"name": f"Copy of {program.name}"[:150]})
+        return self._render(program, form)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        form = ProgramCloneForm(request.POST)
+        if form.is_valid():
+            try:
+                clone = services.program_clone(
+                    program=program, actor=request.user, name=form.cleaned_data["name"]
+                )
+            except DomainError as exc:
+                _show_errors(form, exc)
+            else:
+                messages.success(request, f"“{clone.name}” is a new draft copied from this one.")
+                return redirect(self.url("program_edit", pk=clone.pk))
+        return self._render(program, form, status=400)
+
+    def _render(self, program: Program, form: ProgramCloneForm, status: int = 200) -> HttpResponse:
+        return self.render_page("program_clone.html", {"program": program, "form": form}, status)
+
+
+class ProgramTransitionView(ProgramViewMixin, View):
+    """POST buttons on the program page: one lifecycle move each."""
+
+    moves: ClassVar[dict[str, tuple[Callable[..., Program], str]]] = {
+        "open_recruiting": (services.program_open_recruiting, "is recruiting"),
+        "launch": (services.program_launch, "is launched"),
+        "complete": (services.program_complete, "is completed"),
+        "close": (services.program_close, "is closed"),
+        "cancel": (services.program_cancel, "is cancelled"),
+    }
+    move: str = ""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.managed_program(kwargs["pk"])
+        service, done = self.moves[self.move]
+        extra: dict[str, Any] = {}
+        if self.move == "cancel":
+            form = ProgramCancelForm(request.POST)
+            extra["reason"] = form.cleaned_data["reason"] if form.is_valid() else ""
+        try:
+            moved = service(program=program, actor=request.user, **extra)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{moved.name} {done}.")
+        return redirect(self.url("program_detail", pk=program.pk))
