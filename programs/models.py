@@ -14,6 +14,11 @@ from influencer_ops.models import TenantModel
 
 from .states import EnrollmentState, ProgramState
 
+
+def default_reminders() -> list[int]:
+    return [3, 1]
+
+
 DEFAULT_DISCLOSURE_RULE = "#ad, #sponsored, paid partnership"
 
 
@@ -73,6 +78,24 @@ class Program(TenantModel):
     )
     milestone_bonus = money_field()
     prorate_if_missed = models.BooleanField(default=False)
+    # After launch: review and extension policies.
+    review_sla_days = models.PositiveIntegerField(
+        default=3, help_text="Days a submission may wait for review before it is overdue."
+    )
+    auto_approve_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Approve a submission nobody reviewed after this many days; empty: never.",
+    )
+    extension_self_service_days = models.PositiveIntegerField(
+        default=7, help_text="Extensions up to this many days are approved automatically."
+    )
+    extension_self_service_count = models.PositiveIntegerField(
+        default=1, help_text="Automatic extensions per deliverable."
+    )
+    reminder_days_before = ArrayField(
+        models.PositiveIntegerField(), default=default_reminders, blank=True
+    )
     # People and lifecycle
     assigned_ism = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -254,3 +277,34 @@ class TermsVersion(TenantModel):
 
     def __str__(self) -> str:
         return f"Terms v{self.number} for {self.enrollment}"
+
+
+from .models_delivery import (  # noqa: E402  (the after-launch models live in their own module)
+    AmountOwed,
+    CaseAction,
+    ComplianceCase,
+    Deliverable,
+    DeliverableState,
+    Extension,
+    ExtensionState,
+    ReminderSent,
+    Review,
+    Submission,
+)
+
+__all__ = [
+    "AmountOwed",
+    "CaseAction",
+    "ComplianceCase",
+    "Deliverable",
+    "DeliverableSpec",
+    "DeliverableState",
+    "Enrollment",
+    "Extension",
+    "ExtensionState",
+    "Program",
+    "ReminderSent",
+    "Review",
+    "Submission",
+    "TermsVersion",
+]

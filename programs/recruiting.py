@@ -78,6 +78,8 @@ def terms_snapshot(*, program: Program, creator: Any) -> dict[str, Any]:
                 "platform": spec.platform,
                 "count": spec.count,
                 "due_on": _due_on(spec, program),
+                "due_offset_days": spec.due_offset_days,
+                "spec": spec.pk,
             }
             for spec in program.deliverable_specs.all()
         ],

@@ -629,6 +629,8 @@ def program_launch(*, program: Program, actor: Any) -> Program:
     is handed to its BSM with its history."""
     from messaging.services.queue import task_handover_program
 
+    from .delivery import deliverables_create_for_program
+
     locked = _lock(program)
     check_transition(PROGRAM_TRANSITIONS, locked.state, ProgramState.LAUNCHED, "program")
     blockers = program_launch_blockers(locked)
@@ -640,6 +642,7 @@ def program_launch(*, program: Program, actor: Any) -> Program:
         program=launched,
         state=EnrollmentState.CONFIRMED,
     ).update(state=EnrollmentState.ACTIVE)
+    deliverables_create_for_program(program=launched)
     task_handover_program(program=launched, actor=actor)
     return launched
 

@@ -70,9 +70,9 @@ def test_an_invitation_snapshots_the_terms_and_expires_at_recruit_by(world: Worl
     assert terms.number == 1
     assert terms.snapshot["fee"] == "500.00"
     assert terms.snapshot["click_milestone"] == 1000  # the creator's own when the program sets none
-    assert {"kind": "post", "platform": "instagram", "count": 2, "due_on": "2027-03-08"} in (
-        terms.snapshot["deliverables"]
-    )
+    assert {
+        (d["kind"], d["platform"], d["count"], d["due_on"]) for d in terms.snapshot["deliverables"]
+    } >= {("post", "instagram", 2, "2027-03-08")}
     assert enrollment.expires_at.date() == date(2027, 2, 15)
     # The brief changing later does not change what was offered.
     world.program.flat_fee = Decimal("1.00")
@@ -513,3 +513,25 @@ def test_the_expiry_task_sweeps_every_org(world: World) -> None:
     )
     assert invitation_expiry_sweep_all() == 1
     assert invitation_expiry_sweep_all() == 0
+
+
+def test_launch_gives_each_active_creator_their_deliverables_from_the_terms(world: World) -> None:
+    from programs.models import Deliverable
+    from programs.services import program_launch
+
+    recruiting.invitation_accept(
+        enrollment=world.enrollment, user=world.creator.user, terms_version=1
+    )
+    recruiting.enrollment_confirm(enrollment=world.enrollment, actor=ism(world))
+    program_launch(program=world.program, actor=world.cast.members[Role.ADMIN].user)
+    promised = sum(
+        d["count"] for d in world.enrollment.terms_versions.get(number=1).snapshot["deliverables"]
+    )
+    rows = Deliverable.objects.filter(enrollment=world.enrollment)
+    assert rows.count() == promised >= 1
+    assert all(d.state == "pending" and d.due_on == d.original_due_on for d in rows)
+    # The declined/invited creator gets nothing.
+    assert not Deliverable.objects.filter(enrollment=world.other_enrollment).exists()
+    from programs.delivery import deliverables_create_for_program
+
+    assert deliverables_create_for_program(program=world.program) == 0  # idempotent
