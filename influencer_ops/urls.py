@@ -7,7 +7,14 @@ from messaging import api_urls as messaging_api_urls
 from messaging import notification_urls
 from messaging import urls as messaging_urls
 from organizations import urls as org_urls
-from programs import urls_matching, urls_programs, urls_recruiting
+from programs import (
+    urls_cases,
+    urls_content,
+    urls_deadlines,
+    urls_matching,
+    urls_programs,
+    urls_recruiting,
+)
 
 from . import views
 
@@ -23,10 +30,16 @@ urlpatterns = [
     path("orgs/<slug:org_slug>/", include(urls_programs.page_patterns)),
     path("orgs/<slug:org_slug>/", include(urls_recruiting.page_patterns)),
     path("orgs/<slug:org_slug>/", include(urls_matching.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_content.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_deadlines.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_cases.page_patterns)),
     path("", include(influencer_urls.page_patterns)),
     path("invitations/<str:token>/", include(org_urls.invitation_patterns)),
     path("portal/", include(messaging_urls.portal_patterns)),
     path("portal/", include(urls_recruiting.portal_patterns)),
+    path("portal/", include(urls_content.portal_patterns)),
+    path("portal/", include(urls_deadlines.portal_patterns)),
+    path("portal/", include(urls_cases.portal_patterns)),
     path("notifications/", include(notification_urls.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
@@ -36,6 +49,9 @@ urlpatterns = [
     path("api/v1/", include(urls_programs.api_patterns)),
     path("api/v1/", include(urls_recruiting.api_patterns)),
     path("api/v1/", include(urls_matching.api_patterns)),
+    path("api/v1/", include(urls_content.api_patterns)),
+    path("api/v1/", include(urls_deadlines.api_patterns)),
+    path("api/v1/", include(urls_cases.api_patterns)),
     path("api/v1/", include(influencer_urls.api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -43,6 +43,7 @@ def worker_queue(tmp_path: Path) -> object:
         "TEST_DATABASE_NAME": db["NAME"],
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": name,
+        "PYTHONUNBUFFERED": "1",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     log = tmp_path.joinpath("worker.log").open("w")

@@ -15,10 +15,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
+# The cache gets its own Redis database: tests clear the cache (FLUSHDB), which must never
+# wipe the broker's queued messages of a real-worker test running in parallel.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": env.str("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"),
         "KEY_PREFIX": "io-test",
     }
 }
