@@ -17,6 +17,7 @@ from influencer_ops.errors import DomainError
 from influencers.access import activate_creator_scope
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
+from programs.cases import cases_for_creator
 from programs.models import Enrollment, Program
 
 from . import selectors
@@ -300,6 +301,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         "enrollments": selectors.creator_enrollments(user=user),
         "requests": selectors.creator_requests(user=user)[:50],
         "threads": selectors.creator_threads(user=user)[:50],
+        "cases": cases_for_creator(user=user)[:20],
     }
     return render(request, "portal/home.html", context)
 

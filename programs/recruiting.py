@@ -531,6 +531,14 @@ def terms_accept(*, enrollment: Enrollment, user: Any, terms_version: int) -> Te
             enrollment=locked, user=user, terms_version=terms_version, accept_nda=True
         )
         return latest_terms(locked)  # type: ignore[return-value]
+    if locked.state not in (
+        EnrollmentState.ACCEPTED,
+        EnrollmentState.CONFIRMED,
+        EnrollmentState.ACTIVE,
+    ):
+        raise Conflict(
+            f"This place is {locked.get_state_display().lower()}: its terms can no longer change."
+        )
     terms = latest_terms(locked)
     if terms is None or terms.number != terms_version or terms.accepted_at is not None:
         raise Conflict("There is no new version of the terms to accept.")
@@ -589,7 +597,17 @@ def enrollment_move(*, enrollment: Enrollment, target: str, actor: Any) -> Enrol
     locked = _lock(enrollment)
     before = locked.state
     _move(locked, target)
-    locked.save(update_fields=["state"])
+    fields = ["state"]
+    if target == EnrollmentState.ACCEPTED and locked.terms_version_id is None:
+        # An accepted place always has the terms it accepted (acceptance recorded by staff).
+        terms = latest_terms(locked)
+        if terms is not None:
+            terms.accepted_at = terms.accepted_at or timezone.now()
+            terms.save(update_fields=["accepted_at"])
+            locked.terms_version = terms
+            locked.accepted_at = terms.accepted_at
+            fields += ["terms_version", "accepted_at"]
+    locked.save(update_fields=fields)
     audit_record(
         organization=locked.organization,
         actor=actor,

@@ -687,7 +687,9 @@ class DateSweepResult:
 @transaction.atomic
 def program_date_sweep(*, organization: Any, today: date) -> DateSweepResult:
     """Launch recruiting programs whose launch date has come (when they can launch; the others
-    wait, untouched) and complete launched programs past their end date.
+    wait, untouched) and complete launched programs past their end date once their work is done
+    (``deadlines.program_auto_complete_sweep``: every deliverable published, excused or
+    cancelled, or its enrollment ended).
 
     Idempotent and safe to run twice at once: rows are claimed with SKIP LOCKED and each move
     re-checks the state under the lock."""
@@ -697,12 +699,9 @@ def program_date_sweep(*, organization: Any, today: date) -> DateSweepResult:
         .order_by("pk")
     )
     launched = sum(_sweep_move(program, program_launch) for program in due_to_launch)
-    due_to_complete = list(
-        Program.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(organization=organization, state=ProgramState.LAUNCHED, end_on__lt=today)
-        .order_by("pk")
-    )
-    completed = sum(_sweep_move(program, program_complete) for program in due_to_complete)
+    from .deadlines import program_auto_complete_sweep
+
+    completed = program_auto_complete_sweep(organization=organization, today=today)
     return DateSweepResult(launched=launched, completed=completed)
 
 

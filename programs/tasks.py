@@ -11,7 +11,7 @@ from django.utils import timezone
 from influencer_ops.tenancy import db_scope
 from organizations.models import Organization
 
-from . import services
+from . import services, tasks_content, tasks_deadlines  # noqa: F401  (registers their tasks)
 
 
 def _today_in(organization: Organization) -> date:

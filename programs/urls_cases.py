@@ -1,7 +1,22 @@
-"""Routes of the programs app's cases pages and API (filled in by its module)."""
+"""Compliance cases: the team's pages, the creator's case page, and the API."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-page_patterns: list[URLPattern | URLResolver] = []
-portal_patterns: list[URLPattern | URLResolver] = []
-api_patterns: list[URLPattern | URLResolver] = []
+from . import api_cases
+from . import views_cases as views
+
+page_patterns: list[URLPattern | URLResolver] = [
+    path("cases/", views.CaseListView.as_view(), name="case_list"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("enrollments/<int:pk>/cases/new/", views.CaseNewView.as_view(), name="case_new"),
+]
+portal_patterns: list[URLPattern | URLResolver] = [
+    path("cases/<int:pk>/", views.PortalCaseView.as_view(), name="portal_case"),
+]
+router = SimpleRouter()
+router.register(
+    r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)/cases", api_cases.CaseViewSet, basename="api-case"
+)
+router.register(r"me/cases", api_cases.MyCaseViewSet, basename="api-my-case")
+api_patterns: list[URLPattern | URLResolver] = [*router.urls]

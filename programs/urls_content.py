@@ -1,7 +1,29 @@
-"""Routes of the programs app's content pages and API (filled in by its module)."""
+"""Content pages (brand review, the creator's deliverables) and the content API."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-page_patterns: list[URLPattern | URLResolver] = []
-portal_patterns: list[URLPattern | URLResolver] = []
-api_patterns: list[URLPattern | URLResolver] = []
+from . import api_content
+from . import views_content as views
+
+page_patterns: list[URLPattern | URLResolver] = [
+    path("programs/<int:pk>/content/", views.ProgramContentView.as_view(), name="program_content"),
+    path(
+        "content/deliverables/<int:pk>/",
+        views.ContentDeliverableView.as_view(),
+        name="content_deliverable",
+    ),
+]
+portal_patterns: list[URLPattern | URLResolver] = [
+    path("deliverables/", views.PortalDeliverablesView.as_view(), name="portal_deliverables"),
+    path(
+        "deliverables/<int:pk>/", views.PortalDeliverableView.as_view(), name="portal_deliverable"
+    ),
+]
+
+ORG = r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)"
+router = SimpleRouter()
+router.register(rf"{ORG}/deliverables", api_content.DeliverableViewSet, basename="api-deliverable")
+router.register(rf"{ORG}/submissions", api_content.SubmissionViewSet, basename="api-submission")
+router.register(r"me/deliverables", api_content.MyDeliverableViewSet, basename="api-my-deliverable")
+api_patterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -24,7 +24,7 @@ from messaging.models import Task
 from organizations.models import Brand
 from organizations.roles import Role
 from programs import services
-from programs.models import DeliverableSpec, Enrollment, Program
+from programs.models import Deliverable, DeliverableSpec, Enrollment, Program
 from programs.states import EnrollmentState, ProgramState
 from programs.tasks import program_date_sweep_all
 
@@ -96,8 +96,11 @@ def make_creator(cast: Cast, name: str) -> CreatorProfile:
 
 
 def confirm(enrollment: Enrollment) -> None:
-    """Setup only: the recruiting flow (another module) is what confirms creators."""
-    Enrollment.objects.filter(pk=enrollment.pk).update(state=EnrollmentState.CONFIRMED)
+    """Setup: accept (recording the terms version) and confirm through the state machine."""
+    from programs.recruiting import enrollment_move
+
+    for state in (EnrollmentState.ACCEPTED, EnrollmentState.CONFIRMED):
+        enrollment_move(enrollment=enrollment, target=state, actor=None)
 
 
 def acme_program(cast: Cast) -> Program:
@@ -763,6 +766,9 @@ def test_the_date_sweep_launches_and_completes_by_date_once(world: World) -> Non
     with time_machine.travel(_at(program.end_on), tick=False):
         assert program_date_sweep_all() == 0  # the end day itself still runs
     with time_machine.travel(_at(program.end_on + timedelta(days=1)), tick=False):
+        # Past the end date, but the creator's deliverables are not done: it stays launched.
+        assert program_date_sweep_all() == 0
+        Deliverable.objects.filter(program=program).update(state="excused")
         assert program_date_sweep_all() == 1
         assert program_date_sweep_all() == 0
     program.refresh_from_db()

@@ -201,6 +201,15 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentStateEnum": "programs.states.EnrollmentState",
         "ProgramStateEnum": "programs.states.ProgramState",
         "NotificationKindEnum": "messaging.kinds.NotificationKind",
+        "DeliverableStateEnum": "programs.models_delivery.DeliverableState",
+        "ReviewOutcomeEnum": "programs.models_delivery.Review.Outcome",
+        "CaseKindEnum": "programs.models_delivery.ComplianceCase.Kind",
+        "CaseStateEnum": "programs.models_delivery.ComplianceCase.State",
+        "CaseSeverityEnum": "programs.models_delivery.ComplianceCase.Severity",
+        "CaseActionKindEnum": "programs.models_delivery.CaseAction.Kind",
+        "CaseStaffActionKindEnum": "programs.cases.STAFF_ACTION_CHOICES",
+        "RemedyEnum": "programs.models_delivery.CaseAction.Remedy",
+        "ExtensionStateEnum": "programs.models_delivery.ExtensionState",
     },
 }
 
@@ -226,6 +235,14 @@ CELERY_BEAT_SCHEDULE = {
     # Every 15 minutes: each org's day starts at its own midnight.
     "program-date-sweep": {
         "task": "programs.tasks.program_date_sweep_all",
+        "schedule": 900.0,
+    },
+    "deadline-reminder-sweep": {
+        "task": "programs.tasks_deadlines.reminder_sweep_all",
+        "schedule": 900.0,
+    },
+    "review-sla-sweep": {
+        "task": "programs.tasks_content.review_sla_sweep_all",
         "schedule": 900.0,
     },
     "invitation-expiry-sweep": {
