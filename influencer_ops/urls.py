@@ -15,6 +15,8 @@ from programs import (
     urls_programs,
     urls_recruiting,
 )
+from tracking import urls as tracking_urls
+from tracking import urls_metrics, urls_reports
 
 from . import views
 
@@ -33,6 +35,9 @@ urlpatterns = [
     path("orgs/<slug:org_slug>/", include(urls_content.page_patterns)),
     path("orgs/<slug:org_slug>/", include(urls_deadlines.page_patterns)),
     path("orgs/<slug:org_slug>/", include(urls_cases.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_reports.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_metrics.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(tracking_urls.page_patterns)),
     path("", include(influencer_urls.page_patterns)),
     path("invitations/<str:token>/", include(org_urls.invitation_patterns)),
     path("portal/", include(messaging_urls.portal_patterns)),
@@ -40,8 +45,12 @@ urlpatterns = [
     path("portal/", include(urls_content.portal_patterns)),
     path("portal/", include(urls_deadlines.portal_patterns)),
     path("portal/", include(urls_cases.portal_patterns)),
+    path("portal/", include(urls_reports.portal_patterns)),
+    path("portal/", include(urls_metrics.portal_patterns)),
+    path("portal/", include(tracking_urls.portal_patterns)),
     path("notifications/", include(notification_urls.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("", include(tracking_urls.redirect_patterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(org_urls.api_patterns)),
@@ -52,6 +61,9 @@ urlpatterns = [
     path("api/v1/", include(urls_content.api_patterns)),
     path("api/v1/", include(urls_deadlines.api_patterns)),
     path("api/v1/", include(urls_cases.api_patterns)),
+    path("api/v1/", include(urls_reports.api_patterns)),
+    path("api/v1/", include(urls_metrics.api_patterns)),
+    path("api/v1/", include(tracking_urls.api_patterns)),
     path("api/v1/", include(influencer_urls.api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "organizations",
     "influencers",
     "programs",
+    "tracking",
     "payments",
     "messaging",
 ]
@@ -250,3 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
     },
 }
+
+# Click tracking: the filter window for repeat clicks and how long raw clicks are kept.
+CLICK_REPEAT_WINDOW_HOURS = env.int("CLICK_REPEAT_WINDOW_HOURS", default=24)
+CLICK_RETENTION_DAYS = env.int("CLICK_RETENTION_DAYS", default=90)
+# Underperformance: below this share of pace after this share of the program.
+PACE_THRESHOLD = env.float("PACE_THRESHOLD", default=0.5)
+PACE_MIN_ELAPSED = env.float("PACE_MIN_ELAPSED", default=0.3)

@@ -1,0 +1,104 @@
+"""Tracked links and clicks (valid vs filtered), daily rollups, imported metrics, milestones."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from influencer_ops.models import TenantModel
+
+
+class TrackedLink(TenantModel):
+    """One short link per enrollment: /r/<code> → the program's destination with UTM tags."""
+
+    enrollment = models.OneToOneField(
+        "programs.Enrollment", on_delete=models.PROTECT, related_name="tracked_link"
+    )
+    code = models.CharField(max_length=32, unique=True)
+    destination = models.URLField(max_length=1000)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "active"], name="link_org_active")]
+
+    def __str__(self) -> str:
+        return f"/r/{self.code}"
+
+
+class ClickEvent(TenantModel):
+    """A raw click, kept for a retention window (default 90 days). No raw IP is stored."""
+
+    class FilterReason(models.TextChoices):
+        BOT = "bot", "Bot or crawler"
+        REPEAT = "repeat", "Repeat click from the same client"
+
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="clicks")
+    at = models.DateTimeField()
+    valid = models.BooleanField()
+    filter_reason = models.CharField(max_length=20, choices=FilterReason.choices, blank=True)
+    client_hash = models.CharField(max_length=64)
+    # Idempotency of the flush: the id the click got in Redis.
+    event_id = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "link", "at"], name="click_org_link_at"),
+            models.Index(fields=["organization", "at"], name="click_org_at"),
+        ]
+
+
+class DailyClicks(TenantModel):
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="daily")
+    day = models.DateField()
+    valid = models.PositiveIntegerField(default=0)
+    filtered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["link", "day"], name="daily_clicks_unique")]
+        indexes = [models.Index(fields=["organization", "day"], name="daily_clicks_org_day")]
+
+
+class MetricRecord(TenantModel):
+    """Reach, impressions, engagement and views of a deliverable on a day, from one source."""
+
+    class Source(models.TextChoices):
+        CSV = "csv", "CSV import"
+        API = "api", "API"
+
+    deliverable = models.ForeignKey(
+        "programs.Deliverable", on_delete=models.CASCADE, related_name="metrics"
+    )
+    day = models.DateField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    reach = models.PositiveBigIntegerField(default=0)
+    impressions = models.PositiveBigIntegerField(default=0)
+    likes = models.PositiveBigIntegerField(default=0)
+    comments = models.PositiveBigIntegerField(default=0)
+    shares = models.PositiveBigIntegerField(default=0)
+    saves = models.PositiveBigIntegerField(default=0)
+    views = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "day", "source"], name="metric_unique")
+        ]
+        indexes = [models.Index(fields=["organization", "day"], name="metric_org_day")]
+
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.comments + self.shares + self.saves
+
+
+class MilestoneReached(TenantModel):
+    enrollment = models.ForeignKey(
+        "programs.Enrollment", on_delete=models.PROTECT, related_name="milestones_reached"
+    )
+    milestone = models.PositiveIntegerField()
+    valid_clicks = models.PositiveIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "milestone"], name="milestone_once")
+        ]
