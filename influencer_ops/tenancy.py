@@ -101,6 +101,9 @@ def org_scoped(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+NO_TRANSACTION_PREFIXES = ("/r/",)
+
+
 class TenantDatabaseMiddleware:
     """Wraps each request in one transaction whose RLS scope starts empty.
 
@@ -112,6 +115,9 @@ class TenantDatabaseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(NO_TRANSACTION_PREFIXES):
+            # Tracked-link redirects answer from Redis and never wait on PostgreSQL.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         user_id = user.pk if user is not None and user.is_authenticated else None
         all_orgs = bool(

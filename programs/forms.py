@@ -60,7 +60,10 @@ class ProgramBriefForm(forms.Form):
     """The whole brief; built with only the fields the program's state still allows."""
 
     FIELDSETS = [
-        ("Program", ["name", "goals", "guidelines", "disclosure_rule", "nda_required"]),
+        (
+            "Program",
+            ["name", "goals", "guidelines", "disclosure_rule", "nda_required", "destination_url"],
+        ),
         (
             "Audience",
             [
@@ -101,6 +104,12 @@ class ProgramBriefForm(forms.Form):
         max_length=200, help_text="Checked on every submission, e.g. #ad or #sponsored."
     )
     nda_required = forms.BooleanField(required=False, label="Creators must accept an NDA")
+    destination_url = forms.URLField(
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="The page creators' tracked links lead to; UTM tags are added.",
+    )
     platforms = forms.MultipleChoiceField(
         choices=Platform.choices, widget=forms.CheckboxSelectMultiple, required=False
     )

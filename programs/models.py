@@ -56,6 +56,11 @@ class Program(TenantModel):
     guidelines = models.TextField(blank=True, max_length=10000)
     disclosure_rule = models.CharField(max_length=200, default=DEFAULT_DISCLOSURE_RULE)
     nda_required = models.BooleanField(default=False)
+    destination_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        help_text="Where creators' tracked links send people (UTM tags are added).",
+    )
     # Dates
     recruit_by = models.DateField(null=True, blank=True)
     launch_on = models.DateField(null=True, blank=True)

@@ -49,6 +49,7 @@ FIELD_LABELS: dict[str, str] = {
     "guidelines": "Guidelines",
     "disclosure_rule": "Disclosure rule",
     "nda_required": "NDA required",
+    "destination_url": "Destination of tracked links",
     "recruit_by": "Recruit by",
     "launch_on": "Launch date",
     "content_due_on": "Content due date",
@@ -241,9 +242,27 @@ def _clean_value(field: str, value: Any, organization_id: int) -> Any:
         return _clean_staff(field, value, organization_id)
     if field == "currency":
         return _clean_currency(value)
+    if field == "destination_url":
+        return _clean_url(value)
     if field in BOOL_FIELDS and isinstance(value, bool):
         return value
     raise _Bad("Choose yes or no.")
+
+
+def _clean_url(value: Any) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if len(text) > 1000:
+        raise _Bad("At most 1000 characters.")
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError as exc:
+        raise _Bad("Enter a web address starting with http:// or https://.") from exc
+    return text
 
 
 def _cross_field_errors(values: dict[str, Any]) -> dict[str, list[str]]:

@@ -258,3 +258,5 @@ CLICK_RETENTION_DAYS = env.int("CLICK_RETENTION_DAYS", default=90)
 # Underperformance: below this share of pace after this share of the program.
 PACE_THRESHOLD = env.float("PACE_THRESHOLD", default=0.5)
 PACE_MIN_ELAPSED = env.float("PACE_MIN_ELAPSED", default=0.3)
+# Where clicks are queued before the flush (Redis); unreachable → clicks go straight to PostgreSQL.
+CLICK_REDIS_URL = env.str("CLICK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
