@@ -31,6 +31,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "members": permissions.can_view_members(membership),
             "settings": permissions.can_manage_settings(membership),
             "audit": permissions.can_view_audit(membership),
+            "reports": permissions.can_view_reports(membership),
         }
     return context
 

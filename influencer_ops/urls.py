@@ -25,6 +25,7 @@ handler404 = "influencer_ops.views.error_404"
 handler500 = "influencer_ops.views.error_500"
 
 urlpatterns = [
+    path("", include(tracking_urls.redirect_patterns)),  # /r/<code>: first, the hot path
     path("", views.home, name="home"),
     path("orgs/", views.org_switcher, name="org_switcher"),
     path("orgs/<slug:org_slug>/", include(org_urls.org_patterns)),
@@ -50,7 +51,6 @@ urlpatterns = [
     path("portal/", include(tracking_urls.portal_patterns)),
     path("notifications/", include(notification_urls.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
-    path("", include(tracking_urls.redirect_patterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(org_urls.api_patterns)),

@@ -493,6 +493,14 @@ def _end_enrollment(enrollment: Enrollment, actor: Any, reason: str) -> None:
         before={"state": EnrollmentState.ACTIVE},
         after={"state": EnrollmentState.TERMINATED, "reason": enrollment.end_reason},
     )
+    from tracking.links import link_deactivate
+    from tracking.models import TrackedLink
+
+    link = TrackedLink.objects.filter(
+        organization_id=enrollment.organization_id, enrollment=enrollment
+    ).first()
+    if link is not None:  # the ended collaboration's link stops counting clicks
+        link_deactivate(link=link, actor=actor)
 
 
 @transaction.atomic

@@ -68,7 +68,7 @@ FIELD_LABELS: dict[str, str] = {
 BRIEF_FIELDS = frozenset(FIELD_LABELS)
 EDITABLE_STATES = frozenset({ProgramState.DRAFT, ProgramState.RECRUITING})
 # From launch on the brief is what creators accepted; only its owner (the BSM) may change.
-POST_LAUNCH_EDITABLE = frozenset({"assigned_bsm"})
+POST_LAUNCH_EDITABLE = frozenset({"assigned_bsm", "destination_url"})
 DATE_ORDER = ("recruit_by", "launch_on", "content_due_on", "end_on")
 TEXT_LIMITS = {
     "name": 150,
@@ -425,6 +425,10 @@ def program_update(*, program: Program, actor: Any, **fields: Any) -> Program:
             before=before,
             after=after,
         )
+        if "destination_url" in changes and locked.state != ProgramState.DRAFT:
+            from tracking.links import links_refresh_destination
+
+            links_refresh_destination(program=locked)
     return locked
 
 
@@ -647,6 +651,7 @@ def program_launch(*, program: Program, actor: Any) -> Program:
     missing). Confirmed enrollments become active, and every open ISM task about the program
     is handed to its BSM with its history."""
     from messaging.services.queue import task_handover_program
+    from tracking.links import links_create_for_program
 
     from .delivery import deliverables_create_for_program
 
@@ -662,6 +667,7 @@ def program_launch(*, program: Program, actor: Any) -> Program:
         state=EnrollmentState.CONFIRMED,
     ).update(state=EnrollmentState.ACTIVE)
     deliverables_create_for_program(program=launched)
+    links_create_for_program(program=launched)
     task_handover_program(program=launched, actor=actor)
     return launched
 

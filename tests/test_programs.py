@@ -657,11 +657,11 @@ def test_the_full_lifecycle_from_the_program_page(world: World) -> None:
     world.enrollment.refresh_from_db()
     assert program.state == ProgramState.LAUNCHED and program.launched_at is not None
     assert world.enrollment.state == EnrollmentState.ACTIVE
-    # From launch only the BSM may change.
+    # From launch only the BSM and the tracked links' destination may change.
     response = _patch(client, _api(f"programs/{program.pk}/"), {"goals": "New goals"})
     assert response.status_code == 409
     response = client.get(_url("program_edit", pk=program.pk))
-    assert list(response.context["form"].fields) == ["assigned_bsm"]
+    assert sorted(response.context["form"].fields) == ["assigned_bsm", "destination_url"]
     admin = world.cast.members[Role.ADMIN].user.pk
     response = _patch(client, _api(f"programs/{program.pk}/"), {"assigned_bsm": admin})
     assert response.status_code == 200 and response.json()["assigned_bsm"] == admin

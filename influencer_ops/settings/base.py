@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStaffActionKindEnum": "programs.cases.STAFF_ACTION_CHOICES",
         "RemedyEnum": "programs.models_delivery.CaseAction.Remedy",
         "ExtensionStateEnum": "programs.models_delivery.ExtensionState",
+        "MetricSourceEnum": "tracking.models.MetricRecord.Source",
+        "ReportPaceEnum": "tracking.reports.Pace",
     },
 }
 
@@ -249,6 +251,20 @@ CELERY_BEAT_SCHEDULE = {
     "invitation-expiry-sweep": {
         "task": "programs.tasks.invitation_expiry_sweep_all",
         "schedule": 900.0,
+    },
+    # Clicks wait in Redis at most ~10 s; a flush that could not start in time is dropped.
+    "flush-clicks": {
+        "task": "tracking.tasks.flush_clicks_task",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
+    "click-rollup-and-purge": {
+        "task": "tracking.tasks.rollup_and_purge_all",
+        "schedule": 3600.0,
+    },
+    "pace-sweep": {
+        "task": "tracking.tasks_pace.pace_sweep_all",
+        "schedule": 3600.0,
     },
 }
 

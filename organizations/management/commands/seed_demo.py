@@ -329,6 +329,9 @@ class Command(BaseCommand):
                 _user(email, name, is_creator=True)
             _user(*PLATFORM_STAFF, is_staff=True, is_superuser=True)
             _seed_programs_and_requests(orgs, brands)
+            from tracking.demo import seed_tracking_demo
+
+            seed_tracking_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")
         seen = set()
