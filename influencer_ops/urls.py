@@ -7,6 +7,7 @@ from messaging import api_urls as messaging_api_urls
 from messaging import notification_urls
 from messaging import urls as messaging_urls
 from organizations import urls as org_urls
+from payments import urls_payouts, urls_readiness, urls_runs
 from programs import (
     urls_cases,
     urls_content,
@@ -39,6 +40,9 @@ urlpatterns = [
     path("orgs/<slug:org_slug>/", include(urls_reports.page_patterns)),
     path("orgs/<slug:org_slug>/", include(urls_metrics.page_patterns)),
     path("orgs/<slug:org_slug>/", include(tracking_urls.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_runs.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_payouts.page_patterns)),
+    path("orgs/<slug:org_slug>/", include(urls_readiness.page_patterns)),
     path("", include(influencer_urls.page_patterns)),
     path("invitations/<str:token>/", include(org_urls.invitation_patterns)),
     path("portal/", include(messaging_urls.portal_patterns)),
@@ -49,6 +53,9 @@ urlpatterns = [
     path("portal/", include(urls_reports.portal_patterns)),
     path("portal/", include(urls_metrics.portal_patterns)),
     path("portal/", include(tracking_urls.portal_patterns)),
+    path("portal/", include(urls_runs.portal_patterns)),
+    path("portal/", include(urls_payouts.portal_patterns)),
+    path("portal/", include(urls_readiness.portal_patterns)),
     path("notifications/", include(notification_urls.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
@@ -64,6 +71,9 @@ urlpatterns = [
     path("api/v1/", include(urls_reports.api_patterns)),
     path("api/v1/", include(urls_metrics.api_patterns)),
     path("api/v1/", include(tracking_urls.api_patterns)),
+    path("api/v1/", include(urls_runs.api_patterns)),
+    path("api/v1/", include(urls_payouts.api_patterns)),
+    path("api/v1/", include(urls_readiness.api_patterns)),
     path("api/v1/", include(influencer_urls.api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),

@@ -28,6 +28,7 @@ class TaskKind(models.TextChoices):
     UNDERPERFORMING = "underperforming", "Underperforming creator"
     COMPLIANCE_CASE = "compliance_case", "Compliance case"
     PAYOUT_DELAYED = "payout_delayed", "Delayed payout"
+    PAYOUT_FAILED = "payout_failed", "Payout on hold after failed attempts"
     INVITATION_EXPIRING = "invitation_expiring", "Invitation expiring"
     CONFIRM_CREATOR = "confirm_creator", "Creator accepted: confirm"
 
@@ -40,6 +41,7 @@ DEFAULT_SLA: dict[str, timedelta] = {
     TaskKind.UNDERPERFORMING: timedelta(days=2),
     TaskKind.COMPLIANCE_CASE: timedelta(days=2),
     TaskKind.PAYOUT_DELAYED: timedelta(hours=24),
+    TaskKind.PAYOUT_FAILED: timedelta(hours=24),
     TaskKind.INVITATION_EXPIRING: timedelta(days=1),
     TaskKind.CONFIRM_CREATOR: timedelta(days=2),
 }
@@ -73,3 +75,4 @@ class NotificationKind(models.TextChoices):
     REQUEST_ANSWERED = "request_answered", "My request was answered"
     ANNOUNCEMENT = "announcement", "Program announcements"
     INVITATION = "invitation", "Program invitations and terms"
+    PAYOUT = "payout", "My payouts: scheduled, paid, delayed or on hold"

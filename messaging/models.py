@@ -78,6 +78,14 @@ class Request(TenantModel):
     enrollment = models.ForeignKey(
         "programs.Enrollment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    payout = models.ForeignKey(
+        "payments.Payout",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The payout a compensation question is about.",
+    )
     topic = models.CharField(max_length=30, choices=Topic.choices)
     text = models.TextField(max_length=5000)
     routed_role = models.CharField(max_length=10, choices=OwnerRole.choices)

@@ -32,6 +32,11 @@ can_use_desk = _role_in(Role.ADMIN, Role.ISM, Role.BSM)
 can_work_prelaunch = _role_in(Role.ADMIN, Role.ISM)
 can_work_postlaunch = _role_in(Role.ADMIN, Role.BSM)
 can_view_reports = _role_in(Role.ADMIN, Role.ISM, Role.BSM, Role.BRAND_MANAGER, Role.ANALYST)
+# Payouts are org-wide money: the org-wide roles read them, admins and BSMs act on them, and
+# only admins start, approve or confirm payment runs and set the schedule.
+can_view_payouts = _role_in(Role.ADMIN, Role.ISM, Role.BSM)
+can_manage_payouts = _role_in(Role.ADMIN, Role.BSM)
+can_run_payments = is_admin
 
 
 def covers_brand(membership: Membership | None, brand: Brand) -> bool:

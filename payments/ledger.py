@@ -1,0 +1,291 @@
+"""The payout state machine and its double-entry ledger.
+
+Every payout move — one payout or thousands at once — goes through here: the state changes
+only if the payout is in an allowed state (a conditional UPDATE, so two movers cannot both win),
+and the move writes one ledger transaction whose entries sum to zero per currency and one audit
+event. Accounts mirror the states: ``expense`` (what the programs cost), ``payable:<state>``
+(owed to the creator, by where the payout stands) and ``cash`` (paid out), so the balance of
+``payable:scheduled`` is always the total of the scheduled payouts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.models import AuditEvent
+
+from .models import LedgerEntry, LedgerTransaction, PaymentRun, Payout, PayoutState
+
+CENT = Decimal("0.01")
+
+PAYOUT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PayoutState.EARNED: frozenset(
+        {PayoutState.SCHEDULED, PayoutState.ON_HOLD, PayoutState.CANCELLED}
+    ),
+    PayoutState.ON_HOLD: frozenset({PayoutState.EARNED, PayoutState.CANCELLED}),
+    PayoutState.SCHEDULED: frozenset(
+        {PayoutState.PROCESSING, PayoutState.EARNED, PayoutState.ON_HOLD, PayoutState.CANCELLED}
+    ),
+    PayoutState.PROCESSING: frozenset({PayoutState.PAID, PayoutState.FAILED}),
+    PayoutState.FAILED: frozenset({PayoutState.EARNED, PayoutState.ON_HOLD}),
+    PayoutState.PAID: frozenset(),
+    PayoutState.CANCELLED: frozenset(),
+}
+# States a payout may be created in.
+INITIAL_STATES = frozenset({PayoutState.EARNED, PayoutState.ON_HOLD})
+# Still owed to the creator (not paid, not cancelled).
+OPEN_STATES = frozenset(
+    {
+        PayoutState.EARNED,
+        PayoutState.ON_HOLD,
+        PayoutState.SCHEDULED,
+        PayoutState.PROCESSING,
+        PayoutState.FAILED,
+    }
+)
+
+
+class PayoutInvalid(DomainError):
+    """A payout that cannot exist: not positive, wrong currency."""
+
+
+def money(value: Any) -> Decimal:
+    """An amount to cents, half up. Refuses floats: they cannot hold cents exactly."""
+    if isinstance(value, float):
+        raise TypeError("Money is never a float: pass a Decimal or a string.")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def account_for(state: str) -> str:
+    """The ledger account holding a payout in ``state`` ("" = not yet earned)."""
+    if state in ("", PayoutState.CANCELLED):
+        return "expense"
+    if state == PayoutState.PAID:
+        return "cash"
+    return f"payable:{state}"
+
+
+def check_move(source: str, target: str) -> None:
+    if target not in PAYOUT_TRANSITIONS.get(source, frozenset()):
+        raise Conflict(
+            f"A payout that is {PayoutState(source).label.lower()} cannot become "
+            f"{PayoutState(target).label.lower()}."
+        )
+
+
+@dataclass(frozen=True)
+class Move:
+    payout_id: int
+    amount: Decimal
+    currency: str
+
+
+def _write_ledger(
+    *,
+    organization_id: int,
+    moves: list[Move],
+    source: str,
+    target: str,
+    run: PaymentRun | None,
+    actor: Any | None,
+    memo: str,
+) -> None:
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    txs = LedgerTransaction.objects.bulk_create(
+        LedgerTransaction(
+            organization_id=organization_id,
+            payout_id=move.payout_id,
+            run=run,
+            from_state=source,
+            to_state=target,
+            memo=memo[:500],
+            actor=user,
+        )
+        for move in moves
+    )
+    debit, credit = account_for(source), account_for(target)
+    entries = []
+    for tx, move in zip(txs, moves, strict=True):
+        entries.append(
+            LedgerEntry(
+                organization_id=organization_id,
+                transaction=tx,
+                account=debit,
+                amount=move.amount,
+                currency=move.currency,
+            )
+        )
+        entries.append(
+            LedgerEntry(
+                organization_id=organization_id,
+                transaction=tx,
+                account=credit,
+                amount=-move.amount,
+                currency=move.currency,
+            )
+        )
+    # One INSERT for both legs of every transaction: the database checks each statement
+    # balances per (transaction, currency) (migration 0002), so legs must never be split.
+    LedgerEntry.objects.bulk_create(entries)
+    label = getattr(user, "email", "") if user is not None else "system"
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            organization_id=organization_id,
+            actor=user,
+            actor_label=label,
+            verb=f"payout.{target}",
+            target_type=Payout._meta.label_lower,
+            target_id=str(move.payout_id),
+            target_label=f"{move.amount} {move.currency}",
+            before={"state": source},
+            after={"state": target, **({"memo": memo[:500]} if memo else {})},
+        )
+        for move in moves
+    )
+
+
+@transaction.atomic
+def payout_record(
+    *,
+    payout: Payout,
+    actor: Any | None = None,
+    memo: str = "",
+) -> Payout:
+    """Save a new payout (state ``earned`` or ``on_hold``) with its first ledger transaction
+    (``expense`` → ``payable:<state>``) and audit event. Refuses a non-positive amount or a
+    currency that is not the terms' currency."""
+    if payout.state not in INITIAL_STATES:
+        raise Conflict("A new payout is earned or on hold.")
+    payout.amount = money(payout.amount)
+    if payout.amount <= 0:
+        raise PayoutInvalid("A payout's amount must be more than zero.")
+    terms_currency = (payout.terms_version.snapshot or {}).get("currency")
+    if terms_currency and payout.currency != terms_currency:
+        raise PayoutInvalid(
+            f"The terms pay in {terms_currency}; a payout in {payout.currency} is refused."
+        )
+    payout.earned_at = payout.earned_at or timezone.now()
+    payout.save(force_insert=True)
+    _write_ledger(
+        organization_id=payout.organization_id,
+        moves=[Move(payout.pk, payout.amount, payout.currency)],
+        source="",
+        target=payout.state,
+        run=None,
+        actor=actor,
+        memo=memo or payout.explanation,
+    )
+    return payout
+
+
+@transaction.atomic
+def payout_move(
+    *,
+    payout: Payout,
+    target: str,
+    actor: Any | None = None,
+    memo: str = "",
+    run: PaymentRun | None = None,
+    **fields: Any,
+) -> Payout:
+    """Move one payout to ``target`` (``Conflict`` if its state does not allow it), setting
+    ``fields`` in the same UPDATE. Lost races raise ``Conflict`` too: the row is locked and
+    re-read first."""
+    locked = Payout.objects.select_for_update().get(
+        pk=payout.pk, organization_id=payout.organization_id
+    )
+    check_move(locked.state, target)
+    source = locked.state
+    updates = {"state": target, "updated_at": timezone.now(), **fields}
+    Payout.objects.filter(pk=locked.pk).update(**updates)
+    _write_ledger(
+        organization_id=locked.organization_id,
+        moves=[Move(locked.pk, locked.amount, locked.currency)],
+        source=source,
+        target=target,
+        run=run,
+        actor=actor,
+        memo=memo,
+    )
+    for name, value in updates.items():
+        setattr(locked, name, value)
+    return locked
+
+
+@transaction.atomic
+def payouts_move_bulk(
+    *,
+    organization_id: int,
+    payout_ids: Iterable[int],
+    source: str,
+    target: str,
+    actor: Any | None = None,
+    memo: str = "",
+    run: PaymentRun | None = None,
+    **fields: Any,
+) -> list[int]:
+    """Move every payout of ``payout_ids`` that is still in ``source`` to ``target`` with one
+    conditional UPDATE (a payout another worker moved first is skipped, not moved twice), and
+    write their ledger transactions and audit events in bulk. Returns the ids moved."""
+    check_move(source, target)
+    ids = list(payout_ids)
+    if not ids:
+        return []
+    # Lock what is still in ``source`` (rows another worker holds are skipped, not waited
+    # for), then move exactly those: a payout is never moved twice.
+    rows = list(
+        Payout.objects.select_for_update(skip_locked=True)
+        .filter(organization_id=organization_id, pk__in=ids, state=source)
+        .order_by("pk")
+        .values_list("pk", "amount", "currency")
+    )
+    if not rows:
+        return []
+    moved = [row[0] for row in rows]
+    Payout.objects.filter(organization_id=organization_id, pk__in=moved).update(
+        state=target, updated_at=timezone.now(), **fields
+    )
+    _write_ledger(
+        organization_id=organization_id,
+        moves=[Move(pk, amount, currency) for pk, amount, currency in rows],
+        source=source,
+        target=target,
+        run=run,
+        actor=actor,
+        memo=memo,
+    )
+    return moved
+
+
+def ledger_balances(*, organization_id: int) -> dict[tuple[str, str], Decimal]:
+    """{(account, currency): balance} for the org (reports and reconciliation tests)."""
+    from django.db.models import Sum
+
+    rows = (
+        LedgerEntry.objects.filter(organization_id=organization_id)
+        .values("account", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("account", "currency")
+    )
+    return {(row["account"], row["currency"]): row["total"] for row in rows}
+
+
+__all__ = [
+    "OPEN_STATES",
+    "PAYOUT_TRANSITIONS",
+    "PayoutInvalid",
+    "account_for",
+    "check_move",
+    "ledger_balances",
+    "money",
+    "payout_move",
+    "payout_record",
+    "payouts_move_bulk",
+]

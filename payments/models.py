@@ -1,0 +1,329 @@
+"""Payouts, payment runs, the double-entry ledger, schedules, tax forms and payout details.
+
+Money is ``amount`` (Decimal, 2 places) + ``currency`` (ISO 4217), never a float. Every payout
+state move goes through ``payments.ledger.payout_move`` (the one state machine), which writes a
+balanced ledger transaction and an audit event.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from influencer_ops.models import TenantModel
+
+
+class PayoutState(models.TextChoices):
+    EARNED = "earned", "Earned"
+    ON_HOLD = "on_hold", "On hold"
+    SCHEDULED = "scheduled", "Scheduled"
+    PROCESSING = "processing", "Processing"
+    PAID = "paid", "Paid"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PayoutReason(models.TextChoices):
+    FLAT_FEE = "flat_fee", "Flat fee (all deliverables approved and published)"
+    CLICKS = "clicks", "Pay per valid click"
+    MILESTONE_BONUS = "milestone_bonus", "Click milestone bonus"
+    PRORATED_BONUS = "prorated_bonus", "Pro-rated milestone bonus"
+    TERMINATION = "termination", "Owed at the end of the collaboration"
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    BIWEEKLY = "biweekly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+
+
+class ProviderName(models.TextChoices):
+    SANDBOX = "sandbox", "Sandbox (development and tests)"
+    CSV_EXPORT = "csv_export", "Bank / payroll export (CSV)"
+
+
+class PaymentSchedule(TenantModel):
+    """One per org: when runs open, and the policies they apply."""
+
+    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
+    weekday = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(6)],
+        help_text="Weekly and every-two-weeks runs: 0 = Monday … 6 = Sunday.",
+    )
+    day_of_month = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="Monthly runs: day 1–28 (every month has it).",
+    )
+    run_time = models.TimeField(default="09:00")
+    time_zone = models.CharField(max_length=64, default="UTC")
+    provider = models.CharField(
+        max_length=20, choices=ProviderName.choices, default=ProviderName.SANDBOX
+    )
+    minimum_amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="A creator's due total below this (per currency) waits for the next run.",
+    )
+    approval_threshold = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="A run by hand above this total needs a second admin's approval (empty: never).",
+    )
+    require_readiness = models.BooleanField(
+        default=True,
+        help_text="Pay only creators with payout details and a verified tax form.",
+    )
+    max_failures = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="After this many failed attempts a payout is put on hold for a BSM.",
+    )
+    # The next time the beat job opens a run (UTC), kept by the schedule service.
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization"], name="one_schedule_per_org"),
+            models.CheckConstraint(
+                condition=Q(minimum_amount__gte=0), name="schedule_minimum_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["next_run_at"], name="schedule_next_run")]
+
+    def __str__(self) -> str:
+        return f"{self.get_cadence_display()} payment runs"
+
+
+class PaymentRun(TenantModel):
+    class State(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting a second admin's approval"
+        PROCESSING = "processing", "Processing"
+        AWAITING_CONFIRMATION = "awaiting_confirmation", "Export written: awaiting confirmation"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "The payment schedule"
+        MANUAL = "manual", "Started by an admin"
+
+    state = models.CharField(max_length=30, choices=State.choices)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    provider = models.CharField(max_length=20, choices=ProviderName.choices)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Progress: payouts claimed by the run, and how many have an outcome.
+    total_count = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    paid_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    # {"EUR": "1200.00", ...}: the claimed total per currency.
+    totals = models.JSONField(default=dict, blank=True)
+    export_file = models.TextField(blank=True, help_text="The CSV written by the export provider.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One run at a time per org: a second one is refused (409), never interleaved.
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(state__in=["awaiting_approval", "processing", "awaiting_confirmation"]),
+                name="one_open_run_per_org",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="run_org_created")]
+
+    def __str__(self) -> str:
+        return f"Payment run #{self.pk}"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.total_count:
+            return 100 if self.state == self.State.COMPLETED else 0
+        return int(100 * self.done_count / self.total_count)
+
+
+class Payout(TenantModel):
+    enrollment = models.ForeignKey(
+        "programs.Enrollment", on_delete=models.PROTECT, related_name="payouts"
+    )
+    creator = models.ForeignKey(
+        "influencers.CreatorProfile", on_delete=models.PROTECT, related_name="payouts"
+    )
+    terms_version = models.ForeignKey(
+        "programs.TermsVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=20, choices=PayoutReason.choices)
+    explanation = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=12, choices=PayoutState.choices)
+    # Makes earning idempotent: one payout per enrollment per reason.
+    earn_key = models.CharField(max_length=80)
+    earned_at = models.DateTimeField()
+    expected_on = models.DateField(null=True, blank=True)
+    run = models.ForeignKey(
+        PaymentRun, on_delete=models.PROTECT, null=True, blank=True, related_name="payouts"
+    )
+    # Stored before the provider is called; the provider deduplicates on it.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_count = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    hold_reason = models.CharField(max_length=500, blank=True)
+    provider_reference = models.CharField(max_length=120, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    delayed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-earned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "earn_key"], name="payout_earn_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="payout_currency_iso"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "state", "id"], name="payout_org_state"),
+            models.Index(fields=["run", "state"], name="payout_run_state"),
+            models.Index(fields=["creator", "-earned_at"], name="payout_creator"),
+            models.Index(
+                fields=["organization", "expected_on"],
+                condition=Q(state__in=["earned", "on_hold", "scheduled", "processing"])
+                & Q(delayed_at__isnull=True),
+                name="payout_delay_sweep",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} — {self.get_reason_display()}"
+
+
+class LedgerTransaction(TenantModel):
+    """One payout move. Its entries sum to zero per currency (a deferred database trigger)."""
+
+    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="ledger")
+    run = models.ForeignKey(
+        PaymentRun, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    memo = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["payout", "at"], name="ledger_tx_payout")]
+
+
+class LedgerEntry(TenantModel):
+    """Append-only. Accounts: ``expense`` (what the programs cost), ``payable:<state>`` (owed
+    to creators, by payout state) and ``cash`` (paid out). A positive amount is a debit."""
+
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.CharField(max_length=40)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "account"], name="ledger_entry_account")]
+
+
+class PayoutDetails(TenantModel):
+    """Where a creator is paid, per org. Shown masked to staff."""
+
+    class Method(models.TextChoices):
+        BANK = "bank", "Bank transfer"
+        PAYPAL = "paypal", "PayPal"
+
+    creator = models.OneToOneField(
+        "influencers.CreatorProfile", on_delete=models.CASCADE, related_name="payout_details"
+    )
+    method = models.CharField(max_length=10, choices=Method.choices)
+    account_name = models.CharField(max_length=120)
+    account_identifier = models.CharField(
+        max_length=64, help_text="IBAN or account number, or the PayPal e-mail."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.masked}"
+
+    @property
+    def masked(self) -> str:
+        return "•••• " + self.account_identifier[-4:]
+
+
+class TaxForm(TenantModel):
+    class Kind(models.TextChoices):
+        W9 = "w9", "W-9 (US persons)"
+        W8BEN = "w8ben", "W-8BEN (non-US individuals)"
+        VAT = "vat", "VAT / business registration"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Received, awaiting verification"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    creator = models.ForeignKey(
+        "influencers.CreatorProfile", on_delete=models.CASCADE, related_name="tax_forms"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
+    reference = models.CharField(
+        max_length=120, help_text="The form's reference (e.g. the last digits of the tax id)."
+    )
+    note = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["creator", "state"], name="taxform_creator_state")]
+
+
+class SandboxPayment(TenantModel):
+    """The sandbox provider's own books: what it would have sent, once per idempotency key.
+
+    It stands for the provider's side of the wire, so tests can compare what was "sent" with
+    the ledger: ``calls`` counts every request made with the key (retries included)."""
+
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    payout_id = models.BigIntegerField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reference = models.CharField(max_length=120)
+    calls = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "payout_id"], name="sandbox_payout")]
