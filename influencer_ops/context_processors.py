@@ -32,6 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "settings": permissions.can_manage_settings(membership),
             "audit": permissions.can_view_audit(membership),
             "reports": permissions.can_view_reports(membership),
+            "payments": permissions.can_view_payouts(membership),
         }
     return context
 

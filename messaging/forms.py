@@ -89,6 +89,13 @@ class CreatorRequestForm(forms.Form):
     enrollment = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="About")
     organization = forms.ChoiceField(required=False, label="Organization")
     topic = forms.ChoiceField(choices=Topic.choices)
+    payout = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label="Which payout (optional)",
+        help_text="For a compensation question: the payout it is about.",
+    )
     text = forms.CharField(
         max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5}), label="Your question"
     )
@@ -98,15 +105,26 @@ class CreatorRequestForm(forms.Form):
         *args: Any,
         enrollments: list[tuple[int, str]],
         organizations: list[tuple[str, str]],
+        payouts: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self.fields["enrollment"], [("", "Not about a specific program"), *enrollments])
+        if payouts:
+            _choices(self.fields["payout"], [("", "Not about a specific payout"), *payouts])
+        else:
+            del self.fields["payout"]
         if len(organizations) > 1:
             _choices(self.fields["organization"], organizations)
             self.fields["organization"].help_text = "Used when the question is not about a program."
         else:
             del self.fields["organization"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("payout") is not None and data.get("topic") != Topic.COMPENSATION:
+            self.add_error("payout", "Pick a payout only for a compensation question.")
+        return data
 
 
 class TaskSLAForm(forms.Form):

@@ -95,7 +95,9 @@ def task_counts(*, membership: Membership) -> dict[str, int]:
 
 
 def task_detail(*, organization: Organization) -> QuerySet[Task]:
-    return _task_base(organization).select_related("enrollment", "source_request__thread")
+    return _task_base(organization).select_related(
+        "enrollment", "source_request__thread", "source_request__payout"
+    )
 
 
 def task_history(*, task: Task) -> QuerySet[TaskEvent]:

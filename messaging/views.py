@@ -17,6 +17,7 @@ from influencer_ops.errors import DomainError
 from influencers.access import activate_creator_scope
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
+from payments.selectors import creator_payout, creator_payouts
 from programs.cases import cases_for_creator
 from programs.models import Enrollment, Program
 
@@ -322,12 +323,27 @@ class PortalRequestCreateView(View):
             for e in selectors.creator_enrollments(user=self.request.user)
         ]
         organizations = [(p.organization.slug, p.organization.name) for p in self.profiles]
+        payouts = [
+            (
+                p.pk,
+                f"{p.amount} {p.currency} · {p.enrollment.program.name} · {p.get_state_display()}",
+            )
+            for p in creator_payouts(user=self.request.user)[:100]
+        ]
         return CreatorRequestForm(
-            data, initial=initial, enrollments=enrollments, organizations=organizations
+            data,
+            initial=initial,
+            enrollments=enrollments,
+            organizations=organizations,
+            payouts=payouts,
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        initial = {"enrollment": request.GET.get("enrollment"), "topic": request.GET.get("topic")}
+        initial = {
+            "enrollment": request.GET.get("enrollment"),
+            "topic": request.GET.get("topic"),
+            "payout": request.GET.get("payout"),
+        }
         return render(request, "portal/request_new.html", {"form": self._form(initial=initial)})
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -346,6 +362,12 @@ class PortalRequestCreateView(View):
             else:
                 slug = form.cleaned_data.get("organization") or self.profiles[0].organization.slug
                 creator = next(p for p in self.profiles if p.organization.slug == slug)
+            payout = None
+            if form.cleaned_data.get("payout") is not None:
+                payout = creator_payout(user=request.user, pk=form.cleaned_data["payout"])
+                if payout is None:
+                    raise Http404("Not found.")
+                creator = payout.creator
             try:
                 created = request_create(
                     creator=creator,
@@ -353,6 +375,7 @@ class PortalRequestCreateView(View):
                     topic=form.cleaned_data["topic"],
                     text=form.cleaned_data["text"],
                     enrollment=enrollment,
+                    payout=payout,
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc))

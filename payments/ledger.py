@@ -10,12 +10,13 @@ event. Accounts mirror the states: ``expense`` (what the programs cost), ``payab
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from influencer_ops.errors import Conflict, DomainError
@@ -97,58 +98,60 @@ def _write_ledger(
     actor: Any | None,
     memo: str,
 ) -> None:
+    """One statement for the whole move, however many payouts: the ledger transactions, both
+    legs of each (in ONE insert — the database checks that every statement's entries balance
+    per transaction and currency, migration 0002) and the audit events, from arrays."""
+    if not moves:
+        return
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    txs = LedgerTransaction.objects.bulk_create(
-        LedgerTransaction(
-            organization_id=organization_id,
-            payout_id=move.payout_id,
-            run=run,
-            from_state=source,
-            to_state=target,
-            memo=memo[:500],
-            actor=user,
-        )
-        for move in moves
-    )
-    debit, credit = account_for(source), account_for(target)
-    entries = []
-    for tx, move in zip(txs, moves, strict=True):
-        entries.append(
-            LedgerEntry(
-                organization_id=organization_id,
-                transaction=tx,
-                account=debit,
-                amount=move.amount,
-                currency=move.currency,
-            )
-        )
-        entries.append(
-            LedgerEntry(
-                organization_id=organization_id,
-                transaction=tx,
-                account=credit,
-                amount=-move.amount,
-                currency=move.currency,
-            )
-        )
-    # One INSERT for both legs of every transaction: the database checks each statement
-    # balances per (transaction, currency) (migration 0002), so legs must never be split.
-    LedgerEntry.objects.bulk_create(entries)
     label = getattr(user, "email", "") if user is not None else "system"
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            organization_id=organization_id,
-            actor=user,
-            actor_label=label,
-            verb=f"payout.{target}",
-            target_type=Payout._meta.label_lower,
-            target_id=str(move.payout_id),
-            target_label=f"{move.amount} {move.currency}",
-            before={"state": source},
-            after={"state": target, **({"memo": memo[:500]} if memo else {})},
-        )
-        for move in moves
+    after = {"state": target, **({"memo": memo[:500]} if memo else {})}
+    quote = connection.ops.quote_name
+    sql = f"""
+    WITH moves AS (
+      SELECT * FROM unnest(%(ids)s::bigint[], %(amounts)s::numeric[], %(currencies)s::varchar[])
+        AS m(payout_id, amount, currency)
+    ), txs AS (
+      INSERT INTO {quote(LedgerTransaction._meta.db_table)}
+        (organization_id, payout_id, run_id, from_state, to_state, memo, actor_id, at)
+      SELECT %(org)s, payout_id, %(run)s, %(source)s, %(target)s, %(memo)s, %(actor)s, now()
+        FROM moves ORDER BY payout_id
+      RETURNING id, payout_id
+    ), audit AS (
+      INSERT INTO {quote(AuditEvent._meta.db_table)}
+        (organization_id, actor_id, actor_label, verb, target_type, target_id, target_label,
+         before, after, at)
+      SELECT %(org)s, %(actor)s, %(label)s, %(verb)s, %(target_type)s, payout_id::text,
+             amount::text || ' ' || currency, %(before)s::jsonb, %(after)s::jsonb, now()
+        FROM moves
+      RETURNING 1
     )
+    INSERT INTO {quote(LedgerEntry._meta.db_table)}
+      (organization_id, transaction_id, account, amount, currency)
+    SELECT %(org)s, txs.id, legs.account, moves.amount * legs.sign, moves.currency
+      FROM txs JOIN moves USING (payout_id)
+      CROSS JOIN (VALUES (%(debit)s, 1), (%(credit)s, -1)) AS legs(account, sign)
+    """  # noqa: S608  (table names from the models, values as parameters)
+    params = {
+        "ids": [move.payout_id for move in moves],
+        "amounts": [move.amount for move in moves],
+        "currencies": [move.currency for move in moves],
+        "org": organization_id,
+        "run": run.pk if run is not None else None,
+        "source": source,
+        "target": target,
+        "memo": memo[:500],
+        "actor": user.pk if user is not None else None,
+        "label": label,
+        "verb": f"payout.{target}",
+        "target_type": Payout._meta.label_lower,
+        "before": json.dumps({"state": source}),
+        "after": json.dumps(after),
+        "debit": account_for(source),
+        "credit": account_for(target),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic

@@ -540,6 +540,9 @@ def case_terminate(
         target=record,
         after={"amount": str(owed.amount), "currency": owed.currency},
     )
+    from payments.earning import payouts_earn_at_termination
+
+    payouts_earn_at_termination(enrollment=enrollment, amount_owed=record, actor=actor)
     message_post(
         thread=thread_for_enrollment(enrollment=enrollment),
         author=actor,

@@ -445,6 +445,10 @@ def deliverable_publish(
         before={"state": DeliverableState.APPROVED},
         after={"live_url": live_url, "disclosure_passed": result.passed},
     )
+    from payments.earning import payout_earn_flat_fee
+
+    # The last deliverable owed going live earns the flat fee (once; the service checks).
+    payout_earn_flat_fee(enrollment=locked.enrollment, actor=user)
     program = locked.program
     bsm = locked.enrollment.assigned_bsm or program.assigned_bsm
     notifications.notify_many(

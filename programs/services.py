@@ -674,8 +674,13 @@ def program_launch(*, program: Program, actor: Any) -> Program:
 
 @transaction.atomic
 def program_complete(*, program: Program, actor: Any) -> Program:
-    """Completion: open tasks stay with the BSM."""
-    return _program_move(program, ProgramState.COMPLETED, actor)
+    """Completion: open tasks stay with the BSM. Every active or completed creator earns what
+    their terms pay at the end (clicks, milestone bonus), in the same transaction."""
+    from payments.earning import payouts_earn_for_program
+
+    completed = _program_move(program, ProgramState.COMPLETED, actor)
+    payouts_earn_for_program(program=completed, actor=actor)
+    return completed
 
 
 @transaction.atomic

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,10 +43,17 @@ def _all_orgs_for_test_setup(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Any:
-    from django.core.cache import cache
+def _clear_cache(settings: Any) -> Any:
+    """Forget this worker's cached keys (``cache.clear()`` would empty the Redis database under
+    the other xdist worker's running test too)."""
+    import redis
 
-    cache.clear()
+    config = settings.CACHES["default"]
+    client = redis.Redis.from_url(config["LOCATION"])
+    keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
     return
 
 
@@ -176,3 +189,76 @@ def cast_and_world_unscoped(transactional_db: None) -> World:
 
     with dangerously_unscoped():
         return build_world(build_cast())
+
+
+def make_payout(world: World, amount: str = "100.00", key: str = "k1", **fields: Any) -> Any:
+    """An earned flat-fee payout of the world's enrollment (or ``enrollment=``), recorded with
+    its ledger transaction through ``payments.ledger.payout_record``."""
+    from decimal import Decimal
+
+    from payments import ledger
+    from payments.models import Payout, PayoutReason, PayoutState
+
+    enrollment = fields.pop("enrollment", world.enrollment)
+    values = {
+        "organization_id": enrollment.organization_id,
+        "enrollment": enrollment,
+        "creator_id": enrollment.creator_id,
+        "terms_version_id": enrollment.terms_version_id,
+        "amount": Decimal(amount),
+        "currency": enrollment.terms_version.snapshot["currency"],
+        "reason": PayoutReason.FLAT_FEE,
+        "state": PayoutState.EARNED,
+        "earn_key": key,
+    } | fields
+    return ledger.payout_record(payout=Payout(**values))
+
+
+@contextmanager
+def celery_worker(tmp_path: Path, queue: str, **extra_env: str) -> Iterator[subprocess.Popen]:
+    """A real Celery worker process on its own ``queue`` (so parallel test runs never share
+    work), against this test's database; stopped afterwards if the test left it alive. What it
+    said is printed (pytest shows it when the test failed)."""
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "influencer_ops.settings.test",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "TEST_DATABASE_NAME": db["NAME"],
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "PYTHONUNBUFFERED": "1",
+        **extra_env,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log_path = tmp_path / f"worker-{queue}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "influencer_ops",
+        "worker",
+        "-Q",
+        queue,
+        "--pool=solo",
+        "--without-heartbeat",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel=WARNING",
+    ]
+    root = Path(__file__).resolve().parent.parent
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    print(log_path.read_text()[-5000:])

@@ -10,25 +10,9 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 from influencer_ops.errors import Conflict
 from influencer_ops.models import AuditEvent
 from payments import ledger
-from payments.models import LedgerEntry, LedgerTransaction, Payout, PayoutReason, PayoutState
+from payments.models import LedgerEntry, LedgerTransaction, Payout, PayoutState
 
-from .conftest import World, confirm_and_launch
-
-
-def new_payout(world: World, amount: str = "100.00", key: str = "k1", **fields) -> Payout:
-    enrollment = world.enrollment
-    values = {
-        "organization_id": enrollment.organization_id,
-        "enrollment": enrollment,
-        "creator_id": enrollment.creator_id,
-        "terms_version_id": enrollment.terms_version_id,
-        "amount": Decimal(amount),
-        "currency": enrollment.terms_version.snapshot["currency"],
-        "reason": PayoutReason.FLAT_FEE,
-        "state": PayoutState.EARNED,
-        "earn_key": key,
-    } | fields
-    return ledger.payout_record(payout=Payout(**values))
+from .conftest import World, confirm_and_launch, make_payout
 
 
 @pytest.fixture
@@ -38,7 +22,7 @@ def launched(world: World) -> World:
 
 
 def test_earning_writes_a_balanced_transaction_and_an_audit_event(launched: World) -> None:
-    payout = new_payout(launched)
+    payout = make_payout(launched)
     tx = LedgerTransaction.objects.get(payout=payout)
     entries = {e.account: e.amount for e in LedgerEntry.objects.filter(transaction=tx)}
     assert entries == {"expense": Decimal("100.00"), "payable:earned": Decimal("-100.00")}
@@ -46,7 +30,7 @@ def test_earning_writes_a_balanced_transaction_and_an_audit_event(launched: Worl
 
 
 def test_moves_follow_the_table_and_balances_mirror_the_states(launched: World) -> None:
-    payout = new_payout(launched)
+    payout = make_payout(launched)
     for target in (PayoutState.SCHEDULED, PayoutState.PROCESSING, PayoutState.PAID):
         payout = ledger.payout_move(payout=payout, target=target)
     with pytest.raises(Conflict, match="paid cannot become earned"):
@@ -61,7 +45,7 @@ def test_moves_follow_the_table_and_balances_mirror_the_states(launched: World) 
 
 
 def test_the_database_refuses_an_unbalanced_transaction(launched: World) -> None:
-    payout = new_payout(launched)
+    payout = make_payout(launched)
     tx = LedgerTransaction.objects.create(
         organization_id=payout.organization_id, payout=payout, to_state="earned"
     )
@@ -87,7 +71,7 @@ def test_the_database_refuses_an_unbalanced_transaction(launched: World) -> None
 
 
 def test_the_ledger_is_append_only(launched: World) -> None:
-    new_payout(launched)
+    make_payout(launched)
     with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
         LedgerEntry.objects.update(amount=Decimal("0"))
     with (
@@ -100,16 +84,16 @@ def test_the_ledger_is_append_only(launched: World) -> None:
 
 def test_refusals_change_nothing(launched: World) -> None:
     with pytest.raises(ledger.PayoutInvalid, match="more than zero"):
-        new_payout(launched, amount="-5.00")
+        make_payout(launched, amount="-5.00")
     with pytest.raises(ledger.PayoutInvalid, match="a payout in XYZ is refused"):
-        new_payout(launched, currency="XYZ")
+        make_payout(launched, currency="XYZ")
     with pytest.raises(TypeError, match="never a float"):
         ledger.money(1.1)
     assert not Payout.objects.exists() and not LedgerEntry.objects.exists()
 
 
 def test_a_bulk_move_moves_each_payout_once(launched: World) -> None:
-    payouts = [new_payout(launched, key=f"k{n}") for n in range(3)]
+    payouts = [make_payout(launched, key=f"k{n}") for n in range(3)]
     ids = [p.pk for p in payouts]
     ledger.payout_move(payout=payouts[0], target=PayoutState.ON_HOLD)
     moved = ledger.payouts_move_bulk(

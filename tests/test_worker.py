@@ -3,18 +3,14 @@ row-level-security scope, against the test database."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from influencer_ops.celery import app
@@ -23,60 +19,18 @@ from messaging.kinds import OwnerRole, TaskKind
 from messaging.models import Notification, Task
 from messaging.services import queue
 
-from .conftest import build_cast
+from .conftest import build_cast, celery_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def worker_queue(tmp_path: Path) -> object:
-    """A worker on its own queue (so parallel test runs never share work), stopped afterwards."""
+def worker_queue(tmp_path: Path) -> Iterator[str]:
+    """A worker on its own queue, stopped afterwards."""
     name = f"test-{uuid.uuid4().hex[:10]}"
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "influencer_ops.settings.test",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "TEST_DATABASE_NAME": db["NAME"],
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "CELERY_TASK_DEFAULT_QUEUE": name,
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    log = tmp_path.joinpath("worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "influencer_ops",
-            "worker",
-            "-Q",
-            name,
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield name
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    # Shown by pytest when the test failed: what the worker itself said.
-    print(tmp_path.joinpath("worker.log").read_text()[-5000:])
+    with celery_worker(tmp_path, name):
+        yield name
 
 
 def _wait_for(check: Callable[[], bool], seconds: float = 120) -> bool:

@@ -213,6 +213,8 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStateEnum": "programs.models_delivery.ExtensionState",
         "MetricSourceEnum": "tracking.models.MetricRecord.Source",
         "ReportPaceEnum": "tracking.reports.Pace",
+        "PayoutStateEnum": "payments.models.PayoutState",
+        "PayoutReasonEnum": "payments.models.PayoutReason",
     },
 }
 
@@ -264,6 +266,22 @@ CELERY_BEAT_SCHEDULE = {
     },
     "pace-sweep": {
         "task": "tracking.tasks_pace.pace_sweep_all",
+        "schedule": 3600.0,
+    },
+    # Payment runs: open the due scheduled runs; resume runs whose worker died.
+    "open-scheduled-payment-runs": {
+        "task": "payments.tasks.open_scheduled_runs",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "resume-open-payment-runs": {
+        "task": "payments.tasks.resume_open_runs",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Hourly: each org's day starts at its own midnight; a payout is flagged once.
+    "payout-delay-sweep": {
+        "task": "payments.tasks_delays.payout_delay_sweep_all",
         "schedule": 3600.0,
     },
 }

@@ -1,5 +1,7 @@
 """Settings for the test suite: the real PostgreSQL and Redis, fast hashing, no outbound mail."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -21,7 +23,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("TEST_CACHE_URL", default="redis://127.0.0.1:6379/14"),
-        "KEY_PREFIX": "io-test",
+        # One prefix per xdist worker: a test clears its own worker's keys, never the other's.
+        "KEY_PREFIX": "io-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main"),
     }
 }
 CELERY_BROKER_URL = REDIS_URL

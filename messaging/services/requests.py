@@ -18,10 +18,18 @@ from .threads import clean_text, message_post, thread_for_enrollment
 
 @transaction.atomic
 def request_create(
-    *, creator: Any, user: Any, topic: str, text: str, enrollment: Any | None = None
+    *,
+    creator: Any,
+    user: Any,
+    topic: str,
+    text: str,
+    enrollment: Any | None = None,
+    payout: Any | None = None,
 ) -> Request:
     """Record the request, route it (role, person or team queue, reason), open its task and
-    post it in the enrollment's thread. ``creator`` must be ``user``'s own profile."""
+    post it in the enrollment's thread. ``creator`` must be ``user``'s own profile. A
+    compensation question may name one of the creator's payouts: it is then about that
+    payout's enrollment (and routed by its program)."""
     if creator.user_id != user.pk:
         raise DomainError("You can only raise requests for yourself.")
     if topic not in Topic.values:
@@ -29,6 +37,12 @@ def request_create(
     text = clean_text(text)
     if enrollment is not None and enrollment.creator_id != creator.pk:
         raise DomainError("That enrollment is not yours.")
+    if payout is not None:
+        if topic != Topic.COMPENSATION:
+            raise DomainError("Pick a payout only for a compensation question.")
+        if payout.creator_id != creator.pk:
+            raise DomainError("That payout is not yours.")
+        enrollment = payout.enrollment
     program = enrollment.program if enrollment is not None else None
     decision = route(topic=topic, program=program, enrollment=enrollment, creator=creator)
     thread = thread_for_enrollment(enrollment=enrollment) if enrollment is not None else None
@@ -36,6 +50,7 @@ def request_create(
         organization_id=creator.organization_id,
         creator=creator,
         enrollment=enrollment,
+        payout=payout,
         topic=topic,
         text=text,
         routed_role=decision.role,

@@ -332,6 +332,9 @@ class Command(BaseCommand):
             from tracking.demo import seed_tracking_demo
 
             seed_tracking_demo()
+            from payments.demo import seed_payments_demo
+
+            seed_payments_demo()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")
         seen = set()
