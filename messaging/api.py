@@ -215,13 +215,25 @@ class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
     )
     def create(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
         payload = _validated(CreatorRequestCreateSerializer, request.data)
-        enrollment, creator = self._subject(payload["enrollment"], payload["organization"])
+        payout = None
+        enrollment: Any | None
+        creator: Any
+        if payload["payout"] is not None:
+            from payments.selectors import creator_payout
+
+            payout = creator_payout(user=request.user, pk=payload["payout"])
+            if payout is None:
+                raise api_exceptions.NotFound("No such payout.")
+            enrollment, creator = payout.enrollment, payout.creator
+        else:
+            enrollment, creator = self._subject(payload["enrollment"], payload["organization"])
         created = requests.request_create(
             creator=creator,
             user=request.user,
             topic=payload["topic"],
             text=payload["text"],
             enrollment=enrollment,
+            payout=payout,
         )
         fresh = self.get_queryset().get(pk=created.pk)
         return Response(CreatorRequestSerializer(fresh).data, status=status.HTTP_201_CREATED)

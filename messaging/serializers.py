@@ -259,6 +259,7 @@ class CreatorRequestSerializer(serializers.ModelSerializer[Request]):
             "topic",
             "text",
             "enrollment",
+            "payout",
             "program_name",
             "routed_role",
             "routing_reason",
@@ -294,4 +295,11 @@ class CreatorRequestCreateSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         default="",
         help_text="An org slug: needed only without an enrollment, when you work with several.",
+    )
+    payout = serializers.IntegerField(
+        min_value=1,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="One of your payout ids: a compensation question about that payout.",
     )

@@ -430,9 +430,12 @@ class _Processor:
             schedule = schedule_for(organization=self.run.organization)
             self.max_failures = schedule.max_failures
             # Payouts left processing by an earlier run (a lost answer) are this run's now:
-            # it sends them again with their stored key.
+            # it sends them again with their stored key. Scheduled ones left by an earlier run
+            # (or scheduled by hand) are this run's too. Only one run of an org is open at a
+            # time (a database constraint), so no other live run owns them.
             Payout.objects.filter(
-                organization_id=self.org_id, state=PayoutState.PROCESSING
+                organization_id=self.org_id,
+                state__in=[PayoutState.PROCESSING, PayoutState.SCHEDULED],
             ).exclude(run_id=self.run.pk).update(run_id=self.run.pk)
             ids = due_payout_ids(
                 organization=self.run.organization, schedule=schedule, exclude_run_id=self.run.pk

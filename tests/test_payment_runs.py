@@ -363,6 +363,18 @@ def test_a_lost_answer_stays_processing_and_the_next_run_pays_once_with_the_same
     assert_paid_exactly_once(org_id, [lost, Payout.objects.get(pk=other.pk)])
 
 
+def test_a_payout_left_scheduled_by_an_earlier_run_is_paid_by_the_next(launched: World) -> None:
+    from payments import ledger
+
+    left = earn(launched, "40.00", "left")
+    ledger.payout_move(payout=left, target=PayoutState.SCHEDULED)  # e.g. by hand, no run
+    run = start(launched)
+    process(run)
+    left.refresh_from_db()
+    assert left.state == PayoutState.PAID and left.run_id == run.pk
+    assert_paid_exactly_once(launched.cast.org.pk, [left])
+
+
 def test_a_provider_with_its_own_references_gets_them_stored(
     launched: World, monkeypatch: Any
 ) -> None:

@@ -400,6 +400,23 @@ def test_a_payout_only_goes_with_a_compensation_question(launched: World) -> Non
     assert not Request.objects.exists()
 
 
+def test_the_api_attaches_the_payout_to_a_compensation_question(both_launched: World) -> None:
+    mine = new_payout(both_launched, key="mine")
+    theirs = new_payout(both_launched, key="theirs", enrollment=both_launched.other_enrollment)
+    client = both_launched.creator_client()
+    url = "/api/v1/me/requests/"
+    body = {"topic": Topic.COMPENSATION, "text": "When?", "payout": theirs.pk}
+    assert client.post(url, body, content_type="application/json").status_code == 404
+    wrong_topic = {"topic": Topic.OTHER, "text": "Hi", "payout": mine.pk}
+    assert client.post(url, wrong_topic, content_type="application/json").status_code == 400
+    assert not Request.objects.exists()
+    body["payout"] = mine.pk
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["payout"] == mine.pk and response.json()["routed_role"] == "bsm"
+    assert Request.objects.get().enrollment_id == both_launched.enrollment.pk
+
+
 # --- demo data ---
 
 
