@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from influencer_ops.models import AuditEvent
+from influencer_ops.schema import SingleObjectAutoSchema
 
 from . import permissions, selectors, services
 from .access import OrgScopedViewSet
@@ -53,6 +54,7 @@ class OrganizationViewSet(OrgScopedViewSet):
 
     serializer_class = OrganizationSerializer
     queryset = Organization.objects.none()
+    schema = SingleObjectAutoSchema()  # GET answers the one org, not a page of orgs
 
     @extend_schema(responses=OrganizationSerializer)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

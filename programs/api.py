@@ -76,10 +76,17 @@ class ProgramViewSet(
         ).order_by("name", "pk")
         if self.action == "list":
             state = self.request.query_params.get("state")
-            brand = self.request.query_params.get("brand", "")
+            brand = self.request.query_params.get("brand")
+            errors: dict[str, list[str]] = {}
+            if state is not None and state not in ProgramState.values:
+                errors["state"] = [f"One of: {', '.join(ProgramState.values)}."]
+            if brand is not None and not (brand.isdigit() and int(brand) > 0):
+                errors["brand"] = ["A brand id (a whole number)."]
+            if errors:
+                raise ValidationError(errors)
             if state:
                 programs = programs.filter(state=state)
-            if brand.isdigit():
+            if brand:
                 programs = programs.filter(brand_id=int(brand))
         return programs
 

@@ -43,8 +43,8 @@ def _id_param(request: Request, name: str) -> int | None:
     value = request.query_params.get(name)
     if not value:
         return None
-    if not value.isdigit():
-        raise ValidationError({name: [f"A {name} id is a number."]})
+    if not value.isdigit() or int(value) < 1:
+        raise ValidationError({name: [f"A {name} id is a whole number from 1."]})
     return int(value)
 
 

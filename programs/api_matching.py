@@ -52,6 +52,7 @@ class MatchReasonsSerializer(serializers.Serializer[Any]):
     handles = MatchHandleSerializer(many=True, source="fit_handles")
     audience_in_range = serializers.BooleanField(
         source="audience_fit",
+        allow_null=True,
         help_text="A handle on a program platform has an audience in the program's range.",
     )
     best_audience = serializers.IntegerField(allow_null=True)

@@ -217,3 +217,63 @@ def test_the_openapi_schema_renders(cast: Cast) -> None:
     response = cast.client_for(Role.ADMIN).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/orgs/{org_slug}/brands/" in response.content
+
+
+def _schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+@pytest.mark.parametrize(
+    "query", ["offset=abc", "offset=-1", "offset=null&offset=null", "limit=x", "limit=1.5"]
+)
+def test_junk_limit_or_offset_gets_400(cast: Cast, query: str) -> None:
+    response = cast.client_for(Role.ADMIN).get(_api(f"brands/?{query}"))
+    assert response.status_code == 400
+    assert set(response.json()) <= {"limit", "offset"}
+
+
+def test_good_limit_and_offset_still_page(cast: Cast) -> None:
+    client = cast.client_for(Role.ADMIN)
+    assert client.get(_api("brands/?limit=0&offset=0")).status_code == 200
+    assert len(client.get(_api("brands/?limit=1&offset=0")).json()["results"]) == 1
+
+
+def test_the_org_endpoint_is_documented_as_one_object_not_a_page() -> None:
+    operation = _schema()["paths"]["/api/v1/orgs/{org_slug}/"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Organization"}
+    assert {p["name"] for p in operation["parameters"]} == {"org_slug"}
+
+
+def test_every_operation_documents_its_error_answers() -> None:
+    for path, operations in _schema()["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"400", "403", "404"} <= codes, (method, path)
+            if method != "get":
+                assert "409" in codes, (method, path)
+
+
+def test_blank_urls_and_times_of_day_are_documented_as_sent() -> None:
+    import re
+
+    components = _schema()["components"]["schemas"]
+    destination = components["Program"]["properties"]["destination_url"]
+    assert "format" not in destination
+    assert {"maxLength": 0} in destination["anyOf"]  # a program without one answers ""
+    run_time = components["PaymentSchedule"]["properties"]["run_time"]
+    assert "format" not in run_time  # JSON Schema's "time" wants an offset; we send "09:00:00"
+    assert re.match(run_time["pattern"], "09:00:00")
+    assert re.match(run_time["pattern"], "09:00")
+    assert not re.match(run_time["pattern"], "25:00")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me/deliverables/%C2%84/submit/", "/api/v1/nowhere/"])
+def test_an_unknown_api_path_answers_json_not_a_page(cast: Cast, path: str) -> None:
+    response = cast.client_for(Role.ADMIN).get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    assert "<html" in cast.client_for(Role.ADMIN).get("/nowhere/").content.decode()

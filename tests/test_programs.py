@@ -900,3 +900,18 @@ def test_the_program_page_has_a_constant_number_of_queries(world: World) -> None
     few = _queries(client, url)
     grow(45)
     assert _queries(client, url) == few
+
+
+@pytest.mark.parametrize("query", ["state=AAA", "brand=x", "brand=0", "brand=-1"])
+def test_the_program_list_refuses_bad_filters(world: World, query: str) -> None:
+    client = world.cast.client_for(Role.ADMIN)
+    response = client.get(_api(f"programs/?{query}"))
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
+
+
+def test_the_program_list_filters_by_state_and_brand(world: World) -> None:
+    client = world.cast.client_for(Role.ADMIN)
+    body = client.get(_api(f"programs/?state=recruiting&brand={world.program.brand_id}")).json()
+    assert [p["id"] for p in body["results"]] == [world.program.pk]
+    assert client.get(_api("programs/?state=closed")).json()["results"] == []

@@ -177,8 +177,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "influencer_ops.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "influencer_ops.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "influencer_ops.api.exception_handler",
 }
@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every endpoint's 400/403/404 (and 409 for changes) documented, with their bodies.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "influencer_ops.schema.add_error_responses",
+    ],
     # One stable name per choice set, used under several field names (kind, role, state).
     "ENUM_NAME_OVERRIDES": {
         "TaskKindEnum": "messaging.kinds.TaskKind",
