@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
@@ -30,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-DEFAULT_APP_URL = "postgres://influencer_ops@127.0.0.1:5432/bench_influencer_ops"
-DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from common import add_admin_url, setup_django
+
 ORG_SLUG = "bench-matching"
 BATCH = 5_000
 LAUNCH_ON = dt.date(2026, 3, 1)
@@ -70,24 +70,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--rebuild", action="store_true", help="reload the data")
     parser.add_argument("--explain", action="store_true", help="print both query plans")
-    parser.add_argument(
-        "--admin-url", default=os.environ.get("DATABASE_ADMIN_URL", DEFAULT_ADMIN_URL)
-    )
+    add_admin_url(parser)
     return parser.parse_args()
-
-
-def setup_django(admin_url: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "influencer_ops.settings.base")
-    if not os.environ.get("DATABASE_URL"):
-        from influencer_ops.dbsetup import ensure_role_and_database
-
-        os.environ["DATABASE_URL"] = DEFAULT_APP_URL
-        ensure_role_and_database(admin_url, DEFAULT_APP_URL)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def weighted_sample(rng: random.Random, weights: dict[str, int], k: int) -> list[str]:

@@ -23,7 +23,6 @@ The data is reused when it is already there (``--rebuild`` reloads it).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -33,9 +32,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-DEFAULT_APP_URL = "postgres://influencer_ops@127.0.0.1:5432/bench_influencer_ops"
-DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from common import add_admin_url, setup_django
+
 BATCH = 5_000
 PER_CREATOR = 5
 
@@ -47,24 +47,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--no-large", action="store_true", help="skip the 10×N org")
     parser.add_argument("--rebuild", action="store_true", help="reload the data")
-    parser.add_argument(
-        "--admin-url", default=os.environ.get("DATABASE_ADMIN_URL", DEFAULT_ADMIN_URL)
-    )
+    add_admin_url(parser)
     return parser.parse_args()
-
-
-def setup_django(admin_url: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "influencer_ops.settings.base")
-    if not os.environ.get("DATABASE_URL"):
-        from influencer_ops.dbsetup import ensure_role_and_database
-
-        os.environ["DATABASE_URL"] = DEFAULT_APP_URL
-        ensure_role_and_database(admin_url, DEFAULT_APP_URL)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def load(org: Any, program: Any, count: int) -> None:

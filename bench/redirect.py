@@ -42,9 +42,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-DEFAULT_APP_URL = "postgres://influencer_ops@127.0.0.1:5432/bench_influencer_ops"
-DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from common import add_admin_url, setup_django  # noqa: E402
+
 DEFAULT_CLICK_REDIS_URL = "redis://127.0.0.1:6379/12"
 SLUG = "bench-redirect"
 BROWSERS = [
@@ -63,25 +64,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of a timed run")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each (median)")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up each")
-    parser.add_argument(
-        "--admin-url", default=os.environ.get("DATABASE_ADMIN_URL", DEFAULT_ADMIN_URL)
-    )
+    add_admin_url(parser)
     return parser.parse_args()
-
-
-def setup_django(admin_url: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "influencer_ops.settings.base")
-    os.environ.setdefault("CLICK_REDIS_URL", DEFAULT_CLICK_REDIS_URL)
-    if not os.environ.get("DATABASE_URL"):
-        from influencer_ops.dbsetup import ensure_role_and_database
-
-        os.environ["DATABASE_URL"] = DEFAULT_APP_URL
-        ensure_role_and_database(admin_url, DEFAULT_APP_URL)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def prepare() -> Any:
@@ -330,7 +314,7 @@ def report(
 
 def main() -> int:
     args = parse_args()
-    setup_django(args.admin_url)
+    setup_django(args.admin_url, CLICK_REDIS_URL=DEFAULT_CLICK_REDIS_URL)
     from django.db import connection
 
     link = prepare()

@@ -19,7 +19,6 @@ the test suite.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from matching import DEFAULT_ADMIN_URL, setup_django  # noqa: E402
+from common import add_admin_url, setup_django  # noqa: E402
 
 ORG_SLUG = "bench-report-clicks"
 PROGRAMS = 20
@@ -45,9 +44,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clicks", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=9, help="timed runs (median)")
     parser.add_argument("--rebuild", action="store_true", help="reload the data")
-    parser.add_argument(
-        "--admin-url", default=os.environ.get("DATABASE_ADMIN_URL", DEFAULT_ADMIN_URL)
-    )
+    add_admin_url(parser)
     return parser.parse_args()
 
 
