@@ -735,6 +735,14 @@ def test_the_program_page_shows_roster_tasks_and_history(world: World) -> None:
     assert "Is a vertical video fine?" in text and "Already answered" not in text
     assert "program.created" in text and "program.recruiting" in text
     assert "Programs</a>" in text and 'aria-current="page">Programs' in text
+    # Only those who may work on a task get a link to it (a BSM would get a 404 for an ISM's).
+    task = Task.objects.get(dedupe_key="t1")
+    link = f"/desk/tasks/{task.pk}/"
+    for role, linked in ((Role.ISM, True), (Role.ADMIN, True), (Role.BSM, False)):
+        page = world.cast.client_for(role).get(_url("program_detail", pk=world.program.pk))
+        assert (link in page.content.decode()) is linked, role
+        if linked:
+            assert world.cast.client_for(role).get(f"/orgs/northwind{link}").status_code == 200
 
 
 # --- the date sweep ---
