@@ -7,6 +7,7 @@ names the payout, the event and the run or hold it belongs to)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import Max, Q
 from django.urls import NoReverseMatch, reverse
@@ -130,3 +131,33 @@ def payouts_paid(*, organization_id: int, payout_ids: Iterable[int]) -> None:
 def payouts_held(*, organization_id: int, payout_ids: Iterable[int]) -> None:
     """The payouts went on hold: tell each creator why and what to do."""
     _tell(organization_id, payout_ids, _held)
+
+
+def tax_form_decided(*, tax_form: Any) -> None:
+    """Tell the creator their tax form was verified or rejected (with the reason), once per
+    form. Called inside the deciding transaction (the notification commits with it)."""
+    from messaging.kinds import NotificationKind
+    from messaging.services.notifications import notify_many
+
+    user = tax_form.creator.user
+    if user is None:
+        return
+    kind = tax_form.get_kind_display()
+    if tax_form.state == tax_form.State.VERIFIED:
+        title = f"Your tax form ({kind}) is verified"
+        body = f"{tax_form.organization.name} verified your tax form: you can be paid."
+    else:
+        title = f"Your tax form ({kind}) was rejected"
+        body = (
+            f"{tax_form.organization.name} could not accept your tax form: {tax_form.note} "
+            "Please send a new one with your payout details."
+        )
+    notify_many(
+        recipients=[user],
+        organization=tax_form.organization,
+        kind=NotificationKind.PAYOUT,
+        event_key=f"tax_form:{tax_form.pk}:{tax_form.state}",
+        title=title,
+        body=body,
+        url=payout_details_url(),
+    )

@@ -196,7 +196,7 @@ def _decide(
         raise Forbidden("Only admins and BSMs verify or reject tax forms.")
     locked = (
         TaxForm.objects.select_for_update(of=("self",))
-        .select_related("creator__organization")
+        .select_related("creator__organization", "creator__user", "organization")
         .get(pk=tax_form.pk, organization_id=tax_form.organization_id)
     )
     if locked.state != TaxForm.State.RECEIVED:
@@ -213,6 +213,9 @@ def _decide(
         after={"state": target, **({"note": note} if note else {})},
     )
     readiness_refresh(creator=locked.creator, actor=actor)
+    from .notify import tax_form_decided
+
+    tax_form_decided(tax_form=locked)
     return locked
 
 

@@ -340,3 +340,23 @@ def test_the_staff_page_runs_constant_queries(world: World) -> None:
     with CaptureQueriesContext(connection) as five:
         client.get(staff_url(world))
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_the_creator_hears_of_each_tax_form_decision_once(world: World) -> None:
+    from messaging.models import Notification
+
+    bsm = world.cast.members[Role.BSM]
+    rejected = submit(world)
+    readiness.tax_form_reject(tax_form=rejected, actor=bsm.user, membership=bsm, note="Unsigned.")
+    verify(world, submit(world))
+    notes = list(
+        Notification.objects.filter(recipient=world.creator.user, kind="payout").order_by("pk")
+    )
+    assert [n.title for n in notes] == [
+        "Your tax form (W-9 (US persons)) was rejected",
+        "Your tax form (W-9 (US persons)) is verified",
+    ]
+    assert "Unsigned." in notes[0].body and notes[0].url == reverse("portal_payout_details")
+    with pytest.raises(Conflict):
+        verify(world, rejected)
+    assert Notification.objects.filter(recipient=world.creator.user, kind="payout").count() == 2
