@@ -14,3 +14,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc)}, status=exc.status_code)
     return drf_exception_handler(exc, context)
+
+
+def choice_param(request: Any, name: str, choices: list[str]) -> str | None:
+    """A query filter that must be one of ``choices``: None when absent; present but empty or
+    unknown → 400 naming the parameter (the schema documents it as an enum)."""
+    from rest_framework.exceptions import ValidationError
+
+    value = request.query_params.get(name)
+    if value is None:
+        return None
+    if value not in choices:
+        shown = f"“{value}”" if value else "an empty value"
+        raise ValidationError({name: [f"Unknown {name} {shown}: one of {', '.join(choices)}."]})
+    return str(value)

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from influencer_ops.api import choice_param
 from influencers.access import activate_creator_scope
 from organizations.access import OrgScopedViewSet, get_for_org
 from organizations.permissions import can_manage_payouts, can_view_payouts
@@ -137,9 +138,7 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
     capabilities = {"*": can_view_payouts, "partial_update": can_manage_payouts}
 
     def get_org_queryset(self) -> Any:
-        state = self.request.query_params.get("state") or ""
-        if state and state not in PayoutState.values:
-            raise ValidationError({"state": [f"Unknown state “{state}”."]})
+        state = choice_param(self.request, "state", PayoutState.values) or ""
         filters = selectors.PayoutFilters(
             state=state,
             program_id=_int_param(self.request, "program"),

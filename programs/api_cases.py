@@ -14,11 +14,12 @@ from typing import Any, cast
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from influencer_ops.api import choice_param
 from influencers.access import activate_creator_scope
 from organizations.access import OrgScopedViewSet
 from organizations.permissions import covers_brand
@@ -207,9 +208,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedVie
         return CaseSerializer if self.action == "list" else CaseDetailSerializer
 
     def get_org_queryset(self) -> Any:
-        state = self.request.query_params.get("state") or None
-        if state is not None and state not in ComplianceCase.State.values:
-            raise ValidationError({"state": [f"Unknown state “{state}”."]})
+        state = choice_param(self.request, "state", ComplianceCase.State.values)
         found = cases.cases_visible_to(
             organization=self.organization, membership=self.membership, state=state
         ).select_related("enrollment__amount_owed")

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.viewsets import GenericViewSet
 
+from influencer_ops.api import choice_param
 from influencers.access import activate_creator_scope
 from organizations.access import OrgScopedViewSet
 
@@ -86,12 +87,10 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSc
         if self.action == "retrieve":
             return _with_versions(deliverables)
         program = _id_param(self.request, "program")
-        state = self.request.query_params.get("state")
+        state = choice_param(self.request, "state", DeliverableState.values)
         if program is not None:
             deliverables = deliverables.filter(program_id=program)
         if state:
-            if state not in DeliverableState.values:
-                raise ValidationError({"state": [f"Unknown state “{state}”."]})
             deliverables = deliverables.filter(state=state)
         return deliverables.order_by("due_on", "pk")
 
@@ -164,10 +163,8 @@ class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Gen
         deliverables = content.creator_deliverables(user=cast(Any, self.request.user))
         if self.action != "list":
             return _with_versions(deliverables.select_related("enrollment__terms_version"))
-        state = self.request.query_params.get("state")
+        state = choice_param(self.request, "state", DeliverableState.values)
         if state:
-            if state not in DeliverableState.values:
-                raise ValidationError({"state": [f"Unknown state “{state}”."]})
             deliverables = deliverables.filter(state=state)
         return deliverables
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from influencer_ops.api import choice_param
 from influencers.access import activate_creator_scope
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
@@ -105,11 +106,9 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScop
 
     def get_org_queryset(self) -> Any:
         qs = _extensions().filter(organization=self.organization)
-        state = self.request.query_params.get("state")
+        state = choice_param(self.request, "state", ExtensionState.values)
         program = self.request.query_params.get("program")
         if state:
-            if state not in ExtensionState.values:
-                raise ValidationError({"state": [f"Unknown state “{state}”."]})
             qs = qs.filter(state=state)
         if program:
             if not program.isdigit():

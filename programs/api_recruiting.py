@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from influencer_ops.api import choice_param
 from influencers.access import activate_creator_scope
 from influencers.models import CreatorProfile
 from organizations import permissions
@@ -114,18 +115,21 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
     def get_org_queryset(self) -> Any:
         qs = _queryset(Enrollment.objects.filter(organization=self.organization))
         program = self.request.query_params.get("program")
-        state = self.request.query_params.get("state")
-        if program:
-            if not program.isdigit():
-                raise ValidationError({"program": ["A program id is a number."]})
+        state = choice_param(self.request, "state", EnrollmentState.values)
+        if program is not None:
+            if not (program.isdigit() and int(program) > 0):
+                raise ValidationError({"program": ["A program id is a whole number from 1."]})
             qs = qs.filter(program_id=int(program))
         if state:
-            if state not in EnrollmentState.values:
-                raise ValidationError({"state": [f"Unknown state “{state}”."]})
             qs = qs.filter(state=state)
         return qs.order_by("program_id", "id")
 
-    @extend_schema(parameters=[OpenApiParameter("program", int), OpenApiParameter("state", str)])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("program", int),
+            OpenApiParameter("state", str, enum=EnrollmentState.values),
+        ]
+    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 

@@ -277,3 +277,32 @@ def test_an_unknown_api_path_answers_json_not_a_page(cast: Cast, path: str) -> N
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
     assert "<html" in cast.client_for(Role.ADMIN).get("/nowhere/").content.decode()
+
+
+STATE_FILTERED = [
+    "/api/v1/orgs/northwind/deliverables/",
+    "/api/v1/orgs/northwind/extensions/",
+    "/api/v1/orgs/northwind/cases/",
+    "/api/v1/orgs/northwind/enrollments/",
+    "/api/v1/orgs/northwind/payouts/",
+    "/api/v1/orgs/northwind/programs/",
+]
+
+
+@pytest.mark.parametrize("path", STATE_FILTERED)
+@pytest.mark.parametrize("value", ["", "bogus"])
+def test_a_state_filter_outside_its_choices_is_refused(cast: Cast, path: str, value: str) -> None:
+    client = cast.client_for(Role.ADMIN)
+    response = client.get(path, {"state": value})
+    assert response.status_code == 400, response.content
+    assert "state" in response.json()
+    assert client.get(path).status_code == 200
+
+
+def test_the_creators_deliverable_filter_refuses_an_empty_state(cast: Cast) -> None:
+    from .conftest import make_creator
+
+    creator = make_creator(cast.org, "Cara Creator", "cara@creators.test")
+    client = login_client(creator.user)
+    assert client.get("/api/v1/me/deliverables/", {"state": ""}).status_code == 400
+    assert client.get("/api/v1/me/deliverables/").status_code == 200
