@@ -17,12 +17,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions as api_exceptions
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from influencer_ops.csv_import import CSVTextParser, PlainTextParser, csv_text_from_request
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
 
@@ -45,8 +46,6 @@ from .serializers import (
     OwnProfileUpdateSerializer,
 )
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
 
 def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:
     payload = serializer_class(data=data)
@@ -61,46 +60,6 @@ def _field_errors() -> Iterator[None]:
         yield
     except services.FieldError as exc:
         raise api_exceptions.ValidationError({exc.field: [str(exc)]}) from exc
-
-
-class CSVTextParser(BaseParser):
-    """A CSV body (``Content-Type: text/csv``), read as UTF-8 text."""
-
-    media_type = "text/csv"
-
-    def parse(  # type: ignore[override]  # the body is text, not a mapping
-        self, stream: Any, media_type: Any = None, parser_context: Any = None
-    ) -> str:
-        raw = stream.read(MAX_IMPORT_BYTES + 1) if stream is not None else b""
-        if len(raw) > MAX_IMPORT_BYTES:
-            raise api_exceptions.ParseError("Import at most 5 MB at a time.")
-        try:
-            return str(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise api_exceptions.ParseError("Send the CSV as UTF-8 text.") from exc
-
-
-class PlainTextParser(CSVTextParser):
-    media_type = "text/plain"
-
-
-def _csv_text(request: Request) -> str:
-    if isinstance(request.data, str):
-        return request.data
-    upload = request.FILES.get("file") if hasattr(request, "FILES") else None
-    if upload is not None:
-        if upload.size > MAX_IMPORT_BYTES:
-            raise api_exceptions.ValidationError({"file": ["Import at most 5 MB at a time."]})
-        try:
-            return str(upload.read().decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise api_exceptions.ValidationError({"file": ["Save the file as UTF-8."]}) from exc
-    text = request.data.get("csv") if hasattr(request.data, "get") else None
-    if not isinstance(text, str) or not text.strip():
-        raise api_exceptions.ValidationError(
-            {"file": ["Send a CSV file (multipart “file”), a text/csv body or JSON “csv”."]}
-        )
-    return text
 
 
 class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
@@ -202,7 +161,9 @@ class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
     )
     def import_csv(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         report = services.creators_import_csv(
-            organization=self.organization, actor=request.user, file_text=_csv_text(request)
+            organization=self.organization,
+            actor=request.user,
+            file_text=csv_text_from_request(request),
         )
         code = status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST
         return Response(ImportReportSerializer(report).data, status=code)

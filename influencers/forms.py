@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 
 from influencer_ops.choices import Category, Platform
+from influencer_ops.csv_import import CsvImportForm
 
 from .models import DEFAULT_CLICK_MILESTONE, CreatorProfile, SocialHandle
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def split_list(value: str) -> list[str]:
@@ -150,29 +149,7 @@ class CreatorFilterForm(forms.Form):
         return {"search": data["q"], "category": data["category"], "platform": data["platform"]}
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", required=False)
-    text = forms.CharField(
-        label="…or paste the CSV here",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        upload = data.get("file")
-        if upload is not None:
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError("Import at most 5 MB at a time.")
-            try:
-                data["csv_text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise forms.ValidationError("Save the file as UTF-8 CSV and try again.") from exc
-        elif (data.get("text") or "").strip():
-            data["csv_text"] = data["text"]
-        else:
-            raise forms.ValidationError("Choose a CSV file or paste its contents.")
-        return data
+ImportForm = CsvImportForm
 
 
 class MilestoneForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from influencer_ops.audit import audit_record
+from influencer_ops.csv_import import MAX_IMPORT_BYTES
 from influencer_ops.errors import DomainError, Forbidden
 from organizations import permissions
 from organizations.models import Membership, Organization
@@ -34,7 +35,7 @@ METRIC_FIELDS = ("reach", "impressions", "likes", "comments", "shares", "saves",
 IMPORT_COLUMNS = ("deliverable", "date", *METRIC_FIELDS)
 IMPORT_REQUIRED = ("deliverable", "date")
 MAX_IMPORT_ROWS = 20_000
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
 MAX_COUNT = 9_223_372_036_854_775_807  # PositiveBigIntegerField
 MAX_ID = MAX_COUNT  # bigint primary keys
 SAVE_BATCH = 1000
