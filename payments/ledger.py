@@ -97,10 +97,15 @@ def _write_ledger(
     run: PaymentRun | None,
     actor: Any | None,
     memo: str,
+    debit: str | None = None,
+    audit: bool = True,
 ) -> None:
     """One statement for the whole move, however many payouts: the ledger transactions, both
     legs of each (in ONE insert — the database checks that every statement's entries balance
-    per transaction and currency, migration 0002) and the audit events, from arrays."""
+    per transaction and currency, migration 0002) and the audit events, from arrays.
+
+    A move debits ``account_for(source)`` and credits ``account_for(target)``; an adjustment
+    (same state) names its ``debit`` account and writes its own audit event (``audit=False``)."""
     if not moves:
         return
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
@@ -123,7 +128,7 @@ def _write_ledger(
          before, after, at)
       SELECT %(org)s, %(actor)s, %(label)s, %(verb)s, %(target_type)s, payout_id::text,
              amount::text || ' ' || currency, %(before)s::jsonb, %(after)s::jsonb, now()
-        FROM moves
+        FROM moves WHERE %(audit)s
       RETURNING 1
     )
     INSERT INTO {quote(LedgerEntry._meta.db_table)}
@@ -147,7 +152,8 @@ def _write_ledger(
         "target_type": Payout._meta.label_lower,
         "before": json.dumps({"state": source}),
         "after": json.dumps(after),
-        "debit": account_for(source),
+        "debit": debit if debit is not None else account_for(source),
+        "audit": audit,
         "credit": account_for(target),
     }
     with connection.cursor() as cursor:
@@ -267,6 +273,23 @@ def payouts_move_bulk(
     return moved
 
 
+def payout_book_adjustment(*, payout: Payout, delta: Decimal, actor: Any | None, memo: str) -> None:
+    """Book a change of ``payout``'s amount by ``delta`` (either sign) while it stays in its
+    state: ``expense`` against ``payable:<state>``, one balanced transaction. The caller holds
+    the payout's lock, saves the new amount and audits the change."""
+    _write_ledger(
+        organization_id=payout.organization_id,
+        moves=[Move(payout.pk, delta, payout.currency)],
+        source=payout.state,
+        target=payout.state,
+        run=None,
+        actor=actor,
+        memo=memo,
+        debit=account_for(""),
+        audit=False,
+    )
+
+
 def ledger_balances(*, organization_id: int) -> dict[tuple[str, str], Decimal]:
     """{(account, currency): balance} for the org (reports and reconciliation tests)."""
     from django.db.models import Sum
@@ -288,6 +311,7 @@ __all__ = [
     "check_move",
     "ledger_balances",
     "money",
+    "payout_book_adjustment",
     "payout_move",
     "payout_record",
     "payouts_move_bulk",

@@ -14,7 +14,7 @@ from influencer_ops.audit import audit_record
 from influencer_ops.errors import Conflict, DomainError
 
 from . import ledger, notify
-from .models import LedgerEntry, LedgerTransaction, Payout, PayoutState
+from .models import Payout, PayoutState
 
 # A payout's amount may change only before it is committed to a run.
 ADJUSTABLE_STATES = frozenset({PayoutState.EARNED, PayoutState.ON_HOLD})
@@ -33,31 +33,6 @@ def _reason(text: str, what: str) -> str:
 def _lock(payout: Payout) -> Payout:
     return Payout.objects.select_for_update().get(
         pk=payout.pk, organization_id=payout.organization_id
-    )
-
-
-def _adjusting_transaction(payout: Payout, delta: Decimal, actor: Any, memo: str) -> None:
-    """Book ``delta`` between ``expense`` and the payout's payable account: both legs in one
-    INSERT, so the database's balance check sees the whole transaction."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    tx = LedgerTransaction.objects.create(
-        organization_id=payout.organization_id,
-        payout=payout,
-        from_state=payout.state,
-        to_state=payout.state,
-        memo=memo[:MAX_REASON],
-        actor=user,
-    )
-    legs = ((ledger.account_for(""), delta), (ledger.account_for(payout.state), -delta))
-    LedgerEntry.objects.bulk_create(
-        LedgerEntry(
-            organization_id=payout.organization_id,
-            transaction=tx,
-            account=account,
-            amount=amount,
-            currency=payout.currency,
-        )
-        for account, amount in legs
     )
 
 
@@ -102,7 +77,7 @@ def payout_adjust(
         if new_amount != locked.amount:
             delta = new_amount - locked.amount
             note = memo or f"Adjusted from {locked.amount} to {new_amount} {locked.currency}"
-            _adjusting_transaction(locked, delta, actor, note)
+            ledger.payout_book_adjustment(payout=locked, delta=delta, actor=actor, memo=note)
             before["amount"], after["amount"] = str(locked.amount), str(new_amount)
             locked.amount = new_amount
     if explanation is not None:

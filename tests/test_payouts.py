@@ -152,6 +152,8 @@ def test_bsm_adjusts_an_earned_payout_with_a_balanced_ledger_transaction(launche
     assert balances[("payable:earned", payout.currency)] == Decimal("-120.50")
     event = AuditEvent.objects.get(verb="payout.adjusted", target_id=str(payout.pk))
     assert event.before["amount"] == "100.00" and event.after["amount"] == "120.50"
+    # The adjustment is audited once, as an adjustment, not as another state move.
+    assert AuditEvent.objects.filter(target_id=str(payout.pk), verb="payout.earned").count() == 1
 
 
 def test_lowering_an_amount_books_the_difference_back(launched: World) -> None:
