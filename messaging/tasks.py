@@ -12,6 +12,7 @@ from .services import notifications, queue
 
 
 @shared_task(
+    name="messaging.tasks.send_notification_email",
     acks_late=True,
     max_retries=5,
     default_retry_delay=60,
@@ -27,7 +28,12 @@ def send_notification_email(org_id: int, notification_id: int) -> bool:
     )
 
 
-@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="messaging.tasks.escalate_overdue_tasks",
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def escalate_overdue_tasks() -> int:
     """Beat: escalate every org's tasks past their SLA. Safe to run twice at once."""
     total = 0

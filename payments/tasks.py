@@ -14,6 +14,7 @@ from .models import PaymentRun
 
 
 @shared_task(
+    name="payments.tasks.run_process_task",
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -35,7 +36,13 @@ def run_process_task(self: object, org_id: int, run_id: int, chunk_size: int | N
         return False
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=100)
+@shared_task(
+    name="payments.tasks.open_scheduled_runs",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=120,
+    soft_time_limit=100,
+)
 def open_scheduled_runs() -> int:
     """Beat (every minute): open the scheduled run of every org whose schedule is due. Safe to
     run twice at once (the schedule row is claimed with SKIP LOCKED). Returns runs opened."""
@@ -49,7 +56,13 @@ def open_scheduled_runs() -> int:
     return opened
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=120, soft_time_limit=100)
+@shared_task(
+    name="payments.tasks.resume_open_runs",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=120,
+    soft_time_limit=100,
+)
 def resume_open_runs() -> int:
     """Beat (every 5 minutes): queue every processing run again. A run a worker is on returns
     at once (its advisory lock); a run whose worker died resumes where it stopped."""

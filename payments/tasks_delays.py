@@ -12,7 +12,13 @@ from programs.deadlines import org_today
 from . import delays
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="payments.tasks_delays.payout_delay_sweep_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def payout_delay_sweep_all() -> int:
     """Beat (hourly): flag every org's payouts past their expected payment date, once each,
     with a BSM task and a message to the creator. Safe to run twice at once. Returns how many

@@ -23,7 +23,13 @@ def _today_in(organization: Organization) -> date:
     return timezone.now().astimezone(zone).date()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="programs.tasks.program_date_sweep_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def program_date_sweep_all() -> int:
     """Beat: launch and complete every org's programs by date. Safe to run twice at once.
     Returns how many programs moved."""
@@ -38,7 +44,13 @@ def program_date_sweep_all() -> int:
     return total
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="programs.tasks.invitation_expiry_sweep_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def invitation_expiry_sweep_all() -> int:
     """Beat: expire invitations past recruit-by in every org, telling each creator once and
     promoting the waitlist. Safe to run twice at once."""

@@ -10,7 +10,13 @@ from organizations.models import Organization
 from . import content
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="programs.tasks_content.review_sla_sweep_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def review_sla_sweep_all() -> dict[str, int]:
     """Beat: in every org, open a review task for submissions past the review SLA and
     auto-approve those past the program's auto-approval delay. Safe to run twice at once."""

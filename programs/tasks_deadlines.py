@@ -11,7 +11,13 @@ from organizations.models import Organization
 from . import deadlines
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="programs.tasks_deadlines.reminder_sweep_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def reminder_sweep_all() -> int:
     """Beat: send every org's due reminders and open its overdue tasks, each once. Safe to run
     twice at once. Returns how many reminders went out."""
@@ -26,7 +32,13 @@ def reminder_sweep_all() -> int:
     return total
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="programs.tasks_deadlines.program_auto_complete_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def program_auto_complete_all() -> int:
     """Beat: complete every org's programs that are past their end date with all work done.
     Safe to run twice at once. Returns how many programs completed."""

@@ -14,6 +14,7 @@ from . import clicks, links, tasks_pace  # noqa: F401  (registers its task)
 
 
 @shared_task(
+    name="tracking.tasks.flush_clicks_task",
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
@@ -26,7 +27,13 @@ def flush_clicks_task() -> int:
     return clicks.flush_clicks()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=1800, soft_time_limit=1740)
+@shared_task(
+    name="tracking.tasks.rollup_and_purge_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
 def rollup_and_purge_all() -> int:
     """Beat (hourly; daily is enough): in every org's scope, recompute yesterday's and today's
     rollups (its calendar), purge raw clicks past the retention window (rolled up in the same

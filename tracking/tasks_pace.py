@@ -12,7 +12,13 @@ from programs.deadlines import org_today
 from . import pace
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540)
+@shared_task(
+    name="tracking.tasks_pace.pace_sweep_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
 def pace_sweep_all() -> int:
     """Beat (daily): flag every org's creators far behind pace to their BSM, and close the flags
     of those who recovered. Safe to run twice at once. Returns how many tasks were opened."""
