@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(PY) -m influencer_ops.devrun
+	$(PY) -m config.devrun
 
 # Debian's Chromium for the browser tests (never Playwright's own download).
 browser-deps:
@@ -30,7 +30,7 @@ browser-deps:
 
 # The non-superuser, NOBYPASSRLS role the app (and its tests) connect as.
 db-role: install
-	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m influencer_ops.dbsetup --app-url "$$TEST_APP_DATABASE_URL"; fi
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m config.dbsetup --app-url "$$TEST_APP_DATABASE_URL"; fi
 
 lint: install
 	$(VENV)/bin/ruff check .

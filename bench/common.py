@@ -29,11 +29,11 @@ def add_admin_url(parser: argparse.ArgumentParser) -> None:
 def setup_django(admin_url: str, **env_defaults: str) -> None:
     """Base settings (DEBUG off), the bench database, migrated. ``env_defaults`` are set in the
     environment unless already there (e.g. ``CLICK_REDIS_URL``)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "influencer_ops.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     for name, value in env_defaults.items():
         os.environ.setdefault(name, value)
     if not os.environ.get("DATABASE_URL"):
-        from influencer_ops.dbsetup import ensure_role_and_database
+        from config.dbsetup import ensure_role_and_database
 
         os.environ["DATABASE_URL"] = DEFAULT_APP_URL
         ensure_role_and_database(admin_url, DEFAULT_APP_URL)

@@ -3,13 +3,13 @@
 Loads 100,000 creators into one org (handles on 1–3 platforms, some away windows, a few
 enrollments), then times, as the median of several runs after a warm-up:
 
-(a) ``programs.matching.candidates(program=…, limit=50)``, fully evaluated;
+(a) ``programs.matching.selectors.candidates(program=…, limit=50)``, fully evaluated;
 (b) one SQL ``count(*)`` of the creators who pass the program's hard filters (org, category
     overlap, a handle on a program platform, no away window over the program dates);
 
 and prints both and the ratio a/b (target: ≤ 3). Not part of the test suite.
 
-    DJANGO_SETTINGS_MODULE=influencer_ops.settings.base .venv/bin/python bench/matching.py
+    DJANGO_SETTINGS_MODULE=config.settings.base .venv/bin/python bench/matching.py
 
 Without DATABASE_URL it creates (as the PostgreSQL superuser of DATABASE_ADMIN_URL) and uses a
 throwaway database ``bench_influencer_ops`` owned by the app role. The data is reused when it is
@@ -243,7 +243,7 @@ def timed_pair(
 def explain(program: Any) -> Iterator[str]:
     from django.db import connection
 
-    from programs.matching import candidates
+    from programs.matching.selectors import candidates
 
     query = candidates(program=program, limit=50)
     yield "(a) " + query.explain(analyze=True)
@@ -272,7 +272,7 @@ def main() -> int:
     from django.db import connection
 
     from influencer_ops.tenancy import db_scope
-    from programs import matching
+    from programs.matching import selectors as matching
 
     org, program = prepare(args.creators, args.rebuild)
     with db_scope(org_ids=[org.pk]):

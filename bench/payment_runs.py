@@ -3,7 +3,8 @@
 Loads two orgs with N and 10×N earned payouts (5 per creator; every creator has payout details
 and a verified tax form, so everything is due), then times, in each org:
 
-(a) ``payments.runs.run_process`` with the sandbox provider: claim (earned → scheduled), stage
+(a) ``payments.runs.services.run_process`` with the sandbox provider: claim (earned →
+    scheduled), stage
     (→ processing with the idempotency key), book at the provider, settle (→ paid), in chunks
     of 1,000, each move with its ledger transaction (2 entries) and audit event;
 (b) the floor: the same state changes, ledger rows, audit rows and provider bookings as bare
@@ -13,7 +14,7 @@ Each timed run is in a transaction that is rolled back, so every run starts equa
 both, the ratio a/b (target ≤ 4) and the scaling of (a) from N to 10×N (target ≤ 12).
 Not part of the test suite.
 
-    DJANGO_SETTINGS_MODULE=influencer_ops.settings.base .venv/bin/python bench/payment_runs.py
+    DJANGO_SETTINGS_MODULE=config.settings.base .venv/bin/python bench/payment_runs.py
 
 Without DATABASE_URL it creates (as the PostgreSQL superuser of DATABASE_ADMIN_URL) and uses the
 throwaway database ``bench_influencer_ops`` owned by the app role, like ``bench/sweeps.py``.
@@ -195,7 +196,7 @@ def rolled_back(org: Any, func: Callable[[Any], Any]) -> Callable[[], float]:
 
 def engine(org: Any) -> Callable[[], float]:
     from influencer_ops.tenancy import db_scope
-    from payments import runs
+    from payments.runs import services as runs
 
     def body(run: Any) -> None:
         assert runs.run_process(organization_id=org.pk, run_id=run.pk)

@@ -13,7 +13,7 @@ Then it stops gunicorn, flushes the click queue to PostgreSQL and checks that th
 equal the tracked requests answered (valid + filtered: each request uses one of 1,000 browser
 user agents or, one in ten, a bot's, so there are valid clicks, repeats and bots).
 
-    DJANGO_SETTINGS_MODULE=influencer_ops.settings.base .venv/bin/python bench/redirect.py
+    DJANGO_SETTINGS_MODULE=config.settings.base .venv/bin/python bench/redirect.py
     # options: --workers (2 × CPUs + 1) --connections 16 --loaders 2 --seconds 5 --runs 3
 
 Without DATABASE_URL it uses the throwaway database ``bench_influencer_ops`` (created as the
@@ -74,7 +74,7 @@ def prepare() -> Any:
     from influencers.models import CreatorProfile
     from organizations.models import Brand, Organization
     from programs.models import Enrollment, Program
-    from tracking.links import link_cache_put, links_create_for_program
+    from tracking.links.services import link_cache_put, links_create_for_program
     from tracking.models import TrackedLink
 
     org, _ = Organization.objects.get_or_create(
@@ -109,8 +109,8 @@ def prepare() -> Any:
 def reset(link: Any) -> None:
     """Empty the queue and forget earlier runs: no stored clicks, no remembered clients."""
     from influencer_ops.tenancy import db_scope
-    from tracking.clicks import flush_clicks
-    from tracking.links import click_key, click_redis
+    from tracking.clicks.services import flush_clicks
+    from tracking.links.services import click_key, click_redis
     from tracking.models import ClickEvent
 
     flush_clicks(abandoned_after=0)
@@ -139,7 +139,7 @@ def start_gunicorn(port: int, workers: int, destination: str, log: Path) -> subp
         sys.executable,
         "-m",
         "gunicorn",
-        "influencer_ops.wsgi:application",
+        "config.wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         "--worker-class=sync",
@@ -235,8 +235,8 @@ def stop(process: subprocess.Popen) -> None:
 
 def flush_and_count(link: Any) -> tuple[float, int, Counter[str]]:
     from influencer_ops.tenancy import db_scope
-    from tracking.clicks import flush_clicks, queue_key
-    from tracking.links import click_redis
+    from tracking.clicks.services import flush_clicks, queue_key
+    from tracking.links.services import click_redis
     from tracking.models import ClickEvent
 
     started = time.perf_counter()

@@ -1,7 +1,7 @@
 """Settings of the redirect benchmark's server: the base settings (DEBUG off) with a URLconf that
 adds a bare redirect next to the app's routes. Used only by ``bench/redirect.py``."""
 
-from influencer_ops.settings.base import *  # noqa: F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 ROOT_URLCONF = "redirect_urls"

@@ -18,9 +18,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from influencer_ops.urls import handler403, handler404, handler500
-from influencer_ops.urls import urlpatterns as app_patterns
-from tracking.links import click_redis
+from config.urls import handler403, handler404, handler500
+from config.urls import urlpatterns as app_patterns
+from tracking.links.services import click_redis
 
 DESTINATION = os.environ.get("BENCH_BARE_DESTINATION", "https://example.com/")
 

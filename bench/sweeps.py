@@ -3,7 +3,8 @@
 Loads two orgs with the same launched program and the same 1,000 deliverables due for a
 reminder on the benchmark day (3 days before, 1 day before, on the day, overdue), plus N
 deliverables that are not (open ones due later, published ones, long-overdue ones) in the first
-org and 10×N in the second. Then times ``programs.deadlines.reminder_sweep`` in each org, as the
+org and 10×N in the second. Then times ``programs.deadlines.services.reminder_sweep`` in each
+org, as the
 median of several runs after a warm-up, alternating the orgs, and prints both and the ratio
 large/small (target: < 1.5):
 
@@ -13,7 +14,7 @@ large/small (target: < 1.5):
 
 Not part of the test suite.
 
-    DJANGO_SETTINGS_MODULE=influencer_ops.settings.base .venv/bin/python bench/sweeps.py
+    DJANGO_SETTINGS_MODULE=config.settings.base .venv/bin/python bench/sweeps.py
 
 Without DATABASE_URL it creates (as the PostgreSQL superuser of DATABASE_ADMIN_URL) and uses the
 throwaway database ``bench_influencer_ops`` owned by the app role, like ``bench/matching.py``.
@@ -215,7 +216,7 @@ def timed_alternating(
 
 def sweep_in(org: Any, repeat: bool) -> Callable[[], Any]:
     from influencer_ops.tenancy import db_scope
-    from programs.deadlines import reminder_sweep
+    from programs.deadlines.services import reminder_sweep
 
     def first() -> Any:
         with db_scope(org_ids=[org.pk]):
@@ -233,7 +234,7 @@ def sweep_in(org: Any, repeat: bool) -> Callable[[], Any]:
 
 
 def _sweep_twice(org: Any) -> Any:
-    from programs.deadlines import reminder_sweep
+    from programs.deadlines.services import reminder_sweep
 
     reminder_sweep(organization=org, today=TODAY)
     started = time.perf_counter()
@@ -243,7 +244,7 @@ def _sweep_twice(org: Any) -> Any:
 
 def explain(org: Any) -> str:
     from influencer_ops.tenancy import db_scope
-    from programs import deadlines
+    from programs.deadlines import services as deadlines
 
     with db_scope(org_ids=[org.pk]):
         query = (

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from influencer_ops.models import AuditEvent
 
 
 @admin.register(AuditEvent)

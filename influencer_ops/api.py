@@ -7,7 +7,10 @@ from typing import Any
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from influencer_ops.errors import DomainError
+
+# The org part of every org-scoped API route (the slug is resolved by the org door).
+ORG_API = r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)"
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 
 
 def _apply_rls(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    from .rls import apply_policies
+    from influencer_ops.rls import apply_policies
 
     apply_policies(using)
 
@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers system checks)
+        from influencer_ops import checks  # noqa: F401  (registers system checks)
 
         # Once per migrate run: every app's post_migrate fires, and ours re-applies idempotently.
         post_migrate.connect(_apply_rls, sender=self, dispatch_uid="influencer_ops.rls")

@@ -12,7 +12,7 @@ def tenant_tables_have_rls(app_configs: Any = None, databases: Any = None, **kwa
         return []
     from django.db import connection
 
-    from .rls import policy_name, table_rls_state, tenant_models
+    from influencer_ops.rls import policy_name, table_rls_state, tenant_models
 
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))

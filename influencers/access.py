@@ -1,16 +1,27 @@
-"""The portal's wall: a creator sees only their own profiles' orgs, and within them only what
-the selectors give for their own user."""
+"""The portal's wall, the creator-side door: a creator sees only their own profiles' orgs, and
+within them only what the selectors give for their own user.
+
+Every portal page subclasses ``CreatorViewMixin`` and every ``/api/v1/me/`` endpoint
+``CreatorScopedViewSet`` (or calls ``activate_creator_scope`` first, for a function view). A
+signed-in user who is not a creator gets 403; an object of another creator is a 404, the same
+answer as a missing one, because the selectors filter by the user."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from rest_framework import exceptions as api_exceptions
+from rest_framework.request import Request
+from rest_framework.viewsets import GenericViewSet
 
 from influencer_ops.tenancy import activate_orgs
-
-from .models import CreatorProfile
+from influencers.models import CreatorProfile
 
 
 def activate_creator_scope(request: HttpRequest | Any) -> list[CreatorProfile]:
@@ -21,3 +32,41 @@ def activate_creator_scope(request: HttpRequest | Any) -> list[CreatorProfile]:
     profiles = list(CreatorProfile.objects.filter(user=user).select_related("organization"))
     activate_orgs([p.organization_id for p in profiles], user_id=user.pk)
     return profiles
+
+
+class CreatorViewMixin:
+    """Base for every /portal/ page: signed in (else to the login page), a creator (else 403),
+    and the RLS scope narrowed to the creator's orgs before the view runs any query."""
+
+    creator_profiles: list[CreatorProfile]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={quote(request.get_full_path())}")
+        self.creator_profiles = activate_creator_scope(request)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class CreatorScopedViewSet(GenericViewSet):
+    """Base for every /api/v1/me/ endpoint: a creator's own data across their orgs.
+
+    Subclasses give ``get_creator_queryset`` (from a selector that filters by the user); the
+    scope is narrowed before it runs. Not a creator → 403; another creator's id → 404."""
+
+    creator_profiles: list[CreatorProfile]
+    lookup_value_regex = r"[0-9]+"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        try:
+            self.creator_profiles = activate_creator_scope(request)
+        except PermissionDenied as exc:
+            raise api_exceptions.PermissionDenied("These endpoints are for creators.") from exc
+
+    def get_creator_queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return self.queryset.none() if self.queryset is not None else QuerySet().none()
+        return self.get_creator_queryset()

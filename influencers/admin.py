@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CreatorProfile
+from influencers.models import CreatorProfile
 
 
 @admin.register(CreatorProfile)

@@ -24,13 +24,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from influencer_ops.csv_import import CSVTextParser, PlainTextParser, csv_text_from_request
-from organizations import permissions
-from organizations.access import OrgScopedViewSet
-
-from . import selectors, services
-from .access import activate_creator_scope
-from .models import CreatorProfile
-from .serializers import (
+from influencers import selectors, services
+from influencers.access import activate_creator_scope
+from influencers.models import CreatorProfile
+from influencers.serializers import (
     OWN_EDITABLE,
     CreatorCreateSerializer,
     CreatorDetailSerializer,
@@ -45,6 +42,8 @@ from .serializers import (
     OwnProfileSerializer,
     OwnProfileUpdateSerializer,
 )
+from organizations import permissions
+from organizations.access import OrgScopedViewSet
 
 
 def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:

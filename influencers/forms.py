@@ -9,8 +9,7 @@ from django import forms
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.csv_import import CsvImportForm
-
-from .models import DEFAULT_CLICK_MILESTONE, CreatorProfile, SocialHandle
+from influencers.models import DEFAULT_CLICK_MILESTONE, CreatorProfile, SocialHandle
 
 
 def split_list(value: str) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import (
+from influencers.models import (
     Availability,
     CreatorLink,
     CreatorProfile,

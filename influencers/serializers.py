@@ -9,8 +9,7 @@ from typing import Any
 from rest_framework import serializers
 
 from influencer_ops.choices import Category, Platform
-
-from .models import (
+from influencers.models import (
     DEFAULT_CLICK_MILESTONE,
     Availability,
     CreatorLink,
@@ -19,7 +18,7 @@ from .models import (
     ProgramInterest,
     SocialHandle,
 )
-from .selectors import creator_link_state
+from influencers.selectors import creator_link_state
 
 # --- read shapes ---
 

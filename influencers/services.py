@@ -27,14 +27,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from influencer_ops.audit import audit_record
+from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.choices import Category, Platform
 from influencer_ops.errors import Conflict, DomainError, Forbidden
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
-from messaging.kinds import Topic
-from messaging.services.requests import request_create
-
-from .models import (
+from influencers.models import (
     DEFAULT_CLICK_MILESTONE,
     Availability,
     CreatorLink,
@@ -43,6 +40,8 @@ from .models import (
     ProgramInterest,
     SocialHandle,
 )
+from messaging.kinds import Topic
+from messaging.services.requests import request_create
 
 CREATOR_LINK_DAYS = 14
 MAX_INT = 2_147_483_647  # PostgreSQL integer
@@ -275,7 +274,7 @@ def creator_create(
     audit_record(
         organization=organization,
         actor=actor,
-        verb="creator.created",
+        verb=AuditVerb.CREATOR_CREATED,
         target=profile,
         after=_snapshot(profile) | {"handles": [h["platform"] for h in handle_list]},
     )
@@ -320,7 +319,7 @@ def creator_update(
     audit_record(
         organization=locked.organization,
         actor=actor,
-        verb="creator.updated",
+        verb=AuditVerb.CREATOR_UPDATED,
         target=locked,
         before=before,
         after=after,
@@ -371,7 +370,7 @@ def handle_set(
     audit_record(
         organization=profile.organization,
         actor=actor,
-        verb="creator.handle_set",
+        verb=AuditVerb.CREATOR_HANDLE_SET,
         target=saved,
         before=before,
         after={"handle": saved.handle, "audience_size": saved.audience_size},
@@ -389,7 +388,7 @@ def handle_remove(*, profile: CreatorProfile, actor: Any, platform: str) -> None
     audit_record(
         organization=profile.organization,
         actor=actor,
-        verb="creator.handle_removed",
+        verb=AuditVerb.CREATOR_HANDLE_REMOVED,
         target=profile,
         before={"platform": platform, "handle": old.handle, "audience_size": old.audience_size},
     )
@@ -429,7 +428,7 @@ def availability_add(
     audit_record(
         organization=profile.organization,
         actor=actor,
-        verb="creator.availability_added",
+        verb=AuditVerb.CREATOR_AVAILABILITY_ADDED,
         target=window,
         after={"away_from": str(away_from), "away_to": str(away_to), "note": note},
     )
@@ -441,7 +440,7 @@ def availability_remove(*, availability: Availability, actor: Any) -> None:
     audit_record(
         organization=availability.profile.organization,
         actor=actor,
-        verb="creator.availability_removed",
+        verb=AuditVerb.CREATOR_AVAILABILITY_REMOVED,
         target=availability,
         before={"away_from": str(availability.away_from), "away_to": str(availability.away_to)},
     )
@@ -472,7 +471,7 @@ def interest_add(
     audit_record(
         organization=profile.organization,
         actor=actor,
-        verb="creator.interest_added",
+        verb=AuditVerb.CREATOR_INTEREST_ADDED,
         target=interest,
         after={"category": category, "note": note},
     )
@@ -484,7 +483,7 @@ def interest_remove(*, interest: ProgramInterest, actor: Any) -> None:
     audit_record(
         organization=interest.profile.organization,
         actor=actor,
-        verb="creator.interest_removed",
+        verb=AuditVerb.CREATOR_INTEREST_REMOVED,
         target=interest,
         before={"category": interest.category},
     )
@@ -519,7 +518,7 @@ def milestone_change(
     audit_record(
         organization=locked.organization,
         actor=actor,
-        verb="creator.milestone_changed",
+        verb=AuditVerb.CREATOR_MILESTONE_CHANGED,
         target=locked,
         before={"click_milestone": change.old},
         after={"click_milestone": new, "reason": reason},
@@ -710,7 +709,7 @@ def _import_save(
     audit_record(
         organization=organization,
         actor=actor,
-        verb="creators.imported",
+        verb=AuditVerb.CREATORS_IMPORTED,
         target=organization,
         after={"count": len(profiles), "ids": [p.pk for p in profiles]},
     )
@@ -751,7 +750,7 @@ def creator_link_invite(
     audit_record(
         organization=locked.organization,
         actor=actor,
-        verb="creator.portal_invited",
+        verb=AuditVerb.CREATOR_PORTAL_INVITED,
         target=link,
         after={"email": locked.email, "expires_at": link.expires_at.isoformat()},
     )
@@ -807,7 +806,7 @@ def creator_link_accept(*, link: CreatorLink, user: Any) -> CreatorProfile:
         audit_record(
             organization=organization,
             actor=user,
-            verb="creator.portal_linked",
+            verb=AuditVerb.CREATOR_PORTAL_LINKED,
             target=profile,
             after={"user": user.email},
         )
@@ -845,7 +844,7 @@ def profile_update_own(
     audit_record(
         organization=locked.organization,
         actor=user,
-        verb="creator.profile_updated_by_creator",
+        verb=AuditVerb.CREATOR_PROFILE_UPDATED_BY_CREATOR,
         target=locked,
         before=before,
         after={f: v for f, v in _snapshot(locked).items() if f in fields},

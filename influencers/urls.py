@@ -3,9 +3,10 @@
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from influencer_ops.api import ORG_API
+from influencers import api, views
 
-CREATORS = "orgs/<slug:org_slug>/creators"
+CREATORS = "creators"
 CREATOR = f"{CREATORS}/<int:pk>"
 
 page_patterns: list[URLPattern | URLResolver] = [
@@ -32,31 +33,36 @@ page_patterns: list[URLPattern | URLResolver] = [
         views.InterestRemoveView.as_view(),
         name="creator_interest_remove",
     ),
+]
+
+# Under /portal/.
+portal_patterns: list[URLPattern | URLResolver] = [
+    path("profile/", views.PortalProfileView.as_view(), name="portal_profile"),
+    path("availability/", views.PortalAvailabilityView.as_view(), name="portal_availability"),
     path(
-        "creator-invitations/<str:token>/",
-        views.CreatorLinkAcceptView.as_view(),
-        name="creator_link_accept",
-    ),
-    path("portal/profile/", views.PortalProfileView.as_view(), name="portal_profile"),
-    path(
-        "portal/availability/", views.PortalAvailabilityView.as_view(), name="portal_availability"
-    ),
-    path(
-        "portal/availability/<int:pk>/remove/",
+        "availability/<int:pk>/remove/",
         views.PortalAvailabilityRemoveView.as_view(),
         name="portal_availability_remove",
     ),
-    path("portal/interests/", views.PortalInterestsView.as_view(), name="portal_interests"),
+    path("interests/", views.PortalInterestsView.as_view(), name="portal_interests"),
     path(
-        "portal/interests/<int:pk>/remove/",
+        "interests/<int:pk>/remove/",
         views.PortalInterestRemoveView.as_view(),
         name="portal_interest_remove",
     ),
 ]
 
-ORG = r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)"
+# At the root: the link a creator follows to join the portal.
+link_patterns: list[URLPattern | URLResolver] = [
+    path(
+        "creator-invitations/<str:token>/",
+        views.CreatorLinkAcceptView.as_view(),
+        name="creator_link_accept",
+    ),
+]
+
 router = SimpleRouter()
-router.register(rf"{ORG}/creators", api.CreatorViewSet, basename="api-creator")
+router.register(rf"{ORG_API}/creators", api.CreatorViewSet, basename="api-creator")
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("me/profile/", api.MyProfileView.as_view(), name="api_my_profile"),

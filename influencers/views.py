@@ -17,12 +17,9 @@ from django.views import View
 
 from influencer_ops.choices import Category
 from influencer_ops.errors import DomainError
-from organizations import permissions
-from organizations.access import OrgViewMixin, get_for_org
-
-from . import selectors, services
-from .access import activate_creator_scope
-from .forms import (
+from influencers import selectors, services
+from influencers.access import activate_creator_scope
+from influencers.forms import (
     AvailabilityForm,
     CreatorFilterForm,
     CreatorForm,
@@ -32,7 +29,9 @@ from .forms import (
     MilestoneForm,
     OwnProfileForm,
 )
-from .models import CreatorLink, CreatorProfile
+from influencers.models import CreatorLink, CreatorProfile
+from organizations import permissions
+from organizations.access import OrgViewMixin, get_for_org
 
 PAGE_SIZE = 50
 

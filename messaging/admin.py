@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, Request, Task, TaskSLA, Thread
+from messaging.models import Notification, Request, Task, TaskSLA, Thread
 
 
 @admin.register(Task)

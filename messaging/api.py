@@ -20,13 +20,10 @@ from rest_framework.viewsets import GenericViewSet
 
 from influencers.access import activate_creator_scope
 from influencers.models import CreatorProfile
-from organizations import permissions
-from organizations.access import OrgScopedViewSet
-
-from . import selectors
-from .models import Request, Task, Thread
-from .selectors import TaskFilters
-from .serializers import (
+from messaging import selectors
+from messaging.models import Request, Task, Thread
+from messaging.selectors import TaskFilters
+from messaging.serializers import (
     CreatorRequestCreateSerializer,
     CreatorRequestSerializer,
     CreatorThreadSerializer,
@@ -40,7 +37,9 @@ from .serializers import (
     TaskSerializer,
     ThreadSerializer,
 )
-from .services import queue, requests, threads
+from messaging.services import queue, requests, threads
+from organizations import permissions
+from organizations.access import OrgScopedViewSet
 
 
 def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:
@@ -219,7 +218,7 @@ class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
         enrollment: Any | None
         creator: Any
         if payload["payout"] is not None:
-            from payments.selectors import creator_payout
+            from payments.payouts.selectors import creator_payout
 
             payout = creator_payout(user=request.user, pk=payload["payout"])
             if payout is None:

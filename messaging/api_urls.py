@@ -3,12 +3,12 @@
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from influencer_ops.api import ORG_API
+from messaging import api
 
-ORG = r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)"
 router = SimpleRouter()
-router.register(rf"{ORG}/tasks", api.TaskViewSet, basename="api-task")
-router.register(rf"{ORG}/threads", api.ThreadViewSet, basename="api-thread")
+router.register(rf"{ORG_API}/tasks", api.TaskViewSet, basename="api-task")
+router.register(rf"{ORG_API}/threads", api.ThreadViewSet, basename="api-thread")
 router.register(r"me/requests", api.CreatorRequestViewSet, basename="api-my-request")
 router.register(r"me/threads", api.CreatorThreadViewSet, basename="api-my-thread")
 

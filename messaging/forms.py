@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from .kinds import TaskKind, TaskState, Topic
-from .selectors import TaskFilters
+from messaging.kinds import TaskKind, TaskState, Topic
+from messaging.selectors import TaskFilters
 
 MESSAGE_MAX = 5000
 

@@ -8,8 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from influencer_ops.models import TenantModel
-
-from .kinds import NotificationKind, OwnerRole, TaskKind, TaskState, Topic
+from messaging.kinds import NotificationKind, OwnerRole, TaskKind, TaskState, Topic
 
 ACTIVE = models.Q(state__in=["open", "in_progress"])
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views_notifications as views
+from messaging import notifications_views as views
 
 notification_patterns: list[URLPattern] = [
     path("", views.notifications_page, name="notifications"),

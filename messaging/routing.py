@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from influencer_ops.errors import DomainError
-
-from .kinds import OwnerRole, Topic
+from messaging.kinds import OwnerRole, Topic
 
 PRE_LAUNCH_TOPICS = frozenset(
     {Topic.PROGRAM_REQUEST, Topic.AVAILABILITY, Topic.REQUIREMENTS, Topic.MILESTONE_CORRECTION}

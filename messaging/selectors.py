@@ -9,11 +9,10 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskState
+from messaging.models import Message, Notification, Request, Task, TaskEvent, Thread, ThreadRead
 from organizations.models import Membership, Organization
 from organizations.roles import Role
-
-from .kinds import ACTIVE_TASK_STATES, OwnerRole, TaskState
-from .models import Message, Notification, Request, Task, TaskEvent, Thread, ThreadRead
 
 
 def desk_roles(membership: Membership) -> list[str]:

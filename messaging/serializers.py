@@ -9,9 +9,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind, TaskState, Topic
-from .models import Message, Request, Task, TaskEvent, Thread
-from .services.threads import MAX_MESSAGE
+from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind, TaskState, Topic
+from messaging.models import Message, Request, Task, TaskEvent, Thread
+from messaging.services.threads import MAX_MESSAGE
 
 SCOPES = [("mine", "Assigned to me"), ("queue", "In the team queue")]
 

@@ -6,9 +6,8 @@ from celery import shared_task
 from django.conf import settings
 
 from influencer_ops.tenancy import db_scope, org_scoped
+from messaging.services import notifications, queue
 from organizations.models import Organization
-
-from .services import notifications, queue
 
 
 @shared_task(

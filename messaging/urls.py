@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from messaging import views
 
 desk_patterns = [
     path("", views.DeskView.as_view(), name="org_desk"),
@@ -15,7 +15,6 @@ desk_patterns = [
 ]
 
 portal_patterns = [
-    path("", views.portal_home, name="portal_home"),
     path("requests/new/", views.PortalRequestCreateView.as_view(), name="portal_request_new"),
     path("threads/<int:pk>/", views.PortalThreadView.as_view(), name="portal_thread"),
 ]

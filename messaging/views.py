@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,14 +14,8 @@ from django.views import View
 
 from influencer_ops.errors import DomainError
 from influencers.access import activate_creator_scope
-from organizations import permissions
-from organizations.access import OrgViewMixin, get_for_org
-from payments.selectors import creator_payout, creator_payouts
-from programs.cases import cases_for_creator
-from programs.models import Enrollment, Program
-
-from . import selectors
-from .forms import (
+from messaging import selectors
+from messaging.forms import (
     AnnouncementForm,
     CreatorRequestForm,
     MessageForm,
@@ -32,9 +25,13 @@ from .forms import (
     TaskFilterForm,
     TaskSLAForm,
 )
-from .models import Task, Thread
-from .services import queue, threads
-from .services.requests import request_create
+from messaging.models import Task, Thread
+from messaging.services import queue, threads
+from messaging.services.requests import request_create
+from organizations import permissions
+from organizations.access import OrgViewMixin, get_for_org
+from payments.payouts.selectors import creator_payout, creator_payouts
+from programs.models import Enrollment, Program
 
 
 def _programs(organization: Any) -> list[tuple[int, str]]:
@@ -263,12 +260,12 @@ class TaskSLAView(OrgViewMixin, View):
     capability = permissions.can_manage_settings
 
     def _defaults(self) -> dict[str, int]:
-        from .kinds import DEFAULT_SLA
+        from messaging.kinds import DEFAULT_SLA
 
         return {kind: int(delta.total_seconds() // 3600) for kind, delta in DEFAULT_SLA.items()}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from .models import TaskSLA
+        from messaging.models import TaskSLA
 
         initial = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=self.organization)}
         form = TaskSLAForm(initial=initial, defaults=self._defaults())
@@ -292,19 +289,6 @@ class TaskSLAView(OrgViewMixin, View):
 
 
 # --- the creator portal ---
-
-
-@login_required
-def portal_home(request: HttpRequest) -> HttpResponse:
-    activate_creator_scope(request)
-    user = request.user
-    context = {
-        "enrollments": selectors.creator_enrollments(user=user),
-        "requests": selectors.creator_requests(user=user)[:50],
-        "threads": selectors.creator_threads(user=user)[:50],
-        "cases": cases_for_creator(user=user)[:20],
-    }
-    return render(request, "portal/home.html", context)
 
 
 class PortalRequestCreateView(View):

@@ -23,10 +23,9 @@ from rest_framework.viewsets import GenericViewSet
 
 from accounts.selectors import user_has_totp
 from influencer_ops.tenancy import activate_orgs
-
-from .models import Membership, Organization
-from .permissions import requires_mfa
-from .selectors import membership_for, organization_by_slug
+from organizations.models import Membership, Organization
+from organizations.permissions import requires_mfa
+from organizations.selectors import membership_for, organization_by_slug
 
 M = TypeVar("M", bound=Model)
 Capability = Callable[[Membership], bool]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Brand, Membership, MembershipBrand, Organization, StaffInvitation
+from organizations.models import Brand, Membership, MembershipBrand, Organization, StaffInvitation
 
 
 @admin.register(Organization)

@@ -15,11 +15,10 @@ from rest_framework.views import APIView
 
 from influencer_ops.models import AuditEvent
 from influencer_ops.schema import SingleObjectAutoSchema
-
-from . import permissions, selectors, services
-from .access import OrgScopedViewSet
-from .models import Brand, Membership, Organization, StaffInvitation
-from .serializers import (
+from organizations import permissions, selectors, services
+from organizations.access import OrgScopedViewSet
+from organizations.models import Brand, Membership, Organization, StaffInvitation
+from organizations.serializers import (
     AuditEventSerializer,
     BrandSerializer,
     InvitationCreateSerializer,

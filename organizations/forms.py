@@ -5,8 +5,8 @@ from typing import Any
 
 from django import forms
 
-from .models import Brand, Organization
-from .roles import Role
+from organizations.models import Brand, Organization
+from organizations.roles import Role
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 

@@ -10,8 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from influencer_ops.models import TenantModel
-
-from .roles import Role
+from organizations.roles import Role
 
 
 class Organization(models.Model):

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import rules
 
-from .roles import MFA_ROLES, Role
+from organizations.roles import MFA_ROLES, Role
 
 if TYPE_CHECKING:
-    from .models import Brand, Membership
+    from organizations.models import Brand, Membership
 
 
 def _role_in(*roles: Role) -> rules.Predicate:

@@ -7,8 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from influencer_ops.models import AuditEvent
-
-from .models import Brand, Membership, Organization, StaffInvitation
+from organizations.models import Brand, Membership, Organization, StaffInvitation
 
 
 def organization_by_slug(slug: str) -> Organization | None:

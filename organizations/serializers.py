@@ -5,9 +5,8 @@ from typing import Any
 from rest_framework import serializers
 
 from influencer_ops.models import AuditEvent
-
-from .models import Brand, Membership, Organization, StaffInvitation
-from .roles import Role
+from organizations.models import Brand, Membership, Organization, StaffInvitation
+from organizations.roles import Role
 
 
 class OrganizationSerializer(serializers.ModelSerializer[Organization]):

@@ -18,11 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from influencer_ops.audit import audit_record
+from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
-
-from .models import (
+from organizations.models import (
     Brand,
     InvitationBrand,
     Membership,
@@ -30,7 +29,7 @@ from .models import (
     Organization,
     StaffInvitation,
 )
-from .roles import BRAND_SCOPED_ROLES, Role
+from organizations.roles import BRAND_SCOPED_ROLES, Role
 
 User = get_user_model()
 
@@ -64,7 +63,7 @@ def organization_create(*, name: str, slug: str = "", admin: Any) -> Organizatio
         audit_record(
             organization=organization,
             actor=admin,
-            verb="organization.created",
+            verb=AuditVerb.ORGANIZATION_CREATED,
             target=organization,
             after={"name": organization.name, "slug": slug},
         )
@@ -96,7 +95,7 @@ def organization_update_settings(
     audit_record(
         organization=organization,
         actor=actor,
-        verb="organization.settings_changed",
+        verb=AuditVerb.ORGANIZATION_SETTINGS_CHANGED,
         target=organization,
         before=before,
         after=after,
@@ -117,7 +116,7 @@ def brand_create(*, organization: Organization, actor: Any, name: str) -> Brand:
     audit_record(
         organization=organization,
         actor=actor,
-        verb="brand.created",
+        verb=AuditVerb.BRAND_CREATED,
         target=brand,
         after={"name": name},
     )
@@ -138,7 +137,7 @@ def brand_rename(*, brand: Brand, actor: Any, name: str) -> Brand:
     audit_record(
         organization=brand.organization,
         actor=actor,
-        verb="brand.renamed",
+        verb=AuditVerb.BRAND_RENAMED,
         target=brand,
         before=before,
         after={"name": name},
@@ -169,7 +168,7 @@ def membership_set_role(
     audit_record(
         organization=organization,
         actor=actor,
-        verb="membership.role_changed",
+        verb=AuditVerb.MEMBERSHIP_ROLE_CHANGED,
         target=locked,
         before=before,
         after={"role": role, "brands": sorted(b.pk for b in brand_list)},
@@ -186,7 +185,7 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     audit_record(
         organization=organization,
         actor=actor,
-        verb="membership.removed",
+        verb=AuditVerb.MEMBERSHIP_REMOVED,
         target=locked,
         before={"user": locked.user.email, "role": locked.role},
     )
@@ -240,7 +239,7 @@ def invitation_create(
     audit_record(
         organization=organization,
         actor=actor,
-        verb="invitation.created",
+        verb=AuditVerb.INVITATION_CREATED,
         target=invitation,
         after={"email": email, "role": role},
     )
@@ -263,7 +262,10 @@ def invitation_revoke(*, invitation: StaffInvitation, actor: Any) -> StaffInvita
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     audit_record(
-        organization=locked.organization, actor=actor, verb="invitation.revoked", target=locked
+        organization=locked.organization,
+        actor=actor,
+        verb=AuditVerb.INVITATION_REVOKED,
+        target=locked,
     )
     return locked
 
@@ -303,7 +305,7 @@ def invitation_accept(*, invitation: StaffInvitation, user: Any) -> Membership:
         audit_record(
             organization=organization,
             actor=user,
-            verb="invitation.accepted",
+            verb=AuditVerb.INVITATION_ACCEPTED,
             target=locked,
             after={"role": locked.role},
         )

@@ -1,9 +1,10 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import api, views
+from influencer_ops.api import ORG_API
+from organizations import api, views
 
-org_patterns = [
+page_patterns = [
     path("", views.OrgHomeView.as_view(), name="org_home"),
     path("members/", views.MemberListView.as_view(), name="org_members"),
     path("members/<int:pk>/", views.MemberEditView.as_view(), name="org_member_edit"),
@@ -22,13 +23,12 @@ invitation_patterns = [
     path("", views.InvitationAcceptView.as_view(), name="invitation_accept"),
 ]
 
-ORG = r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)"
 router = SimpleRouter()
-router.register(rf"{ORG}/brands", api.BrandViewSet, basename="api-brand")
-router.register(rf"{ORG}/members", api.MemberViewSet, basename="api-member")
-router.register(rf"{ORG}/invitations", api.InvitationViewSet, basename="api-invitation")
-router.register(rf"{ORG}/audit-events", api.AuditEventViewSet, basename="api-audit-event")
-router.register(rf"{ORG}", api.OrganizationViewSet, basename="api-organization")
+router.register(rf"{ORG_API}/brands", api.BrandViewSet, basename="api-brand")
+router.register(rf"{ORG_API}/members", api.MemberViewSet, basename="api-member")
+router.register(rf"{ORG_API}/invitations", api.InvitationViewSet, basename="api-invitation")
+router.register(rf"{ORG_API}/audit-events", api.AuditEventViewSet, basename="api-audit-event")
+router.register(rf"{ORG_API}", api.OrganizationViewSet, basename="api-organization")
 
 api_patterns = [
     path("me/memberships/", api.MyMembershipsView.as_view(), name="api_my_memberships"),

@@ -13,18 +13,17 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from influencer_ops.errors import DomainError
-
-from . import permissions, selectors, services
-from .access import OrgViewMixin, get_for_org
-from .forms import (
+from organizations import permissions, selectors, services
+from organizations.access import OrgViewMixin, get_for_org
+from organizations.forms import (
     AcceptInvitationForm,
     BrandForm,
     InvitationForm,
     MembershipRoleForm,
     OrganizationSettingsForm,
 )
-from .models import Brand, Membership, StaffInvitation
-from .roles import SUCCESS_ROLES, Role
+from organizations.models import Brand, Membership, StaffInvitation
+from organizations.roles import SUCCESS_ROLES, Role
 
 
 def _org_url(name: str, organization: Any, **kwargs: Any) -> str:

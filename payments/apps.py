@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the beat tasks with Celery.
-        from . import tasks_delays  # noqa: F401
+        from payments.payouts import tasks as tasks_delays  # noqa: F401

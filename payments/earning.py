@@ -21,15 +21,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
+from payments.ledger import money, payout_record
+from payments.models import Payout, PayoutReason, PayoutState
+from payments.readiness.services import Readiness, creators_readiness
+from payments.runs.schedule import expected_payment_date, schedule_for
 from programs.models import AmountOwed, Deliverable, DeliverableState, Enrollment, Program
 from programs.states import EnrollmentState
 from tracking.models import MilestoneReached
-from tracking.pace import milestone_of, with_valid_clicks
-
-from .ledger import money, payout_record
-from .models import Payout, PayoutReason, PayoutState
-from .readiness import Readiness, creators_readiness
-from .schedule import expected_payment_date, schedule_for
+from tracking.pace.services import milestone_of, with_valid_clicks
 
 # Deliverables the creator no longer owes: they neither earn nor block the flat fee.
 NOT_OWED = (DeliverableState.CANCELLED, DeliverableState.EXCUSED)

@@ -19,10 +19,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from influencer_ops.audit import AuditVerb
 from influencer_ops.errors import Conflict, DomainError
 from influencer_ops.models import AuditEvent
-
-from .models import LedgerEntry, LedgerTransaction, PaymentRun, Payout, PayoutState
+from payments.models import LedgerEntry, LedgerTransaction, PaymentRun, Payout, PayoutState
 
 CENT = Decimal("0.01")
 
@@ -148,7 +148,7 @@ def _write_ledger(
         "memo": memo[:500],
         "actor": user.pk if user is not None else None,
         "label": label,
-        "verb": f"payout.{target}",
+        "verb": AuditVerb(f"payout.{target}").value,
         "target_type": Payout._meta.label_lower,
         "before": json.dumps({"state": source}),
         "after": json.dumps(after),

@@ -14,8 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from influencer_ops.tenancy import db_scope
-
-from .models import Payout
+from payments.models import Payout
 
 Message = tuple[str, str, str]  # event key, title, body
 

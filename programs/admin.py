@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Enrollment, Program
+from programs.models import Enrollment, Program
 
 
 @admin.register(Program)

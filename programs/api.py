@@ -21,10 +21,9 @@ from rest_framework.response import Response
 
 from organizations.access import OrgScopedViewSet, get_for_org
 from organizations.permissions import can_manage_programs
-
-from . import selectors, services
-from .models import DeliverableSpec, Program
-from .serializers import (
+from programs import selectors, services
+from programs.models import DeliverableSpec, Program
+from programs.serializers import (
     DeliverableSpecCreateSerializer,
     DeliverableSpecSerializer,
     ProgramBriefSerializer,
@@ -33,7 +32,7 @@ from .serializers import (
     ProgramCreateSerializer,
     ProgramSerializer,
 )
-from .states import ProgramState
+from programs.states import ProgramState
 
 
 @contextmanager

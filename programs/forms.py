@@ -9,11 +9,10 @@ from django import forms
 
 from influencer_ops.choices import Category, Platform
 from organizations.models import Brand, Organization
-
-from . import selectors
-from .models import DeliverableSpec
-from .services import FIELD_LABELS
-from .states import ProgramState
+from programs import selectors
+from programs.models import DeliverableSpec
+from programs.services import FIELD_LABELS
+from programs.states import ProgramState
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -14,9 +14,8 @@ from messaging.models import Task
 from organizations.models import Brand, Membership, Organization
 from organizations.permissions import can_manage_programs, covers_brand
 from organizations.roles import Role
-
-from .models import DeliverableSpec, Enrollment, Program
-from .states import EnrollmentState
+from programs.models import DeliverableSpec, Enrollment, Program
+from programs.states import EnrollmentState
 
 # --- programs ---
 

@@ -8,9 +8,8 @@ from typing import Any
 from rest_framework import serializers
 
 from influencer_ops.choices import Category, Platform
-
-from . import selectors, services
-from .models import DeliverableSpec, Program
+from programs import selectors, services
+from programs.models import DeliverableSpec, Program
 
 
 class DeliverableSpecSerializer(serializers.ModelSerializer[DeliverableSpec]):

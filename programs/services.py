@@ -17,14 +17,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from influencer_ops.audit import audit_record
+from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.choices import Category, Platform
 from influencer_ops.errors import Conflict, DomainError
 from organizations.models import Membership
 from organizations.roles import Role
-
-from .models import DeliverableSpec, Enrollment, Program
-from .states import (
+from programs.models import DeliverableSpec, Enrollment, Program
+from programs.states import (
     PLACE_HOLDING_STATES,
     PROGRAM_TRANSITIONS,
     EnrollmentState,
@@ -399,7 +398,7 @@ def program_create(
     audit_record(
         organization=organization,
         actor=actor,
-        verb="program.created",
+        verb=AuditVerb.PROGRAM_CREATED,
         target=program,
         after={"name": program.name, "brand": brand.pk}
         | {field: _audit_value(_current(program, field)) for field in brief},
@@ -420,13 +419,13 @@ def program_update(*, program: Program, actor: Any, **fields: Any) -> Program:
         audit_record(
             organization=locked.organization,
             actor=actor,
-            verb="program.updated",
+            verb=AuditVerb.PROGRAM_UPDATED,
             target=locked,
             before=before,
             after=after,
         )
         if "destination_url" in changes and locked.state != ProgramState.DRAFT:
-            from tracking.links import links_refresh_destination
+            from tracking.links.services import links_refresh_destination
 
             links_refresh_destination(program=locked)
     return locked
@@ -467,7 +466,7 @@ def program_clone(*, program: Program, actor: Any, name: str) -> Program:
     audit_record(
         organization=clone.organization,
         actor=actor,
-        verb="program.cloned",
+        verb=AuditVerb.PROGRAM_CLONED,
         target=clone,
         after={"name": clone.name, "cloned_from": program.pk},
     )
@@ -542,7 +541,7 @@ def deliverable_spec_add(
     audit_record(
         organization=locked.organization,
         actor=actor,
-        verb="program.deliverable_added",
+        verb=AuditVerb.PROGRAM_DELIVERABLE_ADDED,
         target=locked,
         after=_spec_audit(spec),
     )
@@ -559,7 +558,7 @@ def deliverable_spec_remove(*, spec: DeliverableSpec, actor: Any) -> None:
     audit_record(
         organization=locked.organization,
         actor=actor,
-        verb="program.deliverable_removed",
+        verb=AuditVerb.PROGRAM_DELIVERABLE_REMOVED,
         target=locked,
         before=before,
     )
@@ -632,7 +631,7 @@ def _program_move(
     audit_record(
         organization=locked.organization,
         actor=actor,
-        verb=f"program.{target}",
+        verb=AuditVerb(f"program.{target}"),
         target=locked,
         before={"state": before},
         after={"state": target, **(extra or {})},
@@ -651,9 +650,8 @@ def program_launch(*, program: Program, actor: Any) -> Program:
     missing). Confirmed enrollments become active, and every open ISM task about the program
     is handed to its BSM with its history."""
     from messaging.services.queue import task_handover_program
-    from tracking.links import links_create_for_program
-
-    from .delivery import deliverables_create_for_program
+    from programs.deadlines.delivery import deliverables_create_for_program
+    from tracking.links.services import links_create_for_program
 
     locked = _lock(program)
     check_transition(PROGRAM_TRANSITIONS, locked.state, ProgramState.LAUNCHED, "program")
@@ -729,7 +727,7 @@ def program_date_sweep(*, organization: Any, today: date) -> DateSweepResult:
         .order_by("pk")
     )
     launched = sum(_sweep_move(program, program_launch) for program in due_to_launch)
-    from .deadlines import program_auto_complete_sweep
+    from programs.deadlines.services import program_auto_complete_sweep
 
     completed = program_auto_complete_sweep(organization=organization, today=today)
     return DateSweepResult(launched=launched, completed=completed)

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from influencer_ops.tenancy import db_scope
 from organizations.models import Organization
-
-from . import services, tasks_content, tasks_deadlines  # noqa: F401  (registers their tasks)
+from programs import services
+from programs.deadlines import tasks as tasks_deadlines  # noqa: F401  (registers their tasks)
 
 
 def _today_in(organization: Organization) -> date:
@@ -54,7 +54,7 @@ def program_date_sweep_all() -> int:
 def invitation_expiry_sweep_all() -> int:
     """Beat: expire invitations past recruit-by in every org, telling each creator once and
     promoting the waitlist. Safe to run twice at once."""
-    from . import recruiting
+    from programs.recruiting import services as recruiting
 
     total = 0
     for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):

@@ -22,9 +22,8 @@ from influencer_ops.choices import Category, Platform
 from influencer_ops.errors import DomainError
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_manage_programs
-
-from . import selectors, services
-from .forms import (
+from programs import selectors, services
+from programs.forms import (
     DeliverableSpecForm,
     ProgramBriefForm,
     ProgramCancelForm,
@@ -33,8 +32,8 @@ from .forms import (
     ProgramFilterForm,
     brief_initial,
 )
-from .models import Program
-from .states import PROGRAM_TRANSITIONS, ProgramState
+from programs.models import Program
+from programs.states import PROGRAM_TRANSITIONS, ProgramState
 
 PAGE_SIZE = 50
 AUDIT_LIMIT = 100

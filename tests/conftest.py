@@ -17,8 +17,7 @@ from django.test import Client
 
 from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
-
-from .factories import BrandFactory, OrganizationFactory, member
+from tests.factories import BrandFactory, OrganizationFactory, member
 
 
 @pytest.fixture(autouse=True)
@@ -112,8 +111,7 @@ class World:
 
 def make_creator(org: Organization, name: str, email: str) -> Any:
     from influencers.models import CreatorProfile
-
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     user = UserFactory(email=email, name=name, is_creator=True)
     return CreatorProfile.objects.create(
@@ -132,8 +130,8 @@ def build_world(cast: Cast) -> World:
 
     from django.utils import timezone
 
-    from programs import recruiting
     from programs import services as programs
+    from programs.recruiting import services as recruiting
 
     admin = cast.members[Role.ADMIN].user
     program = programs.program_create(
@@ -171,8 +169,8 @@ def build_world(cast: Cast) -> World:
 
 
 def confirm_and_launch(world: World) -> None:
-    from programs import recruiting
     from programs import services as programs
+    from programs.recruiting import services as recruiting
 
     admin = world.cast.members[Role.ADMIN].user
     for state in ("accepted", "confirmed"):
@@ -222,7 +220,7 @@ def celery_worker(tmp_path: Path, queue: str, **extra_env: str) -> Iterator[subp
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "influencer_ops.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": (
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
@@ -239,7 +237,7 @@ def celery_worker(tmp_path: Path, queue: str, **extra_env: str) -> Iterator[subp
         "-m",
         "celery",
         "-A",
-        "influencer_ops",
+        "config",
         "worker",
         "-Q",
         queue,

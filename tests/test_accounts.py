@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from organizations.roles import Role
-
-from .conftest import Cast, login_client
-from .factories import PASSWORD, TOTP_SECRET, UserFactory, totp_code
+from tests.conftest import Cast, login_client
+from tests.factories import PASSWORD, TOTP_SECRET, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -10,9 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from influencer_ops.models import AuditEvent
 from organizations.models import Brand, Membership, StaffInvitation
 from organizations.roles import Role
-
-from .conftest import Cast, login_client
-from .factories import UserFactory
+from tests.conftest import Cast, login_client
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,7 +299,7 @@ def test_a_state_filter_outside_its_choices_is_refused(cast: Cast, path: str, va
 
 
 def test_the_creators_deliverable_filter_refuses_an_empty_state(cast: Cast) -> None:
-    from .conftest import make_creator
+    from tests.conftest import make_creator
 
     creator = make_creator(cast.org, "Cara Creator", "cara@creators.test")
     client = login_client(creator.user)

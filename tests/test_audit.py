@@ -8,8 +8,7 @@ from django.db.utils import DatabaseError
 
 from influencer_ops.audit import audit_record
 from influencer_ops.models import AuditEvent
-
-from .factories import BrandFactory, UserFactory
+from tests.factories import BrandFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

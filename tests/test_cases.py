@@ -20,8 +20,8 @@ from influencer_ops.models import AuditEvent
 from messaging.kinds import TaskKind, TaskState
 from messaging.models import Message, Notification, Task
 from organizations.roles import Role
-from programs import cases, recruiting
 from programs import services as programs
+from programs.cases import services as cases
 from programs.models import (
     AmountOwed,
     CaseAction,
@@ -30,10 +30,10 @@ from programs.models import (
     DeliverableState,
     Enrollment,
 )
+from programs.recruiting import services as recruiting
 from programs.states import EnrollmentState
-
-from .conftest import World, login_client
-from .factories import member
+from tests.conftest import World, login_client
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 

@@ -22,11 +22,11 @@ from influencer_ops.tenancy import dangerously_unscoped
 from messaging.models import Notification
 from organizations.roles import Role
 from programs.models import TermsVersion
-from tracking import clicks, links
+from tests.conftest import World, confirm_and_launch
+from tracking.clicks import services as clicks
+from tracking.clicks.tasks import flush_clicks_task, rollup_and_purge_all
+from tracking.links import services as links
 from tracking.models import ClickEvent, DailyClicks, MilestoneReached, TrackedLink
-from tracking.tasks import flush_clicks_task, rollup_and_purge_all
-
-from .conftest import World, confirm_and_launch
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -214,8 +214,8 @@ def test_a_new_destination_in_the_brief_reaches_the_links(
 def test_ending_a_collaboration_stops_its_link(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from programs import cases
-    from programs.models_delivery import ComplianceCase
+    from programs.cases import services as cases
+    from programs.models.delivery import ComplianceCase
 
     link = _launch(world, django_capture_on_commit_callbacks)
     bsm = world.cast.members[Role.BSM]

@@ -22,15 +22,15 @@ from messaging.kinds import TaskKind, TaskState
 from messaging.models import Notification, Task
 from messaging.services.queue import task_cancel
 from organizations.roles import Role
-from programs import content, recruiting
-from programs.delivery import deliverables_create_for_enrollment
-from programs.disclosure import check_disclosure
+from programs.content import services as content
+from programs.content.disclosure import check_disclosure
+from programs.content.tasks import review_sla_sweep_all
+from programs.deadlines.delivery import deliverables_create_for_enrollment
 from programs.models import Deliverable, DeliverableState, Enrollment, Review, Submission
+from programs.recruiting import services as recruiting
 from programs.states import EnrollmentState
-from programs.tasks_content import review_sla_sweep_all
-
-from .conftest import World, confirm_and_launch, login_client, make_creator
-from .factories import member
+from tests.conftest import World, confirm_and_launch, login_client, make_creator
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 

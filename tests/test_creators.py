@@ -31,9 +31,8 @@ from influencers.models import (
 from messaging.kinds import TaskKind, Topic
 from messaging.models import Request, Task
 from organizations.roles import Role
-
-from .conftest import Cast, World, login_client
-from .factories import UserFactory
+from tests.conftest import Cast, World, login_client
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,13 +18,13 @@ from influencer_ops.tenancy import dangerously_unscoped
 from messaging.kinds import TaskKind, TaskState
 from messaging.models import Notification, Task
 from organizations.roles import Role
-from programs import deadlines, recruiting
-from programs.delivery import deliverables_create_for_enrollment
+from programs.deadlines import services as deadlines
+from programs.deadlines.delivery import deliverables_create_for_enrollment
+from programs.deadlines.tasks import program_auto_complete_all, reminder_sweep_all
 from programs.models import Deliverable, Extension, ExtensionState, ReminderSent
+from programs.recruiting import services as recruiting
 from programs.states import EnrollmentState, ProgramState
-from programs.tasks_deadlines import program_auto_complete_all, reminder_sweep_all
-
-from .conftest import World, confirm_and_launch, login_client
+from tests.conftest import World, confirm_and_launch, login_client
 
 pytestmark = pytest.mark.django_db
 

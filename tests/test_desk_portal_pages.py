@@ -12,8 +12,7 @@ from messaging.kinds import TaskState, Topic
 from messaging.models import Task, Thread
 from messaging.services.requests import request_create
 from organizations.roles import Role
-
-from .conftest import World, confirm_and_launch, login_client, make_creator
+from tests.conftest import World, confirm_and_launch, login_client, make_creator
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,11 @@ from django.utils import timezone
 from influencers.models import Availability, CreatorProfile, SocialHandle
 from organizations.models import Brand, Organization
 from organizations.roles import Role
-from programs import matching
 from programs import services as program_services
+from programs.matching import selectors as matching
 from programs.models import Enrollment, Program
 from programs.states import EnrollmentState, ProgramState
-
-from .conftest import Cast, login_client
+from tests.conftest import Cast, login_client
 
 pytestmark = pytest.mark.django_db
 

@@ -24,11 +24,10 @@ from messaging.services.threads import announcement_create, message_post, thread
 from organizations.models import Brand, Organization
 from organizations.roles import Role
 from programs.models import Enrollment, Program
-from programs.recruiting import enrollment_invite
+from programs.recruiting.services import enrollment_invite
 from programs.services import program_create, program_open_recruiting
-
-from .conftest import Cast, login_client
-from .factories import UserFactory, member
+from tests.conftest import Cast, login_client
+from tests.factories import UserFactory, member
 
 pytestmark = pytest.mark.django_db
 

@@ -20,17 +20,17 @@ from messaging.kinds import TaskKind, TaskState
 from messaging.models import Task, TaskEvent
 from organizations.models import Brand
 from organizations.roles import Role
-from programs import recruiting
-from programs.deadlines import org_today
-from programs.delivery import deliverables_create_for_enrollment
+from programs.deadlines.delivery import deliverables_create_for_enrollment
+from programs.deadlines.services import org_today
 from programs.models import Deliverable, Enrollment, Program
+from programs.recruiting import services as recruiting
 from programs.states import EnrollmentState
-from tracking import metrics, pace
+from tests.conftest import World, build_world, confirm_and_launch, login_client, make_creator
+from tests.factories import member
+from tracking.metrics import services as metrics
 from tracking.models import ClickEvent, DailyClicks, MetricRecord, TrackedLink
-from tracking.tasks_pace import pace_sweep_all
-
-from .conftest import World, build_world, confirm_and_launch, login_client, make_creator
-from .factories import member
+from tracking.pace import services as pace
+from tracking.pace.tasks import pace_sweep_all
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,8 @@ from messaging.services.notifications import (
     preferences_for,
 )
 from organizations.roles import Role
-
-from .conftest import Cast, login_client
-from .factories import UserFactory
+from tests.conftest import Cast, login_client
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.urls import reverse
 from influencer_ops.models import AuditEvent
 from organizations.models import Brand, Membership, StaffInvitation
 from organizations.roles import Role
-
-from .conftest import Cast, login_client
-from .factories import UserFactory
+from tests.conftest import Cast, login_client
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

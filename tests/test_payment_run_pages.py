@@ -17,10 +17,9 @@ from django.urls import reverse
 
 from organizations.roles import Role
 from payments.models import PaymentRun, PaymentSchedule, Payout, PayoutReason, PayoutState
-from payments.schedule import schedule_for
-
-from .conftest import World, confirm_and_launch, login_client, make_payout
-from .factories import member
+from payments.runs.schedule import schedule_for
+from tests.conftest import World, confirm_and_launch, login_client, make_payout
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 

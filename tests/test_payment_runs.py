@@ -20,7 +20,7 @@ from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from messaging.kinds import TaskKind
 from messaging.models import Task
 from organizations.roles import Role
-from payments import ledger, providers, runs
+from payments import ledger
 from payments.models import (
     LedgerTransaction,
     PaymentRun,
@@ -31,11 +31,12 @@ from payments.models import (
     SandboxPayment,
     TaxForm,
 )
-from payments.schedule import schedule_for
-from programs import recruiting
-
-from .conftest import World, confirm_and_launch, make_payout
-from .factories import member
+from payments.runs import providers
+from payments.runs import services as runs
+from payments.runs.schedule import schedule_for
+from programs.recruiting import services as recruiting
+from tests.conftest import World, confirm_and_launch, make_payout
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -475,7 +476,7 @@ def test_the_schedule_opens_one_run_when_due_and_advances(launched: World) -> No
 
 
 def test_the_beat_task_opens_due_runs(launched: World) -> None:
-    from payments.tasks import open_scheduled_runs
+    from payments.runs.tasks import open_scheduled_runs
 
     earn(launched, "100.00", "a")
     schedule_for(organization=launched.cast.org)

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from influencer_ops.celery import app
+from config.celery import app
 from influencer_ops.tenancy import dangerously_unscoped
-from payments import providers, runs
 from payments.models import PaymentRun, Payout, PayoutState, SandboxPayment
-
-from .conftest import World, celery_worker
-from .test_payment_runs import assert_paid_exactly_once, earn, launch, start
+from payments.runs import providers
+from payments.runs import services as runs
+from tests.conftest import World, celery_worker
+from tests.test_payment_runs import assert_paid_exactly_once, earn, launch, start
 
 ROOT = Path(__file__).resolve().parent.parent
 # The sandbox's instructions travel through the cache; this test and its worker use their own

@@ -15,12 +15,13 @@ from organizations.roles import Role
 from payments import earning
 from payments.ledger import PayoutInvalid
 from payments.models import PaymentSchedule, Payout, PayoutDetails, PayoutState, TaxForm
-from payments.readiness import READINESS_HOLD
-from payments.schedule import expected_payment_date
-from programs import cases, content, recruiting
+from payments.readiness.services import READINESS_HOLD
+from payments.runs.schedule import expected_payment_date
 from programs import services as programs
-from programs.deadlines import program_auto_complete_sweep
-from programs.delivery import deliverables_create_for_enrollment
+from programs.cases import services as cases
+from programs.content import services as content
+from programs.deadlines.delivery import deliverables_create_for_enrollment
+from programs.deadlines.services import program_auto_complete_sweep
 from programs.models import (
     ComplianceCase,
     Deliverable,
@@ -29,9 +30,9 @@ from programs.models import (
     Program,
     TermsVersion,
 )
+from programs.recruiting import services as recruiting
+from tests.conftest import World, confirm_and_launch
 from tracking.models import DailyClicks, MilestoneReached, TrackedLink
-
-from .conftest import World, confirm_and_launch
 
 pytestmark = pytest.mark.django_db
 
@@ -397,7 +398,7 @@ def test_a_creator_who_is_not_ready_earns_on_hold_with_what_to_do(launched: Worl
 
 
 def test_without_the_readiness_policy_payouts_are_earned(launched: World) -> None:
-    from payments.schedule import schedule_for
+    from payments.runs.schedule import schedule_for
 
     schedule_for(organization=launched.cast.org)
     PaymentSchedule.objects.filter(organization=launched.cast.org).update(require_readiness=False)

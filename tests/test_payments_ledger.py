@@ -11,8 +11,7 @@ from influencer_ops.errors import Conflict
 from influencer_ops.models import AuditEvent
 from payments import ledger
 from payments.models import LedgerEntry, LedgerTransaction, Payout, PayoutState
-
-from .conftest import World, confirm_and_launch, make_payout
+from tests.conftest import World, confirm_and_launch, make_payout
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from django.urls import reverse
 from influencer_ops.errors import Conflict, Forbidden
 from influencer_ops.models import AuditEvent
 from organizations.roles import Role
-from payments import ledger, readiness
+from payments import ledger
 from payments.models import Payout, PayoutDetails, PayoutReason, PayoutState, TaxForm
-
-from .conftest import World, confirm_and_launch, login_client, make_creator
+from payments.readiness import services as readiness
+from tests.conftest import World, confirm_and_launch, login_client, make_creator
 
 pytestmark = pytest.mark.django_db
 

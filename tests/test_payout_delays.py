@@ -14,13 +14,12 @@ from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from messaging.kinds import TaskKind
 from messaging.models import Message, Task
 from organizations.models import Organization
-from payments import delays
 from payments.models import Payout, PayoutState
-from payments.schedule import expected_payment_date
-from payments.tasks_delays import payout_delay_sweep_all
-
-from .conftest import World, confirm_and_launch
-from .test_payouts import new_payout, pay
+from payments.payouts import delays
+from payments.payouts.tasks import payout_delay_sweep_all
+from payments.runs.schedule import expected_payment_date
+from tests.conftest import World, confirm_and_launch
+from tests.test_payouts import new_payout, pay
 
 
 @pytest.fixture

@@ -12,16 +12,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from demo.payments import seed_payments_demo
 from influencer_ops.errors import Conflict
 from influencer_ops.models import AuditEvent
 from messaging.kinds import NotificationKind, Topic
 from messaging.models import Notification, Request, Task
 from organizations.roles import Role
-from payments import ledger, notify, services
-from payments.demo import seed_payments_demo
+from payments import ledger, notify
 from payments.models import LedgerTransaction, Payout, PayoutState
-
-from .conftest import World, confirm_and_launch, login_client, make_payout
+from payments.payouts import services
+from tests.conftest import World, confirm_and_launch, login_client, make_payout
 
 
 def pay(payout: Payout) -> Payout:
@@ -38,7 +38,7 @@ def launched(world: World) -> World:
 
 @pytest.fixture
 def both_launched(launched: World) -> World:
-    from programs import recruiting
+    from programs.recruiting import services as recruiting
 
     admin = launched.cast.members[Role.ADMIN].user
     for state in ("accepted", "confirmed"):

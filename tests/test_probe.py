@@ -45,10 +45,9 @@ from programs.models import (
     Program,
     Submission,
 )
+from tests.conftest import login_client, make_creator
+from tests.factories import BrandFactory, OrganizationFactory, member
 from tracking.models import MetricRecord, TrackedLink
-
-from .conftest import login_client, make_creator
-from .factories import BrandFactory, OrganizationFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -228,16 +227,19 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     """One org with real data of every kind: programs in several states, two creators with
     logins and their enrollments, content, cases, requests, links, metrics, payouts, runs,
     payout details and tax forms, invitations and creator links."""
+    from demo.payments import seed_org_payments
     from influencers import services as creators
     from messaging.kinds import Topic
     from messaging.services.requests import request_create
     from messaging.services.threads import announcement_create, message_post
     from organizations.services import invitation_create
-    from payments import readiness
-    from payments.demo import seed_org_payments
-    from programs import cases, content, deadlines, recruiting
+    from payments.readiness import services as readiness
     from programs import services as programs
-    from tracking import links
+    from programs.cases import services as cases
+    from programs.content import services as content
+    from programs.deadlines import services as deadlines
+    from programs.recruiting import services as recruiting
+    from tracking.links import services as links
 
     today = timezone.localdate()
     org = OrganizationFactory(name=f"{mark} Agency", slug=slug)
@@ -356,7 +358,7 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
         )
         creators.interest_add(profile=profile, actor=user, category="food", note=f"{text_mark} x")
     announcement_create(program=launched, actor=admin, title=f"{mark} news", text=f"{mark} hi")
-    from tracking.demo import seed_tracking_demo
+    from demo.tracking import seed_tracking_demo
 
     seed_tracking_demo()
     seed_org_payments(organization=org)

@@ -27,8 +27,7 @@ from programs import services
 from programs.models import Deliverable, DeliverableSpec, Enrollment, Program
 from programs.states import EnrollmentState, ProgramState
 from programs.tasks import program_date_sweep_all
-
-from .conftest import Cast, World, login_client
+from tests.conftest import Cast, World, login_client
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +96,7 @@ def make_creator(cast: Cast, name: str) -> CreatorProfile:
 
 def confirm(enrollment: Enrollment) -> None:
     """Setup: accept (recording the terms version) and confirm through the state machine."""
-    from programs.recruiting import enrollment_move
+    from programs.recruiting.services import enrollment_move
 
     for state in (EnrollmentState.ACCEPTED, EnrollmentState.CONFIRMED):
         enrollment_move(enrollment=enrollment, target=state, actor=None)

@@ -19,11 +19,10 @@ from messaging.kinds import TaskKind, Topic
 from messaging.models import Notification, Task
 from messaging.services.requests import request_create
 from organizations.roles import Role
-from programs import recruiting
 from programs.models import DeliverableSpec, Enrollment, TermsVersion
+from programs.recruiting import services as recruiting
 from programs.states import EnrollmentState
-
-from .conftest import World, login_client, make_creator
+from tests.conftest import World, login_client, make_creator
 
 pytestmark = pytest.mark.django_db
 
@@ -532,6 +531,6 @@ def test_launch_gives_each_active_creator_their_deliverables_from_the_terms(worl
     assert all(d.state == "pending" and d.due_on == d.original_due_on for d in rows)
     # The declined/invited creator gets nothing.
     assert not Deliverable.objects.filter(enrollment=world.other_enrollment).exists()
-    from programs.delivery import deliverables_create_for_program
+    from programs.deadlines.delivery import deliverables_create_for_program
 
     assert deliverables_create_for_program(program=world.program) == 0  # idempotent

@@ -16,17 +16,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.tracking import seed_tracking_demo
 from influencers.models import CreatorProfile
 from organizations.roles import Role
-from programs import recruiting
 from programs.models import Deliverable, Enrollment, Program, TermsVersion
-from tracking import reports
-from tracking.charts import clicks_summary
-from tracking.demo import seed_tracking_demo
+from programs.recruiting import services as recruiting
+from tests.conftest import Cast, World, confirm_and_launch, login_client, make_creator
+from tests.factories import member
 from tracking.models import DailyClicks, MetricRecord, MilestoneReached, TrackedLink
-
-from .conftest import Cast, World, confirm_and_launch, login_client, make_creator
-from .factories import member
+from tracking.reports import selectors as reports
+from tracking.reports.charts import clicks_summary
 
 pytestmark = pytest.mark.django_db
 

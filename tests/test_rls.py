@@ -8,8 +8,7 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 from influencer_ops.rls import policy_name, table_rls_state, tenant_models
 from influencer_ops.tenancy import db_scope
 from organizations.models import Brand, Membership
-
-from .factories import BrandFactory, OrganizationFactory, UserFactory
+from tests.factories import BrandFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

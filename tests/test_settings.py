@@ -16,7 +16,7 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
         **inherited,
-        "DJANGO_SETTINGS_MODULE": "influencer_ops.settings.production",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "ALLOWED_HOSTS": "ops.example.com",
         "DATABASE_URL": "postgres://influencer_ops@127.0.0.1:5432/influencer_ops",
         **extra_env,

@@ -17,8 +17,7 @@ from messaging.services import queue
 from messaging.services.requests import request_create
 from messaging.tasks import escalate_overdue_tasks
 from organizations.roles import Role
-
-from .conftest import World, confirm_and_launch
+from tests.conftest import World, confirm_and_launch
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.db import connection
 
 from influencer_ops.tenancy import dangerously_unscoped, org_scoped
 from organizations.models import Brand
-
-from .factories import BrandFactory, OrganizationFactory
+from tests.factories import BrandFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,13 +13,12 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from influencer_ops.celery import app
+from config.celery import app
 from influencer_ops.tenancy import dangerously_unscoped
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.models import Notification, Task
 from messaging.services import queue
-
-from .conftest import build_cast, celery_worker
+from tests.conftest import build_cast, celery_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)

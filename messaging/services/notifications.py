@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import Notification, NotificationPreference
+from messaging.models import Notification, NotificationPreference
 
 
 def preferences_for(*, user: Any) -> dict[str, tuple[bool, bool]]:
@@ -83,7 +83,7 @@ def notify_many(
 
 
 def _email_after_commit(org_id: int, notification_id: int) -> None:
-    from ..tasks import send_notification_email
+    from messaging.tasks import send_notification_email
 
     transaction.on_commit(lambda: send_notification_email.delay(org_id, notification_id))
 
@@ -116,7 +116,7 @@ def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None 
 
 @transaction.atomic
 def notification_set_preferences(*, user: Any, choices: dict[str, tuple[bool, bool]]) -> None:
-    from ..kinds import NotificationKind
+    from messaging.kinds import NotificationKind
 
     for kind, (in_app, email) in choices.items():
         if kind not in NotificationKind.values:

@@ -14,10 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from influencer_ops.errors import Conflict, DomainError, Forbidden
-from organizations.models import Membership, Organization
-from organizations.roles import Role
-
-from ..kinds import (
+from messaging.kinds import (
     ACTIVE_TASK_STATES,
     DEFAULT_SLA,
     TASK_TRANSITIONS,
@@ -26,8 +23,10 @@ from ..kinds import (
     TaskKind,
     TaskState,
 )
-from ..models import Task, TaskEvent, TaskSLA
-from . import notifications
+from messaging.models import Task, TaskEvent, TaskSLA
+from messaging.services import notifications
+from organizations.models import Membership, Organization
+from organizations.roles import Role
 
 
 def task_sla(*, organization: Organization, kind: str) -> timedelta:
@@ -331,7 +330,7 @@ def task_sla_set(
     *, organization: Organization, actor: Any, hours_by_kind: dict[str, int | None]
 ) -> None:
     """Set (or, with None, reset to the default) the org's due time per task kind."""
-    from influencer_ops.audit import audit_record
+    from influencer_ops.audit import AuditVerb, audit_record
 
     for kind, hours in hours_by_kind.items():
         if kind not in TaskKind.values:
@@ -350,7 +349,7 @@ def task_sla_set(
     audit_record(
         organization=organization,
         actor=actor,
-        verb="task_sla.changed",
+        verb=AuditVerb.TASK_SLA_CHANGED,
         target=organization,
         before=before,
         after=after,

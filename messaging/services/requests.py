@@ -6,14 +6,13 @@ from typing import Any
 
 from django.db import transaction
 
-from influencer_ops.audit import audit_record
+from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import DomainError
-
-from ..kinds import TaskKind, Topic
-from ..models import Request
-from ..routing import route
-from .queue import task_create
-from .threads import clean_text, message_post, thread_for_enrollment
+from messaging.kinds import TaskKind, Topic
+from messaging.models import Request
+from messaging.routing import route
+from messaging.services.queue import task_create
+from messaging.services.threads import clean_text, message_post, thread_for_enrollment
 
 
 @transaction.atomic
@@ -78,7 +77,7 @@ def request_create(
     audit_record(
         organization=creator.organization,
         actor=user,
-        verb="request.created",
+        verb=AuditVerb.REQUEST_CREATED,
         target=request,
         after={"topic": topic, "routed_role": decision.role, "reason": decision.reason},
     )

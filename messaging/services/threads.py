@@ -9,13 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from influencer_ops.errors import DomainError, Forbidden
+from messaging.kinds import ACTIVE_TASK_STATES, NotificationKind
+from messaging.models import Message, Task, Thread, ThreadRead
+from messaging.services import notifications
+from messaging.services.queue import task_complete
 from organizations.models import Membership
 from organizations.roles import Role
-
-from ..kinds import ACTIVE_TASK_STATES, NotificationKind
-from ..models import Message, Task, Thread, ThreadRead
-from . import notifications
-from .queue import task_complete
 
 MAX_MESSAGE = 5000
 

@@ -59,7 +59,7 @@ def new_page(browser: Any) -> Iterator[Any]:
 
 
 def sign_in(page: Any, base: str, email: str, totp_secret: str | None = None) -> None:
-    from ..factories import PASSWORD, totp_code
+    from tests.factories import PASSWORD, totp_code
 
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)

@@ -10,10 +10,9 @@ import pytest
 
 from influencer_ops.tenancy import dangerously_unscoped
 from programs.models import ComplianceCase, Deliverable, Enrollment
-
-from ..conftest import build_cast, build_world, confirm_and_launch
-from ..factories import TOTP_SECRET
-from .conftest import sign_in
+from tests.browser.conftest import sign_in
+from tests.conftest import build_cast, build_world, confirm_and_launch
+from tests.factories import TOTP_SECRET
 
 T = TypeVar("T")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -97,8 +96,8 @@ def test_a_self_service_extension_moves_the_reminders_and_overdue_work_reaches_t
     from django.utils import timezone
 
     from messaging.models import Task
+    from programs.deadlines.tasks import reminder_sweep_all
     from programs.models import ReminderSent
-    from programs.tasks_deadlines import reminder_sweep_all
 
     with dangerously_unscoped():
         world = build_world(build_cast())

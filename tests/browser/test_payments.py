@@ -13,11 +13,10 @@ from django.urls import NoReverseMatch, reverse
 
 from influencer_ops.tenancy import dangerously_unscoped
 from payments.models import PaymentSchedule, Payout
-from payments.schedule import schedule_for
-
-from ..conftest import build_cast, build_world, confirm_and_launch, make_payout
-from ..factories import TOTP_SECRET
-from .conftest import sign_in
+from payments.runs.schedule import schedule_for
+from tests.browser.conftest import sign_in
+from tests.conftest import build_cast, build_world, confirm_and_launch, make_payout
+from tests.factories import TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,10 +16,9 @@ from influencers import services as creators
 from messaging.models import Task
 from organizations.roles import Role
 from programs.models import Enrollment, Program
-
-from ..conftest import build_cast
-from ..factories import TOTP_SECRET, UserFactory
-from .conftest import sign_in
+from tests.browser.conftest import sign_in
+from tests.conftest import build_cast
+from tests.factories import TOTP_SECRET, UserFactory
 
 T = TypeVar("T")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

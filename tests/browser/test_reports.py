@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from influencer_ops.tenancy import dangerously_unscoped
 from programs.models import Program, TermsVersion
+from tests.browser.conftest import sign_in
+from tests.conftest import build_cast, build_world, confirm_and_launch
 from tracking.models import DailyClicks, TrackedLink
-
-from ..conftest import build_cast, build_world, confirm_and_launch
-from .conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,10 +8,9 @@ import pytest
 
 from influencer_ops.tenancy import dangerously_unscoped
 from organizations.roles import Role
-
-from ..conftest import build_cast, build_world, confirm_and_launch
-from ..factories import TOTP_SECRET
-from .conftest import sign_in
+from tests.browser.conftest import sign_in
+from tests.conftest import build_cast, build_world, confirm_and_launch
+from tests.factories import TOTP_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

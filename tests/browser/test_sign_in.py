@@ -9,8 +9,7 @@ import pytest
 from influencer_ops.tenancy import dangerously_unscoped
 from organizations.models import Membership
 from organizations.roles import Role
-
-from ..factories import (
+from tests.factories import (
     PASSWORD,
     BrandFactory,
     OrganizationFactory,

@@ -1,0 +1,305 @@
+"""Settings shared by every environment; everything that differs comes from the environment."""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = BASE_DIR / ".data"
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+# Development only: production.py refuses to start without a real SECRET_KEY.
+SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-key-do-not-use-in-production")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "django_celery_beat",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "influencer_ops",
+    "accounts",
+    "organizations",
+    "influencers",
+    "programs",
+    "tracking",
+    "payments",
+    "messaging",
+    "portal",
+    "demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Opens the request's transaction and sets the row-level-security context in it.
+    "influencer_ops.tenancy.TenantDatabaseMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # A DomainError escaping an HTML view: its 4xx page, the request's writes rolled back.
+    "influencer_ops.errors.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "config.context_processors.navigation",
+                "config.context_processors.clock",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default="postgres://influencer_ops@127.0.0.1:5432/influencer_ops"
+    )
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["TEST"] = {
+    "NAME": env.str("TEST_DATABASE_NAME", default="test_influencer_ops")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# allauth: e-mail is the login; verified addresses; rate-limited logins.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/5m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Influencer Ops"
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT: Path | None = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Influencer Ops <no-reply@localhost>")
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="io"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport (no server).
+CELERY_BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(DATA_DIR / "broker")))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
+        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "influencer_ops.schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "influencer_ops.pagination.StrictLimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "influencer_ops.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Influencer Ops API",
+    "DESCRIPTION": "Multi-tenant influencer program operations, scoped under /api/v1/orgs/<slug>/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Every endpoint's 400/403/404 (and 409 for changes) documented, with their bodies.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "influencer_ops.schema.add_error_responses",
+    ],
+    # One stable name per choice set, used under several field names (kind, role, state).
+    "ENUM_NAME_OVERRIDES": {
+        "TaskKindEnum": "messaging.kinds.TaskKind",
+        "ThreadKindEnum": "messaging.models.Thread.Kind",
+        "OwnerRoleEnum": "messaging.kinds.OwnerRole",
+        "TaskStateEnum": "messaging.kinds.TaskState",
+        "TopicEnum": "messaging.kinds.Topic",
+        "RoleEnum": "organizations.roles.Role",
+        "PlatformEnum": "influencer_ops.choices.Platform",
+        "CategoryEnum": "influencer_ops.choices.Category",
+        "DeliverableKindEnum": "programs.models.DeliverableSpec.Kind",
+        "EnrollmentStateEnum": "programs.states.EnrollmentState",
+        "ProgramStateEnum": "programs.states.ProgramState",
+        "NotificationKindEnum": "messaging.kinds.NotificationKind",
+        "DeliverableStateEnum": "programs.models.delivery.DeliverableState",
+        "ReviewOutcomeEnum": "programs.models.delivery.Review.Outcome",
+        "CaseKindEnum": "programs.models.delivery.ComplianceCase.Kind",
+        "CaseStateEnum": "programs.models.delivery.ComplianceCase.State",
+        "CaseSeverityEnum": "programs.models.delivery.ComplianceCase.Severity",
+        "CaseActionKindEnum": "programs.models.delivery.CaseAction.Kind",
+        "CaseStaffActionKindEnum": "programs.cases.services.STAFF_ACTION_CHOICES",
+        "RemedyEnum": "programs.models.delivery.CaseAction.Remedy",
+        "ExtensionStateEnum": "programs.models.delivery.ExtensionState",
+        "MetricSourceEnum": "tracking.models.MetricRecord.Source",
+        "ReportPaceEnum": "tracking.reports.selectors.Pace",
+        "PayoutStateEnum": "payments.models.PayoutState",
+        "PayoutReasonEnum": "payments.models.PayoutReason",
+    },
+}
+
+# Staff invitations expire after this many days.
+STAFF_INVITATION_DAYS = env.int("STAFF_INVITATION_DAYS", default=7)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+# In development (DEBUG) static files are served from the apps' folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-tasks": {
+        "task": "messaging.tasks.escalate_overdue_tasks",
+        "schedule": 300.0,
+    },
+    # Every 15 minutes: each org's day starts at its own midnight.
+    "program-date-sweep": {
+        "task": "programs.tasks.program_date_sweep_all",
+        "schedule": 900.0,
+    },
+    "deadline-reminder-sweep": {
+        "task": "programs.tasks_deadlines.reminder_sweep_all",
+        "schedule": 900.0,
+    },
+    "review-sla-sweep": {
+        "task": "programs.tasks_content.review_sla_sweep_all",
+        "schedule": 900.0,
+    },
+    "invitation-expiry-sweep": {
+        "task": "programs.tasks.invitation_expiry_sweep_all",
+        "schedule": 900.0,
+    },
+    # Clicks wait in Redis at most ~10 s; a flush that could not start in time is dropped.
+    "flush-clicks": {
+        "task": "tracking.tasks.flush_clicks_task",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
+    "click-rollup-and-purge": {
+        "task": "tracking.tasks.rollup_and_purge_all",
+        "schedule": 3600.0,
+    },
+    "pace-sweep": {
+        "task": "tracking.tasks_pace.pace_sweep_all",
+        "schedule": 3600.0,
+    },
+    # Payment runs: open the due scheduled runs; resume runs whose worker died.
+    "open-scheduled-payment-runs": {
+        "task": "payments.tasks.open_scheduled_runs",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "resume-open-payment-runs": {
+        "task": "payments.tasks.resume_open_runs",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+    # Hourly: each org's day starts at its own midnight; a payout is flagged once.
+    "payout-delay-sweep": {
+        "task": "payments.tasks_delays.payout_delay_sweep_all",
+        "schedule": 3600.0,
+    },
+}
+
+# Click tracking: the filter window for repeat clicks and how long raw clicks are kept.
+CLICK_REPEAT_WINDOW_HOURS = env.int("CLICK_REPEAT_WINDOW_HOURS", default=24)
+CLICK_RETENTION_DAYS = env.int("CLICK_RETENTION_DAYS", default=90)
+# Underperformance: below this share of pace after this share of the program.
+PACE_THRESHOLD = env.float("PACE_THRESHOLD", default=0.5)
+PACE_MIN_ELAPSED = env.float("PACE_MIN_ELAPSED", default=0.3)
+# Where clicks are queued before the flush (Redis); unreachable → clicks go straight to PostgreSQL.
+CLICK_REDIS_URL = env.str("CLICK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")

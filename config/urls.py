@@ -1,0 +1,85 @@
+"""The root URLconf: each area's routes come from its features' own urls modules."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config import views
+from influencers import urls as creators
+from messaging import api_urls as messaging_api
+from messaging import notification_urls
+from messaging import urls as messaging
+from organizations import urls as organizations
+from payments.payouts import urls as payouts
+from payments.readiness import urls as readiness
+from payments.runs import urls as runs
+from programs import urls as programs
+from programs.cases import urls as cases
+from programs.content import urls as content
+from programs.deadlines import urls as deadlines
+from programs.matching import urls as matching
+from programs.recruiting import urls as recruiting
+from tracking.clicks import urls as clicks
+from tracking.metrics import urls as metrics
+from tracking.reports import urls as reports
+
+handler403 = "config.views.error_403"
+handler404 = "config.views.error_404"
+handler500 = "config.views.error_500"
+
+# Staff pages under /orgs/<slug>/ (the desk's own pages under /orgs/<slug>/desk/).
+ORG_FEATURES = (
+    organizations,
+    creators,
+    programs,
+    recruiting,
+    matching,
+    content,
+    deadlines,
+    cases,
+    reports,
+    metrics,
+    runs,
+    payouts,
+    readiness,
+)
+# The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
+API_FEATURES = (
+    organizations,
+    messaging_api,
+    programs,
+    recruiting,
+    matching,
+    content,
+    deadlines,
+    cases,
+    reports,
+    metrics,
+    runs,
+    payouts,
+    readiness,
+    creators,
+)
+
+
+def _gather(features: tuple[object, ...], name: str) -> list[URLPattern | URLResolver]:
+    return [pattern for feature in features for pattern in getattr(feature, name)]
+
+
+urlpatterns = [
+    path("", include(clicks.redirect_patterns)),  # /r/<code>: first, the hot path
+    path("", views.home, name="home"),
+    path("orgs/", views.org_switcher, name="org_switcher"),
+    path("orgs/<slug:org_slug>/desk/", include(messaging.desk_patterns)),
+    path("orgs/<slug:org_slug>/", include(_gather(ORG_FEATURES, "page_patterns"))),
+    path("", include(creators.link_patterns)),
+    path("invitations/<str:token>/", include(organizations.invitation_patterns)),
+    path("portal/", include("portal.urls")),
+    path("notifications/", include(notification_urls.notification_patterns)),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(_gather(API_FEATURES, "api_patterns"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]

@@ -1,0 +1,185 @@
+"""Payouts API: the org's payouts for staff (list, retrieve, correct) and a creator's own
+payouts (``/me/payouts/``). The same selectors and services as the pages; money as strings.
+
+Staff need ``can_view_payouts`` to read and ``can_manage_payouts`` to correct (403); a payout
+of another org, or of another creator, is a 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied as NotACreator
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from influencer_ops.api import choice_param
+from influencers.access import activate_creator_scope
+from organizations.access import OrgScopedViewSet, get_for_org
+from organizations.permissions import can_manage_payouts, can_view_payouts
+from payments.models import Payout, PayoutReason, PayoutState
+from payments.payouts import selectors, services
+
+
+def _money(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=True, help_text=help_text
+    )
+
+
+class PayoutSerializer(serializers.ModelSerializer):
+    amount = _money("A decimal string, e.g. “250.00”.")
+    state = serializers.ChoiceField(choices=PayoutState.choices)
+    reason = serializers.ChoiceField(choices=PayoutReason.choices)
+    program = serializers.IntegerField(source="enrollment.program_id")
+    program_name = serializers.CharField(source="enrollment.program.name")
+    creator_name = serializers.CharField(source="creator.display_name")
+    delayed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "enrollment",
+            "program",
+            "program_name",
+            "creator",
+            "creator_name",
+            "amount",
+            "currency",
+            "reason",
+            "explanation",
+            "state",
+            "expected_on",
+            "paid_at",
+            "delayed",
+            "delayed_at",
+            "hold_reason",
+            "failure_count",
+            "failure_reason",
+            "run",
+            "earned_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_delayed(self, payout: Payout) -> bool:
+        return payout.delayed_at is not None
+
+
+class PayoutAdjustSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, help_text="More than zero."
+    )
+    explanation = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    currency = serializers.CharField(
+        max_length=3, required=False, help_text="If given, must be the payout's own currency."
+    )
+
+
+class MyPayoutSerializer(serializers.ModelSerializer):
+    amount = _money("A decimal string, e.g. “250.00”.")
+    state = serializers.ChoiceField(choices=PayoutState.choices)
+    reason = serializers.ChoiceField(choices=PayoutReason.choices)
+    organization_name = serializers.CharField(source="organization.name")
+    program_name = serializers.CharField(source="enrollment.program.name")
+    delayed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payout
+        fields = [
+            "id",
+            "organization_name",
+            "program_name",
+            "amount",
+            "currency",
+            "reason",
+            "explanation",
+            "state",
+            "expected_on",
+            "paid_at",
+            "delayed",
+            "hold_reason",
+        ]
+        read_only_fields = fields
+
+    def get_delayed(self, payout: Payout) -> bool:
+        return payout.delayed_at is not None
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name) or None
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValidationError({name: ["Enter a whole number."]}) from exc
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("state", str, enum=PayoutState.values),
+    OpenApiParameter("program", int, description="Program id"),
+    OpenApiParameter("creator", int, description="Creator profile id"),
+]
+
+
+class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
+    """The org's payouts. Filter with ?state=, ?program=, ?creator=. PATCH corrects the amount
+    or explanation of an earned or on-hold payout (409 once it is scheduled, paid…)."""
+
+    queryset = Payout.objects.none()
+    serializer_class = PayoutSerializer
+    capabilities = {"*": can_view_payouts, "partial_update": can_manage_payouts}
+
+    def get_org_queryset(self) -> Any:
+        state = choice_param(self.request, "state", PayoutState.values) or ""
+        filters = selectors.PayoutFilters(
+            state=state,
+            program_id=_int_param(self.request, "program"),
+            creator_id=_int_param(self.request, "creator"),
+        )
+        return selectors.payouts_for_org(organization=self.organization, filters=filters)
+
+    @extend_schema(parameters=FILTER_PARAMETERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PayoutAdjustSerializer, responses={200: PayoutSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = PayoutAdjustSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        payout = get_for_org(Payout.objects.all(), self.organization, kwargs["pk"])
+        services.payout_adjust(payout=payout, actor=request.user, **payload.validated_data)
+        fresh = self.get_queryset().get(pk=payout.pk)
+        return Response(PayoutSerializer(fresh).data)
+
+
+class MyPayoutViewSet(mixins.ListModelMixin, GenericViewSet):
+    """Your payouts across the organizations you work with."""
+
+    queryset = Payout.objects.none()
+    serializer_class = MyPayoutSerializer
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        try:
+            activate_creator_scope(request)
+        except NotACreator as exc:
+            raise PermissionDenied("These endpoints are for creators.") from exc
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return Payout.objects.none()
+        return selectors.creator_payouts(user=self.request.user)
+
+    @extend_schema(responses=MyPayoutSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payout = selectors.creator_payout(user=cast(Any, request.user), pk=kwargs["pk"])
+        if payout is None:
+            raise NotFound("Not found.")
+        return Response(MyPayoutSerializer(payout).data)

@@ -1,0 +1,121 @@
+"""Reads of payouts: the org's list with its totals, one payout with its ledger and audit trail,
+and a creator's own payouts across their orgs. Every query here is scoped by the caller's org
+(or the creator's own user) and by row-level security underneath."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+
+from influencer_ops.models import AuditEvent
+from payments.models import LedgerEntry, LedgerTransaction, Payout, PayoutState
+
+
+@dataclass(frozen=True)
+class PayoutFilters:
+    state: str = ""
+    program_id: int | None = None
+    creator_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PayoutTotal:
+    currency: str
+    state: str
+    count: int
+    amount: Decimal
+
+    @property
+    def state_label(self) -> str:
+        return str(PayoutState(self.state).label)
+
+
+def payouts_for_org(*, organization: Any, filters: PayoutFilters | None = None) -> QuerySet[Payout]:
+    """The org's payouts, newest first, with what a list row shows (no N+1)."""
+    filters = filters or PayoutFilters()
+    payouts = Payout.objects.filter(organization=organization).select_related(
+        "enrollment__program", "creator", "run"
+    )
+    if filters.state:
+        payouts = payouts.filter(state=filters.state)
+    if filters.program_id is not None:
+        payouts = payouts.filter(enrollment__program_id=filters.program_id)
+    if filters.creator_id is not None:
+        payouts = payouts.filter(creator_id=filters.creator_id)
+    return payouts.order_by("-earned_at", "-id")
+
+
+def payout_totals(*, payouts: QuerySet[Payout]) -> list[PayoutTotal]:
+    """Count and sum per (currency, state) of ``payouts``, in one query."""
+    rows = (
+        payouts.order_by()
+        .values("currency", "state")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by("currency", "state")
+    )
+    return [PayoutTotal(row["currency"], row["state"], row["count"], row["amount"]) for row in rows]
+
+
+def payout_detail_queryset() -> QuerySet[Payout]:
+    """One payout with its program, creator, run and ledger (transactions and entries)."""
+    ledger = LedgerTransaction.objects.select_related("actor", "run").prefetch_related(
+        Prefetch("entries", queryset=LedgerEntry.objects.order_by("-amount", "account"))
+    )
+    return Payout.objects.select_related(
+        "enrollment__program__brand", "creator", "run", "terms_version", "organization"
+    ).prefetch_related(Prefetch("ledger", queryset=ledger.order_by("at", "id")))
+
+
+def payout_audit(*, payout: Payout) -> QuerySet[AuditEvent]:
+    """The payout's audit trail, oldest first."""
+    return AuditEvent.objects.filter(
+        organization_id=payout.organization_id,
+        target_type=Payout._meta.label_lower,
+        target_id=str(payout.pk),
+    ).order_by("at", "id")
+
+
+def program_choices(*, organization: Any) -> list[tuple[int, str]]:
+    from programs.models import Program
+
+    return list(
+        Program.objects.filter(organization=organization)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+
+
+def creator_choices(*, organization: Any) -> list[tuple[int, str]]:
+    from influencers.models import CreatorProfile
+
+    return list(
+        CreatorProfile.objects.filter(organization=organization, payouts__isnull=False)
+        .distinct()
+        .order_by("display_name", "pk")
+        .values_list("pk", "display_name")
+    )
+
+
+def creator_payouts(*, user: Any) -> QuerySet[Payout]:
+    """Every payout of the user's own creator profiles, across their orgs (the portal)."""
+    return (
+        Payout.objects.filter(creator__user=user)
+        .select_related("enrollment__program", "organization", "creator")
+        .order_by("-earned_at", "-id")
+    )
+
+
+def creator_payout(*, user: Any, pk: Any) -> Payout | None:
+    """One of the user's own payouts; None for anyone else's (the caller answers 404)."""
+    try:
+        return creator_payouts(user=user).get(pk=int(pk))
+    except (Payout.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def creator_open_payouts(*, user: Any) -> list[Payout]:
+    """What a compensation question may be about: the creator's payouts, newest first."""
+    return list(creator_payouts(user=user)[:100])

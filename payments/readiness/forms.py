@@ -1,0 +1,39 @@
+"""Forms of the readiness pages: payout details and tax forms (portal), rejecting a form (staff).
+
+The services validate again and have the last word; their errors land on these fields."""
+
+from __future__ import annotations
+
+from django import forms
+
+from payments.models import PayoutDetails, TaxForm
+from payments.readiness.services import IDENTIFIER_LENGTH
+
+
+class PayoutDetailsForm(forms.Form):
+    method = forms.ChoiceField(label="How you are paid", choices=PayoutDetails.Method.choices)
+    account_name = forms.CharField(label="Name on the account", max_length=120)
+    account_identifier = forms.CharField(
+        label="IBAN, account number or PayPal e-mail",
+        min_length=IDENTIFIER_LENGTH[0],
+        max_length=IDENTIFIER_LENGTH[1],
+        help_text="For PayPal, the e-mail address of the account. Shown masked once saved.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class TaxFormForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of form", choices=TaxForm.Kind.choices)
+    reference = forms.CharField(
+        label="Reference",
+        max_length=120,
+        help_text="The form's reference, e.g. the last digits of your tax id.",
+    )
+
+
+class TaxFormRejectForm(forms.Form):
+    note = forms.CharField(
+        label="Why it is rejected (the creator reads this)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

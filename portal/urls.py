@@ -1,0 +1,35 @@
+"""Every /portal/ route: the home here, each feature's creator pages from its own urls module."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from influencers import urls as creators
+from messaging import urls as messaging
+from payments.payouts import urls as payouts
+from payments.readiness import urls as readiness
+from payments.runs import urls as runs
+from portal import views
+from programs.cases import urls as cases
+from programs.content import urls as content
+from programs.deadlines import urls as deadlines
+from programs.recruiting import urls as recruiting
+from tracking.metrics import urls as metrics
+from tracking.reports import urls as reports
+
+FEATURES = (
+    messaging,
+    creators,
+    recruiting,
+    content,
+    deadlines,
+    cases,
+    reports,
+    metrics,
+    runs,
+    payouts,
+    readiness,
+)
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.portal_home, name="portal_home"),
+    *(pattern for feature in FEATURES for pattern in feature.portal_patterns),
+]

@@ -1,0 +1,201 @@
+"""Forms of the compliance case pages: open a case, one form per action kind, respond."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from programs.cases.services import MAX_EVIDENCE, MAX_LINKS, MAX_REASON, MAX_TEXT
+from programs.models import CaseAction, ComplianceCase
+
+Kind = CaseAction.Kind
+
+
+def _textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class CaseFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[("", "Any state"), *ComplianceCase.State.choices], required=False
+    )
+
+
+class CaseOpenForm(forms.Form):
+    kind = forms.ChoiceField(choices=ComplianceCase.Kind.choices, label="Kind of case")
+    severity = forms.ChoiceField(
+        choices=ComplianceCase.Severity.choices, initial=ComplianceCase.Severity.MEDIUM
+    )
+    evidence = forms.CharField(
+        max_length=MAX_EVIDENCE,
+        widget=_textarea(6),
+        label="Evidence",
+        help_text="What happened, where and when. The creator reads it.",
+    )
+    evidence_links = forms.CharField(
+        required=False,
+        widget=_textarea(3),
+        label="Evidence links",
+        help_text=f"http(s) links, one a line, at most {MAX_LINKS}.",
+    )
+
+    def clean_evidence_links(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["evidence_links"].splitlines()]
+        return [line for line in lines if line]
+
+
+class CaseActionForm(forms.Form):
+    """Base of the action forms; ``kind`` and ``title`` say which action it records."""
+
+    kind: str = Kind.NOTE
+    title: str = ""
+    text_label: str = "Text"
+    text_limit: int = MAX_TEXT
+    button: str = "Record"
+
+    text = forms.CharField(widget=_textarea())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.kind)
+        super().__init__(*args, **kwargs)
+        text = self.fields["text"]
+        text.label = self.text_label
+        text.validators.append(MaxLengthValidator(self.text_limit))
+        text.widget.attrs["maxlength"] = str(self.text_limit)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.cleaned_data["text"]}
+
+
+class MessageActionForm(CaseActionForm):
+    kind = Kind.MESSAGE
+    title = "Message the creator"
+    text_label = "Message (posted in the creator's thread)"
+    button = "Send the message"
+
+
+class WarningActionForm(CaseActionForm):
+    kind = Kind.WARNING
+    title = "Formal warning"
+    text_label = "Warning (the creator reads it)"
+    button = "Give the warning"
+
+
+class NoteActionForm(CaseActionForm):
+    kind = Kind.NOTE
+    title = "Internal note"
+    text_label = "Note (never shown to the creator)"
+    button = "Add the note"
+
+
+class _VisibleChoiceForm(CaseActionForm):
+    visible_to_creator = forms.BooleanField(
+        required=False, initial=True, label="Show this to the creator"
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return super().service_kwargs() | {
+            "visible_to_creator": self.cleaned_data["visible_to_creator"]
+        }
+
+
+class EscalationActionForm(_VisibleChoiceForm):
+    kind = Kind.ESCALATION
+    title = "Escalate to the org admins"
+    text_label = "Why it needs the admins"
+    button = "Escalate"
+
+
+class CloseActionForm(_VisibleChoiceForm):
+    kind = Kind.CLOSE
+    title = "Close as resolved"
+    text_label = "How it was resolved"
+    button = "Close the case"
+
+
+class RemedyActionForm(CaseActionForm):
+    kind = Kind.REMEDY
+    title = "Remedy with a due date"
+    text_label = "What is expected (the creator reads it)"
+    button = "Set the remedy"
+
+    remedy = forms.ChoiceField(choices=CaseAction.Remedy.choices, label="Remedy")
+    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["remedy", "due_on", "text"]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return super().service_kwargs() | {"remedy": data["remedy"], "due_on": data["due_on"]}
+
+
+def _money(label: str, places: int = 2, digits: int = 12) -> forms.DecimalField:
+    return forms.DecimalField(
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=digits,
+        decimal_places=places,
+        label=label,
+    )
+
+
+class AmendmentActionForm(CaseActionForm):
+    kind = Kind.TERMS_AMENDMENT
+    title = "Amend the terms"
+    text_label = "Reason for the change (the creator reads it)"
+    text_limit = 500
+    button = "Send the new terms"
+
+    fee = _money("New flat fee")
+    per_click_rate = _money("New pay per valid click", places=4, digits=8)
+    click_milestone = forms.IntegerField(required=False, min_value=1, label="New click milestone")
+    milestone_bonus = _money("New milestone bonus")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.changes():
+            raise forms.ValidationError("Change at least one term; leave the others empty.")
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        return {
+            key: self.cleaned_data[key]
+            for key in ("fee", "per_click_rate", "click_milestone", "milestone_bonus")
+            if self.cleaned_data.get(key) is not None
+        }
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return super().service_kwargs() | {"changes": self.changes()}
+
+
+class TerminateActionForm(CaseActionForm):
+    kind = Kind.TERMINATE
+    title = "End the collaboration"
+    text_label = "Why it ends (quoted in a respectful message to the creator)"
+    text_limit = MAX_REASON
+    button = "End the collaboration"
+
+    confirm = forms.BooleanField(
+        required=True,
+        label="I understand: future deliverables are cancelled and what is earned is owed",
+    )
+
+
+ACTION_FORMS: list[type[CaseActionForm]] = [
+    MessageActionForm,
+    WarningActionForm,
+    RemedyActionForm,
+    AmendmentActionForm,
+    EscalationActionForm,
+    NoteActionForm,
+    CloseActionForm,
+    TerminateActionForm,
+]
+ACTION_FORM_BY_KIND: dict[str, type[CaseActionForm]] = {f.kind: f for f in ACTION_FORMS}
+
+
+class RespondForm(forms.Form):
+    text = forms.CharField(max_length=MAX_TEXT, widget=_textarea(4), label="Your response")

@@ -1,0 +1,192 @@
+"""Content API: the org's deliverables and submissions (review), and the creator's own
+deliverables (submit, publish). The same services and reads as the pages.
+
+Staff see the deliverables of brands they cover (any other is a 404); reviewing needs
+``can_approve_content`` for the brand (403). A creator sees only their own (404 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.viewsets import GenericViewSet
+
+from influencer_ops.api import choice_param
+from influencers.access import activate_creator_scope
+from organizations.access import OrgScopedViewSet
+from programs.content import services as content
+from programs.content.serializers import (
+    ContentDeliverableDetailSerializer,
+    ContentDeliverableSerializer,
+    ContentPublishSerializer,
+    ContentReviewInputSerializer,
+    ContentReviewSerializer,
+    ContentSubmissionSerializer,
+    ContentSubmitSerializer,
+    MyContentDeliverableDetailSerializer,
+    MyContentDeliverableSerializer,
+    MyContentSubmissionSerializer,
+)
+from programs.models import Deliverable, DeliverableState, Review, Submission
+from programs.selectors import brands_visible_to
+
+
+def _id_param(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValidationError({name: [f"A {name} id is a whole number from 1."]})
+    return int(value)
+
+
+def _with_versions(deliverables: QuerySet[Deliverable]) -> QuerySet[Deliverable]:
+    reviews = Review.objects.select_related("reviewer").order_by("created_at", "id")
+    return deliverables.prefetch_related(
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.prefetch_related(
+                Prefetch("reviews", queryset=reviews)
+            ).order_by("-version"),
+        )
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("program", int),
+            OpenApiParameter("state", str, enum=DeliverableState.values),
+        ]
+    )
+)
+class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
+    """Deliverables of the brands you cover; one with every version and its reviews."""
+
+    queryset = Deliverable.objects.none()
+    serializer_class = ContentDeliverableSerializer
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "retrieve":
+            return ContentDeliverableDetailSerializer
+        return ContentDeliverableSerializer
+
+    def get_org_queryset(self) -> QuerySet[Deliverable]:
+        deliverables = content.staff_deliverables(
+            organization=self.organization, membership=self.membership
+        )
+        if self.action == "retrieve":
+            return _with_versions(deliverables)
+        program = _id_param(self.request, "program")
+        state = choice_param(self.request, "state", DeliverableState.values)
+        if program is not None:
+            deliverables = deliverables.filter(program_id=program)
+        if state:
+            deliverables = deliverables.filter(state=state)
+        return deliverables.order_by("due_on", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("deliverable", int), OpenApiParameter("program", int)]
+    )
+)
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
+    """Versions submitted for the brands you cover, newest first; review the latest one."""
+
+    queryset = Submission.objects.none()
+    serializer_class = ContentSubmissionSerializer
+
+    def get_org_queryset(self) -> QuerySet[Submission]:
+        brand_ids = [
+            b.pk
+            for b in brands_visible_to(organization=self.organization, membership=self.membership)
+        ]
+        reviews = Review.objects.select_related("reviewer").order_by("created_at", "id")
+        submissions = Submission.objects.filter(
+            organization=self.organization, deliverable__program__brand_id__in=brand_ids
+        ).prefetch_related(Prefetch("reviews", queryset=reviews))
+        deliverable = _id_param(self.request, "deliverable")
+        program = _id_param(self.request, "program")
+        if deliverable is not None:
+            submissions = submissions.filter(deliverable_id=deliverable)
+        if program is not None:
+            submissions = submissions.filter(deliverable__program_id=program)
+        return submissions.order_by("-created_at", "-pk")
+
+    @extend_schema(request=ContentReviewInputSerializer, responses={201: ContentReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        submission = self.get_object()
+        payload = ContentReviewInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review = content.review_create(
+            submission=submission, membership=self.membership, **payload.validated_data
+        )
+        return Response(ContentReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("state", str, enum=DeliverableState.values)])
+)
+class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+    """The signed-in creator's deliverables across the orgs they work with."""
+
+    queryset = Deliverable.objects.none()
+    serializer_class = MyContentDeliverableSerializer
+    lookup_value_regex = r"[0-9]+"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        try:
+            activate_creator_scope(request)
+        except Exception as exc:
+            raise PermissionDenied("These endpoints are for creators.") from exc
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "list":
+            return MyContentDeliverableSerializer
+        return MyContentDeliverableDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Deliverable]:
+        if getattr(self, "swagger_fake_view", False):
+            return Deliverable.objects.none()
+        deliverables = content.creator_deliverables(user=cast(Any, self.request.user))
+        if self.action != "list":
+            return _with_versions(deliverables.select_related("enrollment__terms_version"))
+        state = choice_param(self.request, "state", DeliverableState.values)
+        if state:
+            deliverables = deliverables.filter(state=state)
+        return deliverables
+
+    @extend_schema(request=ContentSubmitSerializer, responses={201: MyContentSubmissionSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        deliverable = self.get_object()
+        payload = ContentSubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        submission = content.submission_create(
+            deliverable=deliverable, user=request.user, **payload.validated_data
+        )
+        return Response(
+            MyContentSubmissionSerializer(submission).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=ContentPublishSerializer, responses=MyContentDeliverableDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        deliverable = self.get_object()
+        payload = ContentPublishSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        content.deliverable_publish(
+            deliverable=deliverable, user=request.user, **payload.validated_data
+        )
+        return Response(MyContentDeliverableDetailSerializer(self.get_object()).data)

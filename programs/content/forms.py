@@ -1,0 +1,83 @@
+"""Forms of the content pages: the creator's submission and live URL, the approver's review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from programs.content.services import MAX_LINKS
+from programs.models import Review
+
+
+class SubmissionForm(forms.Form):
+    caption = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Caption",
+        help_text="Include the disclosure, for example #ad.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    links = forms.CharField(
+        required=False,
+        label="Links (one per line)",
+        help_text=f"Drafts, previews or files: web addresses, at most {MAX_LINKS}.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    media_url = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Media URL",
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+    )
+
+    def clean_links(self) -> list[str]:
+        """One address a line; the service checks them (and the count)."""
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class ReviewForm(forms.Form):
+    submission = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        choices=Review.Outcome.choices, widget=forms.RadioSelect, label="Decision"
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Comment for the creator",
+        help_text="The creator reads this. Needed when you ask for changes or corrections.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    internal_note = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Internal note (team only)",
+        help_text="Never shown to the creator.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    override_reason = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Reason to approve despite the failed disclosure check",
+    )
+
+    def __init__(self, *args: Any, disclosure_failed: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not disclosure_failed:
+            del self.fields["override_reason"]
+
+
+class PublishForm(forms.Form):
+    live_url = forms.CharField(
+        max_length=500,
+        label="Live URL",
+        help_text="Where the content is published, starting with https://.",
+        widget=forms.URLInput(attrs={"inputmode": "url"}),
+    )
+    caption = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Caption as published",
+        help_text="We check it for the disclosure again.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

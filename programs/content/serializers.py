@@ -1,0 +1,182 @@
+"""Content API shapes. Staff see reviews in full; creators never see internal notes, override
+reasons or who reviewed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from programs.content.services import MAX_LINKS
+from programs.models import Deliverable, Review, Submission
+
+# --- staff ---
+
+
+class ContentReviewSerializer(serializers.ModelSerializer[Review]):
+    reviewer_name = serializers.SerializerMethodField()
+    automatic = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "outcome",
+            "reviewer",
+            "reviewer_name",
+            "automatic",
+            "comment",
+            "internal_note",
+            "override_reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_reviewer_name(self, review: Review) -> str:
+        return review.reviewer.display_name if review.reviewer is not None else ""
+
+    def get_automatic(self, review: Review) -> bool:
+        return review.reviewer_id is None
+
+
+class ContentSubmissionSerializer(serializers.ModelSerializer[Submission]):
+    reviews = ContentReviewSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "deliverable",
+            "version",
+            "caption",
+            "links",
+            "media_url",
+            "disclosure_passed",
+            "disclosure_matches",
+            "created_at",
+            "reviews",
+        ]
+        read_only_fields = fields
+
+
+_DELIVERABLE_FIELDS = [
+    "id",
+    "program",
+    "program_name",
+    "enrollment",
+    "kind",
+    "platform",
+    "number",
+    "due_on",
+    "original_due_on",
+    "state",
+    "latest_version",
+    "latest_disclosure_passed",
+    "live_url",
+    "published_caption",
+    "published_disclosure_passed",
+    "published_disclosure_matches",
+    "approved_at",
+    "published_at",
+]
+
+
+class ContentDeliverableSerializer(serializers.ModelSerializer[Deliverable]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    creator = serializers.IntegerField(source="enrollment.creator_id", read_only=True)
+    creator_name = serializers.CharField(source="enrollment.creator.display_name", read_only=True)
+    latest_version = serializers.IntegerField(read_only=True, allow_null=True)
+    latest_disclosure_passed = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Deliverable
+        fields = [*_DELIVERABLE_FIELDS, "creator", "creator_name"]
+        read_only_fields = fields
+
+
+class ContentDeliverableDetailSerializer(ContentDeliverableSerializer):
+    versions = ContentSubmissionSerializer(source="submissions", many=True, read_only=True)
+
+    class Meta(ContentDeliverableSerializer.Meta):
+        fields = [*ContentDeliverableSerializer.Meta.fields, "versions"]
+        read_only_fields = fields
+
+
+# --- the creator ---
+
+
+class MyContentReviewSerializer(serializers.ModelSerializer[Review]):
+    class Meta:
+        model = Review
+        fields = ["outcome", "comment", "created_at"]
+        read_only_fields = fields
+
+
+class MyContentSubmissionSerializer(serializers.ModelSerializer[Submission]):
+    reviews = MyContentReviewSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "version",
+            "caption",
+            "links",
+            "media_url",
+            "disclosure_passed",
+            "disclosure_matches",
+            "created_at",
+            "reviews",
+        ]
+        read_only_fields = fields
+
+
+class MyContentDeliverableSerializer(serializers.ModelSerializer[Deliverable]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    brand_name = serializers.CharField(source="program.brand.name", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    latest_version = serializers.IntegerField(read_only=True, allow_null=True)
+    latest_disclosure_passed = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Deliverable
+        fields = [*_DELIVERABLE_FIELDS, "brand_name", "organization_name"]
+        read_only_fields = fields
+
+
+class MyContentDeliverableDetailSerializer(MyContentDeliverableSerializer):
+    versions = MyContentSubmissionSerializer(source="submissions", many=True, read_only=True)
+
+    class Meta(MyContentDeliverableSerializer.Meta):
+        fields = [*MyContentDeliverableSerializer.Meta.fields, "versions"]
+        read_only_fields = fields
+
+
+# --- input ---
+
+
+class ContentSubmitSerializer(serializers.Serializer[Any]):
+    caption = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    links = serializers.ListField(
+        child=serializers.CharField(max_length=500),
+        max_length=MAX_LINKS,
+        required=False,
+        default=list,
+    )
+    media_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ContentReviewInputSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(choices=Review.Outcome.choices)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    internal_note = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default=""
+    )
+    override_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+
+
+class ContentPublishSerializer(serializers.Serializer[Any]):
+    live_url = serializers.CharField(max_length=500)
+    caption = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")

@@ -1,0 +1,221 @@
+"""Content pages: the creator's deliverables (portal) and the brand's review pages.
+
+Portal pages see only the signed-in creator's own deliverables (another's is a 404). Staff pages
+show the deliverables of brands the member covers (others are a 404); reviewing needs
+``can_approve_content`` for the brand (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from influencer_ops.errors import DomainError
+from influencers.access import activate_creator_scope
+from organizations.access import get_for_org
+from organizations.permissions import can_approve_content
+from programs.content import services as content
+from programs.content.disclosure import disclosure_terms
+from programs.content.forms import PublishForm, ReviewForm, SubmissionForm
+from programs.models import Deliverable, DeliverableState, Submission
+from programs.states import EnrollmentState
+from programs.views import ProgramViewMixin
+
+
+def _refused(form: forms.Form, exc: DomainError) -> int:
+    """Show a service's refusal on the form; a 404-type refusal is a 404 page."""
+    if exc.status_code == 404:
+        raise Http404("Not found.") from exc
+    form.add_error(None, str(exc))
+    return exc.status_code
+
+
+def _versions_context(deliverable: Deliverable) -> dict[str, Any]:
+    versions = content.versions_of(deliverable=deliverable)
+    return {
+        "deliverable": deliverable,
+        "versions": versions,
+        "latest": versions[0] if versions else None,
+        "rule_terms": disclosure_terms(content.disclosure_rule_for(deliverable)),
+    }
+
+
+# --- the creator's side ---
+
+
+class PortalContentMixin(View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        activate_creator_scope(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PortalDeliverablesView(PortalContentMixin):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = list(content.creator_deliverables(user=request.user))
+        return render(request, "portal/deliverables.html", {"deliverables": rows})
+
+
+class PortalDeliverableView(PortalContentMixin):
+    def _deliverable(self, pk: int) -> Deliverable:
+        deliverable = (
+            content.creator_deliverables(user=cast(Any, self.request.user))
+            .select_related("enrollment__terms_version")
+            .filter(pk=pk)
+            .first()
+        )
+        if deliverable is None:
+            raise Http404("Not found.")
+        return deliverable
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(self._deliverable(pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        deliverable = self._deliverable(pk)
+        if request.POST.get("action") == "publish":
+            return self._publish(deliverable)
+        form = SubmissionForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                submission = content.submission_create(
+                    deliverable=deliverable, user=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                passed = "passed" if submission.disclosure_passed else "did not pass"
+                messages.success(
+                    request,
+                    f"Version {submission.version} sent for review. The disclosure check {passed}.",
+                )
+                return redirect(request.path)
+        return self._render(self._deliverable(pk), submission_form=form, status=status)
+
+    def _publish(self, deliverable: Deliverable) -> HttpResponse:
+        form = PublishForm(self.request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                published = content.deliverable_publish(
+                    deliverable=deliverable, user=self.request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                note = (
+                    ""
+                    if published.published_disclosure_passed
+                    else (
+                        " The published caption does not pass the disclosure check: please add it."
+                    )
+                )
+                messages.success(self.request, "Live URL recorded." + note)
+                return redirect(self.request.path)
+        return self._render(self._deliverable(deliverable.pk), publish_form=form, status=status)
+
+    def _render(
+        self,
+        deliverable: Deliverable,
+        submission_form: SubmissionForm | None = None,
+        publish_form: PublishForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = _versions_context(deliverable)
+        latest = context["latest"]
+        context.update(
+            {
+                "can_submit": deliverable.state
+                in (
+                    DeliverableState.PENDING,
+                    DeliverableState.CHANGES_REQUESTED,
+                    DeliverableState.SUBMITTED,
+                )
+                and deliverable.enrollment.state == EnrollmentState.ACTIVE,
+                "can_publish": deliverable.state == DeliverableState.APPROVED,
+                "submission_form": submission_form
+                or SubmissionForm(initial={"caption": latest.caption if latest else ""}),
+                "publish_form": publish_form
+                or PublishForm(initial={"caption": latest.caption if latest else ""}),
+            }
+        )
+        return render(self.request, "portal/deliverable.html", context, status=status)
+
+
+# --- the brand's side ---
+
+
+class ProgramContentView(ProgramViewMixin, View):
+    """Content status of one program: every deliverable by creator, counts by state."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.program(kwargs["pk"])
+        rows, counts = content.program_content(program=program)
+        context = {"program": program, "rows": rows, "counts": counts}
+        return self.render_page("content_program.html", context)
+
+
+class ContentDeliverableView(ProgramViewMixin, View):
+    def _deliverable(self, pk: Any) -> Deliverable:
+        deliverables = content.staff_deliverables(
+            organization=self.organization, membership=self.membership
+        ).select_related("enrollment__terms_version")
+        return get_for_org(deliverables, self.organization, pk)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._render(self._deliverable(kwargs["pk"]))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        deliverable = self._deliverable(kwargs["pk"])
+        if not can_approve_content(self.membership, deliverable.program.brand):
+            raise PermissionDenied("Only the brand's approvers can review its content.")
+        latest = Submission.objects.filter(deliverable=deliverable).order_by("-version").first()
+        failed = latest is not None and not latest.disclosure_passed
+        form = ReviewForm(request.POST, disclosure_failed=failed)
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            submission = get_for_org(
+                Submission.objects.filter(deliverable=deliverable),
+                self.organization,
+                data.pop("submission"),
+            )
+            try:
+                review = content.review_create(
+                    submission=submission, membership=self.membership, **data
+                )
+            except DomainError as exc:
+                status = _refused(form, exc)
+            else:
+                messages.success(
+                    request, f"{review.get_outcome_display()}: the creator has been told."
+                )
+                return redirect(request.path)
+        return self._render(self._deliverable(kwargs["pk"]), form, status=status)
+
+    def _render(
+        self, deliverable: Deliverable, form: ReviewForm | None = None, status: int = 200
+    ) -> HttpResponse:
+        context = _versions_context(deliverable)
+        latest = context["latest"]
+        can_review = (
+            can_approve_content(self.membership, deliverable.program.brand)
+            and deliverable.state == DeliverableState.SUBMITTED
+            and latest is not None
+        )
+        if can_review and form is None:
+            form = ReviewForm(
+                disclosure_failed=not latest.disclosure_passed,
+                initial={"submission": latest.pk},
+            )
+        context.update({"can_review": can_review, "form": form})
+        return self.render_page("content_deliverable.html", context, status=status)

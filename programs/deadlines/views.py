@@ -1,0 +1,217 @@
+"""Deadline pages: the creator's extension request (portal), the BSM's pending extensions and
+a program's bulk due-date change (desk). Thin: parse, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from influencer_ops.errors import DomainError
+from influencers.access import activate_creator_scope
+from organizations import permissions
+from organizations.access import OrgViewMixin, get_for_org
+from programs.deadlines import services as deadlines
+from programs.deadlines.forms import DueDatesShiftForm, ExtensionDecisionForm, ExtensionRequestForm
+from programs.models import Deliverable, Extension, ExtensionState, Program
+from programs.states import EnrollmentState, ProgramState
+
+# --- the creator's side ---
+
+
+class PortalExtensionView(View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        activate_creator_scope(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _deliverable(self, pk: int) -> Deliverable:
+        deliverable = (
+            Deliverable.objects.select_related(
+                "program__brand", "program__assigned_bsm", "enrollment", "organization"
+            )
+            .filter(pk=pk, enrollment__creator__user=cast(Any, self.request.user))
+            .first()
+        )
+        if deliverable is None:
+            raise Http404("Not found.")
+        return deliverable
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, self._deliverable(pk), ExtensionRequestForm())
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        deliverable = self._deliverable(pk)
+        form = ExtensionRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                extension = deadlines.extension_request(
+                    deliverable=deliverable,
+                    user=request.user,
+                    requested_due_on=form.cleaned_data["requested_due_on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+                return self._render(request, self._deliverable(pk), form, exc.status_code)
+            if extension.state == ExtensionState.APPROVED:
+                messages.success(
+                    request,
+                    f"Extension {deadlines.NO_PENALTY}: the new due date is "
+                    f"{extension.requested_due_on:%Y-%m-%d}.",
+                )
+            else:
+                messages.success(request, "Your request is with your brand success manager.")
+            return redirect(request.path)
+        return self._render(request, deliverable, form, 400)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        deliverable: Deliverable,
+        form: ExtensionRequestForm,
+        status: int = 200,
+    ) -> HttpResponse:
+        history = list(
+            Extension.objects.filter(deliverable=deliverable).select_related("decided_by")
+        )
+        pending = any(e.state == ExtensionState.PENDING for e in history)
+        context = {
+            "deliverable": deliverable,
+            "label": deadlines.deliverable_label(deliverable),
+            "program": deliverable.program,
+            "policy": deadlines.extension_policy(deliverable.program),
+            "automatic_left": deadlines.self_service_left(deliverable),
+            "history": history,
+            "pending": pending,
+            "can_request": not pending
+            and deliverable.state in deadlines.EXTENDABLE_STATES
+            and deliverable.enrollment.state == EnrollmentState.ACTIVE
+            and deliverable.program.state == ProgramState.LAUNCHED,
+            "form": form,
+        }
+        return render(request, "portal/extension_request.html", context, status=status)
+
+
+# --- the BSM's side ---
+
+
+class PostLaunchMixin(OrgViewMixin):
+    capability = permissions.can_work_postlaunch
+
+
+def _pending(organization: Any) -> Any:
+    return (
+        Extension.objects.filter(organization=organization, state=ExtensionState.PENDING)
+        .select_related("deliverable__program", "deliverable__enrollment__creator", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def _extensions_page(request: HttpRequest, organization: Any, status: int = 200) -> HttpResponse:
+    recent = (
+        Extension.objects.filter(organization=organization)
+        .exclude(state=ExtensionState.PENDING)
+        .select_related("deliverable__program", "deliverable__enrollment__creator", "decided_by")
+        .order_by("-decided_at", "-id")[:20]
+    )
+    context = {
+        "rows": [(e, deadlines.deliverable_label(e.deliverable)) for e in _pending(organization)],
+        "recent": [(e, deadlines.deliverable_label(e.deliverable)) for e in recent],
+        "form": ExtensionDecisionForm(),
+    }
+    return render(request, "programs/deadlines_extensions.html", context, status=status)
+
+
+class DeskExtensionsView(PostLaunchMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return _extensions_page(request, self.organization)
+
+
+class DeskExtensionDecideView(PostLaunchMixin, View):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        extension = get_for_org(Extension.objects.all(), self.organization, kwargs["pk"])
+        form = ExtensionDecisionForm(request.POST)
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "deny") or not form.is_valid():
+            messages.error(request, "Choose approve or deny; a note is at most 500 characters.")
+            return _extensions_page(request, self.organization, 400)
+        try:
+            decided = deadlines.extension_decide(
+                extension=extension,
+                actor=request.user,
+                approve=decision == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return _extensions_page(request, self.organization, exc.status_code)
+        verdict = "approved" if decided.state == ExtensionState.APPROVED else "not granted"
+        messages.success(request, f"Extension {verdict}; the creator has been told.")
+        return redirect(reverse("desk_extensions", kwargs={"org_slug": self.organization.slug}))
+
+
+class ProgramDueDatesView(PostLaunchMixin, View):
+    def _program(self, pk: int) -> Program:
+        return get_for_org(Program.objects.select_related("brand"), self.organization, pk)
+
+    def _open(self, program: Program) -> list[Deliverable]:
+        return list(
+            Deliverable.objects.filter(
+                organization=self.organization,
+                program=program,
+                state__in=deadlines.EXTENDABLE_STATES,
+                enrollment__state=EnrollmentState.ACTIVE,
+            )
+            .select_related("enrollment__creator")
+            .order_by("due_on", "enrollment__creator__display_name", "id")
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self._program(kwargs["pk"])
+        rows = self._open(program)
+        form = DueDatesShiftForm(deliverable_ids=[d.pk for d in rows])
+        return self._render(request, program, rows, form)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self._program(kwargs["pk"])
+        rows = self._open(program)
+        form = DueDatesShiftForm(request.POST, deliverable_ids=[d.pk for d in rows])
+        if not form.is_valid():
+            return self._render(request, program, rows, form, 400)
+        data = form.cleaned_data
+        try:
+            moved = deadlines.due_dates_shift(
+                program=program,
+                actor=request.user,
+                days=data["days"],
+                new_due_on=data["new_due_on"],
+                deliverable_ids=data["deliverables"] or None,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+            return self._render(request, program, rows, form, exc.status_code)
+        messages.success(request, f"{moved} due date{'s' if moved != 1 else ''} moved.")
+        return redirect(request.path)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        program: Program,
+        rows: list[Deliverable],
+        form: DueDatesShiftForm,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = {
+            "program": program,
+            "rows": [(d, deadlines.deliverable_label(d)) for d in rows],
+            "chosen": {str(v) for v in form["deliverables"].value() or ()},
+            "form": form,
+            "launched": program.state == ProgramState.LAUNCHED,
+        }
+        return render(request, "programs/deadlines_due_dates.html", context, status=status)

@@ -1,0 +1,75 @@
+"""The desk's candidate list for a program: ranked matches with reasons, who is left out and
+why, and the bulk-invite form (posting to the recruiting desk's invite endpoint)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from influencer_ops.choices import Category, Platform
+from organizations import permissions
+from organizations.access import OrgViewMixin, get_for_org
+from programs.matching import selectors as matching
+from programs.models import Program
+
+
+class CandidateFilterForm(forms.Form):
+    search = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        help_text="Name, e-mail or handle.",
+    )
+    category = forms.ChoiceField(
+        choices=[("", "Any category"), *Category.choices], required=False, label="Category"
+    )
+    platform = forms.ChoiceField(
+        choices=[("", "Any platform"), *Platform.choices], required=False, label="Platform"
+    )
+
+    def filters(self) -> matching.Filters:
+        """Keyword arguments for ``matching.candidates`` / ``excluded`` (none when invalid)."""
+        if not self.is_valid():
+            return {}
+        return matching.Filters(
+            search=self.cleaned_data["search"],
+            category=self.cleaned_data["category"],
+            platform=self.cleaned_data["platform"],
+        )
+
+
+class ProgramCandidatesView(OrgViewMixin, View):
+    """Admins and ISMs; another org's program is a 404."""
+
+    capability = permissions.can_work_prelaunch
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = get_for_org(
+            Program.objects.select_related("brand"), self.organization, kwargs["pk"]
+        )
+        form = CandidateFilterForm(request.GET or None)
+        filters = form.filters()
+        ranked = [
+            (creator, matching.candidate_reasons(creator, program))
+            for creator in matching.candidates(program=program, **filters)
+        ]
+        slug_pk = {"org_slug": self.organization.slug, "pk": program.pk}
+        context = {
+            "program": program,
+            "filter_form": form,
+            "filtered": any(filters.values()),
+            "ranked": ranked,
+            "left_out": matching.excluded(program=program, **filters),
+            "window": matching.program_window(program),
+            "audience_range": matching.audience_range_label(program),
+            "category_labels": [Category(c).label for c in program.categories],
+            "platform_labels": [Platform(p).label for p in program.platforms],
+            "invite_url": reverse("desk_program_invite", kwargs=slug_pk),
+            "roster_url": reverse("desk_program_roster", kwargs=slug_pk),
+        }
+        return render(request, "programs/matching_candidates.html", context)

@@ -1,0 +1,314 @@
+"""Programs (the brief), deliverable specs, enrollments and their terms versions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from influencer_ops.choices import Category, Platform
+from influencer_ops.models import TenantModel
+from programs.states import EnrollmentState, ProgramState
+
+
+def default_reminders() -> list[int]:
+    return [3, 1]
+
+
+DEFAULT_DISCLOSURE_RULE = "#ad, #sponsored, paid partnership"
+
+
+def money_field(**kwargs: object) -> models.DecimalField:
+    """A non-negative amount; the currency lives in its own field."""
+    return models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class Program(TenantModel):
+    brand = models.ForeignKey("organizations.Brand", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=150)
+    state = models.CharField(
+        max_length=20, choices=ProgramState.choices, default=ProgramState.DRAFT
+    )
+    # The brief
+    goals = models.TextField(blank=True, max_length=5000)
+    audience_demographics = models.CharField(max_length=300, blank=True)
+    audience_interests = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    audience_locations = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    platforms = ArrayField(
+        models.CharField(max_length=20, choices=Platform.choices), default=list, blank=True
+    )
+    categories = ArrayField(
+        models.CharField(max_length=30, choices=Category.choices), default=list, blank=True
+    )
+    min_audience = models.PositiveIntegerField(null=True, blank=True)
+    max_audience = models.PositiveIntegerField(null=True, blank=True)
+    guidelines = models.TextField(blank=True, max_length=10000)
+    disclosure_rule = models.CharField(max_length=200, default=DEFAULT_DISCLOSURE_RULE)
+    nda_required = models.BooleanField(default=False)
+    destination_url = models.URLField(
+        max_length=1000,
+        blank=True,
+        help_text="Where creators' tracked links send people (UTM tags are added).",
+    )
+    # Dates
+    recruit_by = models.DateField(null=True, blank=True)
+    launch_on = models.DateField(null=True, blank=True)
+    content_due_on = models.DateField(null=True, blank=True)
+    end_on = models.DateField(null=True, blank=True)
+    # Size and money
+    capacity = models.PositiveIntegerField(default=10)
+    budget_amount = money_field()
+    currency = models.CharField(max_length=3, default="USD")
+    flat_fee = money_field()
+    per_click_rate = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    click_milestone = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Valid clicks to reach; empty: each creator's own."
+    )
+    milestone_bonus = money_field()
+    prorate_if_missed = models.BooleanField(default=False)
+    # After launch: review and extension policies.
+    review_sla_days = models.PositiveIntegerField(
+        default=3, help_text="Days a submission may wait for review before it is overdue."
+    )
+    auto_approve_after_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Approve a submission nobody reviewed after this many days; empty: never.",
+    )
+    extension_self_service_days = models.PositiveIntegerField(
+        default=7, help_text="Extensions up to this many days are approved automatically."
+    )
+    extension_self_service_count = models.PositiveIntegerField(
+        default=1, help_text="Automatic extensions per deliverable."
+    )
+    reminder_days_before = ArrayField(
+        models.PositiveIntegerField(), default=default_reminders, blank=True
+    )
+    # People and lifecycle
+    assigned_ism = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_bsm = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cloned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    launched_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["organization", "state"], name="program_org_state"),
+            # The date sweep: recruiting programs by launch date, launched ones by end date.
+            models.Index(
+                fields=["organization", "state", "launch_on"], name="program_launch_sweep"
+            ),
+            models.Index(fields=["organization", "state", "end_on"], name="program_end_sweep"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ProgramState.values), name="program_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_audience__isnull=True)
+                | models.Q(min_audience__isnull=True)
+                | models.Q(max_audience__gte=models.F("min_audience")),
+                name="program_audience_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True)
+                | models.Q(launch_on__isnull=True)
+                | models.Q(end_on__gte=models.F("launch_on")),
+                name="program_end_after_launch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_launched(self) -> bool:
+        return self.launched_at is not None
+
+
+class DeliverableSpec(TenantModel):
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        STORY = "story", "Story"
+        REEL = "reel", "Reel / short video"
+        VIDEO = "video", "Video"
+        BLOG = "blog", "Blog post"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="deliverable_specs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    count = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    due_on = models.DateField(null=True, blank=True)
+    due_offset_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days after launch, when there is no fixed date."
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(due_on__isnull=False, due_offset_days__isnull=True)
+                    | models.Q(due_on__isnull=True, due_offset_days__isnull=False)
+                ),
+                name="deliverable_spec_one_due",
+            ),
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="deliverable_spec_count"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count}× {self.get_kind_display()} on {self.get_platform_display()}"
+
+
+class Enrollment(TenantModel):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    creator = models.ForeignKey(
+        "influencers.CreatorProfile", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    state = models.CharField(
+        max_length=20, choices=EnrollmentState.choices, default=EnrollmentState.INVITED
+    )
+    terms_version = models.ForeignKey(
+        "TermsVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The terms in force (the latest accepted one).",
+    )
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    # Overrides of the program's assignment for this creator.
+    assigned_ism = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assigned_bsm = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    availability_override_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    expiry_notified_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    nda_accepted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["program", "creator"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "creator"], name="enrollment_unique"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=EnrollmentState.values), name="enrollment_state_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "creator"], name="enrollment_org_creator"),
+            models.Index(fields=["organization", "program", "state"], name="enrollment_roster"),
+            # The expiry sweep: open invitations by expiry time.
+            models.Index(
+                fields=["organization", "expires_at"],
+                condition=models.Q(state="invited"),
+                name="enrollment_expiry_sweep",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator} in {self.program}"
+
+
+class TermsVersion(TenantModel):
+    """A snapshot of what the creator is asked to accept. Never edited: an amendment is a new
+    version the creator accepts."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="terms_versions"
+    )
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    reason = models.CharField(
+        max_length=500, blank=True, help_text="Why the terms were amended (empty for the first)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: made by the system (a waitlist promotion without an inviter).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["enrollment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "number"], name="terms_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Terms v{self.number} for {self.enrollment}"
+
+
+from programs.models.delivery import (  # noqa: E402  (the after-launch models live in their own module)
+    AmountOwed,
+    CaseAction,
+    ComplianceCase,
+    Deliverable,
+    DeliverableState,
+    Extension,
+    ExtensionState,
+    ReminderSent,
+    Review,
+    Submission,
+)
+
+__all__ = [
+    "AmountOwed",
+    "CaseAction",
+    "ComplianceCase",
+    "Deliverable",
+    "DeliverableSpec",
+    "DeliverableState",
+    "Enrollment",
+    "Extension",
+    "ExtensionState",
+    "Program",
+    "ReminderSent",
+    "Review",
+    "Submission",
+    "TermsVersion",
+]

@@ -1,0 +1,254 @@
+"""Recruiting pages: the creator's invitation (portal) and the ISM's roster and invitations."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from influencer_ops.errors import DomainError
+from influencers.access import activate_creator_scope
+from influencers.models import CreatorProfile
+from organizations import permissions
+from organizations.access import OrgViewMixin, get_for_org
+from programs.models import Enrollment, Program, TermsVersion
+from programs.recruiting import services as recruiting
+from programs.recruiting.forms import AcceptForm, AmendForm, DeclineForm, WithdrawForm
+from programs.states import EnrollmentState
+
+
+def _terms_context(enrollment: Enrollment) -> dict[str, Any]:
+    versions = list(
+        TermsVersion.objects.filter(enrollment=enrollment)
+        .order_by("-number")
+        .select_related("created_by")
+    )
+    return {"versions": versions, "latest": versions[0] if versions else None}
+
+
+# --- the creator's side ---
+
+
+class PortalInvitationView(View):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        activate_creator_scope(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _enrollment(self, pk: int) -> Enrollment:
+        enrollment = (
+            Enrollment.objects.select_related("program__brand", "organization", "creator")
+            .filter(pk=pk, creator__user=cast(Any, self.request.user))
+            .first()
+        )
+        if enrollment is None:
+            raise Http404("Not found.")
+        return enrollment
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enrollment = self._enrollment(pk)
+        return self._render(request, enrollment)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enrollment = self._enrollment(pk)
+        action = request.POST.get("action")
+        latest = recruiting.latest_terms(enrollment)
+        nda = bool(latest and latest.snapshot.get("nda_required"))
+        accept_form = AcceptForm(request.POST if action == "accept" else None, nda_required=nda)
+        decline_form = DeclineForm(request.POST if action == "decline" else None)
+        try:
+            if action == "accept" and accept_form.is_valid():
+                data = accept_form.cleaned_data
+                if enrollment.state == EnrollmentState.INVITED:
+                    recruiting.invitation_accept(
+                        enrollment=enrollment,
+                        user=request.user,
+                        terms_version=data["terms_version"],
+                        accept_nda=data.get("accept_nda", False),
+                    )
+                    messages.success(request, "You accepted. The team will confirm your place.")
+                else:
+                    recruiting.terms_accept(
+                        enrollment=enrollment,
+                        user=request.user,
+                        terms_version=data["terms_version"],
+                    )
+                    messages.success(request, "You accepted the new terms.")
+                return redirect(request.path)
+            if action == "decline" and decline_form.is_valid():
+                recruiting.invitation_decline(
+                    enrollment=enrollment,
+                    user=request.user,
+                    reason=decline_form.cleaned_data["reason"],
+                )
+                messages.success(request, "You declined. Thank you for letting us know.")
+                return redirect(request.path)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return self._render(request, self._enrollment(pk), status=exc.status_code)
+        return self._render(request, enrollment, accept_form, decline_form, status=400)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        enrollment: Enrollment,
+        accept_form: AcceptForm | None = None,
+        decline_form: DeclineForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = _terms_context(enrollment)
+        latest = context["latest"]
+        nda = bool(latest and latest.snapshot.get("nda_required"))
+        awaiting = latest is not None and latest.accepted_at is None and latest.declined_at is None
+        context.update(
+            {
+                "enrollment": enrollment,
+                "can_answer": enrollment.state == EnrollmentState.INVITED,
+                "amendment_pending": awaiting and enrollment.state != EnrollmentState.INVITED,
+                "accept_form": accept_form
+                or AcceptForm(
+                    nda_required=nda, initial={"terms_version": latest.number if latest else 1}
+                ),
+                "decline_form": decline_form or DeclineForm(),
+            }
+        )
+        return render(request, "programs/recruiting_portal_invitation.html", context, status=status)
+
+
+# --- the ISM's side ---
+
+
+class RecruitingMixin(OrgViewMixin):
+    capability = permissions.can_work_prelaunch
+
+    def program(self, pk: int) -> Program:
+        return get_for_org(Program.objects.select_related("brand"), self.organization, pk)
+
+    def enrollment(self, pk: int) -> Enrollment:
+        return get_for_org(
+            Enrollment.objects.select_related("program__brand", "creator"), self.organization, pk
+        )
+
+
+class RosterView(RecruitingMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.program(kwargs["pk"])
+        enrollments = list(
+            Enrollment.objects.filter(organization=self.organization, program=program)
+            .select_related("creator")
+            .order_by("waitlist_position", "creator__display_name")
+        )
+        groups = [
+            (label, [e for e in enrollments if e.state == value])
+            for value, label in EnrollmentState.choices
+        ]
+        return render(
+            request,
+            "programs/recruiting_roster.html",
+            {
+                "program": program,
+                "groups": [(label, rows) for label, rows in groups if rows],
+                "places_taken": sum(
+                    1 for e in enrollments if e.state in recruiting.PLACE_HOLDING_STATES
+                ),
+                "withdraw_form": WithdrawForm(),
+            },
+        )
+
+
+class InviteView(RecruitingMixin, View):
+    """Bulk invitation from the candidate list: POST creator ids and an optional override."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.program(kwargs["pk"])
+        ids = [int(v) for v in request.POST.getlist("creator") if v.isdigit()]
+        creators = list(CreatorProfile.objects.filter(organization=self.organization, pk__in=ids))
+        if len(creators) != len(set(ids)):
+            raise Http404("Not found.")
+        try:
+            created = recruiting.enrollment_invite(
+                program=program,
+                creators=creators,
+                actor=request.user,
+                override_reason=request.POST.get("override_reason", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect(
+                reverse(
+                    "desk_program_candidates",
+                    kwargs={"org_slug": self.organization.slug, "pk": program.pk},
+                )
+            )
+        invited = sum(1 for e in created if e.state == EnrollmentState.INVITED)
+        waitlisted = len(created) - invited
+        note = f"{invited} invited" + (
+            f", {waitlisted} on the waitlist (program full)" if waitlisted else ""
+        )
+        messages.success(request, note + ".")
+        return redirect(
+            reverse(
+                "desk_program_roster", kwargs={"org_slug": self.organization.slug, "pk": program.pk}
+            )
+        )
+
+
+class EnrollmentView(RecruitingMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._render(request, self.enrollment(kwargs["pk"]))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        enrollment = self.enrollment(kwargs["pk"])
+        action = request.POST.get("action")
+        amend_form = AmendForm(request.POST if action == "amend" else None)
+        withdraw_form = WithdrawForm(request.POST if action == "withdraw" else None)
+        try:
+            if action == "confirm":
+                recruiting.enrollment_confirm(enrollment=enrollment, actor=request.user)
+                messages.success(request, f"{enrollment.creator.display_name} is confirmed.")
+                return redirect(request.path)
+            if action == "withdraw" and withdraw_form.is_valid():
+                recruiting.enrollment_withdraw(
+                    enrollment=enrollment,
+                    actor=request.user,
+                    reason=withdraw_form.cleaned_data["reason"],
+                )
+                messages.success(request, "The place was withdrawn.")
+                return redirect(request.path)
+            if action == "amend" and amend_form.is_valid():
+                version = recruiting.terms_amend(
+                    enrollment=enrollment,
+                    actor=request.user,
+                    reason=amend_form.cleaned_data["reason"],
+                    changes=amend_form.changes(),
+                )
+                messages.success(request, f"Terms version {version.number} sent to the creator.")
+                return redirect(request.path)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return self._render(request, self.enrollment(kwargs["pk"]), status=exc.status_code)
+        return self._render(request, enrollment, amend_form, withdraw_form, status=400)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        enrollment: Enrollment,
+        amend_form: AmendForm | None = None,
+        withdraw_form: WithdrawForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        context = _terms_context(enrollment)
+        context.update(
+            {
+                "enrollment": enrollment,
+                "amend_form": amend_form or AmendForm(),
+                "withdraw_form": withdraw_form or WithdrawForm(),
+                "milestone_blocked": recruiting.open_milestone_correction(enrollment=enrollment),
+            }
+        )
+        return render(request, "programs/recruiting_enrollment.html", context, status=status)

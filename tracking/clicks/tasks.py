@@ -1,0 +1,51 @@
+"""Celery tasks of the tracking app: thin, and safe to run twice at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from influencer_ops.tenancy import db_scope
+from organizations.models import Organization
+from programs.deadlines.services import org_today
+from tracking.clicks import services as clicks
+from tracking.links import services as links
+from tracking.pace import tasks as tasks_pace  # noqa: F401  (registers its task)
+
+
+@shared_task(
+    name="tracking.tasks.flush_clicks_task",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    time_limit=120,
+    soft_time_limit=100,
+)
+def flush_clicks_task() -> int:
+    """Beat (every 10 s): move queued clicks from Redis to PostgreSQL, exactly once even when
+    two flushes overlap or one dies. Returns how many clicks were inserted."""
+    return clicks.flush_clicks()
+
+
+@shared_task(
+    name="tracking.tasks.rollup_and_purge_all",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=1800,
+    soft_time_limit=1740,
+)
+def rollup_and_purge_all() -> int:
+    """Beat (hourly; daily is enough): in every org's scope, recompute yesterday's and today's
+    rollups (its calendar), purge raw clicks past the retention window (rolled up in the same
+    statement) and rewrite the org's link mapping in Redis. Idempotent. Returns the raw clicks
+    purged."""
+    purged = 0
+    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
+        with db_scope(org_ids=[org_id]):
+            organization = Organization.objects.get(pk=org_id)
+            today = org_today(organization)
+            clicks.rollup_daily(organization=organization, days=[today - timedelta(days=1), today])
+            purged += clicks.purge_old_clicks(organization=organization)
+            links.links_cache_refresh(organization=organization)
+    return purged

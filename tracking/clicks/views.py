@@ -1,0 +1,43 @@
+"""``/r/<code>``: count the click and send the visitor on, answering from Redis alone.
+
+No login, no session, no database transaction on the normal path (the tenancy middleware lets
+``/r/`` through without opening one). Unknown or inactive codes get the site's 404 page and
+record nothing.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from tracking.clicks.services import record_click
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address: ``REMOTE_ADDR``, or, behind ``CLICK_TRUSTED_PROXY_COUNT``
+    reverse proxies, the address the outermost of them saw (X-Forwarded-For, from the right:
+    entries further left are whatever the client chose to send)."""
+    proxies = int(getattr(settings, "CLICK_TRUSTED_PROXY_COUNT", 0))
+    remote = request.META.get("REMOTE_ADDR", "")
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote
+
+
+@login_not_required
+@never_cache
+@require_safe
+def tracked_redirect(request: HttpRequest, code: str) -> HttpResponse:
+    # A HEAD is a link checker, never a person clicking: counted as filtered (no user agent).
+    user_agent = "" if request.method == "HEAD" else request.META.get("HTTP_USER_AGENT", "")
+    click = record_click(code=code, user_agent=user_agent, ip=client_ip(request))
+    if click is None:
+        raise Http404("No such link.")
+    response = HttpResponseRedirect(click.destination)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,170 @@
+"""Reports API: a program's report (staff) and a creator's own performance (portal users).
+The same selectors as the pages.
+
+Staff need ``can_view_reports`` (403) and a role that covers the program's brand (any other
+program is a 404, like a missing one). A creator sees only their own enrollments (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied as NotACreator
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from influencers.access import activate_creator_scope
+from organizations.access import OrgScopedViewSet, get_for_org
+from organizations.permissions import can_view_reports
+from programs.models import DeliverableState, Enrollment, Program
+from programs.states import EnrollmentState, ProgramState
+from tracking.reports import selectors as reports
+
+
+def _money(help_text: str = "", *, allow_null: bool = True) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=allow_null, help_text=help_text or None
+    )
+
+
+class ReportProgramSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    brand = serializers.CharField(source="brand.name")
+    state = serializers.ChoiceField(choices=ProgramState.choices)
+    currency = serializers.CharField()
+    launch_on = serializers.DateField(allow_null=True)
+    end_on = serializers.DateField(allow_null=True)
+
+
+class FunnelStepSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=EnrollmentState.choices)
+    state_label = serializers.CharField(source="label")
+    count = serializers.IntegerField()
+
+
+class ContentStepSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=DeliverableState.choices)
+    state_label = serializers.CharField(source="label")
+    count = serializers.IntegerField()
+
+
+class DayClicksSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    valid = serializers.IntegerField()
+    filtered = serializers.IntegerField()
+
+
+class MilestoneRowSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    creator = serializers.CharField()
+    milestone = serializers.IntegerField()
+    valid_clicks = serializers.IntegerField()
+    at = serializers.DateTimeField()
+
+
+class EngagementSerializer(serializers.Serializer):
+    reach = serializers.IntegerField()
+    impressions = serializers.IntegerField()
+    likes = serializers.IntegerField()
+    comments = serializers.IntegerField()
+    shares = serializers.IntegerField()
+    saves = serializers.IntegerField()
+    views = serializers.IntegerField()
+    engagements = serializers.IntegerField(help_text="Likes, comments, shares and saves.")
+
+
+class SpendSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    budget = _money()
+    committed = _money("Fees of the accepted terms.", allow_null=False)
+    earned = _money("Null until payouts are tracked.")
+    paid = _money("Null until payouts are tracked.")
+    remaining = _money("Budget less committed; null without a budget.")
+    cost_per_valid_click = _money("Committed ÷ valid clicks; null without valid clicks.")
+
+
+class PerformerSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    enrollment = serializers.IntegerField(source="enrollment_id")
+    creator = serializers.CharField()
+    state = serializers.ChoiceField(choices=EnrollmentState.choices)
+    valid_clicks = serializers.IntegerField()
+    filtered_clicks = serializers.IntegerField()
+    milestone = serializers.IntegerField(allow_null=True)
+    progress_percent = serializers.IntegerField(allow_null=True)
+    pace = serializers.ChoiceField(choices=reports.Pace.choices)
+
+
+class ProgramReportSerializer(serializers.Serializer):
+    program = ReportProgramSerializer()
+    funnel = FunnelStepSerializer(many=True)
+    content = ContentStepSerializer(many=True)
+    clicks = DayClicksSerializer(many=True, help_text="Per day from launch to end (or today).")
+    valid_clicks = serializers.IntegerField()
+    filtered_clicks = serializers.IntegerField()
+    milestones_count = serializers.IntegerField()
+    milestones = MilestoneRowSerializer(many=True)
+    engagement = EngagementSerializer()
+    spend = SpendSerializer()
+    performers = PerformerSerializer(many=True, help_text="Every active or completed creator.")
+    top_performers = PerformerSerializer(many=True)
+    under_performers = PerformerSerializer(many=True)
+
+
+class MyPerformanceSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(source="enrollment.pk")
+    program = serializers.CharField(source="enrollment.program.name")
+    organization = serializers.CharField(source="enrollment.organization.name")
+    state = serializers.ChoiceField(source="enrollment.state", choices=EnrollmentState.choices)
+    valid_clicks = serializers.IntegerField()
+    filtered_clicks = serializers.IntegerField()
+    milestone = serializers.IntegerField(allow_null=True)
+    progress_percent = serializers.IntegerField(allow_null=True)
+    milestone_reached_at = serializers.DateTimeField(allow_null=True)
+    clicks = DayClicksSerializer(many=True)
+
+
+class ProgramReportViewSet(OrgScopedViewSet):
+    """The report of one program of a brand you cover."""
+
+    capabilities = {"*": can_view_reports}
+    queryset = Program.objects.none()
+    serializer_class = ProgramReportSerializer
+
+    def get_org_queryset(self) -> Any:
+        return reports.reportable_programs(
+            organization=self.organization, membership=self.membership
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        program = get_for_org(self.get_org_queryset(), self.organization, kwargs["pk"])
+        report = reports.program_report(program=program)
+        return Response(ProgramReportSerializer(report).data)
+
+
+class MyPerformanceViewSet(GenericViewSet):
+    """Your clicks over time and your progress toward the click milestone."""
+
+    queryset = Enrollment.objects.none()
+    serializer_class = MyPerformanceSerializer
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        try:
+            activate_creator_scope(request)
+        except NotACreator as exc:
+            raise PermissionDenied("These endpoints are for creators.") from exc
+
+    @extend_schema(responses=MyPerformanceSerializer)
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        performance = reports.creator_performance(
+            user=cast(Any, request.user), enrollment_id=kwargs["pk"]
+        )
+        if performance is None:
+            raise NotFound("Not found.")
+        return Response(MyPerformanceSerializer(performance).data)

@@ -1,0 +1,151 @@
+"""Report pages and their CSV exports (org app), and the creator's own performance (portal).
+
+Staff need ``can_view_reports`` (403 otherwise) and a role that covers the program's brand (any
+other program is a 404, like a missing one). A creator sees only their own enrollments (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import tablib
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+
+from influencers.access import activate_creator_scope
+from organizations.access import OrgViewMixin, get_for_org
+from organizations.permissions import can_view_reports
+from programs.models import Program
+from programs.selectors import brands_visible_to
+from tracking.metrics.services import can_write_metrics
+from tracking.reports import charts
+from tracking.reports import selectors as reports
+
+# Every table of the program report, as CSV: the rows it comes from and its columns
+# (a header and the attribute of each row that fills it).
+Columns = Sequence[tuple[str, str]]
+PROGRAM_TABLES: dict[str, Columns] = {
+    "funnel": (("State", "label"), ("Enrollments", "count")),
+    "content": (("State", "label"), ("Deliverables", "count")),
+    "clicks": (("Day", "day"), ("Valid clicks", "valid"), ("Filtered clicks", "filtered")),
+    "milestones": (
+        ("Creator", "creator"),
+        ("Milestone", "milestone"),
+        ("Valid clicks", "valid_clicks"),
+        ("Reached at (UTC)", "at"),
+    ),
+    "performers": (
+        ("Rank", "rank"),
+        ("Creator", "creator"),
+        ("State", "state_label"),
+        ("Valid clicks", "valid_clicks"),
+        ("Filtered clicks", "filtered_clicks"),
+        ("Milestone", "milestone"),
+        ("Progress (%)", "progress_percent"),
+        ("Pace", "pace_label"),
+    ),
+}
+OVERVIEW_COLUMNS: Columns = (
+    ("Program", "name"),
+    ("Brand", "brand"),
+    ("State", "state_label"),
+    ("Creators", "creators"),
+    ("Valid clicks", "valid_clicks"),
+    ("Milestones reached", "milestones"),
+    ("Committed", "committed"),
+    ("Budget", "budget"),
+    ("Remaining", "remaining"),
+    ("Currency", "currency"),
+    ("Cost per valid click", "cost_per_valid_click"),
+)
+# A spreadsheet runs a cell that starts with one of these as a formula; names are user input.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def csv_response(rows: Iterable[Any], columns: Columns, filename: str) -> HttpResponse:
+    dataset = tablib.Dataset(headers=[header for header, _ in columns])
+    for row in rows:
+        dataset.append([_cell(getattr(row, attr)) for _, attr in columns])
+    response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ReportViewMixin(OrgViewMixin):
+    capability = can_view_reports
+
+    def program(self, pk: Any) -> Program:
+        """A program of a brand the member covers; 404 for any other."""
+        programs = reports.reportable_programs(
+            organization=self.organization, membership=self.membership
+        )
+        return get_for_org(programs, self.organization, pk)
+
+    def overview(self) -> list[reports.OverviewRow]:
+        brands = brands_visible_to(organization=self.organization, membership=self.membership)
+        return reports.org_overview(organization=self.organization, brands=brands)
+
+
+class ProgramReportView(ReportViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        program = self.program(kwargs["pk"])
+        report = reports.program_report(program=program)
+        context = {
+            "organization": self.organization,
+            "program": program,
+            "report": report,
+            "chart": charts.program_clicks_chart(report.clicks, program_name=program.name),
+            "tables": list(PROGRAM_TABLES),
+            "can_import_metrics": can_write_metrics(self.membership),
+        }
+        return render(request, "tracking/report_program.html", context)
+
+
+class ProgramReportCsvView(ReportViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        columns = PROGRAM_TABLES.get(kwargs["table"])
+        if columns is None:
+            raise Http404("No such table.")
+        program = self.program(kwargs["pk"])
+        rows = getattr(reports.program_report(program=program), kwargs["table"])
+        return csv_response(rows, columns, f"program-{program.pk}-{kwargs['table']}.csv")
+
+
+class OrgOverviewView(ReportViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        context = {"organization": self.organization, "rows": self.overview()}
+        return render(request, "tracking/report_overview.html", context)
+
+
+class OrgOverviewCsvView(ReportViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        filename = f"{self.organization.slug}-programs.csv"
+        return csv_response(self.overview(), OVERVIEW_COLUMNS, filename)
+
+
+@login_required
+def portal_performance(request: HttpRequest, pk: int) -> HttpResponse:
+    activate_creator_scope(request)
+    performance = reports.creator_performance(user=request.user, enrollment_id=pk)
+    if performance is None:
+        raise Http404("Not found.")
+    program = performance.enrollment.program
+    context = {
+        "performance": performance,
+        "program": program,
+        "chart": charts.creator_clicks_chart(performance.clicks, program_name=program.name),
+    }
+    return render(request, "portal/performance.html", context)
