@@ -35,6 +35,7 @@ db-role: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 types: install
 	$(VENV)/bin/mypy .

@@ -46,7 +46,7 @@ def main() -> int:
         print("Starting the embedded PostgreSQL (data in .data/pg) …", flush=True)
         env["DATABASE_URL"], server = _embedded_database_url()
     if not env.get("REDIS_URL"):
-        for folder in ("queue", "processed"):
+        for folder in ("queue", "processed", "control"):
             (DATA / "broker" / folder).mkdir(parents=True, exist_ok=True)
     port = env.get("PORT", "8000")
     _manage("migrate", "--no-input", env=env)
