@@ -81,7 +81,12 @@ def refuse_back(request: HttpRequest, exc: DomainError, to: str) -> HttpResponse
 
 class DomainErrorMiddleware:
     """A ``DomainError`` that escapes an HTML view becomes its 4xx page with the message, never a
-    500. (The API handles its own: DRF's exception handler runs first.)"""
+    500, and nothing the view wrote before the refusal stays. (The API handles its own: DRF's
+    exception handler runs first.)
+
+    Inside the request's transaction a savepoint is taken before the view runs; a refusal rolls
+    back to it, so the page (whose context processors read the database) renders on a clean
+    transaction and the rest of the request goes on normally."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -89,11 +94,16 @@ class DomainErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
+    def process_view(self, request: HttpRequest, *args: Any) -> None:
+        if transaction.get_connection().in_atomic_block:
+            request._domain_error_savepoint = transaction.savepoint()  # type: ignore[attr-defined]
+
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
             return None
-        if transaction.get_connection().in_atomic_block:
-            transaction.set_rollback(True)  # the request's transaction: nothing half-written
+        savepoint = getattr(request, "_domain_error_savepoint", None)
+        if savepoint is not None:
+            transaction.savepoint_rollback(savepoint)
         status = exception.status_code
         if status == 404:
             return render(request, "404.html", status=404)

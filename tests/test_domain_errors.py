@@ -67,3 +67,14 @@ def test_the_middleware_renders_an_escaped_domain_error_as_its_4xx_page(error, s
 def test_the_middleware_leaves_other_exceptions_alone():
     middleware = DomainErrorMiddleware(lambda r: None)
     assert middleware.process_exception(RequestFactory().get("/"), ValueError("x")) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.domain_error_urls")
+def test_a_refused_request_renders_its_page_and_keeps_nothing_it_wrote(client, django_user_model):
+    user = django_user_model.objects.create_user(email="someone@example.test", password="x" * 12)
+    client.force_login(user)  # the page's context processors read the database while rendering
+    response = client.get("/refuse/")
+    assert response.status_code == 409
+    assert "This program is launched already." in response.content.decode()
+    assert not django_user_model.objects.filter(email="half-written@example.test").exists()
