@@ -6,11 +6,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
-from influencer_ops.errors import DomainError
+from payments.errors import FieldsInvalid
 from payments.models import Cadence, PaymentSchedule
 
 # A biweekly schedule counts its fortnights from this Monday (ISO week parity), so the
@@ -30,10 +31,9 @@ SCHEDULE_FIELDS = (
 )
 
 
-class ScheduleInvalid(DomainError):
+class ScheduleInvalid(FieldsInvalid):
     def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(errors, "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
 def schedule_for(*, organization: Any) -> PaymentSchedule:
@@ -119,8 +119,6 @@ def schedule_update(*, organization: Any, actor: Any, **fields: Any) -> PaymentS
         ZoneInfo(str(schedule.time_zone))
     except (ZoneInfoNotFoundError, ValueError):
         errors.setdefault("time_zone", []).append("Unknown time zone.")
-    from django.core.exceptions import ValidationError
-
     try:
         schedule.full_clean(exclude=["organization", "next_run_at"])
     except ValidationError as exc:
