@@ -112,8 +112,3 @@ def creator_payout(*, user: Any, pk: Any) -> Payout | None:
         return creator_payouts(user=user).get(pk=int(pk))
     except (Payout.DoesNotExist, ValueError, TypeError):
         return None
-
-
-def creator_open_payouts(*, user: Any) -> list[Payout]:
-    """What a compensation question may be about: the creator's payouts, newest first."""
-    return list(creator_payouts(user=user)[:100])

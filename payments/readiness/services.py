@@ -282,11 +282,3 @@ def readiness_refresh(*, creator: CreatorProfile, actor: Any | None = None) -> R
         expected_on=expected_payment_date(organization=creator.organization),
     )
     return readiness
-
-
-def hold_reason_for(creator: CreatorProfile, *, readiness: Readiness | None = None) -> str:
-    """Why a payout earned now by ``creator`` must wait ("" = it need not)."""
-    if not schedule_for(organization=creator.organization).require_readiness:
-        return ""
-    found = readiness or creators_readiness([creator])[creator.pk]
-    return found.hold_reason

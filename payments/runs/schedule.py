@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
+from influencer_ops.calendar import org_zone
 from payments.errors import FieldsInvalid
 from payments.models import Cadence, PaymentSchedule
 
@@ -52,13 +53,6 @@ def schedule_for(*, organization: Any) -> PaymentSchedule:
     return schedule
 
 
-def _zone(schedule: PaymentSchedule) -> ZoneInfo:
-    try:
-        return ZoneInfo(schedule.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _run_days(schedule: PaymentSchedule, start: date) -> Any:
     """Run dates (local) on or after ``start``, in order, forever."""
     day = start
@@ -81,7 +75,7 @@ def _run_days(schedule: PaymentSchedule, start: date) -> Any:
 
 def next_run_after(schedule: PaymentSchedule, moment: datetime) -> datetime:
     """The first scheduled run strictly after ``moment`` (aware, UTC)."""
-    zone = _zone(schedule)
+    zone = org_zone(schedule)  # the schedule's own zone, read the one way
     local = moment.astimezone(zone)
     run_time = schedule.run_time
     if isinstance(run_time, str):
@@ -98,7 +92,7 @@ def expected_payment_date(*, organization: Any, moment: datetime | None = None) 
     scheduled run, in the schedule's time zone."""
     schedule = schedule_for(organization=organization)
     run_at = next_run_after(schedule, moment or timezone.now())
-    return run_at.astimezone(_zone(schedule)).date()
+    return run_at.astimezone(org_zone(schedule)).date()
 
 
 @transaction.atomic
