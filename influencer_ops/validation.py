@@ -169,3 +169,10 @@ def clean_url(value: Any, *, limit: int = URL_MAX_LENGTH) -> str:
 # tracking
 
 # payments
+# Payment money columns (payouts, ledger, schedule thresholds) are wider than AMOUNT_DIGITS.
+PAYMENT_AMOUNT_DIGITS = (14, 2)
+PAYMENT_TEXT_MAX_LENGTH = 500  # explanation, hold/failure reason, ledger memo, tax form note
+ACCOUNT_NAME_MAX_LENGTH = 120
+ACCOUNT_IDENTIFIER_LENGTH = (4, 64)  # (min, max): IBAN, account number or PayPal e-mail
+TAX_FORM_REFERENCE_MAX_LENGTH = 120
+PROVIDER_REFERENCE_MAX_LENGTH = 120

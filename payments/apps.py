@@ -6,5 +6,7 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Register the beat tasks with Celery.
-        from payments.payouts import tasks as tasks_delays  # noqa: F401
+        # Register the tasks with Celery in every process, so that a task queued by its name
+        # (``payments.runs.services`` enqueues run_process_task so) runs eagerly where eager.
+        from payments.payouts import tasks as payout_tasks  # noqa: F401
+        from payments.runs import tasks as run_tasks  # noqa: F401

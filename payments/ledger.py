@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb
@@ -292,8 +293,6 @@ def payout_book_adjustment(*, payout: Payout, delta: Decimal, actor: Any | None,
 
 def ledger_balances(*, organization_id: int) -> dict[tuple[str, str], Decimal]:
     """{(account, currency): balance} for the org (reports and reconciliation tests)."""
-    from django.db.models import Sum
-
     rows = (
         LedgerEntry.objects.filter(organization_id=organization_id)
         .values("account", "currency")

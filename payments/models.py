@@ -15,6 +15,13 @@ from django.db import models
 from django.db.models import Q
 
 from influencer_ops.models import TenantModel
+from influencer_ops.validation import (
+    ACCOUNT_IDENTIFIER_LENGTH,
+    ACCOUNT_NAME_MAX_LENGTH,
+    PAYMENT_TEXT_MAX_LENGTH,
+    PROVIDER_REFERENCE_MAX_LENGTH,
+    TAX_FORM_REFERENCE_MAX_LENGTH,
+)
 
 
 class PayoutState(models.TextChoices):
@@ -175,7 +182,7 @@ class Payout(TenantModel):
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=20, choices=PayoutReason.choices)
-    explanation = models.CharField(max_length=500, blank=True)
+    explanation = models.CharField(max_length=PAYMENT_TEXT_MAX_LENGTH, blank=True)
     state = models.CharField(max_length=12, choices=PayoutState.choices)
     # Makes earning idempotent: one payout per enrollment per reason.
     earn_key = models.CharField(max_length=80)
@@ -188,9 +195,9 @@ class Payout(TenantModel):
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     failure_count = models.PositiveSmallIntegerField(default=0)
-    failure_reason = models.CharField(max_length=500, blank=True)
-    hold_reason = models.CharField(max_length=500, blank=True)
-    provider_reference = models.CharField(max_length=120, blank=True)
+    failure_reason = models.CharField(max_length=PAYMENT_TEXT_MAX_LENGTH, blank=True)
+    hold_reason = models.CharField(max_length=PAYMENT_TEXT_MAX_LENGTH, blank=True)
+    provider_reference = models.CharField(max_length=PROVIDER_REFERENCE_MAX_LENGTH, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     delayed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -229,7 +236,7 @@ class LedgerTransaction(TenantModel):
     )
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12)
-    memo = models.CharField(max_length=500, blank=True)
+    memo = models.CharField(max_length=PAYMENT_TEXT_MAX_LENGTH, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -266,9 +273,10 @@ class PayoutDetails(TenantModel):
         "influencers.CreatorProfile", on_delete=models.CASCADE, related_name="payout_details"
     )
     method = models.CharField(max_length=10, choices=Method.choices)
-    account_name = models.CharField(max_length=120)
+    account_name = models.CharField(max_length=ACCOUNT_NAME_MAX_LENGTH)
     account_identifier = models.CharField(
-        max_length=64, help_text="IBAN or account number, or the PayPal e-mail."
+        max_length=ACCOUNT_IDENTIFIER_LENGTH[1],
+        help_text="IBAN or account number, or the PayPal e-mail.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -297,9 +305,10 @@ class TaxForm(TenantModel):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
     reference = models.CharField(
-        max_length=120, help_text="The form's reference (e.g. the last digits of the tax id)."
+        max_length=TAX_FORM_REFERENCE_MAX_LENGTH,
+        help_text="The form's reference (e.g. the last digits of the tax id).",
     )
-    note = models.CharField(max_length=500, blank=True)
+    note = models.CharField(max_length=PAYMENT_TEXT_MAX_LENGTH, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

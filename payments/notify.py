@@ -14,6 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from influencer_ops.tenancy import db_scope
+from messaging.kinds import NotificationKind
+from messaging.services.notifications import notify_many
 from payments.models import Payout
 
 Message = tuple[str, str, str]  # event key, title, body
@@ -81,9 +83,6 @@ def _tell(
     payout_ids: Iterable[int],
     message: Callable[[Payout], Message],
 ) -> int:
-    from messaging.kinds import NotificationKind
-    from messaging.services.notifications import notify_many
-
     ids = list(payout_ids)
     if not ids:
         return 0
@@ -135,9 +134,6 @@ def payouts_held(*, organization_id: int, payout_ids: Iterable[int]) -> None:
 def tax_form_decided(*, tax_form: Any) -> None:
     """Tell the creator their tax form was verified or rejected (with the reason), once per
     form. Called inside the deciding transaction (the notification commits with it)."""
-    from messaging.kinds import NotificationKind
-    from messaging.services.notifications import notify_many
-
     user = tax_form.creator.user
     if user is None:
         return

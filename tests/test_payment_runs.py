@@ -31,7 +31,7 @@ from payments.models import (
     SandboxPayment,
     TaxForm,
 )
-from payments.runs import providers
+from payments.runs import processing, providers
 from payments.runs import services as runs
 from payments.runs.schedule import schedule_for
 from programs.recruiting import services as recruiting
@@ -574,7 +574,7 @@ def test_two_workers_on_the_same_run_pay_each_payout_once(
         def no_lock(run_id: int) -> Iterator[bool]:
             yield True
 
-        monkeypatch.setattr(runs, "_run_lock", no_lock)
+        monkeypatch.setattr(processing, "_run_lock", no_lock)
     assert (
         _threads(lambda: runs.run_process(organization_id=org_id, run_id=run.pk, chunk_size=7))
         == []

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as NotACreator
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from influencer_ops.api import choice_param
-from influencers.access import activate_creator_scope
+from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
+from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet, get_for_org
 from organizations.permissions import can_manage_payouts, can_view_payouts
 from payments.models import Payout, PayoutReason, PayoutState
@@ -75,7 +74,9 @@ class PayoutAdjustSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, help_text="More than zero."
     )
-    explanation = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    explanation = serializers.CharField(
+        max_length=PAYMENT_TEXT_MAX_LENGTH, required=False, allow_blank=True
+    )
     currency = serializers.CharField(
         max_length=3, required=False, help_text="If given, must be the payout's own currency."
     )
@@ -159,22 +160,13 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
         return Response(PayoutSerializer(fresh).data)
 
 
-class MyPayoutViewSet(mixins.ListModelMixin, GenericViewSet):
+class MyPayoutViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
     """Your payouts across the organizations you work with."""
 
     queryset = Payout.objects.none()
     serializer_class = MyPayoutSerializer
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            activate_creator_scope(request)
-        except NotACreator as exc:
-            raise PermissionDenied("These endpoints are for creators.") from exc
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return Payout.objects.none()
+    def get_creator_queryset(self) -> Any:
         return selectors.creator_payouts(user=self.request.user)
 
     @extend_schema(responses=MyPayoutSerializer)

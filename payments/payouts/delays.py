@@ -14,6 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from messaging.kinds import OwnerRole, TaskKind
+from messaging.services.queue import task_create
+from messaging.services.threads import message_post, thread_for_enrollment
 from organizations.models import Membership
 from organizations.roles import Role
 from payments.models import Payout, PayoutState
@@ -95,9 +98,6 @@ def _bsm_for(payout: Payout) -> Any | None:
 
 
 def _open_task(organization: Any, payout: Payout, was: date | None) -> bool:
-    from messaging.kinds import OwnerRole, TaskKind
-    from messaging.services.queue import task_create
-
     url = reverse("payout_detail", kwargs={"org_slug": organization.slug, "pk": payout.pk})
     _task, created = task_create(
         organization=organization,
@@ -138,8 +138,6 @@ def _author(organization: Any, payout: Payout) -> Any | None:
 
 
 def _tell_creator(organization: Any, payout: Payout, was: date | None, now: date) -> None:
-    from messaging.services.threads import message_post, thread_for_enrollment
-
     author = _author(organization, payout)
     if author is None or was is None:
         return

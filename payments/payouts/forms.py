@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 
+from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
 from payments.models import PayoutState
 from payments.payouts.selectors import PayoutFilters
 
-REASON_MAX = 500
+REASON_MAX = PAYMENT_TEXT_MAX_LENGTH
 
 
 def _choices(field: forms.Field, choices: list[Any]) -> None:

@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from influencer_ops.models import AuditEvent
+from influencers.models import CreatorProfile
 from payments.models import LedgerEntry, LedgerTransaction, Payout, PayoutState
+from programs.models import Program
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,6 @@ def payout_audit(*, payout: Payout) -> QuerySet[AuditEvent]:
 
 
 def program_choices(*, organization: Any) -> list[tuple[int, str]]:
-    from programs.models import Program
-
     return list(
         Program.objects.filter(organization=organization)
         .order_by("name", "pk")
@@ -89,8 +89,6 @@ def program_choices(*, organization: Any) -> list[tuple[int, str]]:
 
 
 def creator_choices(*, organization: Any) -> list[tuple[int, str]]:
-    from influencers.models import CreatorProfile
-
     return list(
         CreatorProfile.objects.filter(organization=organization, payouts__isnull=False)
         .distinct()
@@ -114,8 +112,3 @@ def creator_payout(*, user: Any, pk: Any) -> Payout | None:
         return creator_payouts(user=user).get(pk=int(pk))
     except (Payout.DoesNotExist, ValueError, TypeError):
         return None
-
-
-def creator_open_payouts(*, user: Any) -> list[Payout]:
-    """What a compensation question may be about: the creator's payouts, newest first."""
-    return list(creator_payouts(user=user)[:100])

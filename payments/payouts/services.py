@@ -12,12 +12,13 @@ from django.db import transaction
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
 from payments import ledger, notify
 from payments.models import Payout, PayoutState
 
 # A payout's amount may change only before it is committed to a run.
 ADJUSTABLE_STATES = frozenset({PayoutState.EARNED, PayoutState.ON_HOLD})
-MAX_REASON = 500
+MAX_REASON = PAYMENT_TEXT_MAX_LENGTH
 
 
 def _reason(text: str, what: str) -> str:

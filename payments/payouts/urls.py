@@ -20,7 +20,7 @@ page_patterns: list[URLPattern | URLResolver] = [
     ),
 ]
 portal_patterns: list[URLPattern | URLResolver] = [
-    path("payouts/", views.portal_payouts, name="portal_payouts"),
+    path("payouts/", views.PortalPayoutsView.as_view(), name="portal_payouts"),
 ]
 api_patterns: list[URLPattern | URLResolver] = [
     path(

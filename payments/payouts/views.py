@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.views import View
 
 from influencer_ops.errors import DomainError
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorViewMixin
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_manage_payouts, can_view_payouts
 from payments.models import Payout
@@ -149,9 +148,10 @@ class PayoutActionView(PayoutMixin, View):
         return self.render_detail(request, payout, status=status, **{key[self.action]: form})
 
 
-@login_required
-def portal_payouts(request: HttpRequest) -> HttpResponse:
-    activate_creator_scope(request)
-    payouts = selectors.creator_payouts(user=request.user)
-    context = {"payouts": payouts, "payout_details_url": payout_details_url()}
-    return render(request, "portal/payouts.html", context)
+class PortalPayoutsView(CreatorViewMixin, View):
+    """The creator's own payouts, across the orgs they work with."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        payouts = selectors.creator_payouts(user=request.user)
+        context = {"payouts": payouts, "payout_details_url": payout_details_url()}
+        return render(request, "portal/payouts.html", context)

@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from django import forms
 
+from influencer_ops.validation import (
+    ACCOUNT_IDENTIFIER_LENGTH,
+    ACCOUNT_NAME_MAX_LENGTH,
+    PAYMENT_TEXT_MAX_LENGTH,
+    TAX_FORM_REFERENCE_MAX_LENGTH,
+)
 from payments.models import PayoutDetails, TaxForm
-from payments.readiness.services import IDENTIFIER_LENGTH
 
 
 class PayoutDetailsForm(forms.Form):
     method = forms.ChoiceField(label="How you are paid", choices=PayoutDetails.Method.choices)
-    account_name = forms.CharField(label="Name on the account", max_length=120)
+    account_name = forms.CharField(label="Name on the account", max_length=ACCOUNT_NAME_MAX_LENGTH)
     account_identifier = forms.CharField(
         label="IBAN, account number or PayPal e-mail",
-        min_length=IDENTIFIER_LENGTH[0],
-        max_length=IDENTIFIER_LENGTH[1],
+        min_length=ACCOUNT_IDENTIFIER_LENGTH[0],
+        max_length=ACCOUNT_IDENTIFIER_LENGTH[1],
         help_text="For PayPal, the e-mail address of the account. Shown masked once saved.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -26,7 +31,7 @@ class TaxFormForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of form", choices=TaxForm.Kind.choices)
     reference = forms.CharField(
         label="Reference",
-        max_length=120,
+        max_length=TAX_FORM_REFERENCE_MAX_LENGTH,
         help_text="The form's reference, e.g. the last digits of your tax id.",
     )
 
@@ -34,6 +39,6 @@ class TaxFormForm(forms.Form):
 class TaxFormRejectForm(forms.Form):
     note = forms.CharField(
         label="Why it is rejected (the creator reads this)",
-        max_length=500,
+        max_length=PAYMENT_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

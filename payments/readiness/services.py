@@ -16,12 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
-from influencer_ops.errors import Conflict, DomainError, Forbidden
+from influencer_ops.errors import Conflict, Forbidden
+from influencer_ops.validation import (
+    ACCOUNT_IDENTIFIER_LENGTH,
+    ACCOUNT_NAME_MAX_LENGTH,
+    PAYMENT_TEXT_MAX_LENGTH,
+    TAX_FORM_REFERENCE_MAX_LENGTH,
+)
 from influencers.models import CreatorProfile
 from organizations.models import Membership
 from organizations.permissions import can_manage_payouts
+from payments.errors import FieldsInvalid
 from payments.ledger import payouts_move_bulk
 from payments.models import PayoutDetails, PayoutState, TaxForm
+from payments.notify import tax_form_decided
 from payments.runs.schedule import expected_payment_date, schedule_for
 
 # Every hold for readiness starts with this, so a release never touches other holds.
@@ -30,15 +38,14 @@ ADD_DETAILS = "Add your payout details in the portal."
 SEND_TAX_FORM = "Send your tax form."
 AWAITING_VERIFICATION = "Your tax form is awaiting verification."
 SEND_NEW_TAX_FORM = "Your tax form was rejected: send a new one."
-IDENTIFIER_LENGTH = (4, 64)
+IDENTIFIER_LENGTH = ACCOUNT_IDENTIFIER_LENGTH
 
 
-class ReadinessInvalid(DomainError):
+class ReadinessInvalid(FieldsInvalid):
     """Invalid payout details or tax form; ``errors`` maps each field to its messages."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__(" ".join(m for messages in errors.values() for m in messages))
+        super().__init__(errors, " ".join(m for messages in errors.values() for m in messages))
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,8 @@ def _clean_details(method: str, account_name: str, account_identifier: str) -> t
         errors["method"] = ["Choose bank transfer or PayPal."]
     if not name:
         errors["account_name"] = ["Enter the name on the account."]
-    elif len(name) > 120:
-        errors["account_name"] = ["At most 120 characters."]
+    elif len(name) > ACCOUNT_NAME_MAX_LENGTH:
+        errors["account_name"] = [f"At most {ACCOUNT_NAME_MAX_LENGTH} characters."]
     if method == PayoutDetails.Method.BANK:
         identifier = "".join(identifier.split()).upper()  # IBANs are often written in groups
     low, high = IDENTIFIER_LENGTH
@@ -165,8 +172,8 @@ def tax_form_submit(*, creator: CreatorProfile, actor: Any, kind: str, reference
         errors["kind"] = ["Choose the kind of form."]
     if not reference:
         errors["reference"] = ["Enter the form's reference."]
-    elif len(reference) > 120:
-        errors["reference"] = ["At most 120 characters."]
+    elif len(reference) > TAX_FORM_REFERENCE_MAX_LENGTH:
+        errors["reference"] = [f"At most {TAX_FORM_REFERENCE_MAX_LENGTH} characters."]
     if errors:
         raise ReadinessInvalid(errors)
     form = TaxForm.objects.create(
@@ -212,8 +219,6 @@ def _decide(
         after={"state": target, **({"note": note} if note else {})},
     )
     readiness_refresh(creator=locked.creator, actor=actor)
-    from payments.notify import tax_form_decided
-
     tax_form_decided(tax_form=locked)
     return locked
 
@@ -232,8 +237,8 @@ def tax_form_reject(
     note = (note or "").strip()
     if not note:
         raise ReadinessInvalid({"note": ["Tell the creator why the form is rejected."]})
-    if len(note) > 500:
-        raise ReadinessInvalid({"note": ["At most 500 characters."]})
+    if len(note) > PAYMENT_TEXT_MAX_LENGTH:
+        raise ReadinessInvalid({"note": [f"At most {PAYMENT_TEXT_MAX_LENGTH} characters."]})
     return _decide(tax_form, actor, membership, TaxForm.State.REJECTED, note)
 
 
@@ -277,11 +282,3 @@ def readiness_refresh(*, creator: CreatorProfile, actor: Any | None = None) -> R
         expected_on=expected_payment_date(organization=creator.organization),
     )
     return readiness
-
-
-def hold_reason_for(creator: CreatorProfile, *, readiness: Readiness | None = None) -> str:
-    """Why a payout earned now by ``creator`` must wait ("" = it need not)."""
-    if not schedule_for(organization=creator.organization).require_readiness:
-        return ""
-    found = readiness or creators_readiness([creator])[creator.pk]
-    return found.hold_reason

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from influencer_ops.errors import DomainError
+from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from influencers.models import CreatorProfile
 from influencers.views import PortalMixin
 from organizations.access import OrgViewMixin, get_for_org
@@ -34,13 +34,11 @@ def _details(creator: CreatorProfile) -> PayoutDetails | None:
 
 
 def _show_error(exc: DomainError, form: forms.Form) -> None:
-    """A 403 is the page's 403; field errors go next to their fields, the rest on top."""
+    """A 403 is the page's 403; field errors go next to their fields, the rest on top. The page
+    answers 400 whatever the refusal, as it always has."""
     if exc.status_code == 403:
         raise PermissionDenied(str(exc)) from exc
-    errors = getattr(exc, "errors", None) or {None: [str(exc)]}
-    for name, field_errors in errors.items():
-        for message in field_errors:
-            form.add_error(name if name in form.fields else None, message)
+    form_add_domain_error(form, exc)
 
 
 # --- the team's side ---
@@ -54,13 +52,14 @@ class ReadinessMixin(OrgViewMixin, View):
         found = CreatorProfile.objects.select_related("payout_details")
         return get_for_org(found, self.organization, pk)
 
-    def back(self, creator: CreatorProfile) -> HttpResponse:
-        return redirect(
-            reverse(
-                "creator_payout_readiness",
-                kwargs={"org_slug": self.organization.slug, "pk": creator.pk},
-            )
+    def back_url(self, creator: CreatorProfile) -> str:
+        return reverse(
+            "creator_payout_readiness",
+            kwargs={"org_slug": self.organization.slug, "pk": creator.pk},
         )
+
+    def back(self, creator: CreatorProfile) -> HttpResponse:
+        return redirect(self.back_url(creator))
 
     def render_page(
         self,
@@ -116,9 +115,8 @@ class TaxFormVerifyView(ReadinessMixin):
         except DomainError as exc:
             if exc.status_code == 403:
                 raise PermissionDenied(str(exc)) from exc
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{tax_form.get_kind_display()} verified.")
+            return refuse_back(request, exc, self.back_url(creator))
+        messages.success(request, f"{tax_form.get_kind_display()} verified.")
         return self.back(creator)
 
 

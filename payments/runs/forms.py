@@ -64,9 +64,3 @@ class ScheduleForm(forms.Form):
     @classmethod
     def for_schedule(cls, schedule: PaymentSchedule) -> ScheduleForm:
         return cls(initial={name: getattr(schedule, name) for name in SCHEDULE_FIELDS})
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Put ``ScheduleInvalid.errors`` on the form: on their field, or on the form."""
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)

@@ -100,10 +100,6 @@ def sandbox_slow(*, organization_id: int, milliseconds: int) -> None:
     _sandbox_save(organization_id, config)
 
 
-def sandbox_reset(*, organization_id: int) -> None:
-    cache.delete(_sandbox_key(organization_id))
-
-
 BOOK_SQL = """
 INSERT INTO payments_sandboxpayment
     (organization_id, idempotency_key, payout_id, amount, currency, reference, calls, created_at)

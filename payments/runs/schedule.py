@@ -6,11 +6,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
-from influencer_ops.errors import DomainError
+from influencer_ops.calendar import org_zone
+from payments.errors import FieldsInvalid
 from payments.models import Cadence, PaymentSchedule
 
 # A biweekly schedule counts its fortnights from this Monday (ISO week parity), so the
@@ -30,10 +32,9 @@ SCHEDULE_FIELDS = (
 )
 
 
-class ScheduleInvalid(DomainError):
+class ScheduleInvalid(FieldsInvalid):
     def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(errors, "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
 def schedule_for(*, organization: Any) -> PaymentSchedule:
@@ -50,13 +51,6 @@ def schedule_for(*, organization: Any) -> PaymentSchedule:
         schedule.next_run_at = next_run_after(schedule, timezone.now())
         PaymentSchedule.objects.filter(pk=schedule.pk).update(next_run_at=schedule.next_run_at)
     return schedule
-
-
-def _zone(schedule: PaymentSchedule) -> ZoneInfo:
-    try:
-        return ZoneInfo(schedule.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def _run_days(schedule: PaymentSchedule, start: date) -> Any:
@@ -81,7 +75,7 @@ def _run_days(schedule: PaymentSchedule, start: date) -> Any:
 
 def next_run_after(schedule: PaymentSchedule, moment: datetime) -> datetime:
     """The first scheduled run strictly after ``moment`` (aware, UTC)."""
-    zone = _zone(schedule)
+    zone = org_zone(schedule)  # the schedule's own zone, read the one way
     local = moment.astimezone(zone)
     run_time = schedule.run_time
     if isinstance(run_time, str):
@@ -98,7 +92,7 @@ def expected_payment_date(*, organization: Any, moment: datetime | None = None) 
     scheduled run, in the schedule's time zone."""
     schedule = schedule_for(organization=organization)
     run_at = next_run_after(schedule, moment or timezone.now())
-    return run_at.astimezone(_zone(schedule)).date()
+    return run_at.astimezone(org_zone(schedule)).date()
 
 
 @transaction.atomic
@@ -119,8 +113,6 @@ def schedule_update(*, organization: Any, actor: Any, **fields: Any) -> PaymentS
         ZoneInfo(str(schedule.time_zone))
     except (ZoneInfoNotFoundError, ValueError):
         errors.setdefault("time_zone", []).append("Unknown time zone.")
-    from django.core.exceptions import ValidationError
-
     try:
         schedule.full_clean(exclude=["organization", "next_run_at"])
     except ValidationError as exc:

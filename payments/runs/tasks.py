@@ -1,17 +1,22 @@
-"""Celery tasks of the payments app: thin, by id, each chunk in the org's RLS scope."""
+"""Celery tasks of payment runs: thin, by id, each chunk in the org's RLS scope."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
 from django.utils import timezone
 
-from influencer_ops.tenancy import db_scope
 from organizations.models import Organization
+from organizations.sweeps import for_each_org
 from payments.models import PaymentRun
 from payments.runs import services as runs
+from payments.runs.processing import CHUNK, run_process
 
 
+# Not @org_scoped, on purpose: that would run the whole run in one transaction, while
+# ``run_process`` must run outside any: each chunk commits in its own org scope before the
+# provider is called (the exactly-once guarantee), and its advisory lock is per session.
 @shared_task(
     name="payments.tasks.run_process_task",
     bind=True,
@@ -27,8 +32,8 @@ def run_process_task(self: object, org_id: int, run_id: int, chunk_size: int | N
     message finishes what is left, and nothing is paid twice. A run longer than the time
     limit stops between chunks and re-queues itself."""
     try:
-        return runs.run_process(
-            organization_id=int(org_id), run_id=int(run_id), chunk_size=chunk_size or runs.CHUNK
+        return run_process(
+            organization_id=int(org_id), run_id=int(run_id), chunk_size=chunk_size or CHUNK
         )
     except SoftTimeLimitExceeded:
         run_process_task.apply_async((org_id, run_id, chunk_size), countdown=1)
@@ -46,13 +51,11 @@ def open_scheduled_runs() -> int:
     """Beat (every minute): open the scheduled run of every org whose schedule is due. Safe to
     run twice at once (the schedule row is claimed with SKIP LOCKED). Returns runs opened."""
     now = timezone.now()
-    opened = 0
-    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
-        with db_scope(org_ids=[org_id]):
-            organization = Organization.objects.get(pk=org_id)
-            if runs.run_open_scheduled(organization=organization, now=now) is not None:
-                opened += 1
-    return opened
+
+    def open_one(organization: Organization) -> int:
+        return int(runs.run_open_scheduled(organization=organization, now=now) is not None)
+
+    return for_each_org(open_one)
 
 
 @shared_task(
@@ -65,15 +68,20 @@ def open_scheduled_runs() -> int:
 def resume_open_runs() -> int:
     """Beat (every 5 minutes): queue every processing run again. A run a worker is on returns
     at once (its advisory lock); a run whose worker died resumes where it stopped."""
-    queued = 0
-    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
-        with db_scope(org_ids=[org_id]):
-            run_ids = list(
-                PaymentRun.objects.filter(
-                    organization_id=org_id, state=PaymentRun.State.PROCESSING
-                ).values_list("pk", flat=True)
-            )
+
+    def queue_processing(organization: Organization) -> int:
+        run_ids = list(
+            PaymentRun.objects.filter(
+                organization_id=organization.pk, state=PaymentRun.State.PROCESSING
+            ).values_list("pk", flat=True)
+        )
         for run_id in run_ids:
-            run_process_task.delay(org_id, run_id)
-            queued += 1
-    return queued
+            _queue_after_commit(organization.pk, run_id)
+        return len(run_ids)
+
+    return for_each_org(queue_processing)
+
+
+def _queue_after_commit(org_id: int, run_id: int) -> None:
+    # After the org's scope commits: the worker runs outside any transaction.
+    transaction.on_commit(lambda: run_process_task.delay(org_id, run_id))

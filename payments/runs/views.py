@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from influencer_ops.errors import DomainError
+from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_run_payments, can_view_payouts
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
@@ -174,14 +174,14 @@ class RunActionView(RunMixin, View):
         service, done = ACTIONS[kwargs["action"]]
         self.require_runner()
         run = self.run(kwargs["pk"])
+        back = self.url("payment_run_detail", pk=run.pk)
         try:
             service(run=run, actor=request.user, membership=self.membership)
         except DomainError as exc:
             # An admin's refusal (their own run to approve, a run that moved on) is shown.
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, done)
-        return redirect(self.url("payment_run_detail", pk=run.pk))
+            return refuse_back(request, exc, back)
+        messages.success(request, done)
+        return redirect(back)
 
 
 class RunProgressView(RunMixin, View):
@@ -281,7 +281,7 @@ class ScheduleView(RunMixin, View):
                     organization=self.organization, actor=request.user, **form.cleaned_data
                 )
             except ScheduleInvalid as exc:
-                form.add_service_errors(exc.errors)
+                form_add_domain_error(form, exc)  # each message on its field
             else:
                 messages.success(request, "Payment schedule saved.")
                 return redirect(self.url("payment_schedule"))
