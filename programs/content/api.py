@@ -13,15 +13,15 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.viewsets import GenericViewSet
 
 from influencer_ops.api import choice_param
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet
+from programs.content import selectors
 from programs.content import services as content
 from programs.content.serializers import (
     ContentDeliverableDetailSerializer,
@@ -80,7 +80,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSc
         return ContentDeliverableSerializer
 
     def get_org_queryset(self) -> QuerySet[Deliverable]:
-        deliverables = content.staff_deliverables(
+        deliverables = selectors.staff_deliverables(
             organization=self.organization, membership=self.membership
         )
         if self.action == "retrieve":
@@ -137,29 +137,19 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("state", str, enum=DeliverableState.values)])
 )
-class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreatorScopedViewSet):
     """The signed-in creator's deliverables across the orgs they work with."""
 
     queryset = Deliverable.objects.none()
     serializer_class = MyContentDeliverableSerializer
-    lookup_value_regex = r"[0-9]+"
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            activate_creator_scope(request)
-        except Exception as exc:
-            raise PermissionDenied("These endpoints are for creators.") from exc
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action == "list":
             return MyContentDeliverableSerializer
         return MyContentDeliverableDetailSerializer
 
-    def get_queryset(self) -> QuerySet[Deliverable]:
-        if getattr(self, "swagger_fake_view", False):
-            return Deliverable.objects.none()
-        deliverables = content.creator_deliverables(user=cast(Any, self.request.user))
+    def get_creator_queryset(self) -> QuerySet[Deliverable]:
+        deliverables = selectors.creator_deliverables(user=cast(Any, self.request.user))
         if self.action != "list":
             return _with_versions(deliverables.select_related("enrollment__terms_version"))
         state = choice_param(self.request, "state", DeliverableState.values)
