@@ -69,3 +69,31 @@ def program_content(*, program: Program) -> tuple[list[Deliverable], list[tuple[
         for value, label in DeliverableState.choices
     ]
     return rows, counts
+
+
+def with_versions(deliverables: QuerySet[Deliverable]) -> QuerySet[Deliverable]:
+    """Prefetch every version, newest first, each with its reviews (oldest first)."""
+    reviews = Review.objects.select_related("reviewer").order_by("created_at", "id")
+    return deliverables.prefetch_related(
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.prefetch_related(
+                Prefetch("reviews", queryset=reviews)
+            ).order_by("-version"),
+        )
+    )
+
+
+def latest_version(*, deliverable: Deliverable) -> Submission | None:
+    return Submission.objects.filter(deliverable=deliverable).order_by("-version").first()
+
+
+def staff_submissions(
+    *, organization: Organization, membership: Membership
+) -> QuerySet[Submission]:
+    """The org's submitted versions of the brands the member covers, with their reviews."""
+    brand_ids = [b.pk for b in brands_visible_to(organization=organization, membership=membership)]
+    reviews = Review.objects.select_related("reviewer").order_by("created_at", "id")
+    return Submission.objects.filter(
+        organization=organization, deliverable__program__brand_id__in=brand_ids
+    ).prefetch_related(Prefetch("reviews", queryset=reviews))

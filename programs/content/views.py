@@ -161,7 +161,7 @@ class ContentDeliverableView(ProgramViewMixin, View):
         deliverable = self._deliverable(kwargs["pk"])
         if not can_approve_content(self.membership, deliverable.program.brand):
             raise PermissionDenied("Only the brand's approvers can review its content.")
-        latest = Submission.objects.filter(deliverable=deliverable).order_by("-version").first()
+        latest = selectors.latest_version(deliverable=deliverable)
         failed = latest is not None and not latest.disclosure_passed
         form = ReviewForm(request.POST, disclosure_failed=failed)
         status = 400
