@@ -166,6 +166,21 @@ def clean_url(value: Any, *, limit: int = URL_MAX_LENGTH) -> str:
 
 # programs
 
+# programs: content, deadlines, cases. The columns decide: every web address these features store
+# (a deliverable's live URL, a submission's links and media URL, a case's evidence links) is a
+# 500-character column, so they keep 500 rather than URL_MAX_LENGTH.
+DELIVERY_URL_MAX_LENGTH = 500
+CAPTION_MAX_LENGTH = 5000  # captions, review comments and internal notes
+OVERRIDE_REASON_MAX_LENGTH = 500  # Review.override_reason
+SUBMISSION_MAX_LINKS = 10
+EXTENSION_TEXT_MAX_LENGTH = 500  # Extension.reason and decision_note
+CASE_EVIDENCE_MAX_LENGTH = 10_000  # ComplianceCase.evidence
+CASE_MAX_EVIDENCE_LINKS = 20
+CASE_TEXT_MAX_LENGTH = 5000  # CaseAction.text
+# The reason for ending is quoted in the thread message, which has its own length limit.
+CASE_END_REASON_MAX_LENGTH = 2000
+AMENDMENT_REASON_MAX_LENGTH = 500  # TermsVersion.reason
+
 # tracking
 
 # payments

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from influencer_ops.errors import Conflict, DomainError, Forbidden
+from influencer_ops.errors import Conflict, DomainError, Forbidden, NotFound
 from influencer_ops.models import AuditEvent
 from messaging.kinds import TaskKind, TaskState
 from messaging.models import Message, Notification, Task
@@ -534,7 +534,7 @@ def test_another_creator_gets_404(active: World) -> None:
     assert client.get(f"/api/v1/me/cases/{case.pk}/").status_code == 404
     assert client.post(f"/api/v1/me/cases/{case.pk}/respond/", {"text": "x"}).status_code == 404
     assert client.get("/api/v1/me/cases/").json()["results"] == []
-    with pytest.raises(cases.CaseNotFound):
+    with pytest.raises(NotFound):
         cases.case_respond(case=case, user=active.other_creator.user, text="Not mine.")
     assert not CaseAction.objects.exists()
 

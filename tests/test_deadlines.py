@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from influencer_ops.errors import Conflict, DomainError, Forbidden
+from influencer_ops.errors import Conflict, DomainError, Forbidden, NotFound
 from influencer_ops.models import AuditEvent
 from influencer_ops.tenancy import dangerously_unscoped
 from messaging.kinds import TaskKind, TaskState
@@ -20,10 +20,11 @@ from messaging.models import Notification, Task
 from organizations.roles import Role
 from programs.deadlines import services as deadlines
 from programs.deadlines.delivery import deliverables_create_for_enrollment
-from programs.deadlines.tasks import program_auto_complete_all, reminder_sweep_all
+from programs.deadlines.tasks import reminder_sweep_all
 from programs.models import Deliverable, Extension, ExtensionState, ReminderSent
 from programs.recruiting import services as recruiting
 from programs.states import EnrollmentState, ProgramState
+from programs.tasks import program_date_sweep_all
 from tests.conftest import World, confirm_and_launch, login_client
 
 pytestmark = pytest.mark.django_db
@@ -362,7 +363,7 @@ def test_only_open_work_of_an_active_enrollment_can_be_extended(world: World) ->
 
 def test_another_creator_cannot_ask(world: World) -> None:
     deliverable = launched(world)
-    with pytest.raises(deadlines.DeliverableNotFound):
+    with pytest.raises(NotFound):
         deadlines.extension_request(
             deliverable=deliverable,
             user=world.other_creator.user,
@@ -755,7 +756,7 @@ def test_auto_completion_ignores_the_work_of_ended_enrollments(world: World) -> 
     world.enrollment.state = EnrollmentState.TERMINATED
     world.enrollment.save()
     with at(world.program.end_on + timedelta(days=1)):
-        assert program_auto_complete_all() == 1
-        assert program_auto_complete_all() == 0
+        assert program_date_sweep_all() == 1  # the beat task that completes programs
+        assert program_date_sweep_all() == 0
     world.program.refresh_from_db()
     assert world.program.state == ProgramState.COMPLETED

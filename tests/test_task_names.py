@@ -26,7 +26,6 @@ def test_every_task_name_is_pinned_and_stable():
         "programs.tasks.invitation_expiry_sweep_all",
         "programs.tasks.program_date_sweep_all",
         "programs.tasks_content.review_sla_sweep_all",
-        "programs.tasks_deadlines.program_auto_complete_all",
         "programs.tasks_deadlines.reminder_sweep_all",
         "tracking.tasks.flush_clicks_task",
         "tracking.tasks.rollup_and_purge_all",

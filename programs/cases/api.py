@@ -14,15 +14,23 @@ from typing import Any, cast
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from influencer_ops.api import choice_param
-from influencers.access import activate_creator_scope
+from influencer_ops.validation import (
+    AMOUNT_DIGITS,
+    CASE_EVIDENCE_MAX_LENGTH,
+    CASE_MAX_EVIDENCE_LINKS,
+    CASE_TEXT_MAX_LENGTH,
+    DELIVERY_URL_MAX_LENGTH,
+    RATE_DIGITS,
+)
+from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet
 from organizations.permissions import covers_brand
+from programs.cases import selectors
 from programs.cases import services as cases
 from programs.models import AmountOwed, CaseAction, ComplianceCase, Enrollment
 
@@ -147,18 +155,19 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     enrollment = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=ComplianceCase.Kind.choices)
     severity = serializers.ChoiceField(choices=ComplianceCase.Severity.choices)
-    evidence = serializers.CharField(max_length=cases.MAX_EVIDENCE)
+    evidence = serializers.CharField(max_length=CASE_EVIDENCE_MAX_LENGTH)
     evidence_links = serializers.ListField(
-        child=serializers.URLField(max_length=500),
-        max_length=cases.MAX_LINKS,
+        child=serializers.URLField(max_length=DELIVERY_URL_MAX_LENGTH),
+        max_length=CASE_MAX_EVIDENCE_LINKS,
         required=False,
         default=list,
     )
 
 
-def _amount(places: int = 2, digits: int = 12) -> serializers.DecimalField:
+def _amount(digits: tuple[int, int] = AMOUNT_DIGITS) -> serializers.DecimalField:
+    max_digits, places = digits
     return serializers.DecimalField(
-        max_digits=digits,
+        max_digits=max_digits,
         decimal_places=places,
         min_value=Decimal("0"),
         required=False,
@@ -170,7 +179,7 @@ class TermsChangesSerializer(serializers.Serializer[Any]):
     """The terms to change; the others stay as accepted."""
 
     fee = _amount()
-    per_click_rate = _amount(places=4, digits=8)
+    per_click_rate = _amount(RATE_DIGITS)
     click_milestone = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     milestone_bonus = _amount()
     prorate_if_missed = serializers.BooleanField(required=False)
@@ -181,7 +190,7 @@ class TermsChangesSerializer(serializers.Serializer[Any]):
 
 class CaseActionCreateSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=cases.STAFF_ACTION_CHOICES)
-    text = serializers.CharField(max_length=cases.MAX_TEXT)
+    text = serializers.CharField(max_length=CASE_TEXT_MAX_LENGTH)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     remedy = serializers.ChoiceField(
         choices=CaseAction.Remedy.choices, required=False, allow_blank=True, default=""
@@ -191,7 +200,7 @@ class CaseActionCreateSerializer(serializers.Serializer[Any]):
 
 
 class RespondSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=cases.MAX_TEXT)
+    text = serializers.CharField(max_length=CASE_TEXT_MAX_LENGTH)
 
 
 # --- the team ---
@@ -208,11 +217,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedVie
 
     def get_org_queryset(self) -> Any:
         state = choice_param(self.request, "state", ComplianceCase.State.values)
-        found = cases.cases_visible_to(
+        found = selectors.cases_visible_to(
             organization=self.organization, membership=self.membership, state=state
         ).select_related("enrollment__amount_owed")
         if self.action != "list":
-            found = found.prefetch_related(cases.case_actions(for_creator=False))
+            found = found.prefetch_related(selectors.case_actions(for_creator=False))
         return found
 
     def _detail(self, pk: int) -> dict[str, Any]:
@@ -256,28 +265,18 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedVie
 # --- the creator ---
 
 
-class MyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+class MyCaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreatorScopedViewSet):
     """Cases about the signed-in creator, across the orgs they work with; no internal notes."""
 
     queryset = ComplianceCase.objects.none()
-    lookup_value_regex = r"[0-9]+"
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            activate_creator_scope(request)
-        except Exception as exc:
-            raise PermissionDenied("These endpoints are for creators.") from exc
 
     def get_serializer_class(self) -> Any:
         return CreatorCaseSerializer if self.action == "list" else CreatorCaseDetailSerializer
 
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return ComplianceCase.objects.none()
-        found = cases.cases_for_creator(user=cast(Any, self.request.user))
+    def get_creator_queryset(self) -> Any:
+        found = selectors.cases_for_creator(user=cast(Any, self.request.user))
         if self.action != "list":
-            found = found.prefetch_related(cases.case_actions(for_creator=True))
+            found = found.prefetch_related(selectors.case_actions(for_creator=True))
         return found
 
     @extend_schema(request=RespondSerializer, responses={201: CreatorCaseDetailSerializer})

@@ -8,7 +8,15 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxLengthValidator
 
-from programs.cases.services import MAX_EVIDENCE, MAX_LINKS, MAX_REASON, MAX_TEXT
+from influencer_ops.validation import (
+    AMENDMENT_REASON_MAX_LENGTH,
+    AMOUNT_DIGITS,
+    CASE_END_REASON_MAX_LENGTH,
+    CASE_EVIDENCE_MAX_LENGTH,
+    CASE_MAX_EVIDENCE_LINKS,
+    CASE_TEXT_MAX_LENGTH,
+    RATE_DIGITS,
+)
 from programs.models import CaseAction, ComplianceCase
 
 Kind = CaseAction.Kind
@@ -30,7 +38,7 @@ class CaseOpenForm(forms.Form):
         choices=ComplianceCase.Severity.choices, initial=ComplianceCase.Severity.MEDIUM
     )
     evidence = forms.CharField(
-        max_length=MAX_EVIDENCE,
+        max_length=CASE_EVIDENCE_MAX_LENGTH,
         widget=_textarea(6),
         label="Evidence",
         help_text="What happened, where and when. The creator reads it.",
@@ -39,7 +47,7 @@ class CaseOpenForm(forms.Form):
         required=False,
         widget=_textarea(3),
         label="Evidence links",
-        help_text=f"http(s) links, one a line, at most {MAX_LINKS}.",
+        help_text=f"http(s) links, one a line, at most {CASE_MAX_EVIDENCE_LINKS}.",
     )
 
     def clean_evidence_links(self) -> list[str]:
@@ -53,7 +61,7 @@ class CaseActionForm(forms.Form):
     kind: str = Kind.NOTE
     title: str = ""
     text_label: str = "Text"
-    text_limit: int = MAX_TEXT
+    text_limit: int = CASE_TEXT_MAX_LENGTH
     button: str = "Record"
 
     text = forms.CharField(widget=_textarea())
@@ -132,11 +140,12 @@ class RemedyActionForm(CaseActionForm):
         return super().service_kwargs() | {"remedy": data["remedy"], "due_on": data["due_on"]}
 
 
-def _money(label: str, places: int = 2, digits: int = 12) -> forms.DecimalField:
+def _money(label: str, digits: tuple[int, int] = AMOUNT_DIGITS) -> forms.DecimalField:
+    max_digits, places = digits
     return forms.DecimalField(
         required=False,
         min_value=Decimal("0"),
-        max_digits=digits,
+        max_digits=max_digits,
         decimal_places=places,
         label=label,
     )
@@ -146,11 +155,11 @@ class AmendmentActionForm(CaseActionForm):
     kind = Kind.TERMS_AMENDMENT
     title = "Amend the terms"
     text_label = "Reason for the change (the creator reads it)"
-    text_limit = 500
+    text_limit = AMENDMENT_REASON_MAX_LENGTH
     button = "Send the new terms"
 
     fee = _money("New flat fee")
-    per_click_rate = _money("New pay per valid click", places=4, digits=8)
+    per_click_rate = _money("New pay per valid click", RATE_DIGITS)
     click_milestone = forms.IntegerField(required=False, min_value=1, label="New click milestone")
     milestone_bonus = _money("New milestone bonus")
 
@@ -175,7 +184,7 @@ class TerminateActionForm(CaseActionForm):
     kind = Kind.TERMINATE
     title = "End the collaboration"
     text_label = "Why it ends (quoted in a respectful message to the creator)"
-    text_limit = MAX_REASON
+    text_limit = CASE_END_REASON_MAX_LENGTH
     button = "End the collaboration"
 
     confirm = forms.BooleanField(
@@ -198,4 +207,6 @@ ACTION_FORM_BY_KIND: dict[str, type[CaseActionForm]] = {f.kind: f for f in ACTIO
 
 
 class RespondForm(forms.Form):
-    text = forms.CharField(max_length=MAX_TEXT, widget=_textarea(4), label="Your response")
+    text = forms.CharField(
+        max_length=CASE_TEXT_MAX_LENGTH, widget=_textarea(4), label="Your response"
+    )

@@ -17,11 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from influencer_ops.errors import DomainError
-from influencers.access import activate_creator_scope
+from influencer_ops.errors import DomainError, form_add_domain_error
+from influencers.access import CreatorViewMixin
 from messaging.models import Thread
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_use_desk, covers_brand
+from programs.cases import selectors
 from programs.cases import services as cases
 from programs.cases.forms import (
     ACTION_FORM_BY_KIND,
@@ -37,12 +38,6 @@ from programs.states import ENDED_STATES
 PAGE_SIZE = 50
 
 
-def _refuse(exc: DomainError) -> None:
-    """A service's 403 is the page's 403; other refusals are shown on the form."""
-    if exc.status_code == 403:
-        raise PermissionDenied(str(exc)) from exc
-
-
 class CaseMixin(OrgViewMixin):
     request: HttpRequest
 
@@ -50,10 +45,12 @@ class CaseMixin(OrgViewMixin):
         return reverse(name, kwargs={"org_slug": self.organization.slug, **kwargs})
 
     def visible_case(self, pk: Any, *, with_actions: bool = False) -> ComplianceCase:
-        found = cases.cases_visible_to(organization=self.organization, membership=self.membership)
+        found = selectors.cases_visible_to(
+            organization=self.organization, membership=self.membership
+        )
         if with_actions:
             found = found.select_related("enrollment__amount_owed").prefetch_related(
-                cases.case_actions(for_creator=False)
+                selectors.case_actions(for_creator=False)
             )
         return get_for_org(found, self.organization, pk)
 
@@ -72,7 +69,7 @@ class CaseListView(CaseMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         filters = CaseFilterForm(request.GET or None)
         state = filters.cleaned_data["state"] if filters.is_valid() else ""
-        found = cases.cases_visible_to(
+        found = selectors.cases_visible_to(
             organization=self.organization, membership=self.membership, state=state or None
         )
         page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -109,9 +106,9 @@ class CaseNewView(CaseMixin, View):
                     **form.cleaned_data,
                 )
             except DomainError as exc:
-                _refuse(exc)
-                form.add_error(None, str(exc))
-                status = exc.status_code
+                if exc.status_code == 403:
+                    raise  # the 403 page with the reason, as for the role checks above
+                status = form_add_domain_error(form, exc)
             else:
                 messages.success(request, "Case opened; the BSM has it in their queue.")
                 return redirect(self.url("case_detail", pk=case.pk))
@@ -144,9 +141,9 @@ class CaseDetailView(CaseMixin, View):
                     **form.service_kwargs(),
                 )
             except DomainError as exc:
-                _refuse(exc)
-                form.add_error(None, str(exc))
-                status = exc.status_code
+                if exc.status_code == 403:
+                    raise  # the 403 page with the reason, as for the role checks above
+                status = form_add_domain_error(form, exc)
             else:
                 messages.success(request, f"{form.title}: recorded.")
                 return redirect(self.url("case_detail", pk=case.pk))
@@ -188,17 +185,11 @@ class CaseDetailView(CaseMixin, View):
 # --- the creator's side ---
 
 
-class PortalCaseView(View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        activate_creator_scope(request)
-        return super().dispatch(request, *args, **kwargs)
-
+class PortalCaseView(CreatorViewMixin, View):
     def _case(self, pk: int) -> ComplianceCase:
         case = (
-            cases.cases_for_creator(user=cast(Any, self.request.user))
-            .prefetch_related(cases.case_actions(for_creator=True))
+            selectors.cases_for_creator(user=cast(Any, self.request.user))
+            .prefetch_related(selectors.case_actions(for_creator=True))
             .filter(pk=pk)
             .first()
         )
@@ -217,10 +208,7 @@ class PortalCaseView(View):
             try:
                 cases.case_respond(case=case, user=request.user, text=form.cleaned_data["text"])
             except DomainError as exc:
-                if exc.status_code == 404:
-                    raise Http404("Not found.") from exc
-                form.add_error(None, str(exc))
-                status = exc.status_code
+                status = form_add_domain_error(form, exc)
             else:
                 messages.success(request, "Your response is with the team.")
                 return redirect(request.path)

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.viewsets import GenericViewSet
 
 from influencer_ops.api import choice_param
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet
+from programs.content import selectors
 from programs.content import services as content
 from programs.content.serializers import (
     ContentDeliverableDetailSerializer,
@@ -35,8 +35,7 @@ from programs.content.serializers import (
     MyContentDeliverableSerializer,
     MyContentSubmissionSerializer,
 )
-from programs.models import Deliverable, DeliverableState, Review, Submission
-from programs.selectors import brands_visible_to
+from programs.models import Deliverable, DeliverableState, Submission
 
 
 def _id_param(request: Request, name: str) -> int | None:
@@ -46,18 +45,6 @@ def _id_param(request: Request, name: str) -> int | None:
     if not value.isdigit() or int(value) < 1:
         raise ValidationError({name: [f"A {name} id is a whole number from 1."]})
     return int(value)
-
-
-def _with_versions(deliverables: QuerySet[Deliverable]) -> QuerySet[Deliverable]:
-    reviews = Review.objects.select_related("reviewer").order_by("created_at", "id")
-    return deliverables.prefetch_related(
-        Prefetch(
-            "submissions",
-            queryset=Submission.objects.prefetch_related(
-                Prefetch("reviews", queryset=reviews)
-            ).order_by("-version"),
-        )
-    )
 
 
 @extend_schema_view(
@@ -80,11 +67,11 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSc
         return ContentDeliverableSerializer
 
     def get_org_queryset(self) -> QuerySet[Deliverable]:
-        deliverables = content.staff_deliverables(
+        deliverables = selectors.staff_deliverables(
             organization=self.organization, membership=self.membership
         )
         if self.action == "retrieve":
-            return _with_versions(deliverables)
+            return selectors.with_versions(deliverables)
         program = _id_param(self.request, "program")
         state = choice_param(self.request, "state", DeliverableState.values)
         if program is not None:
@@ -106,14 +93,9 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
     serializer_class = ContentSubmissionSerializer
 
     def get_org_queryset(self) -> QuerySet[Submission]:
-        brand_ids = [
-            b.pk
-            for b in brands_visible_to(organization=self.organization, membership=self.membership)
-        ]
-        reviews = Review.objects.select_related("reviewer").order_by("created_at", "id")
-        submissions = Submission.objects.filter(
-            organization=self.organization, deliverable__program__brand_id__in=brand_ids
-        ).prefetch_related(Prefetch("reviews", queryset=reviews))
+        submissions = selectors.staff_submissions(
+            organization=self.organization, membership=self.membership
+        )
         deliverable = _id_param(self.request, "deliverable")
         program = _id_param(self.request, "program")
         if deliverable is not None:
@@ -137,31 +119,21 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("state", str, enum=DeliverableState.values)])
 )
-class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreatorScopedViewSet):
     """The signed-in creator's deliverables across the orgs they work with."""
 
     queryset = Deliverable.objects.none()
     serializer_class = MyContentDeliverableSerializer
-    lookup_value_regex = r"[0-9]+"
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            activate_creator_scope(request)
-        except Exception as exc:
-            raise PermissionDenied("These endpoints are for creators.") from exc
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action == "list":
             return MyContentDeliverableSerializer
         return MyContentDeliverableDetailSerializer
 
-    def get_queryset(self) -> QuerySet[Deliverable]:
-        if getattr(self, "swagger_fake_view", False):
-            return Deliverable.objects.none()
-        deliverables = content.creator_deliverables(user=cast(Any, self.request.user))
+    def get_creator_queryset(self) -> QuerySet[Deliverable]:
+        deliverables = selectors.creator_deliverables(user=cast(Any, self.request.user))
         if self.action != "list":
-            return _with_versions(deliverables.select_related("enrollment__terms_version"))
+            return selectors.with_versions(deliverables.select_related("enrollment__terms_version"))
         state = choice_param(self.request, "state", DeliverableState.values)
         if state:
             deliverables = deliverables.filter(state=state)

@@ -6,14 +6,19 @@ from typing import Any
 
 from django import forms
 
-from programs.content.services import MAX_LINKS
+from influencer_ops.validation import (
+    CAPTION_MAX_LENGTH,
+    DELIVERY_URL_MAX_LENGTH,
+    OVERRIDE_REASON_MAX_LENGTH,
+    SUBMISSION_MAX_LINKS,
+)
 from programs.models import Review
 
 
 class SubmissionForm(forms.Form):
     caption = forms.CharField(
         required=False,
-        max_length=5000,
+        max_length=CAPTION_MAX_LENGTH,
         label="Caption",
         help_text="Include the disclosure, for example #ad.",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -21,12 +26,12 @@ class SubmissionForm(forms.Form):
     links = forms.CharField(
         required=False,
         label="Links (one per line)",
-        help_text=f"Drafts, previews or files: web addresses, at most {MAX_LINKS}.",
+        help_text=f"Drafts, previews or files: web addresses, at most {SUBMISSION_MAX_LINKS}.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     media_url = forms.CharField(
         required=False,
-        max_length=500,
+        max_length=DELIVERY_URL_MAX_LENGTH,
         label="Media URL",
         widget=forms.URLInput(attrs={"inputmode": "url"}),
     )
@@ -43,21 +48,21 @@ class ReviewForm(forms.Form):
     )
     comment = forms.CharField(
         required=False,
-        max_length=5000,
+        max_length=CAPTION_MAX_LENGTH,
         label="Comment for the creator",
         help_text="The creator reads this. Needed when you ask for changes or corrections.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     internal_note = forms.CharField(
         required=False,
-        max_length=5000,
+        max_length=CAPTION_MAX_LENGTH,
         label="Internal note (team only)",
         help_text="Never shown to the creator.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     override_reason = forms.CharField(
         required=False,
-        max_length=500,
+        max_length=OVERRIDE_REASON_MAX_LENGTH,
         label="Reason to approve despite the failed disclosure check",
     )
 
@@ -69,14 +74,14 @@ class ReviewForm(forms.Form):
 
 class PublishForm(forms.Form):
     live_url = forms.CharField(
-        max_length=500,
+        max_length=DELIVERY_URL_MAX_LENGTH,
         label="Live URL",
         help_text="Where the content is published, starting with https://.",
         widget=forms.URLInput(attrs={"inputmode": "url"}),
     )
     caption = forms.CharField(
         required=False,
-        max_length=5000,
+        max_length=CAPTION_MAX_LENGTH,
         label="Caption as published",
         help_text="We check it for the disclosure again.",
         widget=forms.Textarea(attrs={"rows": 4}),

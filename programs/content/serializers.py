@@ -7,7 +7,12 @@ from typing import Any
 
 from rest_framework import serializers
 
-from programs.content.services import MAX_LINKS
+from influencer_ops.validation import (
+    CAPTION_MAX_LENGTH,
+    DELIVERY_URL_MAX_LENGTH,
+    OVERRIDE_REASON_MAX_LENGTH,
+    SUBMISSION_MAX_LINKS,
+)
 from programs.models import Deliverable, Review, Submission
 
 # --- staff ---
@@ -156,27 +161,35 @@ class MyContentDeliverableDetailSerializer(MyContentDeliverableSerializer):
 
 
 class ContentSubmitSerializer(serializers.Serializer[Any]):
-    caption = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    caption = serializers.CharField(
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
     links = serializers.ListField(
-        child=serializers.CharField(max_length=500),
-        max_length=MAX_LINKS,
+        child=serializers.CharField(max_length=DELIVERY_URL_MAX_LENGTH),
+        max_length=SUBMISSION_MAX_LINKS,
         required=False,
         default=list,
     )
-    media_url = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    media_url = serializers.CharField(
+        max_length=DELIVERY_URL_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class ContentReviewInputSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=Review.Outcome.choices)
-    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
     internal_note = serializers.CharField(
-        max_length=5000, required=False, allow_blank=True, default=""
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
     override_reason = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default=""
+        max_length=OVERRIDE_REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
 
 
 class ContentPublishSerializer(serializers.Serializer[Any]):
-    live_url = serializers.CharField(max_length=500)
-    caption = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    live_url = serializers.CharField(max_length=DELIVERY_URL_MAX_LENGTH)
+    caption = serializers.CharField(
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )

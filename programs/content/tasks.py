@@ -1,11 +1,11 @@
-"""Celery tasks of the content workflow: thin, inside each org's RLS scope."""
+"""Celery tasks of the content workflow: thin, once per org inside its own RLS scope."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from influencer_ops.tenancy import db_scope
 from organizations.models import Organization
+from organizations.sweeps import for_each_org
 from programs.content import services as content
 
 
@@ -19,11 +19,13 @@ from programs.content import services as content
 def review_sla_sweep_all() -> dict[str, int]:
     """Beat: in every org, open a review task for submissions past the review SLA and
     auto-approve those past the program's auto-approval delay. Safe to run twice at once."""
-    opened = approved = 0
-    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
-        with db_scope(org_ids=[org_id]):
-            organization = Organization.objects.get(pk=org_id)
-            result = content.review_sla_sweep(organization=organization)
-            opened += result.tasks_opened
-            approved += result.auto_approved
-    return {"tasks_opened": opened, "auto_approved": approved}
+    results: list[content.SweepResult] = []
+
+    def sweep(organization: Organization) -> None:
+        results.append(content.review_sla_sweep(organization=organization))
+
+    for_each_org(sweep)
+    return {
+        "tasks_opened": sum(r.tasks_opened for r in results),
+        "auto_approved": sum(r.auto_approved for r in results),
+    }

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views import View
 
-from influencer_ops.errors import DomainError
-from influencers.access import activate_creator_scope
+from influencer_ops.errors import DomainError, form_add_domain_error
+from influencers.access import CreatorViewMixin
 from organizations.access import get_for_org
 from organizations.permissions import can_approve_content
+from programs.content import selectors
 from programs.content import services as content
 from programs.content.disclosure import disclosure_terms
 from programs.content.forms import PublishForm, ReviewForm, SubmissionForm
@@ -29,16 +28,8 @@ from programs.states import EnrollmentState
 from programs.views import ProgramViewMixin
 
 
-def _refused(form: forms.Form, exc: DomainError) -> int:
-    """Show a service's refusal on the form; a 404-type refusal is a 404 page."""
-    if exc.status_code == 404:
-        raise Http404("Not found.") from exc
-    form.add_error(None, str(exc))
-    return exc.status_code
-
-
 def _versions_context(deliverable: Deliverable) -> dict[str, Any]:
-    versions = content.versions_of(deliverable=deliverable)
+    versions = selectors.versions_of(deliverable=deliverable)
     return {
         "deliverable": deliverable,
         "versions": versions,
@@ -50,24 +41,16 @@ def _versions_context(deliverable: Deliverable) -> dict[str, Any]:
 # --- the creator's side ---
 
 
-class PortalContentMixin(View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        activate_creator_scope(request)
-        return super().dispatch(request, *args, **kwargs)
-
-
-class PortalDeliverablesView(PortalContentMixin):
+class PortalDeliverablesView(CreatorViewMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        rows = list(content.creator_deliverables(user=request.user))
+        rows = list(selectors.creator_deliverables(user=request.user))
         return render(request, "portal/deliverables.html", {"deliverables": rows})
 
 
-class PortalDeliverableView(PortalContentMixin):
+class PortalDeliverableView(CreatorViewMixin, View):
     def _deliverable(self, pk: int) -> Deliverable:
         deliverable = (
-            content.creator_deliverables(user=cast(Any, self.request.user))
+            selectors.creator_deliverables(user=cast(Any, self.request.user))
             .select_related("enrollment__terms_version")
             .filter(pk=pk)
             .first()
@@ -91,7 +74,7 @@ class PortalDeliverableView(PortalContentMixin):
                     deliverable=deliverable, user=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                status = _refused(form, exc)
+                status = form_add_domain_error(form, exc)
             else:
                 passed = "passed" if submission.disclosure_passed else "did not pass"
                 messages.success(
@@ -110,7 +93,7 @@ class PortalDeliverableView(PortalContentMixin):
                     deliverable=deliverable, user=self.request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                status = _refused(form, exc)
+                status = form_add_domain_error(form, exc)
             else:
                 note = (
                     ""
@@ -159,14 +142,14 @@ class ProgramContentView(ProgramViewMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         program = self.program(kwargs["pk"])
-        rows, counts = content.program_content(program=program)
+        rows, counts = selectors.program_content(program=program)
         context = {"program": program, "rows": rows, "counts": counts}
         return self.render_page("content_program.html", context)
 
 
 class ContentDeliverableView(ProgramViewMixin, View):
     def _deliverable(self, pk: Any) -> Deliverable:
-        deliverables = content.staff_deliverables(
+        deliverables = selectors.staff_deliverables(
             organization=self.organization, membership=self.membership
         ).select_related("enrollment__terms_version")
         return get_for_org(deliverables, self.organization, pk)
@@ -178,7 +161,7 @@ class ContentDeliverableView(ProgramViewMixin, View):
         deliverable = self._deliverable(kwargs["pk"])
         if not can_approve_content(self.membership, deliverable.program.brand):
             raise PermissionDenied("Only the brand's approvers can review its content.")
-        latest = Submission.objects.filter(deliverable=deliverable).order_by("-version").first()
+        latest = selectors.latest_version(deliverable=deliverable)
         failed = latest is not None and not latest.disclosure_passed
         form = ReviewForm(request.POST, disclosure_failed=failed)
         status = 400
@@ -194,7 +177,7 @@ class ContentDeliverableView(ProgramViewMixin, View):
                     submission=submission, membership=self.membership, **data
                 )
             except DomainError as exc:
-                status = _refused(form, exc)
+                status = form_add_domain_error(form, exc)
             else:
                 messages.success(
                     request, f"{review.get_outcome_display()}: the creator has been told."

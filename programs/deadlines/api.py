@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -14,9 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from influencer_ops.api import choice_param
+from influencer_ops.validation import EXTENSION_TEXT_MAX_LENGTH
 from influencers.access import activate_creator_scope
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
+from programs.deadlines import selectors
 from programs.deadlines import services as deadlines
 from programs.models import Deliverable, Extension, ExtensionState
 
@@ -58,12 +61,14 @@ class ExtensionSerializer(serializers.ModelSerializer[Extension]):
 
 
 class DecisionSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=EXTENSION_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class ExtensionRequestSerializer(serializers.Serializer[Any]):
     requested_due_on = serializers.DateField()
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=EXTENSION_TEXT_MAX_LENGTH)
 
 
 class DeliverableExtensionsSerializer(serializers.Serializer[Any]):
@@ -75,12 +80,6 @@ class DeliverableExtensionsSerializer(serializers.Serializer[Any]):
     policy = serializers.CharField()
     automatic_extensions_left = serializers.IntegerField()
     extensions = ExtensionSerializer(many=True)
-
-
-def _extensions() -> Any:
-    return Extension.objects.select_related(
-        "deliverable__program", "deliverable__enrollment__creator"
-    )
 
 
 @extend_schema_view(
@@ -104,7 +103,7 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScop
     }
 
     def get_org_queryset(self) -> Any:
-        qs = _extensions().filter(organization=self.organization)
+        qs = selectors.extensions().filter(organization=self.organization)
         state = choice_param(self.request, "state", ExtensionState.values)
         program = self.request.query_params.get("program")
         if state:
@@ -147,21 +146,19 @@ class MyDeliverableExtensionView(APIView):
         super().initial(request, *args, **kwargs)
         try:
             activate_creator_scope(request)
-        except Exception as exc:
+        except DjangoPermissionDenied as exc:
             raise PermissionDenied("These endpoints are for creators.") from exc
 
     def _deliverable(self, pk: int) -> Deliverable:
-        deliverable = (
-            Deliverable.objects.select_related("program", "enrollment")
-            .filter(pk=pk, enrollment__creator__user=cast(Any, self.request.user))
-            .first()
-        )
+        deliverable = selectors.creator_deliverable(user=cast(Any, self.request.user), pk=pk)
         if deliverable is None:
             raise NotFound("Not found.")
         return deliverable
 
     def _payload(self, deliverable: Deliverable) -> dict[str, Any]:
-        history = _extensions().filter(deliverable=deliverable).order_by("-created_at", "-id")
+        history = (
+            selectors.extensions().filter(deliverable=deliverable).order_by("-created_at", "-id")
+        )
         return DeliverableExtensionsSerializer(
             {
                 "deliverable": deliverable.pk,
@@ -188,5 +185,5 @@ class MyDeliverableExtensionView(APIView):
             requested_due_on=payload.validated_data["requested_due_on"],
             reason=payload.validated_data["reason"],
         )
-        created = _extensions().get(pk=extension.pk)
+        created = selectors.extensions().get(pk=extension.pk)
         return Response(ExtensionSerializer(created).data, status=status.HTTP_201_CREATED)

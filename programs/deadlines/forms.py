@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from influencer_ops.validation import EXTENSION_TEXT_MAX_LENGTH
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -16,7 +18,7 @@ class DateInput(forms.DateInput):
 class ExtensionRequestForm(forms.Form):
     requested_due_on = forms.DateField(label="New due date", widget=DateInput)
     reason = forms.CharField(
-        max_length=500,
+        max_length=EXTENSION_TEXT_MAX_LENGTH,
         label="Why do you need more time?",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Your brand success manager reads this. Asking is never held against you.",
@@ -25,7 +27,7 @@ class ExtensionRequestForm(forms.Form):
 
 class ExtensionDecisionForm(forms.Form):
     note = forms.CharField(
-        max_length=500,
+        max_length=EXTENSION_TEXT_MAX_LENGTH,
         required=False,
         label="Note to the creator",
         help_text="Required when you do not grant the extension.",

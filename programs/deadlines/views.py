@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from influencer_ops.errors import DomainError
-from influencers.access import activate_creator_scope
+from influencer_ops.errors import DomainError, form_add_domain_error
+from influencer_ops.validation import EXTENSION_TEXT_MAX_LENGTH
+from influencers.access import CreatorViewMixin
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
+from programs.deadlines import selectors
 from programs.deadlines import services as deadlines
 from programs.deadlines.forms import DueDatesShiftForm, ExtensionDecisionForm, ExtensionRequestForm
 from programs.models import Deliverable, Extension, ExtensionState, Program
@@ -23,21 +25,9 @@ from programs.states import EnrollmentState, ProgramState
 # --- the creator's side ---
 
 
-class PortalExtensionView(View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        activate_creator_scope(request)
-        return super().dispatch(request, *args, **kwargs)
-
+class PortalExtensionView(CreatorViewMixin, View):
     def _deliverable(self, pk: int) -> Deliverable:
-        deliverable = (
-            Deliverable.objects.select_related(
-                "program__brand", "program__assigned_bsm", "enrollment", "organization"
-            )
-            .filter(pk=pk, enrollment__creator__user=cast(Any, self.request.user))
-            .first()
-        )
+        deliverable = selectors.creator_deliverable(user=cast(Any, self.request.user), pk=pk)
         if deliverable is None:
             raise Http404("Not found.")
         return deliverable
@@ -57,8 +47,8 @@ class PortalExtensionView(View):
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as exc:
-                form.add_error(None, str(exc))
-                return self._render(request, self._deliverable(pk), form, exc.status_code)
+                status = form_add_domain_error(form, exc)
+                return self._render(request, self._deliverable(pk), form, status)
             if extension.state == ExtensionState.APPROVED:
                 messages.success(
                     request,
@@ -77,9 +67,7 @@ class PortalExtensionView(View):
         form: ExtensionRequestForm,
         status: int = 200,
     ) -> HttpResponse:
-        history = list(
-            Extension.objects.filter(deliverable=deliverable).select_related("decided_by")
-        )
+        history = list(selectors.extension_history(deliverable=deliverable))
         pending = any(e.state == ExtensionState.PENDING for e in history)
         context = {
             "deliverable": deliverable,
@@ -105,23 +93,11 @@ class PostLaunchMixin(OrgViewMixin):
     capability = permissions.can_work_postlaunch
 
 
-def _pending(organization: Any) -> Any:
-    return (
-        Extension.objects.filter(organization=organization, state=ExtensionState.PENDING)
-        .select_related("deliverable__program", "deliverable__enrollment__creator", "requested_by")
-        .order_by("created_at", "id")
-    )
-
-
 def _extensions_page(request: HttpRequest, organization: Any, status: int = 200) -> HttpResponse:
-    recent = (
-        Extension.objects.filter(organization=organization)
-        .exclude(state=ExtensionState.PENDING)
-        .select_related("deliverable__program", "deliverable__enrollment__creator", "decided_by")
-        .order_by("-decided_at", "-id")[:20]
-    )
+    pending = selectors.pending_extensions(organization=organization)
+    recent = selectors.recent_decisions(organization=organization)
     context = {
-        "rows": [(e, deadlines.deliverable_label(e.deliverable)) for e in _pending(organization)],
+        "rows": [(e, deadlines.deliverable_label(e.deliverable)) for e in pending],
         "recent": [(e, deadlines.deliverable_label(e.deliverable)) for e in recent],
         "form": ExtensionDecisionForm(),
     }
@@ -139,7 +115,11 @@ class DeskExtensionDecideView(PostLaunchMixin, View):
         form = ExtensionDecisionForm(request.POST)
         decision = request.POST.get("decision")
         if decision not in ("approve", "deny") or not form.is_valid():
-            messages.error(request, "Choose approve or deny; a note is at most 500 characters.")
+            messages.error(
+                request,
+                "Choose approve or deny; "
+                f"a note is at most {EXTENSION_TEXT_MAX_LENGTH} characters.",
+            )
             return _extensions_page(request, self.organization, 400)
         try:
             decided = deadlines.extension_decide(
@@ -161,16 +141,7 @@ class ProgramDueDatesView(PostLaunchMixin, View):
         return get_for_org(Program.objects.select_related("brand"), self.organization, pk)
 
     def _open(self, program: Program) -> list[Deliverable]:
-        return list(
-            Deliverable.objects.filter(
-                organization=self.organization,
-                program=program,
-                state__in=deadlines.EXTENDABLE_STATES,
-                enrollment__state=EnrollmentState.ACTIVE,
-            )
-            .select_related("enrollment__creator")
-            .order_by("due_on", "enrollment__creator__display_name", "id")
-        )
+        return selectors.open_deliverables(organization=self.organization, program=program)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         program = self._program(kwargs["pk"])
@@ -194,8 +165,8 @@ class ProgramDueDatesView(PostLaunchMixin, View):
                 deliverable_ids=data["deliverables"] or None,
             )
         except DomainError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, program, rows, form, exc.status_code)
+            status = form_add_domain_error(form, exc)
+            return self._render(request, program, rows, form, status)
         messages.success(request, f"{moved} due date{'s' if moved != 1 else ''} moved.")
         return redirect(request.path)
 

@@ -1,0 +1,137 @@
+"""The creator sends a new version of a deliverable; the brand's approvers hear of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from influencer_ops.audit import AuditVerb, audit_record
+from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.validation import CAPTION_MAX_LENGTH, SUBMISSION_MAX_LINKS
+from messaging.kinds import NotificationKind, OwnerRole, TaskKind
+from messaging.services import notifications
+from messaging.services.queue import task_create
+from programs.content.disclosure import check_disclosure
+from programs.content.services.common import (
+    DELIVERABLE_TRANSITIONS,
+    approvers,
+    clean_text_of,
+    clean_web_url,
+    deliverable_label,
+    deliverable_move,
+    disclosure_rule_for,
+    lock_deliverable,
+    require_own,
+    staff_url,
+)
+from programs.models import Deliverable, DeliverableState, Submission
+from programs.states import EnrollmentState, check_transition
+
+
+def _clean_links(links: Sequence[str]) -> list[str]:
+    cleaned = [link.strip() for link in links if link and link.strip()]
+    if len(cleaned) > SUBMISSION_MAX_LINKS:
+        raise DomainError(f"Give at most {SUBMISSION_MAX_LINKS} links.")
+    return [clean_web_url(link, f"The link “{link[:60]}”") for link in cleaned]
+
+
+def review_task(deliverable: Deliverable, actor: Any | None, due_at: datetime) -> bool:
+    """One open CONTENT_REVIEW task per deliverable (task_create dedupes)."""
+    enrollment = deliverable.enrollment
+    program = deliverable.program
+    _task, created = task_create(
+        organization=deliverable.organization,
+        kind=TaskKind.CONTENT_REVIEW,
+        title=f"Review {enrollment.creator.display_name}'s {deliverable_label(deliverable)} for "
+        f"{program.name}",
+        owner_role=OwnerRole.BSM,
+        assignee=enrollment.assigned_bsm or program.assigned_bsm,
+        program=program,
+        enrollment=enrollment,
+        creator=enrollment.creator,
+        dedupe_key=f"review:{deliverable.pk}",
+        source_event="submission.created",
+        actor=actor,
+        due_at=due_at,
+    )
+    return created
+
+
+@transaction.atomic
+def submission_create(
+    *,
+    deliverable: Deliverable,
+    user: Any,
+    caption: str = "",
+    links: Sequence[str] = (),
+    media_url: str = "",
+) -> Submission:
+    """The deliverable's own creator sends a new version (all versions are kept).
+
+    Refused: another person (404), an enrollment that is not active or a deliverable that is
+    not pending / changes requested (409), an empty or malformed submission (400). Opens one
+    review task for the BSM (deduped) and tells the brand's approvers.
+    """
+    locked = lock_deliverable(deliverable.pk)
+    require_own(locked, user)
+    enrollment = locked.enrollment
+    if enrollment.state != EnrollmentState.ACTIVE:
+        raise Conflict(
+            f"Your place in {locked.program.name} is "
+            f"{enrollment.get_state_display().lower()}: no more content can be submitted."
+        )
+    check_transition(
+        DELIVERABLE_TRANSITIONS, locked.state, DeliverableState.SUBMITTED, "deliverable"
+    )
+    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, "The caption")
+    cleaned_links = _clean_links(links)
+    media_url = clean_web_url(media_url, "The media link") if (media_url or "").strip() else ""
+    if not (caption or cleaned_links or media_url):
+        raise DomainError("Add a caption, a link or a media link: the submission is empty.")
+    last = Submission.objects.filter(deliverable=locked).order_by("-version").first()
+    result = check_disclosure(caption, disclosure_rule_for(locked))
+    submission = Submission.objects.create(
+        organization_id=locked.organization_id,
+        deliverable=locked,
+        version=(last.version if last else 0) + 1,
+        caption=caption,
+        links=cleaned_links,
+        media_url=media_url,
+        disclosure_passed=result.passed,
+        disclosure_matches=result.matches,
+        submitted_by=user,
+    )
+    before = locked.state
+    deliverable_move(locked, DeliverableState.SUBMITTED)
+    locked.save(update_fields=["state"])
+    audit_record(
+        organization=locked.organization,
+        actor=user,
+        verb=AuditVerb.SUBMISSION_CREATED,
+        target=submission,
+        before={"state": before},
+        after={
+            "state": locked.state,
+            "version": submission.version,
+            "disclosure_passed": result.passed,
+            "disclosure_matches": result.matches,
+        },
+    )
+    program = locked.program
+    review_task(locked, user, timezone.now() + timedelta(days=program.review_sla_days))
+    disclosure = "passed" if result.passed else "FAILED"
+    notifications.notify_many(
+        recipients=approvers(program),
+        organization=locked.organization,
+        kind=NotificationKind.TASK_ASSIGNED,
+        event_key=f"submission:{submission.pk}:created",
+        title=f"To review: {enrollment.creator.display_name}'s {deliverable_label(locked)} "
+        f"(version {submission.version})",
+        body=f"{program.name} · disclosure check {disclosure}.",
+        url=staff_url(locked),
+    )
+    return submission

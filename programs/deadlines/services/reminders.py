@@ -1,0 +1,199 @@
+"""Reminders before, on and after a due date, and the BSM's task for an overdue deliverable.
+
+Reminders are keyed on (deliverable, due date, kind, days before): when a date moves, the
+reminders of the new date go out as if it had always been the date."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from messaging.kinds import OwnerRole, TaskKind
+from messaging.services.queue import task_create
+from organizations.models import Organization
+from programs.deadlines.services.common import (
+    NO_PENALTY,
+    REMINDER_NOTIFICATION,
+    bsm_for,
+    deliverable_label,
+    tell_creator,
+)
+from programs.models import Deliverable, Program, ReminderSent
+from programs.models.delivery import OPEN_FOR_CREATOR
+from programs.states import EnrollmentState, ProgramState
+
+# An overdue reminder is sent on the first sweep after the due date; looking back this far
+# covers a sweep that was down for a while without rescanning every old deliverable.
+OVERDUE_LOOKBACK_DAYS = 30
+SWEEP_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ReminderSweepResult:
+    before: int = 0
+    due_today: int = 0
+    overdue: int = 0
+    tasks: int = 0
+
+    @property
+    def sent(self) -> int:
+        return self.before + self.due_today + self.overdue
+
+
+def due_candidates(*, organization: Organization, first: date, last: date) -> QuerySet[Deliverable]:
+    """Open deliverables of active enrollments in launched programs due in [first, last].
+
+    Organization + open state + a due-date range: served by the partial index
+    ``deliverable_due_sweep``, so the deliverables not due soon are never read."""
+    return Deliverable.objects.filter(
+        organization=organization,
+        state__in=OPEN_FOR_CREATOR,
+        due_on__gte=first,
+        due_on__lte=last,
+        enrollment__state=EnrollmentState.ACTIVE,
+        program__state=ProgramState.LAUNCHED,
+    )
+
+
+def _horizon(organization: Organization) -> int:
+    """The most days before a due date any launched program of the org reminds at."""
+    lists = Program.objects.filter(
+        organization=organization, state=ProgramState.LAUNCHED
+    ).values_list("reminder_days_before", flat=True)
+    return max((n for days in lists for n in days or ()), default=0)
+
+
+def _reminder_due(deliverable: Deliverable, today: date) -> tuple[str, int] | None:
+    days = (deliverable.due_on - today).days
+    if days > 0:
+        wanted = days in (deliverable.program.reminder_days_before or ())
+        return (ReminderSent.Kind.BEFORE, days) if wanted else None
+    if days == 0:
+        return ReminderSent.Kind.DUE_TODAY, 0
+    return ReminderSent.Kind.OVERDUE, 0
+
+
+def _record_reminders(
+    organization: Organization, rows: list[tuple[int, date, str, int]]
+) -> set[tuple[int, date, str, int]]:
+    """INSERT … ON CONFLICT DO NOTHING in one statement; returns the rows this call inserted.
+
+    Rows go in a fixed order, so two sweeps inserting the same keys wait for each other instead
+    of deadlocking, and the second one inserts (and so sends) nothing."""
+    if not rows:
+        return set()
+    ids, dues, kinds, days = (list(column) for column in zip(*sorted(rows), strict=True))
+    table = ReminderSent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608 (the table name is ours, values are parameters)
+            "(organization_id, deliverable_id, due_on, kind, days_before, sent_at) "
+            "SELECT %s, t.d, t.due, t.k, t.n, %s "
+            "FROM unnest(%s::bigint[], %s::date[], %s::varchar[], %s::integer[]) "
+            "WITH ORDINALITY AS t(d, due, k, n, i) ORDER BY t.i "
+            "ON CONFLICT (deliverable_id, due_on, kind, days_before) DO NOTHING "
+            "RETURNING deliverable_id, due_on, kind, days_before",
+            [organization.pk, timezone.now(), ids, dues, kinds, days],
+        )
+        return {tuple(row) for row in cursor.fetchall()}
+
+
+def _reminder_text(deliverable: Deliverable, kind: str, days: int) -> tuple[str, str]:
+    what = f"{deliverable_label(deliverable)} for {deliverable.program.name}"
+    due = f"{deliverable.due_on:%Y-%m-%d}"
+    if kind == ReminderSent.Kind.BEFORE:
+        return f"Due in {days} day{'s' if days != 1 else ''}: {what}", f"It is due on {due}."
+    if kind == ReminderSent.Kind.DUE_TODAY:
+        return f"Due today: {what}", f"It is due today, {due}."
+    return (
+        f"Overdue: {what}",
+        f"It was due on {due}. Please submit it, or ask for more time: an extension is "
+        f"{NO_PENALTY}.",
+    )
+
+
+def _open_overdue_task(deliverable: Deliverable) -> bool:
+    creator = deliverable.enrollment.creator
+    _task, created = task_create(
+        organization=deliverable.organization,
+        kind=TaskKind.DELIVERABLE_OVERDUE,
+        title=f"Overdue: {creator.display_name}, {deliverable_label(deliverable)} "
+        f"for {deliverable.program.name} (due {deliverable.due_on:%Y-%m-%d})",
+        owner_role=OwnerRole.BSM,
+        assignee=bsm_for(deliverable),
+        dedupe_key=f"overdue:{deliverable.pk}:{deliverable.due_on}",
+        program=deliverable.program,
+        enrollment=deliverable.enrollment,
+        creator=creator,
+        source_event=f"deliverable:{deliverable.pk}:overdue",
+    )
+    return created
+
+
+def reminder_sweep(
+    *, organization: Organization, today: date, batch_size: int = SWEEP_BATCH
+) -> ReminderSweepResult:
+    """Send each reminder due today (N days before, on the day, overdue) and open one BSM task
+    per overdue deliverable.
+
+    Idempotent and safe to run twice at once: deliverables are claimed in batches with
+    SKIP LOCKED, and a reminder is sent only by the call whose INSERT of its ReminderSent row
+    (unique per deliverable, due date, kind and days before) went in."""
+    first = today - timedelta(days=OVERDUE_LOOKBACK_DAYS)
+    last = today + timedelta(days=_horizon(organization))
+    counts: Counter[str] = Counter()
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                due_candidates(organization=organization, first=first, last=last)
+                .filter(pk__gt=last_pk)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related(
+                    "organization",
+                    "program__assigned_bsm",
+                    "enrollment__assigned_bsm",
+                    "enrollment__creator__user",
+                )
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                break
+            last_pk = batch[-1].pk
+            counts += _remind_batch(organization, batch, today)
+    return ReminderSweepResult(
+        before=counts[ReminderSent.Kind.BEFORE],
+        due_today=counts[ReminderSent.Kind.DUE_TODAY],
+        overdue=counts[ReminderSent.Kind.OVERDUE],
+        tasks=counts["tasks"],
+    )
+
+
+def _remind_batch(
+    organization: Organization, batch: list[Deliverable], today: date
+) -> Counter[str]:
+    due: dict[tuple[int, date, str, int], Deliverable] = {}
+    for deliverable in batch:
+        reminder = _reminder_due(deliverable, today)
+        if reminder is not None:
+            due[(deliverable.pk, deliverable.due_on, *reminder)] = deliverable
+    counts: Counter[str] = Counter()
+    for key in sorted(_record_reminders(organization, list(due))):
+        deliverable, (_pk, due_on, kind, days) = due[key], key
+        title, body = _reminder_text(deliverable, kind, days)
+        tell_creator(
+            deliverable,
+            REMINDER_NOTIFICATION,
+            f"reminder:{deliverable.pk}:{due_on}:{kind}:{days}",
+            title,
+            body,
+        )
+        counts[kind] += 1
+        if kind == ReminderSent.Kind.OVERDUE and _open_overdue_task(deliverable):
+            counts["tasks"] += 1
+    return counts
