@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from influencer_ops.validation import REPORT_MONEY_DIGITS
 from influencers.access import activate_creator_scope
 from organizations.access import OrgScopedViewSet, get_for_org
 from organizations.permissions import can_view_reports
@@ -27,7 +28,10 @@ from tracking.reports import selectors as reports
 
 def _money(help_text: str = "", *, allow_null: bool = True) -> serializers.DecimalField:
     return serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=allow_null, help_text=help_text or None
+        max_digits=REPORT_MONEY_DIGITS[0],
+        decimal_places=REPORT_MONEY_DIGITS[1],
+        allow_null=allow_null,
+        help_text=help_text or None,
     )
 
 

@@ -28,10 +28,12 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
+from influencer_ops.validation import REPORT_MONEY_DIGITS
 from organizations.models import Brand, Membership, Organization
 from programs.models import Deliverable, DeliverableState, Enrollment, Program
 from programs.selectors import brands_visible_to
 from programs.states import EnrollmentState
+from tracking.metrics.cleaning import METRIC_FIELDS
 from tracking.models import DailyClicks, MetricRecord, MilestoneReached
 
 # Enrollments whose accepted terms commit the program's money.
@@ -44,9 +46,10 @@ COMMITTED_STATES = (
 # Enrollments ranked as performers: they have (or had) a live tracked link.
 PERFORMING_STATES = (EnrollmentState.ACTIVE, EnrollmentState.COMPLETED)
 TOP_N = 5
-METRIC_FIELDS = ("reach", "impressions", "likes", "comments", "shares", "saves", "views")
 CENT = Decimal("0.01")
-MONEY: DecimalField[Any, Any] = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField[Any, Any] = DecimalField(
+    max_digits=REPORT_MONEY_DIGITS[0], decimal_places=REPORT_MONEY_DIGITS[1]
+)
 
 
 class Pace(TextChoices):

@@ -20,7 +20,7 @@ from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_view_reports
 from programs.models import Program
 from programs.selectors import brands_visible_to
-from tracking.metrics.services import can_write_metrics
+from tracking.metrics.permissions import can_write_metrics
 from tracking.reports import charts
 from tracking.reports import selectors as reports
 
