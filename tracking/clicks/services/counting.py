@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Min, Q
 
-from influencer_ops.calendar import org_zone
+from influencer_ops.calendar import org_today
 from tracking.models import ClickEvent, DailyClicks, TrackedLink
 
 
@@ -18,7 +18,6 @@ def link_valid_clicks(*, organization: Any, links: list[TrackedLink]) -> dict[in
     click; purges delete whole days of the org's calendar). Inside the org's scope."""
     if not links:
         return {}
-    zone = org_zone(organization)
     ids = [link.pk for link in links]
     raw = {
         row["link_id"]: row
@@ -32,7 +31,7 @@ def link_valid_clicks(*, organization: Any, links: list[TrackedLink]) -> dict[in
     for link_id in ids:
         row = raw.get(link_id)
         totals[link_id] = row["valid_count"] if row else 0
-        first_days[link_id] = row["first_at"].astimezone(zone).date() if row else None
+        first_days[link_id] = org_today(organization, row["first_at"]) if row else None
     for link_id, day, valid in DailyClicks.objects.filter(link_id__in=ids).values_list(
         "link_id", "day", "valid"
     ):
