@@ -183,6 +183,13 @@ AMENDMENT_REASON_MAX_LENGTH = 500  # TermsVersion.reason
 
 # tracking
 
+LINK_CODE_MAX_LENGTH = 32  # a tracked link's code (/r/<code>)
+CLICK_USER_AGENT_MAX_LENGTH = 512  # the part of a user agent classified and hashed
+METRIC_COUNT_MAX = 9_223_372_036_854_775_807  # a metric value (PositiveBigIntegerField)
+BIGINT_ID_MAX = 9_223_372_036_854_775_807  # a bigint primary key (a deliverable id)
+METRICS_IMPORT_MAX_ROWS = 20_000
+REPORT_MONEY_DIGITS = (14, 2)  # sums of amounts in reports (max_digits, decimal_places)
+
 # payments
 # Payment money columns (payouts, ledger, schedule thresholds) are wider than AMOUNT_DIGITS.
 PAYMENT_AMOUNT_DIGITS = (14, 2)

@@ -24,6 +24,7 @@ from organizations.roles import Role
 from programs.models import TermsVersion
 from tests.conftest import World, confirm_and_launch
 from tracking.clicks import services as clicks
+from tracking.clicks.services import flush as click_flush
 from tracking.clicks.tasks import flush_clicks_task, rollup_and_purge_all
 from tracking.links import services as links
 from tracking.models import ClickEvent, DailyClicks, MilestoneReached, TrackedLink
@@ -448,7 +449,7 @@ def test_a_flush_that_died_midway_loses_and_doubles_nothing(
     items = clicks.claim_batch(name=dead, size=20)
     assert len(items) == 20
     # It committed half of its batch, then died before deleting its processing list.
-    assert clicks._write_batch(items[:10]) == 10
+    assert click_flush._write_batch(items[:10]) == 10
     # Younger than the time-out: it could still be running, so it is left alone.
     assert clicks.flush_clicks() == 30
     assert click_redis.llen(dead) == 20
@@ -473,7 +474,7 @@ def test_a_flush_that_fails_puts_its_batch_back(
     def broken(*args: Any) -> Any:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(clicks, "_insert_events", broken)
+    monkeypatch.setattr(click_flush, "insert_events", broken)
     with pytest.raises(RuntimeError):
         clicks.flush_clicks(max_batch=5)
     assert _queued(click_redis) == 12

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from influencer_ops.calendar import org_today
 from influencer_ops.errors import Forbidden
 from influencer_ops.models import AuditEvent
 from messaging.kinds import TaskKind, TaskState
@@ -21,12 +22,12 @@ from messaging.models import Task, TaskEvent
 from organizations.models import Brand
 from organizations.roles import Role
 from programs.deadlines.delivery import deliverables_create_for_enrollment
-from programs.deadlines.services import org_today
 from programs.models import Deliverable, Enrollment, Program
 from programs.recruiting import services as recruiting
 from programs.states import EnrollmentState
 from tests.conftest import World, build_world, confirm_and_launch, login_client, make_creator
 from tests.factories import member
+from tracking.metrics import import_rows
 from tracking.metrics import services as metrics
 from tracking.models import ClickEvent, DailyClicks, MetricRecord, TrackedLink
 from tracking.pace import services as pace
@@ -205,11 +206,11 @@ def test_the_file_header_is_checked(world: World) -> None:
 def test_the_row_and_size_limits_hold(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     deliverable = launched(world)
     rows = [f"{deliverable.pk},{today(world) - timedelta(days=n)},1,,,,,," for n in range(4)]
-    monkeypatch.setattr(metrics, "MAX_IMPORT_ROWS", 3)
+    monkeypatch.setattr(import_rows, "METRICS_IMPORT_MAX_ROWS", 3)
     report = do_import(world, csv_of(*rows))
     assert problems(report) == {(5, "")}
     assert "at most 3 rows" in report.problems[0].message
-    monkeypatch.setattr(metrics, "MAX_IMPORT_BYTES", 50)
+    monkeypatch.setattr(import_rows, "MAX_IMPORT_BYTES", 50)
     assert "too large" in do_import(world, csv_of(*rows[:1])).problems[0].message
     assert not MetricRecord.objects.exists()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from influencer_ops.models import TenantModel
+from influencer_ops.validation import LINK_CODE_MAX_LENGTH, URL_MAX_LENGTH
 
 
 class TrackedLink(TenantModel):
@@ -13,8 +14,8 @@ class TrackedLink(TenantModel):
     enrollment = models.OneToOneField(
         "programs.Enrollment", on_delete=models.PROTECT, related_name="tracked_link"
     )
-    code = models.CharField(max_length=32, unique=True)
-    destination = models.URLField(max_length=1000)
+    code = models.CharField(max_length=LINK_CODE_MAX_LENGTH, unique=True)
+    destination = models.URLField(max_length=URL_MAX_LENGTH)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,4 +1,4 @@
-"""Celery tasks of the tracking app: thin, and safe to run twice at once."""
+"""Celery tasks of clicks: thin, and safe to run twice at once."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from influencer_ops.tenancy import db_scope
+from influencer_ops.calendar import org_today
 from organizations.models import Organization
-from programs.deadlines.services import org_today
+from organizations.sweeps import for_each_org
 from tracking.clicks import services as clicks
 from tracking.links import services as links
 from tracking.pace import tasks as tasks_pace  # noqa: F401  (registers its task)
@@ -28,6 +28,14 @@ def flush_clicks_task() -> int:
     return clicks.flush_clicks()
 
 
+def _rollup_and_purge(organization: Organization) -> int:
+    today = org_today(organization)
+    clicks.rollup_daily(organization=organization, days=[today - timedelta(days=1), today])
+    purged = clicks.purge_old_clicks(organization=organization)
+    links.links_cache_refresh(organization=organization)
+    return purged
+
+
 @shared_task(
     name="tracking.tasks.rollup_and_purge_all",
     acks_late=True,
@@ -40,12 +48,4 @@ def rollup_and_purge_all() -> int:
     rollups (its calendar), purge raw clicks past the retention window (rolled up in the same
     statement) and rewrite the org's link mapping in Redis. Idempotent. Returns the raw clicks
     purged."""
-    purged = 0
-    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
-        with db_scope(org_ids=[org_id]):
-            organization = Organization.objects.get(pk=org_id)
-            today = org_today(organization)
-            clicks.rollup_daily(organization=organization, days=[today - timedelta(days=1), today])
-            purged += clicks.purge_old_clicks(organization=organization)
-            links.links_cache_refresh(organization=organization)
-    return purged
+    return for_each_org(_rollup_and_purge)

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
+from influencer_ops.validation import URL_MAX_LENGTH
 from programs.models import Enrollment, Program
 from programs.states import EnrollmentState
 from tracking.models import TrackedLink
@@ -35,7 +36,7 @@ CODE_BYTES = 9  # 72 random bits: 12 URL-safe characters, not guessable, never c
 DEFAULT_DESTINATION = "https://example.com/"
 UTM_SOURCE = "influencer"
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "utm_id")
-DESTINATION_MAX = TrackedLink._meta.get_field("destination").max_length or 1000
+DESTINATION_MAX = URL_MAX_LENGTH  # the column of TrackedLink.destination
 # Short timeouts: a redirect waits for Redis at most this long before writing to PostgreSQL.
 REDIS_CONNECT_TIMEOUT = 0.25
 REDIS_SOCKET_TIMEOUT = 1.0

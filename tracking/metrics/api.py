@@ -19,22 +19,33 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from influencer_ops.csv_import import CSVTextParser, PlainTextParser, csv_text_from_request
+from influencer_ops.csv_import import (
+    MAX_IMPORT_BYTES,
+    CSVTextParser,
+    PlainTextParser,
+    csv_text_from_request,
+)
+from influencer_ops.errors import FieldError
+from influencer_ops.validation import BIGINT_ID_MAX, METRIC_COUNT_MAX, METRICS_IMPORT_MAX_ROWS
 from organizations.access import OrgScopedViewSet, get_for_org
 from tracking.metrics import services as metrics
+from tracking.metrics.cleaning import METRIC_FIELDS
+from tracking.metrics.import_rows import IMPORT_COLUMNS
+from tracking.metrics.permissions import can_read_metrics, can_write_metrics
+from tracking.metrics.selectors import deliverables_writable, metric_list
 from tracking.models import MetricRecord
 
 
 def _count() -> serializers.IntegerField:
     """A metric: a whole number, 0 or more; left out: 0."""
     return serializers.IntegerField(
-        min_value=0, max_value=metrics.MAX_COUNT, required=False, default=0
+        min_value=0, max_value=METRIC_COUNT_MAX, required=False, default=0
     )
 
 
 def _id(help_text: str, required: bool = True) -> serializers.IntegerField:
     return serializers.IntegerField(
-        min_value=1, max_value=metrics.MAX_ID, required=required, help_text=help_text
+        min_value=1, max_value=BIGINT_ID_MAX, required=required, help_text=help_text
     )
 
 
@@ -54,7 +65,7 @@ class MetricRecordSerializer(serializers.ModelSerializer[MetricRecord]):
             "enrollment",
             "day",
             "source",
-            *metrics.METRIC_FIELDS,
+            *METRIC_FIELDS,
             "engagements",
             "updated_at",
         ]
@@ -113,7 +124,7 @@ def _field_errors() -> Iterator[None]:
     """A service's refusal of one field becomes a 400 on that field."""
     try:
         yield
-    except metrics.FieldError as exc:
+    except FieldError as exc:
         raise api_exceptions.ValidationError({exc.field: [str(exc)]}) from exc
 
 
@@ -123,18 +134,16 @@ class MetricViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
     serializer_class = MetricRecordSerializer
     queryset = MetricRecord.objects.none()
     capabilities = {
-        "*": metrics.can_read_metrics,
-        "create": metrics.can_write_metrics,
-        "import_csv": metrics.can_write_metrics,
+        "*": can_read_metrics,
+        "create": can_write_metrics,
+        "import_csv": can_write_metrics,
     }
 
     def get_org_queryset(self) -> QuerySet[MetricRecord]:
         filters = {}
         if self.action == "list":
             filters = _validated(MetricFilterSerializer, self.request.query_params)
-        return metrics.metric_list(
-            organization=self.organization, membership=self.membership, **filters
-        )
+        return metric_list(organization=self.organization, membership=self.membership, **filters)
 
     @extend_schema(parameters=[MetricFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -154,9 +163,7 @@ class MetricViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
         """Record one deliverable's metrics for one day (source "api"). An upsert: the same
         deliverable and day replace the earlier values (metrics left out count as 0)."""
         payload = _validated(MetricInputSerializer, request.data)
-        writable = metrics.deliverables_writable(
-            organization=self.organization, membership=self.membership
-        )
+        writable = deliverables_writable(organization=self.organization, membership=self.membership)
         deliverable = get_for_org(writable, self.organization, payload.pop("deliverable"))
         day = payload.pop("day")
         with _field_errors():
@@ -185,9 +192,9 @@ class MetricViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
         description=(
             "Import metrics from CSV: all rows or none, upserted by deliverable, day and source "
             f"“csv” (re-importing a file changes nothing). Columns: "
-            f"{', '.join(metrics.IMPORT_COLUMNS)}; deliverable (id) and date (YYYY-MM-DD) are "
-            f"required, the counts are whole numbers, 0 or more (empty: 0). At most 5 MB and "
-            f"{metrics.MAX_IMPORT_ROWS:,} rows."
+            f"{', '.join(IMPORT_COLUMNS)}; deliverable (id) and date (YYYY-MM-DD) are "
+            f"required, the counts are whole numbers, 0 or more (empty: 0). At most "
+            f"{MAX_IMPORT_BYTES // 2**20} MB and {METRICS_IMPORT_MAX_ROWS:,} rows."
         ),
     )
     @action(

@@ -12,12 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from influencer_ops.errors import DomainError
+from influencer_ops.errors import DomainError, form_add_domain_error
+from influencer_ops.validation import METRICS_IMPORT_MAX_ROWS
 from organizations.access import OrgViewMixin
 from programs.deadlines.services import deliverable_label
 from programs.models import Deliverable, Program
 from tracking.metrics import services as metrics
 from tracking.metrics.forms import DeliverableLookupForm, MetricsImportForm
+from tracking.metrics.permissions import can_write_metrics
+from tracking.metrics.selectors import deliverables_writable, metric_programs
 
 METRIC_HELP = {
     "reach": "Unique accounts that saw the content.",
@@ -31,7 +34,7 @@ METRIC_HELP = {
 
 
 class MetricsImportView(OrgViewMixin, View):
-    capability = metrics.can_write_metrics
+    capability = can_write_metrics
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self._render(request, MetricsImportForm())
@@ -47,8 +50,7 @@ class MetricsImportView(OrgViewMixin, View):
                 file_text=form.cleaned_data["csv_text"],
             )
         except DomainError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, form, status=exc.status_code)
+            return self._render(request, form, status=form_add_domain_error(form, exc))
         if not report.ok:
             return self._render(request, form, report=report, status=400)
         messages.success(
@@ -59,9 +61,7 @@ class MetricsImportView(OrgViewMixin, View):
         return redirect(reverse("metrics_import", kwargs={"org_slug": self.organization.slug}))
 
     def _lookup(self, request: HttpRequest) -> tuple[DeliverableLookupForm, Program | None]:
-        programs = metrics.metric_programs(
-            organization=self.organization, membership=self.membership
-        )
+        programs = metric_programs(organization=self.organization, membership=self.membership)
         lookup = DeliverableLookupForm(
             request.GET if "program" in request.GET else None, programs=programs
         )
@@ -72,9 +72,7 @@ class MetricsImportView(OrgViewMixin, View):
         if program is None:
             return []
         found = (
-            metrics.deliverables_writable(
-                organization=self.organization, membership=self.membership
-            )
+            deliverables_writable(organization=self.organization, membership=self.membership)
             .filter(program=program)
             .select_related("enrollment__creator")
             .order_by("enrollment__creator__display_name", "due_on", "pk")
@@ -97,6 +95,6 @@ class MetricsImportView(OrgViewMixin, View):
             "program": program,
             "deliverables": self._deliverables(program),
             "metric_help": list(METRIC_HELP.items()),
-            "max_rows": f"{metrics.MAX_IMPORT_ROWS:,}",
+            "max_rows": f"{METRICS_IMPORT_MAX_ROWS:,}",
         }
         return render(request, "tracking/metrics_import.html", context, status=status)

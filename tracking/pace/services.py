@@ -9,7 +9,6 @@ valid clicks are below PACE_THRESHOLD of that target.
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate
 
+from influencer_ops.calendar import org_zone
 from influencer_ops.errors import Conflict
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind
 from messaging.models import Task
@@ -85,13 +85,6 @@ def elapsed_share(program: Program, today: date) -> float:
     return (today - program.launch_on).days / length
 
 
-def _org_zone(organization: Organization) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(organization.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _per_link(rows: QuerySet[Any], aggregate: Any) -> Coalesce:
     """One aggregate of ``rows`` (all of one link) as a subquery; 0 when there are none."""
     grouped = rows.order_by().values("link_id").annotate(n=aggregate).values("n")[:1]
@@ -110,7 +103,7 @@ def with_valid_clicks(
     first_raw_day = (
         ClickEvent.objects.filter(organization_id=organization.pk, link_id=OuterRef("link_id"))
         .order_by("at")
-        .annotate(day_of=TruncDate("at", tzinfo=_org_zone(organization)))
+        .annotate(day_of=TruncDate("at", tzinfo=org_zone(organization)))
         .values("day_of")[:1]
     )
     raw_valid = ClickEvent.objects.filter(

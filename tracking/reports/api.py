@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as NotACreator
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
-from influencers.access import activate_creator_scope
+from influencer_ops.validation import REPORT_MONEY_DIGITS
+from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet, get_for_org
 from organizations.permissions import can_view_reports
 from programs.models import DeliverableState, Enrollment, Program
@@ -27,7 +27,10 @@ from tracking.reports import selectors as reports
 
 def _money(help_text: str = "", *, allow_null: bool = True) -> serializers.DecimalField:
     return serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=allow_null, help_text=help_text or None
+        max_digits=REPORT_MONEY_DIGITS[0],
+        decimal_places=REPORT_MONEY_DIGITS[1],
+        allow_null=allow_null,
+        help_text=help_text or None,
     )
 
 
@@ -147,18 +150,14 @@ class ProgramReportViewSet(OrgScopedViewSet):
         return Response(ProgramReportSerializer(report).data)
 
 
-class MyPerformanceViewSet(GenericViewSet):
+class MyPerformanceViewSet(CreatorScopedViewSet):
     """Your clicks over time and your progress toward the click milestone."""
 
     queryset = Enrollment.objects.none()
     serializer_class = MyPerformanceSerializer
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            activate_creator_scope(request)
-        except NotACreator as exc:
-            raise PermissionDenied("These endpoints are for creators.") from exc
+    def get_creator_queryset(self) -> QuerySet[Enrollment]:
+        return reports.creator_reportable_enrollments(user=self.request.user)
 
     @extend_schema(responses=MyPerformanceSerializer)
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -13,7 +13,7 @@ import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
 
-from tracking.reports.selectors import DayClicks
+from tracking.reports.rows import DayClicks
 
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 # The app's accent for valid clicks, a grey for filtered ones (AA contrast on white).

@@ -18,7 +18,7 @@ page_patterns: list[URLPattern | URLResolver] = [
     path("reports/programs.csv", views.OrgOverviewCsvView.as_view(), name="org_overview_csv"),
 ]
 portal_patterns: list[URLPattern | URLResolver] = [
-    path("performance/<int:pk>/", views.portal_performance, name="portal_performance"),
+    path("performance/<int:pk>/", views.PortalPerformanceView.as_view(), name="portal_performance"),
 ]
 api_patterns: list[URLPattern | URLResolver] = [
     path(

@@ -6,27 +6,24 @@ other program is a 404, like a missing one). A creator sees only their own enrol
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
-import tablib
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorViewMixin
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_view_reports
 from programs.models import Program
 from programs.selectors import brands_visible_to
-from tracking.metrics.services import can_write_metrics
+from tracking.metrics.permissions import can_write_metrics
 from tracking.reports import charts
 from tracking.reports import selectors as reports
+from tracking.reports.csv_export import Columns, csv_response
 
 # Every table of the program report, as CSV: the rows it comes from and its columns
 # (a header and the attribute of each row that fills it).
-Columns = Sequence[tuple[str, str]]
 PROGRAM_TABLES: dict[str, Columns] = {
     "funnel": (("State", "label"), ("Enrollments", "count")),
     "content": (("State", "label"), ("Deliverables", "count")),
@@ -61,27 +58,6 @@ OVERVIEW_COLUMNS: Columns = (
     ("Currency", "currency"),
     ("Cost per valid click", "cost_per_valid_click"),
 )
-# A spreadsheet runs a cell that starts with one of these as a formula; names are user input.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
-def csv_response(rows: Iterable[Any], columns: Columns, filename: str) -> HttpResponse:
-    dataset = tablib.Dataset(headers=[header for header, _ in columns])
-    for row in rows:
-        dataset.append([_cell(getattr(row, attr)) for _, attr in columns])
-    response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class ReportViewMixin(OrgViewMixin):
@@ -136,16 +112,17 @@ class OrgOverviewCsvView(ReportViewMixin, View):
         return csv_response(self.overview(), OVERVIEW_COLUMNS, filename)
 
 
-@login_required
-def portal_performance(request: HttpRequest, pk: int) -> HttpResponse:
-    activate_creator_scope(request)
-    performance = reports.creator_performance(user=request.user, enrollment_id=pk)
-    if performance is None:
-        raise Http404("Not found.")
-    program = performance.enrollment.program
-    context = {
-        "performance": performance,
-        "program": program,
-        "chart": charts.creator_clicks_chart(performance.clicks, program_name=program.name),
-    }
-    return render(request, "portal/performance.html", context)
+class PortalPerformanceView(CreatorViewMixin, View):
+    """The creator's own clicks over time and milestone progress; another's is a 404."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        performance = reports.creator_performance(user=request.user, enrollment_id=kwargs["pk"])
+        if performance is None:
+            raise Http404("Not found.")
+        program = performance.enrollment.program
+        context = {
+            "performance": performance,
+            "program": program,
+            "chart": charts.creator_clicks_chart(performance.clicks, program_name=program.name),
+        }
+        return render(request, "portal/performance.html", context)
