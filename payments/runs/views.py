@@ -30,7 +30,7 @@ from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
 from payments.runs import services as runs
 from payments.runs.forms import WEEKDAYS, ScheduleForm
 from payments.runs.schedule import ScheduleInvalid, schedule_for, schedule_update
-from tracking.reports.views import csv_response
+from tracking.reports.csv_export import csv_response
 
 PAGE_SIZE = 50
 OPEN_STATES = (
