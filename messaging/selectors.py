@@ -9,10 +9,12 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from influencers.models import CreatorProfile
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskState
 from messaging.models import Message, Notification, Request, Task, TaskEvent, Thread, ThreadRead
 from organizations.models import Membership, Organization
 from organizations.roles import Role
+from programs.models import Enrollment
 
 
 def desk_roles(membership: Membership) -> list[str]:
@@ -153,14 +155,10 @@ def thread_open_requests(*, thread: Thread) -> QuerySet[Task]:
 
 
 def creator_profiles(*, user: Any) -> QuerySet[Any]:
-    from influencers.models import CreatorProfile
-
     return CreatorProfile.objects.filter(user=user).select_related("organization")
 
 
 def creator_enrollments(*, user: Any) -> QuerySet[Any]:
-    from programs.models import Enrollment
-
     return (
         # A waitlisted place is not an invitation yet: the creator hears when it is sent.
         Enrollment.objects.filter(creator__user=user)
@@ -179,8 +177,6 @@ def creator_requests(*, user: Any) -> QuerySet[Request]:
 
 
 def creator_threads(*, user: Any) -> QuerySet[Thread]:
-    from programs.models import Enrollment
-
     mine = Enrollment.objects.filter(creator__user=user).exclude(
         state__in=["declined", "expired", "withdrawn"]
     )
@@ -192,8 +188,6 @@ def creator_threads(*, user: Any) -> QuerySet[Thread]:
 
 
 def creator_has_announcement_access(*, user: Any, thread: Thread) -> bool:
-    from programs.models import Enrollment
-
     return (
         Enrollment.objects.filter(creator__user=user, program=thread.program)
         .exclude(state__in=["declined", "expired", "withdrawn"])
@@ -228,7 +222,6 @@ def task_detail_for_desk(*, membership: Membership) -> QuerySet[Task]:
 
 def creator_enrollment(*, user: Any, enrollment_id: int) -> Any | None:
     """One of the creator's own enrollments (with program and creator), or None."""
-    from programs.models import Enrollment
 
     return (
         Enrollment.objects.select_related("program", "creator", "organization")

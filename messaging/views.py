@@ -25,7 +25,8 @@ from messaging.forms import (
     TaskFilterForm,
     TaskSLAForm,
 )
-from messaging.models import Task, Thread
+from messaging.kinds import DEFAULT_SLA
+from messaging.models import Task, TaskSLA, Thread
 from messaging.services import queue, threads
 from messaging.services.requests import request_create
 from organizations import permissions
@@ -260,13 +261,9 @@ class TaskSLAView(OrgViewMixin, View):
     capability = permissions.can_manage_settings
 
     def _defaults(self) -> dict[str, int]:
-        from messaging.kinds import DEFAULT_SLA
-
         return {kind: int(delta.total_seconds() // 3600) for kind, delta in DEFAULT_SLA.items()}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from messaging.models import TaskSLA
-
         initial = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=self.organization)}
         form = TaskSLAForm(initial=initial, defaults=self._defaults())
         return render(request, "messaging/task_sla.html", {"form": form})

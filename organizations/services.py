@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.utils.text import slugify
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
+from messaging.services.notifications import email_address_after_commit
 from organizations.models import (
     Brand,
     InvitationBrand,
@@ -250,7 +252,7 @@ def invitation_create(
         f"{Role(role).label}.\n\nAccept: {link}\n\nThe link expires on "
         f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    email_address_after_commit(organization=organization, address=email, subject=subject, body=body)
     return invitation, token
 
 
@@ -317,8 +319,6 @@ def invitation_accept_with_new_account(
     *, invitation: StaffInvitation, name: str, password: str
 ) -> Any:
     """Create the invited person's account (the link proves the address) and accept."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth.password_validation import validate_password
 
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise Conflict("An account with this address exists: sign in to accept.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -311,8 +311,6 @@ class InvitationAcceptView(View):
         form: AcceptInvitationForm,
         status: int = 200,
     ) -> HttpResponse:
-        from django.contrib.auth import get_user_model
-
         has_account = get_user_model().objects.filter(email__iexact=invitation.email).exists()
         context = {
             "invitation": invitation,

@@ -7,7 +7,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from influencers.models import (
     CreatorLink,
     CreatorProfile,
 )
+from messaging.services.notifications import email_address_after_commit
 
 CREATOR_LINK_DAYS = 14
 
@@ -70,8 +70,9 @@ def creator_link_invite(
         f"Connect your login: {base_url}{creator_link_url(token)}\n\n"
         f"The link works once and expires on {link.expires_at:%Y-%m-%d %H:%M} UTC."
     )
-    email = locked.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    email_address_after_commit(
+        organization=locked.organization, address=locked.email, subject=subject, body=body
+    )
     return link, token
 
 
