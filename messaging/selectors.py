@@ -11,10 +11,19 @@ from django.utils import timezone
 
 from influencers.models import CreatorProfile
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskState
-from messaging.models import Message, Notification, Request, Task, TaskEvent, Thread, ThreadRead
+from messaging.models import (
+    Message,
+    Notification,
+    Request,
+    Task,
+    TaskEvent,
+    TaskSLA,
+    Thread,
+    ThreadRead,
+)
 from organizations.models import Membership, Organization
 from organizations.roles import Role
-from programs.models import Enrollment
+from programs.models import Enrollment, Program
 
 
 def desk_roles(membership: Membership) -> list[str]:
@@ -245,3 +254,22 @@ def creator_thread(*, user: Any, thread_id: int) -> Thread | None:
         mine = enrollment is not None and enrollment.creator.user_id == user.pk
         return thread if mine else None
     return thread if creator_has_announcement_access(user=user, thread=thread) else None
+
+
+def program_choices(*, organization: Organization) -> list[tuple[int, str]]:
+    """(id, name) of the org's programs, by name: the desk's filter and announcement forms."""
+    return list(
+        Program.objects.filter(organization=organization).order_by("name").values_list("pk", "name")
+    )
+
+
+def task_sla_hours(*, organization: Organization) -> dict[str, int]:
+    """The org's own due time per task kind, in hours (kinds without one use the default)."""
+    return {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
+
+
+def staff_threads(*, organization: Organization) -> QuerySet[Thread]:
+    """The org's threads with what a staff thread page shows (look one up with get_for_org)."""
+    return Thread.objects.filter(organization=organization).select_related(
+        "enrollment__creator", "program"
+    )
