@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+from messaging.selectors import notification_unread_count
+from organizations import permissions
+from organizations.selectors import memberships_of_user
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from messaging.selectors import notification_unread_count
-    from organizations import permissions
-    from organizations.selectors import memberships_of_user
 
     context: dict[str, Any] = {
         # Lazy: evaluated only when the template shows the org switcher.
@@ -39,6 +41,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 def clock(request: HttpRequest) -> dict[str, Any]:
     """One clock for templates (overdue highlighting)."""
-    from django.utils import timezone
 
     return {"now": timezone.now()}

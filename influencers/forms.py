@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
 from influencer_ops.csv_import import CsvImportForm
 from influencers.models import DEFAULT_CLICK_MILESTONE, CreatorProfile, SocialHandle
@@ -33,7 +34,11 @@ def _categories_field() -> forms.MultipleChoiceField:
 
 def _rate_field() -> forms.DecimalField:
     return forms.DecimalField(
-        label="Rate per post", required=False, min_value=0, max_digits=10, decimal_places=2
+        label="Rate per post",
+        required=False,
+        min_value=0,
+        max_digits=validation.CREATOR_RATE_DIGITS[0],
+        decimal_places=validation.CREATOR_RATE_DIGITS[1],
     )
 
 
@@ -42,11 +47,11 @@ def _languages_field() -> ListField:
 
 
 class CreatorForm(forms.Form):
-    display_name = forms.CharField(label="Name", max_length=150)
+    display_name = forms.CharField(label="Name", max_length=validation.CREATOR_NAME_MAX_LENGTH)
     email = forms.EmailField(label="E-mail address")
     categories = _categories_field()
     languages = _languages_field()
-    location = forms.CharField(max_length=120, required=False)
+    location = forms.CharField(max_length=validation.CREATOR_LOCATION_MAX_LENGTH, required=False)
     rate_per_post = _rate_field()
     rate_currency = forms.RegexField(
         regex=r"^[A-Za-z]{3}$", max_length=3, label="Currency", help_text="ISO 4217, e.g. USD."
@@ -59,7 +64,7 @@ class CreatorForm(forms.Form):
     internal_notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        max_length=5000,
+        max_length=validation.CREATOR_NOTES_MAX_LENGTH,
         help_text="For the team only; never shown to the creator.",
     )
 
@@ -154,7 +159,7 @@ ImportForm = CsvImportForm
 class MilestoneForm(forms.Form):
     new = forms.IntegerField(label="New click milestone", min_value=1)
     reason = forms.CharField(
-        max_length=300,
+        max_length=validation.MILESTONE_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required: the milestone decides pay, so every change keeps its reason.",
     )
@@ -167,7 +172,7 @@ class DateInput(forms.DateInput):
 class AvailabilityForm(forms.Form):
     away_from = forms.DateField(label="Away from", widget=DateInput)
     away_to = forms.DateField(label="Back after (last day away)", widget=DateInput)
-    note = forms.CharField(max_length=200, required=False)
+    note = forms.CharField(max_length=validation.AWAY_NOTE_MAX_LENGTH, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -180,14 +185,16 @@ class AvailabilityForm(forms.Form):
 class InterestForm(forms.Form):
     category = forms.ChoiceField(choices=Category.choices)
     note = forms.CharField(
-        max_length=300, required=False, help_text="Optional: what you would like to do."
+        max_length=validation.INTEREST_NOTE_MAX_LENGTH,
+        required=False,
+        help_text="Optional: what you would like to do.",
     )
 
 
 class OwnProfileForm(forms.Form):
     """What a creator may edit about themselves."""
 
-    location = forms.CharField(max_length=120, required=False)
+    location = forms.CharField(max_length=validation.CREATOR_LOCATION_MAX_LENGTH, required=False)
     languages = _languages_field()
     categories = _categories_field()
     rate_per_post = _rate_field()

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
 from influencer_ops.models import TenantModel
 
@@ -30,19 +31,30 @@ class CreatorProfile(TenantModel):
         related_name="creator_profiles",
         help_text="The creator's login, once linked.",
     )
-    display_name = models.CharField(max_length=150)
+    display_name = models.CharField(max_length=validation.CREATOR_NAME_MAX_LENGTH)
     email = models.EmailField()
     categories = ArrayField(
         models.CharField(max_length=30, choices=Category.choices), default=list, blank=True
     )
-    languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
-    location = models.CharField(max_length=120, blank=True)
-    rate_per_post = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=validation.CREATOR_LANGUAGE_MAX_LENGTH),
+        default=list,
+        blank=True,
+    )
+    location = models.CharField(max_length=validation.CREATOR_LOCATION_MAX_LENGTH, blank=True)
+    rate_per_post = models.DecimalField(
+        max_digits=validation.CREATOR_RATE_DIGITS[0],
+        decimal_places=validation.CREATOR_RATE_DIGITS[1],
+        null=True,
+        blank=True,
+    )
     rate_currency = models.CharField(max_length=3, default="USD")
     click_milestone = models.PositiveIntegerField(default=DEFAULT_CLICK_MILESTONE)
     payout_ready = models.BooleanField(default=False)
     internal_notes = models.TextField(
-        blank=True, max_length=5000, help_text="For the team only; never shown to the creator."
+        blank=True,
+        max_length=validation.CREATOR_NOTES_MAX_LENGTH,
+        help_text="For the team only; never shown to the creator.",
     )
     # Largest audience across handles, kept by the services for fast matching.
     max_audience = models.PositiveIntegerField(default=0)
@@ -94,7 +106,7 @@ class CreatorProfile(TenantModel):
 class SocialHandle(TenantModel):
     profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="handles")
     platform = models.CharField(max_length=20, choices=Platform.choices)
-    handle = models.CharField(max_length=100)
+    handle = models.CharField(max_length=validation.HANDLE_MAX_LENGTH)
     audience_size = models.PositiveIntegerField(default=0)
     engagement_rate = models.DecimalField(
         max_digits=5, decimal_places=2, default=0, help_text="Percent."
@@ -128,7 +140,7 @@ class Availability(TenantModel):
     )
     away_from = models.DateField()
     away_to = models.DateField()
-    note = models.CharField(max_length=200, blank=True)
+    note = models.CharField(max_length=validation.AWAY_NOTE_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["away_from"]
@@ -153,7 +165,7 @@ class ProgramInterest(TenantModel):
 
     profile = models.ForeignKey(CreatorProfile, on_delete=models.CASCADE, related_name="interests")
     category = models.CharField(max_length=30, choices=Category.choices)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=validation.INTEREST_NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,7 +186,7 @@ class MilestoneChange(TenantModel):
     )
     old = models.PositiveIntegerField()
     new = models.PositiveIntegerField()
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=validation.MILESTONE_REASON_MAX_LENGTH)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 

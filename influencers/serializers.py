@@ -8,6 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
 from influencers.models import (
     DEFAULT_CLICK_MILESTONE,
@@ -119,13 +120,19 @@ def _categories() -> serializers.ListField:
 
 def _languages() -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, max_length=20
+        child=serializers.CharField(max_length=validation.CREATOR_LANGUAGE_MAX_LENGTH),
+        required=False,
+        max_length=validation.CREATOR_LANGUAGES_MAX_ITEMS,
     )
 
 
 def _rate() -> serializers.DecimalField:
     return serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=0, allow_null=True, required=False
+        max_digits=validation.CREATOR_RATE_DIGITS[0],
+        decimal_places=validation.CREATOR_RATE_DIGITS[1],
+        min_value=0,
+        allow_null=True,
+        required=False,
     )
 
 
@@ -139,33 +146,51 @@ class HandleInputSerializer(serializers.Serializer[Any]):
 
 
 class CreatorCreateSerializer(serializers.Serializer[Any]):
-    display_name = serializers.CharField(max_length=150)
+    display_name = serializers.CharField(max_length=validation.CREATOR_NAME_MAX_LENGTH)
     email = serializers.EmailField(max_length=254)
     categories = _categories()
     languages = _languages()
-    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    location = serializers.CharField(
+        max_length=validation.CREATOR_LOCATION_MAX_LENGTH, required=False, allow_blank=True
+    )
     rate_per_post = _rate()
     rate_currency = serializers.RegexField(
         r"^[A-Za-z]{3}$", required=False, help_text="ISO 4217; default: the org's currency."
     )
     click_milestone = serializers.IntegerField(min_value=1, default=DEFAULT_CLICK_MILESTONE)
-    internal_notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    handles = serializers.ListField(child=HandleInputSerializer(), required=False, max_length=20)
+    internal_notes = serializers.CharField(
+        max_length=validation.CREATOR_NOTES_MAX_LENGTH, required=False, allow_blank=True
+    )
+    handles = serializers.ListField(
+        child=HandleInputSerializer(),
+        required=False,
+        max_length=validation.CREATOR_HANDLES_MAX_ITEMS,
+    )
 
 
 class CreatorUpdateSerializer(serializers.Serializer[Any]):
     """Every field optional; ``handles``, when sent, replaces the whole set. The click milestone
     changes through ``POST …/milestone/`` with a reason."""
 
-    display_name = serializers.CharField(max_length=150, required=False)
+    display_name = serializers.CharField(
+        max_length=validation.CREATOR_NAME_MAX_LENGTH, required=False
+    )
     email = serializers.EmailField(max_length=254, required=False)
     categories = _categories()
     languages = _languages()
-    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    location = serializers.CharField(
+        max_length=validation.CREATOR_LOCATION_MAX_LENGTH, required=False, allow_blank=True
+    )
     rate_per_post = _rate()
     rate_currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
-    internal_notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    handles = serializers.ListField(child=HandleInputSerializer(), required=False, max_length=20)
+    internal_notes = serializers.CharField(
+        max_length=validation.CREATOR_NOTES_MAX_LENGTH, required=False, allow_blank=True
+    )
+    handles = serializers.ListField(
+        child=HandleInputSerializer(),
+        required=False,
+        max_length=validation.CREATOR_HANDLES_MAX_ITEMS,
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "click_milestone" in getattr(self, "initial_data", {}):
@@ -185,7 +210,10 @@ class CreatorFilterSerializer(serializers.Serializer[Any]):
 
 class MilestoneInputSerializer(serializers.Serializer[Any]):
     new = serializers.IntegerField(min_value=1)
-    reason = serializers.CharField(max_length=300, help_text="Required: the milestone decides pay.")
+    reason = serializers.CharField(
+        max_length=validation.MILESTONE_REASON_MAX_LENGTH,
+        help_text="Required: the milestone decides pay.",
+    )
 
 
 class ImportUploadSerializer(serializers.Serializer[Any]):
@@ -252,7 +280,9 @@ OWN_EDITABLE = ("location", "languages", "categories", "rate_per_post")
 class OwnProfileUpdateSerializer(serializers.Serializer[Any]):
     """The fields a creator may change themself; anything else is refused."""
 
-    location = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    location = serializers.CharField(
+        max_length=validation.CREATOR_LOCATION_MAX_LENGTH, required=False, allow_blank=True
+    )
     languages = _languages()
     categories = _categories()
     rate_per_post = _rate()

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as api_exceptions
 from rest_framework import mixins, status
@@ -18,7 +17,7 @@ from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorScopedViewSet
 from influencers.models import CreatorProfile
 from messaging import selectors
 from messaging.models import Request, Task, Thread
@@ -40,6 +39,7 @@ from messaging.serializers import (
 from messaging.services import queue, requests, threads
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
+from payments.payouts.selectors import creator_payout
 
 
 def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:
@@ -172,34 +172,6 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
 # --- creators: their own requests and threads, across the orgs they work with ---
 
 
-class CreatorScopedViewSet(GenericViewSet):
-    """Base for every /api/v1/me/ creator endpoint.
-
-    Narrows the transaction's RLS scope to the orgs where the user has a creator profile before
-    any query (without it tenant tables look empty); non-creators get 403. Subclasses extend
-    ``get_creator_queryset``, whose selectors filter by the signed-in user.
-    """
-
-    profiles: list[CreatorProfile]
-    lookup_value_regex = r"[0-9]+"
-
-    def initial(self, request: ApiRequest, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            self.profiles = activate_creator_scope(request)
-        except DjangoPermissionDenied as exc:
-            raise api_exceptions.PermissionDenied("This is for creators.") from exc
-
-    def get_creator_queryset(self) -> QuerySet[Any]:
-        raise NotImplementedError
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no creator
-            model: type[Model] = self.queryset.model  # type: ignore[union-attr]
-            return model._default_manager.none()
-        return self.get_creator_queryset()
-
-
 class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
     """The creator's requests: who has each one and why; raising a new one routes it."""
 
@@ -218,8 +190,6 @@ class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
         enrollment: Any | None
         creator: Any
         if payload["payout"] is not None:
-            from payments.payouts.selectors import creator_payout
-
             payout = creator_payout(user=request.user, pk=payload["payout"])
             if payout is None:
                 raise api_exceptions.NotFound("No such payout.")
@@ -251,7 +221,7 @@ class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
                     {"organization": ["The enrollment belongs to another organization."]}
                 )
             return enrollment, enrollment.creator
-        profiles = [p for p in self.profiles if not slug or p.organization.slug == slug]
+        profiles = [p for p in self.creator_profiles if not slug or p.organization.slug == slug]
         if slug and not profiles:
             raise api_exceptions.ValidationError(
                 {"organization": ["You do not work with this organization."]}

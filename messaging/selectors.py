@@ -9,10 +9,21 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from influencers.models import CreatorProfile
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskState
-from messaging.models import Message, Notification, Request, Task, TaskEvent, Thread, ThreadRead
+from messaging.models import (
+    Message,
+    Notification,
+    Request,
+    Task,
+    TaskEvent,
+    TaskSLA,
+    Thread,
+    ThreadRead,
+)
 from organizations.models import Membership, Organization
 from organizations.roles import Role
+from programs.models import Enrollment, Program
 
 
 def desk_roles(membership: Membership) -> list[str]:
@@ -153,14 +164,10 @@ def thread_open_requests(*, thread: Thread) -> QuerySet[Task]:
 
 
 def creator_profiles(*, user: Any) -> QuerySet[Any]:
-    from influencers.models import CreatorProfile
-
     return CreatorProfile.objects.filter(user=user).select_related("organization")
 
 
 def creator_enrollments(*, user: Any) -> QuerySet[Any]:
-    from programs.models import Enrollment
-
     return (
         # A waitlisted place is not an invitation yet: the creator hears when it is sent.
         Enrollment.objects.filter(creator__user=user)
@@ -179,8 +186,6 @@ def creator_requests(*, user: Any) -> QuerySet[Request]:
 
 
 def creator_threads(*, user: Any) -> QuerySet[Thread]:
-    from programs.models import Enrollment
-
     mine = Enrollment.objects.filter(creator__user=user).exclude(
         state__in=["declined", "expired", "withdrawn"]
     )
@@ -192,8 +197,6 @@ def creator_threads(*, user: Any) -> QuerySet[Thread]:
 
 
 def creator_has_announcement_access(*, user: Any, thread: Thread) -> bool:
-    from programs.models import Enrollment
-
     return (
         Enrollment.objects.filter(creator__user=user, program=thread.program)
         .exclude(state__in=["declined", "expired", "withdrawn"])
@@ -228,7 +231,6 @@ def task_detail_for_desk(*, membership: Membership) -> QuerySet[Task]:
 
 def creator_enrollment(*, user: Any, enrollment_id: int) -> Any | None:
     """One of the creator's own enrollments (with program and creator), or None."""
-    from programs.models import Enrollment
 
     return (
         Enrollment.objects.select_related("program", "creator", "organization")
@@ -252,3 +254,22 @@ def creator_thread(*, user: Any, thread_id: int) -> Thread | None:
         mine = enrollment is not None and enrollment.creator.user_id == user.pk
         return thread if mine else None
     return thread if creator_has_announcement_access(user=user, thread=thread) else None
+
+
+def program_choices(*, organization: Organization) -> list[tuple[int, str]]:
+    """(id, name) of the org's programs, by name: the desk's filter and announcement forms."""
+    return list(
+        Program.objects.filter(organization=organization).order_by("name").values_list("pk", "name")
+    )
+
+
+def task_sla_hours(*, organization: Organization) -> dict[str, int]:
+    """The org's own due time per task kind, in hours (kinds without one use the default)."""
+    return {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
+
+
+def staff_threads(*, organization: Organization) -> QuerySet[Thread]:
+    """The org's threads with what a staff thread page shows (look one up with get_for_org)."""
+    return Thread.objects.filter(organization=organization).select_related(
+        "enrollment__creator", "program"
+    )

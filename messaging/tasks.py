@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
-from influencer_ops.tenancy import db_scope, org_scoped
-from messaging.services import notifications, queue
-from organizations.models import Organization
+from messaging.email_tasks import send_notification_email
+from messaging.services import queue
+from organizations.sweeps import for_each_org
 
-
-@shared_task(
-    name="messaging.tasks.send_notification_email",
-    acks_late=True,
-    max_retries=5,
-    default_retry_delay=60,
-    time_limit=60,
-    soft_time_limit=50,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-)
-@org_scoped
-def send_notification_email(org_id: int, notification_id: int) -> bool:
-    return notifications.notification_send_email(
-        notification_id=notification_id, base_url=getattr(settings, "SITE_URL", "")
-    )
+__all__ = ["escalate_overdue_tasks", "send_notification_email"]
 
 
 @shared_task(
@@ -35,9 +19,4 @@ def send_notification_email(org_id: int, notification_id: int) -> bool:
 )
 def escalate_overdue_tasks() -> int:
     """Beat: escalate every org's tasks past their SLA. Safe to run twice at once."""
-    total = 0
-    for org_id in Organization.objects.order_by("pk").values_list("pk", flat=True):
-        with db_scope(org_ids=[org_id]):
-            organization = Organization.objects.get(pk=org_id)
-            total += queue.escalate_overdue(organization=organization)
-    return total
+    return for_each_org(lambda organization: queue.escalate_overdue(organization=organization))

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,8 +20,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from influencer_ops.audit import AuditVerb, audit_record
-from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.errors import Conflict, DomainError, FieldError
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
+from messaging.services.notifications import email_address_after_commit
 from organizations.models import (
     Brand,
     InvitationBrand,
@@ -32,6 +34,16 @@ from organizations.models import (
 from organizations.roles import BRAND_SCOPED_ROLES, Role
 
 User = get_user_model()
+
+
+class BrandNameTaken(Conflict):
+    """Another brand of the org has the name: a conflict (409) shown on the name field."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"A brand called “{name}” already exists.")
+
+    def field_errors(self) -> dict[str | None, list[str]]:
+        return {"name": [str(self)]}
 
 
 def _clean_role_and_brands(
@@ -108,10 +120,10 @@ def brand_create(*, organization: Organization, actor: Any, name: str) -> Brand:
     name = name.strip()
     slug = slugify(name)[:60]
     if not name or not slug:
-        raise DomainError("A brand needs a name with at least one letter or digit.")
+        raise FieldError("name", "A brand needs a name with at least one letter or digit.")
     taken = Brand.objects.filter(organization=organization)
     if taken.filter(slug=slug).exists() or taken.filter(name__iexact=name).exists():
-        raise Conflict(f"A brand called “{name}” already exists.")
+        raise BrandNameTaken(name)
     brand = Brand.objects.create(organization=organization, name=name, slug=slug)
     audit_record(
         organization=organization,
@@ -127,10 +139,10 @@ def brand_create(*, organization: Organization, actor: Any, name: str) -> Brand:
 def brand_rename(*, brand: Brand, actor: Any, name: str) -> Brand:
     name = name.strip()
     if not name:
-        raise DomainError("A brand needs a name.")
+        raise FieldError("name", "A brand needs a name.")
     clash = Brand.objects.filter(organization_id=brand.organization_id, name__iexact=name)
     if clash.exclude(pk=brand.pk).exists():
-        raise Conflict(f"A brand called “{name}” already exists.")
+        raise BrandNameTaken(name)
     before = {"name": brand.name}
     brand.name = name
     brand.save(update_fields=["name"])
@@ -250,7 +262,7 @@ def invitation_create(
         f"{Role(role).label}.\n\nAccept: {link}\n\nThe link expires on "
         f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    email_address_after_commit(organization=organization, address=email, subject=subject, body=body)
     return invitation, token
 
 
@@ -317,8 +329,6 @@ def invitation_accept_with_new_account(
     *, invitation: StaffInvitation, name: str, password: str
 ) -> Any:
     """Create the invited person's account (the link proves the address) and accept."""
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth.password_validation import validate_password
 
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise Conflict("An account with this address exists: sign in to accept.")

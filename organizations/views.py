@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from influencer_ops.errors import DomainError
+from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from organizations import permissions, selectors, services
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.forms import (
@@ -62,7 +62,7 @@ class MemberListView(OrgViewMixin, View):
                     base_url=request.build_absolute_uri("/")[:-1],
                 )
             except DomainError as exc:
-                form.add_error(None, str(exc))
+                form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
                 return redirect(_org_url("org_members", self.organization))
@@ -107,8 +107,8 @@ class MemberEditView(OrgViewMixin, View):
             try:
                 services.membership_remove(membership=member, actor=request.user)
             except DomainError as exc:
-                messages.error(request, str(exc))
-                return redirect(_org_url("org_member_edit", self.organization, pk=member.pk))
+                back = _org_url("org_member_edit", self.organization, pk=member.pk)
+                return refuse_back(request, exc, back)
             messages.success(request, f"{member.user.email} was removed.")
             return redirect(_org_url("org_members", self.organization))
         form = MembershipRoleForm(request.POST, organization=self.organization)
@@ -121,7 +121,7 @@ class MemberEditView(OrgViewMixin, View):
                     brands=form.cleaned_data["brands"],
                 )
             except DomainError as exc:
-                form.add_error(None, str(exc))
+                form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(
                     request, f"{member.user.email} is now {Role(form.cleaned_data['role']).label}."
@@ -146,13 +146,13 @@ class InvitationRevokeView(OrgViewMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         invitation = get_for_org(StaffInvitation.objects.all(), self.organization, kwargs["pk"])
+        members_url = _org_url("org_members", self.organization)
         try:
             services.invitation_revoke(invitation=invitation, actor=request.user)
         except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"The invitation for {invitation.email} was revoked.")
-        return redirect(_org_url("org_members", self.organization))
+            return refuse_back(request, exc, members_url)
+        messages.success(request, f"The invitation for {invitation.email} was revoked.")
+        return redirect(members_url)
 
 
 class BrandListView(OrgViewMixin, View):
@@ -171,7 +171,7 @@ class BrandListView(OrgViewMixin, View):
                     name=form.cleaned_data["name"],
                 )
             except DomainError as exc:
-                form.add_error("name", str(exc))
+                form_add_domain_error(form, exc)  # on the name field; re-rendered with 400
             else:
                 messages.success(request, f"Brand “{brand.name}” created.")
                 return redirect(_org_url("org_brands", self.organization))
@@ -204,7 +204,7 @@ class BrandEditView(OrgViewMixin, View):
                     brand=brand, actor=request.user, name=form.cleaned_data["name"]
                 )
             except DomainError as exc:
-                form.add_error("name", str(exc))
+                form_add_domain_error(form, exc)  # on the name field; re-rendered with 400
             else:
                 messages.success(request, "Brand renamed.")
                 return redirect(_org_url("org_brands", self.organization))
@@ -245,7 +245,7 @@ class SettingsView(OrgViewMixin, View):
                     organization=self.organization, actor=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                form.add_error(None, str(exc))
+                form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(request, "Settings saved.")
                 return redirect(_org_url("org_settings", self.organization))
@@ -311,8 +311,6 @@ class InvitationAcceptView(View):
         form: AcceptInvitationForm,
         status: int = 200,
     ) -> HttpResponse:
-        from django.contrib.auth import get_user_model
-
         has_account = get_user_model().objects.filter(email__iexact=invitation.email).exists()
         context = {
             "invitation": invitation,

@@ -1,5 +1,6 @@
 """Notifications: one row per recipient and event (a unique key), e-mail sent after commit by
-a Celery task, each honouring the recipient's preference for that kind."""
+a Celery task, each honouring the recipient's preference for that kind. Every e-mail the
+app sends goes out this way (``email_address_after_commit`` for an address with no user)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from messaging.email_tasks import send_notification_email
+from messaging.kinds import NotificationKind
 from messaging.models import Notification, NotificationPreference
+from messaging.services.email import notification_send_email
+
+__all__ = [
+    "email_address_after_commit",
+    "notification_mark_read",
+    "notification_send_email",
+    "notification_set_preferences",
+    "notify_many",
+    "preferences_for",
+]
 
 
 def preferences_for(*, user: Any) -> dict[str, tuple[bool, bool]]:
@@ -83,27 +96,19 @@ def notify_many(
 
 
 def _email_after_commit(org_id: int, notification_id: int) -> None:
-    from messaging.tasks import send_notification_email
-
     transaction.on_commit(lambda: send_notification_email.delay(org_id, notification_id))
 
 
-def notification_send_email(*, notification_id: int, base_url: str = "") -> bool:
-    """Send the e-mail once: only the caller that flips ``emailed_at`` sends."""
-    from django.core.mail import send_mail
+def email_address_after_commit(*, organization: Any, address: str, subject: str, body: str) -> None:
+    """E-mail an address that has no user yet (a staff or portal invitation), sent like every
+    notification: after commit, by the e-mail Celery task. Nothing goes out if the caller's
+    transaction rolls back. No notification row: there is no recipient user to own one."""
+    org_id = organization.pk
 
-    with transaction.atomic():
-        claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-        if claimed != 1:
-            return False
-        notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-        link = f"\n\n{base_url}{notification.url}" if notification.url else ""
-        send_mail(
-            notification.title, f"{notification.body}{link}", None, [notification.recipient.email]
-        )
-    return True
+    def enqueue() -> None:
+        send_notification_email.delay(org_id, address=address, subject=subject, body=body)
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic
@@ -116,8 +121,6 @@ def notification_mark_read(*, user: Any, notification_ids: Iterable[int] | None 
 
 @transaction.atomic
 def notification_set_preferences(*, user: Any, choices: dict[str, tuple[bool, bool]]) -> None:
-    from messaging.kinds import NotificationKind
-
     for kind, (in_app, email) in choices.items():
         if kind not in NotificationKind.values:
             continue

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
 from messaging.kinds import (
     ACTIVE_TASK_STATES,
@@ -330,7 +331,6 @@ def task_sla_set(
     *, organization: Organization, actor: Any, hours_by_kind: dict[str, int | None]
 ) -> None:
     """Set (or, with None, reset to the default) the org's due time per task kind."""
-    from influencer_ops.audit import AuditVerb, audit_record
 
     for kind, hours in hours_by_kind.items():
         if kind not in TaskKind.values:

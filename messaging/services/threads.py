@@ -15,6 +15,7 @@ from messaging.services import notifications
 from messaging.services.queue import task_complete
 from organizations.models import Membership
 from organizations.roles import Role
+from programs.models import Enrollment
 
 MAX_MESSAGE = 5000
 
@@ -73,7 +74,6 @@ def _thread_creators(thread: Thread) -> list[Any]:
         assert thread.enrollment is not None
         user = thread.enrollment.creator.user
         return [user] if user is not None else []
-    from programs.models import Enrollment
 
     return [
         e.creator.user

@@ -1,6 +1,5 @@
-"""Creator pages: the desk's roster (ISM, admin; BSM may read), the portal link acceptance,
-and the creator's own profile, availability and interests in the portal. Thin: each request
-calls one service or selector."""
+"""The desk's creator pages (ISM, admin; BSM may read), and the public page where a creator
+accepts the portal link. Thin: each request calls one service or selector."""
 
 from __future__ import annotations
 
@@ -16,9 +15,8 @@ from django.urls import reverse
 from django.views import View
 
 from influencer_ops.choices import Category
-from influencer_ops.errors import DomainError
+from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from influencers import selectors, services
-from influencers.access import activate_creator_scope
 from influencers.forms import (
     AvailabilityForm,
     CreatorFilterForm,
@@ -27,7 +25,6 @@ from influencers.forms import (
     ImportForm,
     InterestForm,
     MilestoneForm,
-    OwnProfileForm,
 )
 from influencers.models import CreatorLink, CreatorProfile
 from organizations import permissions
@@ -37,7 +34,9 @@ PAGE_SIZE = 50
 
 
 def _add_error(exc: DomainError, *forms_: forms.Form) -> None:
-    """Put a service's message on the field it names, else on the first form."""
+    """Put a service's message on the field it names across the creator form and the handles
+    form (a handle's platform names ``<platform>_handle``), else on the first form. The
+    one-form pages use ``form_add_domain_error``."""
     name = getattr(exc, "field", None)
     for form in forms_:
         for candidate in (name, f"{name}_handle"):
@@ -205,7 +204,7 @@ class CreatorMilestoneView(CreatorMixin, View):
             try:
                 services.milestone_change(profile=creator, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _add_error(exc, form)
+                form_add_domain_error(form, exc)  # the form re-renders with 400, as always
             else:
                 messages.success(request, f"Click milestone is now {creator.click_milestone}.")
                 return redirect(self.url("creator_detail", pk=creator.pk))
@@ -229,13 +228,13 @@ class CreatorActionView(CreatorMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         creator = self.creator(kwargs.pop("pk"))
         kwargs.pop("org_slug", None)
+        back = self.url("creator_detail", pk=creator.pk)
         try:
             self.act(request, creator, **kwargs)
         except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, self.success)
-        return redirect(self.url("creator_detail", pk=creator.pk))
+            return refuse_back(request, exc, back)
+        messages.success(request, self.success)
+        return redirect(back)
 
 
 class CreatorInviteView(CreatorActionView):
@@ -324,159 +323,3 @@ class CreatorLinkAcceptView(View):
             status = 410
         context = {"link": link, "state": state, "error": error, "next": quote(request.path)}
         return render(request, "influencers/link_accept.html", context, status=status)
-
-
-# --- the portal: the creator's own profile, availability and interests ---
-
-
-class PortalMixin(View):
-    """Signed-in creators only; narrows the RLS scope to their orgs before any query.
-    With profiles in several orgs the page needs ``?org=<slug>``, else it shows a picker."""
-
-    title = ""
-    url_name = ""
-    profiles: list[CreatorProfile]
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={quote(request.get_full_path())}")
-        self.profiles = activate_creator_scope(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def chosen(self) -> CreatorProfile | None:
-        slug = self.request.GET.get("org", "")
-        if not slug and len(self.profiles) == 1:
-            slug = self.profiles[0].organization.slug
-        if not slug:
-            return None
-        profile = selectors.own_profile(user=self.request.user, org_slug=slug)
-        if profile is None:
-            raise Http404("You do not work with this organization.")
-        return profile
-
-    def pick_org(self, request: HttpRequest) -> HttpResponse:
-        context = {"profiles": self.profiles, "title": self.title, "url_name": self.url_name}
-        return render(request, "portal/profile_orgs.html", context)
-
-    def back(self, profile: CreatorProfile) -> HttpResponse:
-        return redirect(f"{reverse(self.url_name)}?org={quote(profile.organization.slug)}")
-
-    def page(
-        self, request: HttpRequest, template: str, status: int = 200, **context: Any
-    ) -> HttpResponse:
-        context |= {"profiles": self.profiles, "title": self.title, "url_name": self.url_name}
-        return render(request, template, context, status=status)
-
-
-class PortalProfileView(PortalMixin):
-    title = "Your profile"
-    url_name = "portal_profile"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        profile = self.chosen()
-        if profile is None:
-            return self.pick_org(request)
-        form = OwnProfileForm(initial=OwnProfileForm.initial_for(profile))
-        return self.page(request, "portal/profile.html", profile=profile, form=form)
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        profile = self.chosen()
-        if profile is None:
-            return self.pick_org(request)
-        form = OwnProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                services.profile_update_own(profile=profile, user=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                _add_error(exc, form)
-            else:
-                messages.success(request, "Your profile is saved.")
-                return self.back(profile)
-        return self.page(request, "portal/profile.html", 400, profile=profile, form=form)
-
-
-class PortalAvailabilityView(PortalMixin):
-    title = "Your availability"
-    url_name = "portal_availability"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        profile = self.chosen()
-        if profile is None:
-            return self.pick_org(request)
-        form = AvailabilityForm()
-        return self.page(request, "portal/availability.html", profile=profile, form=form)
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        profile = self.chosen()
-        if profile is None:
-            return self.pick_org(request)
-        form = AvailabilityForm(request.POST)
-        if form.is_valid():
-            try:
-                services.availability_set_own(
-                    profile=profile, user=request.user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                _add_error(exc, form)
-            else:
-                messages.success(request, "Saved. Your success manager has been told.")
-                return self.back(profile)
-        return self.page(request, "portal/availability.html", 400, profile=profile, form=form)
-
-
-class PortalAvailabilityRemoveView(PortalMixin):
-    url_name = "portal_availability"
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        window = selectors.own_availability(user=request.user, pk=pk)
-        if window is None:
-            raise Http404("Not found.")
-        try:
-            services.availability_remove_own(availability=window, user=request.user)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Removed. Your success manager has been told.")
-        return self.back(window.profile)
-
-
-class PortalInterestsView(PortalMixin):
-    title = "Programs you want"
-    url_name = "portal_interests"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        profile = self.chosen()
-        if profile is None:
-            return self.pick_org(request)
-        return self.page(request, "portal/interests.html", profile=profile, form=InterestForm())
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        profile = self.chosen()
-        if profile is None:
-            return self.pick_org(request)
-        form = InterestForm(request.POST)
-        if form.is_valid():
-            try:
-                services.interest_add_own(profile=profile, user=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                _add_error(exc, form)
-            else:
-                messages.success(request, "Saved. Your success manager has been told.")
-                return self.back(profile)
-        return self.page(request, "portal/interests.html", 400, profile=profile, form=form)
-
-
-class PortalInterestRemoveView(PortalMixin):
-    url_name = "portal_interests"
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        interest = selectors.own_interest(user=request.user, pk=pk)
-        if interest is None:
-            raise Http404("Not found.")
-        try:
-            services.interest_remove_own(interest=interest, user=request.user)
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "Removed. Your success manager has been told.")
-        return self.back(interest.profile)

@@ -1,4 +1,5 @@
-"""The success desk (tasks, threads, announcements) and the creator portal's requests/threads."""
+"""The success desk's pages: the task queue, threads and announcements, and the org's due
+times per task kind."""
 
 from __future__ import annotations
 
@@ -6,38 +7,31 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from influencer_ops.errors import DomainError
-from influencers.access import activate_creator_scope
 from messaging import selectors
 from messaging.forms import (
     AnnouncementForm,
-    CreatorRequestForm,
-    MessageForm,
     ReassignForm,
     ResolutionForm,
     StaffReplyForm,
     TaskFilterForm,
     TaskSLAForm,
 )
+from messaging.kinds import DEFAULT_SLA
 from messaging.models import Task, Thread
 from messaging.services import queue, threads
-from messaging.services.requests import request_create
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
-from payments.payouts.selectors import creator_payout, creator_payouts
-from programs.models import Enrollment, Program
+from programs.models import Program
 
 
 def _programs(organization: Any) -> list[tuple[int, str]]:
-    return list(
-        Program.objects.filter(organization=organization).order_by("name").values_list("pk", "name")
-    )
+    return selectors.program_choices(organization=organization)
 
 
 class DeskMixin(OrgViewMixin):
@@ -184,7 +178,7 @@ class StaffThreadListView(DeskMixin, View):
 class StaffThreadView(DeskMixin, View):
     def _thread(self, pk: int) -> Thread:
         return get_for_org(
-            Thread.objects.select_related("enrollment__creator", "program"), self.organization, pk
+            selectors.staff_threads(organization=self.organization), self.organization, pk
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -260,14 +254,10 @@ class TaskSLAView(OrgViewMixin, View):
     capability = permissions.can_manage_settings
 
     def _defaults(self) -> dict[str, int]:
-        from messaging.kinds import DEFAULT_SLA
-
         return {kind: int(delta.total_seconds() // 3600) for kind, delta in DEFAULT_SLA.items()}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from messaging.models import TaskSLA
-
-        initial = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=self.organization)}
+        initial = selectors.task_sla_hours(organization=self.organization)
         form = TaskSLAForm(initial=initial, defaults=self._defaults())
         return render(request, "messaging/task_sla.html", {"form": form})
 
@@ -286,152 +276,3 @@ class TaskSLAView(OrgViewMixin, View):
                 messages.success(request, "Due times saved.")
                 return redirect(request.path)
         return render(request, "messaging/task_sla.html", {"form": form}, status=400)
-
-
-# --- the creator portal ---
-
-
-class PortalRequestCreateView(View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        self.profiles = activate_creator_scope(request)
-        if not self.profiles:
-            messages.info(request, "You can ask questions once an organization works with you.")
-            return redirect("portal_home")
-        return super().dispatch(request, *args, **kwargs)
-
-    def _form(self, data: Any = None, initial: Any = None) -> CreatorRequestForm:
-        enrollments = [
-            (e.pk, f"{e.program.name} ({e.organization.name})")
-            for e in selectors.creator_enrollments(user=self.request.user)
-        ]
-        organizations = [(p.organization.slug, p.organization.name) for p in self.profiles]
-        payouts = [
-            (
-                p.pk,
-                f"{p.amount} {p.currency} · {p.enrollment.program.name} · {p.get_state_display()}",
-            )
-            for p in creator_payouts(user=self.request.user)[:100]
-        ]
-        return CreatorRequestForm(
-            data,
-            initial=initial,
-            enrollments=enrollments,
-            organizations=organizations,
-            payouts=payouts,
-        )
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        initial = {
-            "enrollment": request.GET.get("enrollment"),
-            "topic": request.GET.get("topic"),
-            "payout": request.GET.get("payout"),
-        }
-        return render(request, "portal/request_new.html", {"form": self._form(initial=initial)})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = self._form(request.POST)
-        if form.is_valid():
-            enrollment = None
-            if form.cleaned_data["enrollment"]:
-                enrollment = (
-                    Enrollment.objects.select_related("program", "creator")
-                    .filter(pk=form.cleaned_data["enrollment"], creator__user_id=_user_id(request))
-                    .first()
-                )
-                if enrollment is None:
-                    raise Http404("Not found.")
-                creator = enrollment.creator
-            else:
-                slug = form.cleaned_data.get("organization") or self.profiles[0].organization.slug
-                creator = next(p for p in self.profiles if p.organization.slug == slug)
-            payout = None
-            if form.cleaned_data.get("payout") is not None:
-                payout = creator_payout(user=request.user, pk=form.cleaned_data["payout"])
-                if payout is None:
-                    raise Http404("Not found.")
-                creator = payout.creator
-            try:
-                created = request_create(
-                    creator=creator,
-                    user=request.user,
-                    topic=form.cleaned_data["topic"],
-                    text=form.cleaned_data["text"],
-                    enrollment=enrollment,
-                    payout=payout,
-                )
-            except DomainError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, "Your question is with " + _owner_label(created) + ".")
-                if created.thread_id:
-                    return redirect(reverse("portal_thread", kwargs={"pk": created.thread_id}))
-                return redirect("portal_home")
-        return render(request, "portal/request_new.html", {"form": form}, status=400)
-
-
-def _user_id(request: HttpRequest) -> Any:
-    return request.user.pk
-
-
-def _owner_label(request_obj: Any) -> str:
-    task = getattr(request_obj, "task", None)
-    if task is not None and task.assignee is not None:
-        return task.assignee.display_name
-    return "the ISM team" if request_obj.routed_role == "ism" else "the BSM team"
-
-
-class PortalThreadView(View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        activate_creator_scope(request)
-        return super().dispatch(request, *args, **kwargs)
-
-    def _thread(self, pk: int) -> Thread:
-        thread = selectors.creator_thread(user=self.request.user, thread_id=pk)
-        if thread is None:
-            raise Http404("Not found.")
-        return thread
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        thread = self._thread(pk)
-        threads.thread_mark_read(thread=thread, user=request.user)
-        return self._render(request, thread, MessageForm())
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        thread = self._thread(pk)
-        form = MessageForm(request.POST)
-        if form.is_valid():
-            try:
-                threads.message_post(
-                    thread=thread,
-                    author=request.user,
-                    text=form.cleaned_data["text"],
-                    from_creator=True,
-                )
-            except DomainError as exc:
-                if exc.status_code == 403:
-                    raise PermissionDenied(str(exc)) from exc
-                form.add_error("text", str(exc))
-            else:
-                return redirect(request.path)
-        return self._render(request, thread, form, status=400)
-
-    def _render(
-        self, request: HttpRequest, thread: Thread, form: MessageForm, status: int = 200
-    ) -> HttpResponse:
-        open_requests = [
-            r
-            for r in selectors.creator_requests(user=request.user).filter(thread=thread)
-            if getattr(r, "task", None) is not None and r.task.state in ("open", "in_progress")
-        ]
-        context = {
-            "thread": thread,
-            "thread_messages": selectors.thread_messages(thread=thread),
-            "form": form,
-            "open_requests": open_requests,
-            "can_reply": thread.kind == Thread.Kind.ENROLLMENT or thread.replies_allowed,
-        }
-        return render(request, "portal/thread.html", context, status=status)

@@ -1,0 +1,29 @@
+"""Messaging pages: ``desk`` (the success desk: tasks, threads, announcements, due times) and
+``portal`` (the creator's questions and threads). The names below are what urls.py uses."""
+
+from messaging.views.desk import (
+    AnnouncementCreateView,
+    DeskView,
+    StaffThreadListView,
+    StaffThreadView,
+    TaskClaimView,
+    TaskCompleteView,
+    TaskDetailView,
+    TaskReassignView,
+    TaskSLAView,
+)
+from messaging.views.portal import PortalRequestCreateView, PortalThreadView
+
+__all__ = [
+    "AnnouncementCreateView",
+    "DeskView",
+    "PortalRequestCreateView",
+    "PortalThreadView",
+    "StaffThreadListView",
+    "StaffThreadView",
+    "TaskClaimView",
+    "TaskCompleteView",
+    "TaskDetailView",
+    "TaskReassignView",
+    "TaskSLAView",
+]
