@@ -18,7 +18,7 @@ from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from influencers.models import CreatorProfile
-from influencers.views import PortalMixin
+from influencers.portal_pages import PortalMixin
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_manage_payouts, can_view_payouts
 from payments.models import PayoutDetails, PayoutState, TaxForm
