@@ -165,6 +165,12 @@ def clean_url(value: Any, *, limit: int = URL_MAX_LENGTH) -> str:
 # messaging
 
 # programs
+PROGRAM_GOALS_MAX_LENGTH = 5000
+DISCLOSURE_RULE_MAX_LENGTH = 200
+# Why a program was cancelled, an invitation declined, a creator withdrawn or terms amended.
+REASON_MAX_LENGTH = 500
+DELIVERABLE_COUNT_MAX = 100
+DUE_OFFSET_MAX_DAYS = 3650
 
 # tracking
 
