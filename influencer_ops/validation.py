@@ -179,6 +179,14 @@ CREATOR_IMPORT_MAX_CHARS = 5_000_000
 # messaging
 
 # programs
+PROGRAM_GOALS_MAX_LENGTH = 5000
+DISCLOSURE_RULE_MAX_LENGTH = 200
+# Why a program was cancelled, an invitation declined, a creator withdrawn or terms amended.
+REASON_MAX_LENGTH = 500
+DELIVERABLE_COUNT_MAX = 100
+DUE_OFFSET_MAX_DAYS = 3650
+INVITE_MAX_CREATORS = 500  # creators invited in one request
+MATCH_SEARCH_MAX_LENGTH = 100  # the candidate search box
 
 # programs: content, deadlines, cases. The columns decide: every web address these features store
 # (a deliverable's live URL, a submission's links and media URL, a case's evidence links) is a

@@ -8,6 +8,17 @@ from typing import Any, cast
 from django import forms
 
 from influencer_ops.choices import Category, Platform
+from influencer_ops.validation import (
+    AMOUNT_DIGITS,
+    DELIVERABLE_COUNT_MAX,
+    DISCLOSURE_RULE_MAX_LENGTH,
+    DUE_OFFSET_MAX_DAYS,
+    NAME_MAX_LENGTH,
+    RATE_DIGITS,
+    REASON_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    URL_MAX_LENGTH,
+)
 from organizations.models import Brand, Organization
 from programs import selectors
 from programs.models import DeliverableSpec
@@ -17,12 +28,13 @@ from programs.states import ProgramState
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _money(label: str, *, places: int = 2, digits: int = 12) -> forms.DecimalField:
+def _money(label: str, *, digits: tuple[int, int] = AMOUNT_DIGITS) -> forms.DecimalField:
+    max_digits, places = digits
     return forms.DecimalField(
         label=label,
         required=False,
         min_value=0,
-        max_digits=digits,
+        max_digits=max_digits,
         decimal_places=places,
     )
 
@@ -46,7 +58,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class ProgramCreateForm(forms.Form):
-    name = forms.CharField(max_length=150)
+    name = forms.CharField(max_length=NAME_MAX_LENGTH)
     brand = forms.ModelChoiceField(queryset=Brand.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, brands: Iterable[Brand], **kwargs: Any) -> None:
@@ -92,7 +104,7 @@ class ProgramBriefForm(forms.Form):
         ("People", ["assigned_ism", "assigned_bsm"]),
     ]
 
-    name = forms.CharField(max_length=150)
+    name = forms.CharField(max_length=NAME_MAX_LENGTH)
     goals = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     guidelines = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -100,12 +112,13 @@ class ProgramBriefForm(forms.Form):
         help_text="Do's and don'ts, product details, photo style, the brand's spelling.",
     )
     disclosure_rule = forms.CharField(
-        max_length=200, help_text="Checked on every submission, e.g. #ad or #sponsored."
+        max_length=DISCLOSURE_RULE_MAX_LENGTH,
+        help_text="Checked on every submission, e.g. #ad or #sponsored.",
     )
     nda_required = forms.BooleanField(required=False, label="Creators must accept an NDA")
     destination_url = forms.URLField(
         required=False,
-        max_length=1000,
+        max_length=URL_MAX_LENGTH,
         assume_scheme="https",
         help_text="The page creators' tracked links lead to; UTM tags are added.",
     )
@@ -115,7 +128,7 @@ class ProgramBriefForm(forms.Form):
     categories = forms.MultipleChoiceField(
         choices=Category.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    audience_demographics = forms.CharField(max_length=300, required=False)
+    audience_demographics = forms.CharField(max_length=SHORT_TEXT_MAX_LENGTH, required=False)
     audience_interests = ListField(required=False, help_text="Separate with commas.")
     audience_locations = ListField(required=False, help_text="Separate with commas.")
     min_audience = forms.IntegerField(min_value=0, required=False)
@@ -130,7 +143,7 @@ class ProgramBriefForm(forms.Form):
     )
     budget_amount = _money("Budget")
     flat_fee = _money("Flat fee per creator")
-    per_click_rate = _money("Per-click rate", places=4, digits=8)
+    per_click_rate = _money("Per-click rate", digits=RATE_DIGITS)
     click_milestone = forms.IntegerField(
         min_value=1, required=False, help_text="Valid clicks to reach; empty: each creator's own."
     )
@@ -176,11 +189,11 @@ def brief_initial(program: Any) -> dict[str, Any]:
 class DeliverableSpecForm(forms.Form):
     kind = forms.ChoiceField(choices=DeliverableSpec.Kind.choices)
     platform = forms.ChoiceField(choices=Platform.choices)
-    count = forms.IntegerField(min_value=1, max_value=100, initial=1)
+    count = forms.IntegerField(min_value=1, max_value=DELIVERABLE_COUNT_MAX, initial=1)
     due_on = forms.DateField(widget=DATE, required=False, label="Due date")
     due_offset_days = forms.IntegerField(
         min_value=0,
-        max_value=3650,
+        max_value=DUE_OFFSET_MAX_DAYS,
         required=False,
         label="Or: due days after launch",
         help_text="Give a due date or a number of days after launch, not both.",
@@ -188,11 +201,11 @@ class DeliverableSpecForm(forms.Form):
 
 
 class ProgramCloneForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Name of the copy")
+    name = forms.CharField(max_length=NAME_MAX_LENGTH, label="Name of the copy")
 
 
 class ProgramCancelForm(forms.Form):
-    reason = forms.CharField(max_length=500, label="Reason for cancelling")
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label="Reason for cancelling")
 
 
 class ProgramFilterForm(forms.Form):

@@ -8,6 +8,18 @@ from typing import Any
 from rest_framework import serializers
 
 from influencer_ops.choices import Category, Platform
+from influencer_ops.validation import (
+    AMOUNT_DIGITS,
+    DISCLOSURE_RULE_MAX_LENGTH,
+    FREE_LIST_ITEM_MAX_LENGTH,
+    FREE_LIST_MAX_ITEMS,
+    LONG_TEXT_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PROGRAM_GOALS_MAX_LENGTH,
+    RATE_DIGITS,
+    REASON_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+)
 from programs import selectors, services
 from programs.models import DeliverableSpec, Program
 
@@ -64,7 +76,8 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
         return services.brief_missing(obj)
 
 
-def _money(max_digits: int = 12, places: int = 2) -> serializers.DecimalField:
+def _money(digits: tuple[int, int] = AMOUNT_DIGITS) -> serializers.DecimalField:
+    max_digits, places = digits
     return serializers.DecimalField(
         max_digits=max_digits,
         decimal_places=places,
@@ -85,16 +98,22 @@ def _count(min_value: int = 0) -> serializers.IntegerField:
 
 def _words() -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, max_length=50
+        child=serializers.CharField(max_length=FREE_LIST_ITEM_MAX_LENGTH),
+        required=False,
+        max_length=FREE_LIST_MAX_ITEMS,
     )
 
 
 class ProgramBriefSerializer(serializers.Serializer[Any]):
     """Any subset of the brief (PATCH). People are given by user id."""
 
-    name = serializers.CharField(max_length=150, required=False)
-    goals = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    audience_demographics = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False)
+    goals = serializers.CharField(
+        max_length=PROGRAM_GOALS_MAX_LENGTH, required=False, allow_blank=True
+    )
+    audience_demographics = serializers.CharField(
+        max_length=SHORT_TEXT_MAX_LENGTH, required=False, allow_blank=True
+    )
     audience_interests = _words()
     audience_locations = _words()
     platforms = serializers.ListField(
@@ -105,8 +124,10 @@ class ProgramBriefSerializer(serializers.Serializer[Any]):
     )
     min_audience = _count()
     max_audience = _count()
-    guidelines = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    disclosure_rule = serializers.CharField(max_length=200, required=False)
+    guidelines = serializers.CharField(
+        max_length=LONG_TEXT_MAX_LENGTH, required=False, allow_blank=True
+    )
+    disclosure_rule = serializers.CharField(max_length=DISCLOSURE_RULE_MAX_LENGTH, required=False)
     nda_required = serializers.BooleanField(required=False)
     recruit_by = _date()
     launch_on = _date()
@@ -116,7 +137,7 @@ class ProgramBriefSerializer(serializers.Serializer[Any]):
     budget_amount = _money()
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", max_length=3, required=False)
     flat_fee = _money()
-    per_click_rate = _money(max_digits=8, places=4)
+    per_click_rate = _money(RATE_DIGITS)
     click_milestone = _count(min_value=1)
     milestone_bonus = _money()
     prorate_if_missed = serializers.BooleanField(required=False)
@@ -144,13 +165,13 @@ class ProgramBriefSerializer(serializers.Serializer[Any]):
 
 
 class ProgramCreateSerializer(ProgramBriefSerializer):
-    name = serializers.CharField(max_length=150)
+    name = serializers.CharField(max_length=NAME_MAX_LENGTH)
     brand = serializers.IntegerField(min_value=1)
 
 
 class ProgramCancelSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class ProgramCloneSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=150)
+    name = serializers.CharField(max_length=NAME_MAX_LENGTH)

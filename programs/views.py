@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,7 +18,8 @@ from django.urls import reverse
 from django.views import View
 
 from influencer_ops.choices import Category, Platform
-from influencer_ops.errors import DomainError
+from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
+from influencer_ops.validation import NAME_MAX_LENGTH
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_manage_programs
 from programs import selectors, services
@@ -37,17 +37,6 @@ from programs.states import PROGRAM_TRANSITIONS, ProgramState
 
 PAGE_SIZE = 50
 AUDIT_LIMIT = 100
-
-
-def _show_errors(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's refusal on the fields it names, or on the form as a whole."""
-    errors = getattr(exc, "errors", None)
-    if not errors:
-        form.add_error(None, str(exc))
-        return
-    for field, field_messages in errors.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class ProgramViewMixin(OrgViewMixin):
@@ -130,7 +119,7 @@ class ProgramCreateView(ProgramViewMixin, View):
                     actor=request.user,
                 )
             except DomainError as exc:
-                _show_errors(form, exc)
+                form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(request, f"“{program.name}” created. Now write its brief.")
                 return redirect(self.url("program_edit", pk=program.pk))
@@ -189,7 +178,7 @@ class ProgramEditView(ProgramViewMixin, View):
             try:
                 services.program_update(program=program, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                _show_errors(form, exc)
+                form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(request, "Brief saved.")
                 return redirect(self.url("program_detail", pk=program.pk))
@@ -213,7 +202,7 @@ class ProgramDeliverablesView(ProgramViewMixin, View):
                     program=program, actor=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                _show_errors(form, exc)
+                form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(request, "Deliverable added.")
                 return redirect(self.url("program_deliverables", pk=program.pk))
@@ -236,19 +225,19 @@ class DeliverableSpecRemoveView(ProgramViewMixin, View):
         program = self.managed_program(kwargs["pk"])
         specs = selectors.program_deliverable_specs(program=program)
         spec = get_for_org(specs, self.organization, kwargs["spec_pk"])
+        back = self.url("program_deliverables", pk=program.pk)
         try:
             services.deliverable_spec_remove(spec=spec, actor=request.user)
         except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Removed: {spec}.")
-        return redirect(self.url("program_deliverables", pk=program.pk))
+            return refuse_back(request, exc, back)
+        messages.success(request, f"Removed: {spec}.")
+        return redirect(back)
 
 
 class ProgramCloneView(ProgramViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         program = self.managed_program(kwargs["pk"])
-        form = ProgramCloneForm(initial={"name": f"Copy of {program.name}"[:150]})
+        form = ProgramCloneForm(initial={"name": f"Copy of {program.name}"[:NAME_MAX_LENGTH]})
         return self._render(program, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -260,7 +249,7 @@ class ProgramCloneView(ProgramViewMixin, View):
                     program=program, actor=request.user, name=form.cleaned_data["name"]
                 )
             except DomainError as exc:
-                _show_errors(form, exc)
+                form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(request, f"“{clone.name}” is a new draft copied from this one.")
                 return redirect(self.url("program_edit", pk=clone.pk))
@@ -289,10 +278,10 @@ class ProgramTransitionView(ProgramViewMixin, View):
         if self.move == "cancel":
             form = ProgramCancelForm(request.POST)
             extra["reason"] = form.cleaned_data["reason"] if form.is_valid() else ""
+        back = self.url("program_detail", pk=program.pk)
         try:
             moved = service(program=program, actor=request.user, **extra)
         except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"{moved.name} {done}.")
-        return redirect(self.url("program_detail", pk=program.pk))
+            return refuse_back(request, exc, back)
+        messages.success(request, f"{moved.name} {done}.")
+        return redirect(back)

@@ -505,7 +505,7 @@ def test_the_expiry_is_at_the_end_of_recruit_by_in_the_orgs_time_zone(world: Wor
 
 
 def test_the_expiry_task_sweeps_every_org(world: World) -> None:
-    from programs.tasks import invitation_expiry_sweep_all
+    from programs.recruiting.tasks import invitation_expiry_sweep_all
 
     Enrollment.objects.filter(pk=world.enrollment.pk).update(
         expires_at=timezone.now() - timedelta(hours=1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,32 +14,8 @@ from influencer_ops.choices import Category, Platform
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from programs.matching import selectors as matching
+from programs.matching.forms import CandidateFilterForm
 from programs.models import Program
-
-
-class CandidateFilterForm(forms.Form):
-    search = forms.CharField(
-        required=False,
-        max_length=100,
-        label="Search",
-        help_text="Name, e-mail or handle.",
-    )
-    category = forms.ChoiceField(
-        choices=[("", "Any category"), *Category.choices], required=False, label="Category"
-    )
-    platform = forms.ChoiceField(
-        choices=[("", "Any platform"), *Platform.choices], required=False, label="Platform"
-    )
-
-    def filters(self) -> matching.Filters:
-        """Keyword arguments for ``matching.candidates`` / ``excluded`` (none when invalid)."""
-        if not self.is_valid():
-            return {}
-        return matching.Filters(
-            search=self.cleaned_data["search"],
-            category=self.cleaned_data["category"],
-            platform=self.cleaned_data["platform"],
-        )
 
 
 class ProgramCandidatesView(OrgViewMixin, View):

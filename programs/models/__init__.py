@@ -11,6 +11,18 @@ from django.db import models
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.models import TenantModel
+from influencer_ops.validation import (
+    AMOUNT_DIGITS,
+    DISCLOSURE_RULE_MAX_LENGTH,
+    FREE_LIST_ITEM_MAX_LENGTH,
+    LONG_TEXT_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PROGRAM_GOALS_MAX_LENGTH,
+    RATE_DIGITS,
+    REASON_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+    URL_MAX_LENGTH,
+)
 from programs.states import EnrollmentState, ProgramState
 
 
@@ -24,8 +36,8 @@ DEFAULT_DISCLOSURE_RULE = "#ad, #sponsored, paid partnership"
 def money_field(**kwargs: object) -> models.DecimalField:
     """A non-negative amount; the currency lives in its own field."""
     return models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
@@ -35,15 +47,19 @@ def money_field(**kwargs: object) -> models.DecimalField:
 
 class Program(TenantModel):
     brand = models.ForeignKey("organizations.Brand", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
     state = models.CharField(
         max_length=20, choices=ProgramState.choices, default=ProgramState.DRAFT
     )
     # The brief
-    goals = models.TextField(blank=True, max_length=5000)
-    audience_demographics = models.CharField(max_length=300, blank=True)
-    audience_interests = ArrayField(models.CharField(max_length=60), default=list, blank=True)
-    audience_locations = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    goals = models.TextField(blank=True, max_length=PROGRAM_GOALS_MAX_LENGTH)
+    audience_demographics = models.CharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    audience_interests = ArrayField(
+        models.CharField(max_length=FREE_LIST_ITEM_MAX_LENGTH), default=list, blank=True
+    )
+    audience_locations = ArrayField(
+        models.CharField(max_length=FREE_LIST_ITEM_MAX_LENGTH), default=list, blank=True
+    )
     platforms = ArrayField(
         models.CharField(max_length=20, choices=Platform.choices), default=list, blank=True
     )
@@ -52,11 +68,13 @@ class Program(TenantModel):
     )
     min_audience = models.PositiveIntegerField(null=True, blank=True)
     max_audience = models.PositiveIntegerField(null=True, blank=True)
-    guidelines = models.TextField(blank=True, max_length=10000)
-    disclosure_rule = models.CharField(max_length=200, default=DEFAULT_DISCLOSURE_RULE)
+    guidelines = models.TextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH)
+    disclosure_rule = models.CharField(
+        max_length=DISCLOSURE_RULE_MAX_LENGTH, default=DEFAULT_DISCLOSURE_RULE
+    )
     nda_required = models.BooleanField(default=False)
     destination_url = models.URLField(
-        max_length=1000,
+        max_length=URL_MAX_LENGTH,
         blank=True,
         help_text="Where creators' tracked links send people (UTM tags are added).",
     )
@@ -71,8 +89,8 @@ class Program(TenantModel):
     currency = models.CharField(max_length=3, default="USD")
     flat_fee = money_field()
     per_click_rate = models.DecimalField(
-        max_digits=8,
-        decimal_places=4,
+        max_digits=RATE_DIGITS[0],
+        decimal_places=RATE_DIGITS[1],
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
@@ -215,7 +233,7 @@ class Enrollment(TenantModel):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    availability_override_reason = models.CharField(max_length=300, blank=True)
+    availability_override_reason = models.CharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -224,7 +242,7 @@ class Enrollment(TenantModel):
     nda_accepted_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=500, blank=True)
+    end_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["program", "creator"]
@@ -259,7 +277,9 @@ class TermsVersion(TenantModel):
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
     reason = models.CharField(
-        max_length=500, blank=True, help_text="Why the terms were amended (empty for the first)."
+        max_length=REASON_MAX_LENGTH,
+        blank=True,
+        help_text="Why the terms were amended (empty for the first).",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,99 +3,32 @@ invitations (accept, decline). The same services as the pages."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status
+from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.viewsets import GenericViewSet
 
 from influencer_ops.api import choice_param
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorScopedViewSet
 from influencers.models import CreatorProfile
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
-from programs.models import Enrollment, Program, TermsVersion
+from programs.models import Enrollment, Program
+from programs.recruiting import selectors
 from programs.recruiting import services as recruiting
+from programs.recruiting.serializers import (
+    AcceptSerializer,
+    AmendSerializer,
+    EnrollmentSerializer,
+    InviteSerializer,
+    ReasonSerializer,
+)
 from programs.states import EnrollmentState
-
-
-class TermsVersionSerializer(serializers.ModelSerializer[TermsVersion]):
-    class Meta:
-        model = TermsVersion
-        fields = ["number", "snapshot", "reason", "created_at", "accepted_at", "declined_at"]
-        read_only_fields = fields
-
-
-class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
-    program_name = serializers.CharField(source="program.name", read_only=True)
-    creator_name = serializers.CharField(source="creator.display_name", read_only=True)
-    terms = TermsVersionSerializer(source="terms_versions", many=True, read_only=True)
-
-    class Meta:
-        model = Enrollment
-        fields = [
-            "id",
-            "program",
-            "program_name",
-            "creator",
-            "creator_name",
-            "state",
-            "waitlist_position",
-            "invited_at",
-            "expires_at",
-            "accepted_at",
-            "nda_accepted_at",
-            "confirmed_at",
-            "ended_at",
-            "end_reason",
-            "terms",
-        ]
-        read_only_fields = fields
-
-
-class InviteSerializer(serializers.Serializer[Any]):
-    program = serializers.IntegerField(min_value=1)
-    creators = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
-    )
-    override_reason = serializers.CharField(
-        max_length=300, required=False, allow_blank=True, default=""
-    )
-
-
-class ReasonSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=500)
-
-
-class AmendSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=500)
-    fee = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
-    )
-    per_click_rate = serializers.DecimalField(
-        max_digits=8, decimal_places=4, min_value=Decimal("0"), required=False, allow_null=True
-    )
-    click_milestone = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    milestone_bonus = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
-    )
-    guidelines = serializers.CharField(max_length=10000, required=False)
-    disclosure_rule = serializers.CharField(max_length=200, required=False)
-    nda_required = serializers.BooleanField(required=False)
-
-
-class AcceptSerializer(serializers.Serializer[Any]):
-    terms_version = serializers.IntegerField(min_value=1)
-    accept_nda = serializers.BooleanField(default=False)
-
-
-def _queryset(qs: Any) -> Any:
-    return qs.select_related("program", "creator").prefetch_related("terms_versions")
 
 
 class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
@@ -112,16 +45,15 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
     }
 
     def get_org_queryset(self) -> Any:
-        qs = _queryset(Enrollment.objects.filter(organization=self.organization))
         program = self.request.query_params.get("program")
         state = choice_param(self.request, "state", EnrollmentState.values)
-        if program is not None:
-            if not (program.isdigit() and int(program) > 0):
-                raise ValidationError({"program": ["A program id is a whole number from 1."]})
-            qs = qs.filter(program_id=int(program))
-        if state:
-            qs = qs.filter(state=state)
-        return qs.order_by("program_id", "id")
+        if program is not None and not (program.isdigit() and int(program) > 0):
+            raise ValidationError({"program": ["A program id is a whole number from 1."]})
+        return selectors.org_enrollments(
+            organization=self.organization,
+            program_id=int(program) if program is not None else None,
+            state=state,
+        )
 
     @extend_schema(
         parameters=[
@@ -151,7 +83,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
             actor=request.user,
             override_reason=data["override_reason"],
         )
-        rows = _queryset(Enrollment.objects.filter(pk__in=[e.pk for e in created]))
+        rows = selectors.with_terms(Enrollment.objects.filter(pk__in=[e.pk for e in created]))
         return Response(EnrollmentSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=EnrollmentSerializer)
@@ -186,28 +118,14 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
         return Response(EnrollmentSerializer(self.get_object()).data)
 
 
-class MyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+class MyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreatorScopedViewSet):
     """The signed-in creator's invitations and places, across the orgs they work with."""
 
     serializer_class = EnrollmentSerializer
     queryset = Enrollment.objects.none()
-    lookup_value_regex = r"[0-9]+"
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            activate_creator_scope(request)
-        except Exception as exc:
-            raise PermissionDenied("These endpoints are for creators.") from exc
-
-    def get_queryset(self) -> Any:
-        if getattr(self, "swagger_fake_view", False):
-            return Enrollment.objects.none()
-        return _queryset(
-            Enrollment.objects.filter(creator__user=cast(Any, self.request.user)).exclude(
-                state=EnrollmentState.WAITLISTED
-            )
-        ).order_by("-created_at", "-id")
+    def get_creator_queryset(self) -> QuerySet[Enrollment]:
+        return selectors.creator_invitations(user=self.request.user)
 
     @extend_schema(request=AcceptSerializer, responses=EnrollmentSerializer)
     @action(detail=True, methods=["post"])

@@ -1,9 +1,13 @@
+"""Recruiting forms: the creator's answer and the team's withdrawals and amendments."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+
+from influencer_ops.validation import AMOUNT_DIGITS, RATE_DIGITS, REASON_MAX_LENGTH
 
 
 class AcceptForm(forms.Form):
@@ -20,32 +24,40 @@ class AcceptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        max_length=500, label="Why are you declining?", widget=forms.Textarea(attrs={"rows": 2})
+        max_length=REASON_MAX_LENGTH,
+        label="Why are you declining?",
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=500, label="Reason (the creator sees it)")
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label="Reason (the creator sees it)")
 
 
 class AmendForm(forms.Form):
-    reason = forms.CharField(max_length=500, label="Reason for the change (the creator sees it)")
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH, label="Reason for the change (the creator sees it)"
+    )
     fee = forms.DecimalField(
-        required=False, min_value=Decimal("0"), max_digits=12, decimal_places=2, label="Flat fee"
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
+        label="Flat fee",
     )
     per_click_rate = forms.DecimalField(
         required=False,
         min_value=Decimal("0"),
-        max_digits=8,
-        decimal_places=4,
+        max_digits=RATE_DIGITS[0],
+        decimal_places=RATE_DIGITS[1],
         label="Pay per valid click",
     )
     click_milestone = forms.IntegerField(required=False, min_value=1, label="Click milestone")
     milestone_bonus = forms.DecimalField(
         required=False,
         min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
         label="Milestone bonus",
     )
 

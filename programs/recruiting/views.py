@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,42 +10,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from influencer_ops.errors import DomainError
-from influencers.access import activate_creator_scope
+from influencer_ops.errors import DomainError, refuse_back
+from influencers.access import CreatorViewMixin
 from influencers.models import CreatorProfile
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
-from programs.models import Enrollment, Program, TermsVersion
+from programs.models import Enrollment, Program
+from programs.recruiting import selectors
 from programs.recruiting import services as recruiting
 from programs.recruiting.forms import AcceptForm, AmendForm, DeclineForm, WithdrawForm
-from programs.states import EnrollmentState
+from programs.states import PLACE_HOLDING_STATES, EnrollmentState
 
 
 def _terms_context(enrollment: Enrollment) -> dict[str, Any]:
-    versions = list(
-        TermsVersion.objects.filter(enrollment=enrollment)
-        .order_by("-number")
-        .select_related("created_by")
-    )
+    versions = selectors.terms_versions(enrollment)
     return {"versions": versions, "latest": versions[0] if versions else None}
 
 
 # --- the creator's side ---
 
 
-class PortalInvitationView(View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('account_login')}?next={request.path}")
-        activate_creator_scope(request)
-        return super().dispatch(request, *args, **kwargs)
-
+class PortalInvitationView(CreatorViewMixin, View):
     def _enrollment(self, pk: int) -> Enrollment:
-        enrollment = (
-            Enrollment.objects.select_related("program__brand", "organization", "creator")
-            .filter(pk=pk, creator__user=cast(Any, self.request.user))
-            .first()
-        )
+        enrollment = selectors.creator_enrollment(user=self.request.user, pk=pk)
         if enrollment is None:
             raise Http404("Not found.")
         return enrollment
@@ -138,11 +125,7 @@ class RecruitingMixin(OrgViewMixin):
 class RosterView(RecruitingMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         program = self.program(kwargs["pk"])
-        enrollments = list(
-            Enrollment.objects.filter(organization=self.organization, program=program)
-            .select_related("creator")
-            .order_by("waitlist_position", "creator__display_name")
-        )
+        enrollments = selectors.program_roster(organization=self.organization, program=program)
         groups = [
             (label, [e for e in enrollments if e.state == value])
             for value, label in EnrollmentState.choices
@@ -153,9 +136,7 @@ class RosterView(RecruitingMixin, View):
             {
                 "program": program,
                 "groups": [(label, rows) for label, rows in groups if rows],
-                "places_taken": sum(
-                    1 for e in enrollments if e.state in recruiting.PLACE_HOLDING_STATES
-                ),
+                "places_taken": sum(1 for e in enrollments if e.state in PLACE_HOLDING_STATES),
                 "withdraw_form": WithdrawForm(),
             },
         )
@@ -178,13 +159,11 @@ class InviteView(RecruitingMixin, View):
                 override_reason=request.POST.get("override_reason", ""),
             )
         except DomainError as exc:
-            messages.error(request, str(exc))
-            return redirect(
-                reverse(
-                    "desk_program_candidates",
-                    kwargs={"org_slug": self.organization.slug, "pk": program.pk},
-                )
+            back = reverse(
+                "desk_program_candidates",
+                kwargs={"org_slug": self.organization.slug, "pk": program.pk},
             )
+            return refuse_back(request, exc, back)
         invited = sum(1 for e in created if e.state == EnrollmentState.INVITED)
         waitlisted = len(created) - invited
         note = f"{invited} invited" + (

@@ -1,0 +1,101 @@
+"""Recruiting API payloads: enrollments with their terms, and what the actions take."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rest_framework import serializers
+
+from influencer_ops.validation import (
+    AMOUNT_DIGITS,
+    DISCLOSURE_RULE_MAX_LENGTH,
+    INVITE_MAX_CREATORS,
+    LONG_TEXT_MAX_LENGTH,
+    RATE_DIGITS,
+    REASON_MAX_LENGTH,
+    SHORT_TEXT_MAX_LENGTH,
+)
+from programs.models import Enrollment, TermsVersion
+
+
+class TermsVersionSerializer(serializers.ModelSerializer[TermsVersion]):
+    class Meta:
+        model = TermsVersion
+        fields = ["number", "snapshot", "reason", "created_at", "accepted_at", "declined_at"]
+        read_only_fields = fields
+
+
+class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    creator_name = serializers.CharField(source="creator.display_name", read_only=True)
+    terms = TermsVersionSerializer(source="terms_versions", many=True, read_only=True)
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "id",
+            "program",
+            "program_name",
+            "creator",
+            "creator_name",
+            "state",
+            "waitlist_position",
+            "invited_at",
+            "expires_at",
+            "accepted_at",
+            "nda_accepted_at",
+            "confirmed_at",
+            "ended_at",
+            "end_reason",
+            "terms",
+        ]
+        read_only_fields = fields
+
+
+class InviteSerializer(serializers.Serializer[Any]):
+    program = serializers.IntegerField(min_value=1)
+    creators = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=INVITE_MAX_CREATORS
+    )
+    override_reason = serializers.CharField(
+        max_length=SHORT_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class AmendSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    fee = serializers.DecimalField(
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+    )
+    per_click_rate = serializers.DecimalField(
+        max_digits=RATE_DIGITS[0],
+        decimal_places=RATE_DIGITS[1],
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+    )
+    click_milestone = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    milestone_bonus = serializers.DecimalField(
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+    )
+    guidelines = serializers.CharField(max_length=LONG_TEXT_MAX_LENGTH, required=False)
+    disclosure_rule = serializers.CharField(max_length=DISCLOSURE_RULE_MAX_LENGTH, required=False)
+    nda_required = serializers.BooleanField(required=False)
+
+
+class AcceptSerializer(serializers.Serializer[Any]):
+    terms_version = serializers.IntegerField(min_value=1)
+    accept_nda = serializers.BooleanField(default=False)

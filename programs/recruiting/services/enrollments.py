@@ -1,0 +1,121 @@
+"""The team's moves on a creator's place before launch: confirm, withdraw, and bare moves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from influencer_ops.audit import AuditVerb, audit_record
+from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.validation import REASON_MAX_LENGTH
+from messaging.kinds import ACTIVE_TASK_STATES, Topic
+from messaging.models import Task
+from messaging.services.queue import task_complete
+from programs.models import Enrollment
+from programs.recruiting.services.invitations import promote_waitlist
+from programs.recruiting.services.places import lock, move, notify_creator
+from programs.recruiting.services.terms import latest_terms
+from programs.states import EnrollmentState
+
+
+def open_milestone_correction(*, enrollment: Enrollment) -> bool:
+    return Task.objects.filter(
+        organization_id=enrollment.organization_id,
+        creator_id=enrollment.creator_id,
+        state__in=ACTIVE_TASK_STATES,
+        source_request__topic=Topic.MILESTONE_CORRECTION,
+    ).exists()
+
+
+@transaction.atomic
+def enrollment_confirm(*, enrollment: Enrollment, actor: Any) -> Enrollment:
+    """The ISM confirms an accepted creator; refused while their milestone is being corrected
+    (the milestone decides pay), or while an amendment awaits their acceptance."""
+    locked = lock(enrollment)
+    if locked.state != EnrollmentState.ACCEPTED:
+        raise Conflict(
+            f"Only accepted creators can be confirmed; this one is "
+            f"{locked.get_state_display().lower()}."
+        )
+    if open_milestone_correction(enrollment=locked):
+        raise Conflict(
+            "A click-milestone correction for this creator is still open: resolve it "
+            "first, the milestone decides pay."
+        )
+    latest = latest_terms(locked)
+    if latest is not None and latest.accepted_at is None:
+        raise Conflict("An amendment to the terms is waiting for the creator's acceptance.")
+    move(locked, EnrollmentState.CONFIRMED)
+    locked.confirmed_at = timezone.now()
+    locked.save(update_fields=["state", "confirmed_at"])
+    audit_record(
+        organization=locked.organization,
+        actor=actor,
+        verb=AuditVerb.ENROLLMENT_CONFIRMED,
+        target=locked,
+    )
+    for task in Task.objects.filter(
+        organization_id=locked.organization_id,
+        dedupe_key=f"confirm:{locked.pk}",
+        state__in=ACTIVE_TASK_STATES,
+    ):
+        task_complete(task=task, actor=actor, resolution="Confirmed.")
+    notify_creator(locked, "confirmed", f"You are confirmed for {locked.program.name}")
+    return locked
+
+
+@transaction.atomic
+def enrollment_withdraw(*, enrollment: Enrollment, actor: Any, reason: str) -> Enrollment:
+    """The team withdraws an invitation or a place before launch; the waitlist moves up."""
+    locked = lock(enrollment)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Say why the place is withdrawn.")
+    move(locked, EnrollmentState.WITHDRAWN)
+    locked.ended_at = timezone.now()
+    locked.end_reason = reason[:REASON_MAX_LENGTH]
+    locked.waitlist_position = None
+    locked.save(update_fields=["state", "ended_at", "end_reason", "waitlist_position"])
+    audit_record(
+        organization=locked.organization,
+        actor=actor,
+        verb=AuditVerb.ENROLLMENT_WITHDRAWN,
+        target=locked,
+        after={"reason": locked.end_reason},
+    )
+    notify_creator(
+        locked, "withdrawn", f"Your place in {locked.program.name} was withdrawn", reason
+    )
+    promote_waitlist(program=locked.program, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def enrollment_move(*, enrollment: Enrollment, target: str, actor: Any) -> Enrollment:
+    """A bare state move through the state machine (seed data and tests); the use-cases above
+    are what pages and the API call."""
+    locked = lock(enrollment)
+    before = locked.state
+    move(locked, target)
+    fields = ["state"]
+    if target == EnrollmentState.ACCEPTED and locked.terms_version_id is None:
+        # An accepted place always has the terms it accepted (acceptance recorded by staff).
+        terms = latest_terms(locked)
+        if terms is not None:
+            terms.accepted_at = terms.accepted_at or timezone.now()
+            terms.save(update_fields=["accepted_at"])
+            locked.terms_version = terms
+            locked.accepted_at = terms.accepted_at
+            fields += ["terms_version", "accepted_at"]
+    locked.save(update_fields=fields)
+    audit_record(
+        organization=locked.organization,
+        actor=actor,
+        verb=AuditVerb(f"enrollment.{target}"),
+        target=locked,
+        before={"state": before},
+        after={"state": target},
+    )
+    return locked

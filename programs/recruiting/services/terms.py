@@ -1,0 +1,157 @@
+"""Terms: the snapshot a creator accepts, its versions, and amendments by the team.
+
+Terms never change silently: every version is a new TermsVersion the creator accepts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from influencer_ops.audit import AuditVerb, audit_record
+from influencer_ops.errors import Conflict, DomainError
+from programs.models import Enrollment, Program, TermsVersion
+from programs.recruiting.services.places import lock, notify_creator
+from programs.states import PLACE_HOLDING_STATES, EnrollmentState
+
+# Terms fields an amendment may change.
+AMENDABLE = (
+    "fee",
+    "per_click_rate",
+    "click_milestone",
+    "milestone_bonus",
+    "prorate_if_missed",
+    "guidelines",
+    "disclosure_rule",
+    "nda_required",
+    "deliverables",
+)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+def _due_on(spec: Any, program: Program) -> str | None:
+    if spec.due_on:
+        return spec.due_on.isoformat()
+    if spec.due_offset_days is not None and program.launch_on:
+        return (program.launch_on + timedelta(days=spec.due_offset_days)).isoformat()
+    return None
+
+
+def terms_snapshot(*, program: Program, creator: Any) -> dict[str, Any]:
+    """What the creator is asked to accept, frozen: money as strings, dates as ISO dates."""
+    return {
+        "program": program.name,
+        "brand": program.brand.name,
+        "currency": program.currency,
+        "fee": _money(program.flat_fee),
+        "per_click_rate": None if program.per_click_rate is None else str(program.per_click_rate),
+        "click_milestone": program.click_milestone or creator.click_milestone,
+        "milestone_bonus": _money(program.milestone_bonus),
+        "prorate_if_missed": program.prorate_if_missed,
+        "deliverables": [
+            {
+                "kind": spec.kind,
+                "platform": spec.platform,
+                "count": spec.count,
+                "due_on": _due_on(spec, program),
+                "due_offset_days": spec.due_offset_days,
+                "spec": spec.pk,
+            }
+            for spec in program.deliverable_specs.all()
+        ],
+        "guidelines": program.guidelines,
+        "disclosure_rule": program.disclosure_rule,
+        "nda_required": program.nda_required,
+        "launch_on": program.launch_on.isoformat() if program.launch_on else None,
+        "end_on": program.end_on.isoformat() if program.end_on else None,
+    }
+
+
+def new_terms(
+    enrollment: Enrollment, snapshot: dict[str, Any], actor: Any, reason: str = ""
+) -> TermsVersion:
+    number = (
+        TermsVersion.objects.filter(enrollment=enrollment).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    return TermsVersion.objects.create(
+        organization_id=enrollment.organization_id,
+        enrollment=enrollment,
+        number=number,
+        snapshot=snapshot,
+        reason=reason,
+        created_by=actor,
+    )
+
+
+def latest_terms(enrollment: Enrollment) -> TermsVersion | None:
+    return TermsVersion.objects.filter(enrollment=enrollment).order_by("-number").first()
+
+
+@transaction.atomic
+def terms_amend(
+    *, enrollment: Enrollment, actor: Any, reason: str, changes: dict[str, Any]
+) -> TermsVersion:
+    """A new terms version with ``changes``; the creator must accept it (both sides see the
+    history). Refused for places that have ended."""
+    locked = lock(enrollment)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("An amendment needs a reason the creator will read.")
+    unknown = set(changes) - set(AMENDABLE)
+    if unknown:
+        raise DomainError(f"These terms cannot be amended: {', '.join(sorted(unknown))}.")
+    if locked.state in (
+        EnrollmentState.WAITLISTED,
+        *(s for s in EnrollmentState if s not in PLACE_HOLDING_STATES),
+    ):
+        raise Conflict(f"This place is {locked.get_state_display().lower()}.")
+    current = latest_terms(locked)
+    assert current is not None
+    snapshot = {**current.snapshot, **_clean_changes(changes)}
+    if snapshot == current.snapshot:
+        raise DomainError("The amendment changes nothing.")
+    version = new_terms(locked, snapshot, actor, reason)
+    audit_record(
+        organization=locked.organization,
+        actor=actor,
+        verb=AuditVerb.TERMS_AMENDED,
+        target=version,
+        before=current.snapshot,
+        after=snapshot,
+    )
+    notify_creator(
+        locked,
+        f"terms:{version.number}",
+        f"New terms for {locked.program.name} (version {version.number})",
+        reason,
+    )
+    return version
+
+
+def _clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key in ("fee", "per_click_rate", "milestone_bonus") and value is not None:
+            try:
+                amount = Decimal(str(value))
+            except InvalidOperation as exc:
+                raise DomainError(f"{key.replace('_', ' ')} must be a number.") from exc
+            if not amount.is_finite() or amount < 0:  # NaN cannot be compared: check it first
+                raise DomainError(f"{key.replace('_', ' ')} cannot be negative.")
+            clean[key] = str(
+                amount.quantize(Decimal("0.0001" if key == "per_click_rate" else "0.01"))
+            )
+        elif key == "click_milestone":
+            if not isinstance(value, int) or value < 1:
+                raise DomainError("The click milestone is a whole number of clicks, at least 1.")
+            clean[key] = value
+        else:
+            clean[key] = value
+    return clean
