@@ -6,8 +6,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import views
 from influencers import urls as creators
-from messaging import api_urls as messaging_api
-from messaging import notification_urls
 from messaging import urls as messaging
 from organizations import urls as organizations
 from payments.payouts import urls as payouts
@@ -46,7 +44,7 @@ ORG_FEATURES = (
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
     organizations,
-    messaging_api,
+    messaging,
     programs,
     recruiting,
     matching,
@@ -75,7 +73,7 @@ urlpatterns = [
     path("", include(creators.link_patterns)),
     path("invitations/<str:token>/", include(organizations.invitation_patterns)),
     path("portal/", include("portal.urls")),
-    path("notifications/", include(notification_urls.notification_patterns)),
+    path("notifications/", include(messaging.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

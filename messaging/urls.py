@@ -1,8 +1,14 @@
-from django.urls import path
+"""Routes of the messaging app: the desk (under orgs/<slug>/desk/), the creator's questions
+(under portal/), the bell (under notifications/) and the API (under api/v1/)."""
 
-from messaging import views
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-desk_patterns = [
+from influencer_ops.api import ORG_API
+from messaging import api, views
+from messaging.views import notifications
+
+desk_patterns: list[URLPattern | URLResolver] = [
     path("", views.DeskView.as_view(), name="org_desk"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="desk_task"),
     path("tasks/<int:pk>/claim/", views.TaskClaimView.as_view(), name="desk_task_claim"),
@@ -14,7 +20,22 @@ desk_patterns = [
     path("due-times/", views.TaskSLAView.as_view(), name="desk_task_sla"),
 ]
 
-portal_patterns = [
+portal_patterns: list[URLPattern | URLResolver] = [
     path("requests/new/", views.PortalRequestCreateView.as_view(), name="portal_request_new"),
     path("threads/<int:pk>/", views.PortalThreadView.as_view(), name="portal_thread"),
 ]
+
+notification_patterns: list[URLPattern] = [
+    path("", notifications.notifications_page, name="notifications"),
+    path("read/", notifications.notifications_read, name="notifications_read"),
+    path("bell/", notifications.notifications_bell, name="notifications_bell"),
+    path("preferences/", notifications.notification_preferences, name="notification_preferences"),
+]
+
+router = SimpleRouter()
+router.register(rf"{ORG_API}/tasks", api.TaskViewSet, basename="api-task")
+router.register(rf"{ORG_API}/threads", api.ThreadViewSet, basename="api-thread")
+router.register(r"me/requests", api.CreatorRequestViewSet, basename="api-my-request")
+router.register(r"me/threads", api.CreatorThreadViewSet, basename="api-my-thread")
+
+api_patterns: list[URLPattern | URLResolver] = [*router.urls]
