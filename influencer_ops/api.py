@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,8 +23,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def choice_param(request: Any, name: str, choices: list[str]) -> str | None:
     """A query filter that must be one of ``choices``: None when absent; present but empty or
     unknown → 400 naming the parameter (the schema documents it as an enum)."""
-    from rest_framework.exceptions import ValidationError
-
     value = request.query_params.get(name)
     if value is None:
         return None

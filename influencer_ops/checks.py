@@ -4,16 +4,15 @@ RLS policy. A warning, not an error, so that `migrate` (which runs this check fi
 from typing import Any
 
 from django.core import checks
+from django.db import connection
+
+from influencer_ops.rls import policy_name, table_rls_state, tenant_models
 
 
 @checks.register(checks.Tags.database)
 def tenant_tables_have_rls(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list:
     if not databases or "default" not in databases:
         return []
-    from django.db import connection
-
-    from influencer_ops.rls import policy_name, table_rls_state, tenant_models
-
     with connection.cursor() as cursor:
         existing = set(connection.introspection.table_names(cursor))
     errors = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Model
 
 POLICY_PREFIX = "tenant_isolation"
@@ -72,8 +72,6 @@ def apply_policies(using_alias: str = "default") -> list[str]:
 
     Returns the tables whose policy was (re)created.
     """
-    from django.db import connections
-
     conn = connections[using_alias]
     changed: list[str] = []
     with conn.cursor() as cursor:

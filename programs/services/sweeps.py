@@ -11,8 +11,8 @@ from typing import Any
 from django.db import transaction
 
 from influencer_ops.errors import DomainError
-from programs.deadlines.services import program_auto_complete_sweep
 from programs.models import Program
+from programs.services.completion import program_auto_complete_sweep
 from programs.services.lifecycle import program_launch
 from programs.states import ProgramState
 
@@ -29,7 +29,7 @@ class DateSweepResult:
 def program_date_sweep(*, organization: Any, today: date) -> DateSweepResult:
     """Launch recruiting programs whose launch date has come (when they can launch; the others
     wait, untouched) and complete launched programs past their end date once their work is done
-    (``deadlines.program_auto_complete_sweep``: every deliverable published, excused or
+    (``program_auto_complete_sweep``: every deliverable published, excused or
     cancelled, or its enrollment ended).
 
     Idempotent and safe to run twice at once: rows are claimed with SKIP LOCKED and each move

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from influencer_ops.tenancy import dangerously_unscoped
+from influencers import services as creators
+from influencers.models import CreatorProfile, SocialHandle
+from messaging.kinds import Topic
+from messaging.models import Request
+from messaging.services.requests import request_create
 from organizations.models import Brand, Membership, MembershipBrand, Organization
 from organizations.roles import Role
+from programs import services as programs
+from programs.models import Enrollment, Program
+from programs.recruiting import services as recruiting
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -68,8 +79,6 @@ ROSTER_ONLY = [
 
 
 def _brief(today: Any, *, launch_in: int, length: int, categories: list[str]) -> dict[str, Any]:
-    from datetime import timedelta
-    from decimal import Decimal
 
     launch = today + timedelta(days=launch_in)
     return {
@@ -93,16 +102,6 @@ def _brief(today: Any, *, launch_in: int, length: int, categories: list[str]) ->
 def _seed_programs_and_requests(orgs: dict[str, Organization], brands: dict[Any, Brand]) -> None:
     """Creators, programs in every state with rosters, and routed questions (idempotent: it
     only adds what is missing, by name)."""
-    from django.utils import timezone
-
-    from influencers import services as creators
-    from influencers.models import CreatorProfile, SocialHandle
-    from messaging.kinds import Topic
-    from messaging.models import Request
-    from messaging.services.requests import request_create
-    from programs import services as programs
-    from programs.models import Enrollment, Program
-    from programs.recruiting import services as recruiting
 
     User = get_user_model()
     admin = User.objects.get(email="admin@demo.test")

@@ -15,7 +15,6 @@ from programs.deadlines.services.common import (
     REMINDER_NOTIFICATION,
     deliverable_label,
 )
-from programs.deadlines.services.completion import DONE_STATES, program_auto_complete_sweep
 from programs.deadlines.services.due_dates import due_dates_shift
 from programs.deadlines.services.extensions import (
     extension_decide,
@@ -30,6 +29,9 @@ from programs.deadlines.services.reminders import (
     due_candidates,
     reminder_sweep,
 )
+
+# Auto-completion is a lifecycle move; it lives with the program's services.
+from programs.services.completion import DONE_STATES, program_auto_complete_sweep
 
 __all__ = [
     "DONE_STATES",

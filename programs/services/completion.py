@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from influencer_ops.errors import DomainError
 from organizations.models import Organization
 from programs.models import Deliverable, DeliverableState, Program
+from programs.services.lifecycle import program_complete
 from programs.states import EnrollmentState, ProgramState
 
 logger = logging.getLogger(__name__)
@@ -26,9 +27,6 @@ def program_auto_complete_sweep(*, organization: Organization, today: date) -> i
 
     Idempotent and safe to run twice at once: programs are claimed with SKIP LOCKED and the
     move re-checks the state under the lock. Returns how many programs completed."""
-    # A cycle: programs.services.program_date_sweep calls this sweep.
-    from programs.services import program_complete
-
     unfinished = Deliverable.objects.filter(
         organization=organization,
         program=OuterRef("pk"),
