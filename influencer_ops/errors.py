@@ -17,6 +17,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from influencer_ops.tenancy import NO_TRANSACTION_PREFIXES
+
 
 class DomainError(Exception):
     """A rule refused the action; the message is safe to show to the user."""
@@ -95,6 +97,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, *args: Any) -> None:
+        if request.path.startswith((*NO_TRANSACTION_PREFIXES, "/api/")):
+            return  # the tracked redirect never touches the database; the API answers its own
         if transaction.get_connection().in_atomic_block:
             request._domain_error_savepoint = transaction.savepoint()  # type: ignore[attr-defined]
 
