@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import factory
 from django.db import models
 
+T = TypeVar("T", bound=models.Model)
 
-class TenantFactory(factory.django.DjangoModelFactory):
+
+class TenantFactory(factory.django.DjangoModelFactory[T]):
     """A factory for a ``TenantModel``. Sub-factories are built in the same organization
     (``organization=factory.SelfAttribute("..organization")``). Called with a parent row but
     no ``organization`` (``EnrollmentFactory(program=p)``), the row takes the parent's

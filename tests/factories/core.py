@@ -9,7 +9,7 @@ from influencer_ops.models import AuditEvent
 from tests.factories.organizations import OrganizationFactory, UserFactory
 
 
-class AuditEventFactory(factory.django.DjangoModelFactory):
+class AuditEventFactory(factory.django.DjangoModelFactory[AuditEvent]):
     class Meta:
         model = AuditEvent
 

@@ -19,7 +19,7 @@ from tests.factories.base import TenantFactory, same_org
 from tests.factories.organizations import OrganizationFactory, UserFactory
 
 
-class CreatorProfileFactory(TenantFactory):
+class CreatorProfileFactory(TenantFactory[CreatorProfile]):
     """A creator with a login (``user=None`` for one the desk added without a login)."""
 
     class Meta:
@@ -36,7 +36,7 @@ class CreatorProfileFactory(TenantFactory):
     )
 
 
-class SocialHandleFactory(TenantFactory):
+class SocialHandleFactory(TenantFactory[SocialHandle]):
     class Meta:
         model = SocialHandle
 
@@ -46,7 +46,7 @@ class SocialHandleFactory(TenantFactory):
     handle = factory.Sequence(lambda n: f"handle{n}")
 
 
-class AvailabilityFactory(TenantFactory):
+class AvailabilityFactory(TenantFactory[Availability]):
     class Meta:
         model = Availability
 
@@ -56,7 +56,7 @@ class AvailabilityFactory(TenantFactory):
     away_to = factory.LazyAttribute(lambda o: o.away_from + timedelta(days=7))
 
 
-class ProgramInterestFactory(TenantFactory):
+class ProgramInterestFactory(TenantFactory[ProgramInterest]):
     class Meta:
         model = ProgramInterest
 
@@ -65,7 +65,7 @@ class ProgramInterestFactory(TenantFactory):
     category = "beauty"
 
 
-class MilestoneChangeFactory(TenantFactory):
+class MilestoneChangeFactory(TenantFactory[MilestoneChange]):
     class Meta:
         model = MilestoneChange
 
@@ -77,7 +77,7 @@ class MilestoneChangeFactory(TenantFactory):
     actor = factory.SubFactory(UserFactory)
 
 
-class CreatorLinkFactory(TenantFactory):
+class CreatorLinkFactory(TenantFactory[CreatorLink]):
     class Meta:
         model = CreatorLink
 

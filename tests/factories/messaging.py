@@ -25,7 +25,7 @@ from tests.factories.organizations import OrganizationFactory, UserFactory
 from tests.factories.programs import EnrollmentFactory
 
 
-class TaskSLAFactory(TenantFactory):
+class TaskSLAFactory(TenantFactory[TaskSLA]):
     class Meta:
         model = TaskSLA
 
@@ -34,7 +34,7 @@ class TaskSLAFactory(TenantFactory):
     hours = 24
 
 
-class ThreadFactory(TenantFactory):
+class ThreadFactory(TenantFactory[Thread]):
     """An enrollment's thread."""
 
     class Meta:
@@ -46,7 +46,7 @@ class ThreadFactory(TenantFactory):
     title = factory.SelfAttribute("enrollment.program.name")
 
 
-class RequestFactory(TenantFactory):
+class RequestFactory(TenantFactory[Request]):
     class Meta:
         model = Request
 
@@ -59,7 +59,7 @@ class RequestFactory(TenantFactory):
     created_by = factory.LazyAttribute(lambda o: o.creator.user or UserFactory())
 
 
-class TaskFactory(TenantFactory):
+class TaskFactory(TenantFactory[Task]):
     """An open task for the ISMs, due in a day."""
 
     class Meta:
@@ -73,7 +73,7 @@ class TaskFactory(TenantFactory):
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
 
 
-class TaskEventFactory(TenantFactory):
+class TaskEventFactory(TenantFactory[TaskEvent]):
     class Meta:
         model = TaskEvent
 
@@ -82,7 +82,7 @@ class TaskEventFactory(TenantFactory):
     verb = "created"
 
 
-class MessageFactory(TenantFactory):
+class MessageFactory(TenantFactory[Message]):
     class Meta:
         model = Message
 
@@ -92,7 +92,7 @@ class MessageFactory(TenantFactory):
     text = "Hello!"
 
 
-class ThreadReadFactory(TenantFactory):
+class ThreadReadFactory(TenantFactory[ThreadRead]):
     class Meta:
         model = ThreadRead
 
@@ -102,7 +102,7 @@ class ThreadReadFactory(TenantFactory):
     last_read_at = factory.LazyFunction(timezone.now)
 
 
-class NotificationFactory(TenantFactory):
+class NotificationFactory(TenantFactory[Notification]):
     class Meta:
         model = Notification
 
@@ -113,7 +113,7 @@ class NotificationFactory(TenantFactory):
     title = "A task lands in your queue"
 
 
-class NotificationPreferenceFactory(factory.django.DjangoModelFactory):
+class NotificationPreferenceFactory(factory.django.DjangoModelFactory[NotificationPreference]):
     class Meta:
         model = NotificationPreference
 

@@ -15,9 +15,9 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.models import User
 from organizations.models import (
     Brand,
     InvitationBrand,
@@ -33,9 +33,9 @@ PASSWORD = "correct-horse-battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
@@ -49,7 +49,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -57,7 +57,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"org-{n}")
 
 
-class BrandFactory(TenantFactory):
+class BrandFactory(TenantFactory[Brand]):
     class Meta:
         model = Brand
 
@@ -66,7 +66,7 @@ class BrandFactory(TenantFactory):
     slug = factory.Sequence(lambda n: f"brand-{n}")
 
 
-class MembershipFactory(TenantFactory):
+class MembershipFactory(TenantFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -75,7 +75,7 @@ class MembershipFactory(TenantFactory):
     role = Role.ADMIN
 
 
-class MembershipBrandFactory(TenantFactory):
+class MembershipBrandFactory(TenantFactory[MembershipBrand]):
     class Meta:
         model = MembershipBrand
 
@@ -84,7 +84,7 @@ class MembershipBrandFactory(TenantFactory):
     brand = same_org(BrandFactory)
 
 
-class StaffInvitationFactory(TenantFactory):
+class StaffInvitationFactory(TenantFactory[StaffInvitation]):
     class Meta:
         model = StaffInvitation
 
@@ -96,7 +96,7 @@ class StaffInvitationFactory(TenantFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
 
 
-class InvitationBrandFactory(TenantFactory):
+class InvitationBrandFactory(TenantFactory[InvitationBrand]):
     class Meta:
         model = InvitationBrand
 

@@ -26,7 +26,7 @@ from tests.factories.organizations import OrganizationFactory
 from tests.factories.programs import EnrollmentFactory, TermsVersionFactory
 
 
-class PayoutFactory(TenantFactory):
+class PayoutFactory(TenantFactory[Payout]):
     """An earned flat-fee payout of an enrollment under its current terms (made if it has
     none), recorded with its ledger transaction through ``payments.ledger.payout_record``."""
 
@@ -50,7 +50,7 @@ class PayoutFactory(TenantFactory):
         return ledger.payout_record(payout=model_class(*args, **kwargs))
 
 
-class LedgerTransactionFactory(TenantFactory):
+class LedgerTransactionFactory(TenantFactory[LedgerTransaction]):
     """A bare transaction row; real moves go through ``payments.ledger``."""
 
     class Meta:
@@ -61,7 +61,7 @@ class LedgerTransactionFactory(TenantFactory):
     to_state = factory.SelfAttribute("payout.state")
 
 
-class LedgerEntryFactory(TenantFactory):
+class LedgerEntryFactory(TenantFactory[LedgerEntry]):
     """A zero entry: every statement into the ledger must balance on its own (a database
     trigger), so a single entry can only be worth nothing."""
 
@@ -75,14 +75,14 @@ class LedgerEntryFactory(TenantFactory):
     currency = factory.SelfAttribute("transaction.payout.currency")
 
 
-class PaymentScheduleFactory(TenantFactory):
+class PaymentScheduleFactory(TenantFactory[PaymentSchedule]):
     class Meta:
         model = PaymentSchedule
 
     organization = factory.SubFactory(OrganizationFactory)
 
 
-class PaymentRunFactory(TenantFactory):
+class PaymentRunFactory(TenantFactory[PaymentRun]):
     """A completed manual run (an org has at most one open run)."""
 
     class Meta:
@@ -94,7 +94,7 @@ class PaymentRunFactory(TenantFactory):
     provider = "sandbox"
 
 
-class PayoutDetailsFactory(TenantFactory):
+class PayoutDetailsFactory(TenantFactory[PayoutDetails]):
     class Meta:
         model = PayoutDetails
 
@@ -105,7 +105,7 @@ class PayoutDetailsFactory(TenantFactory):
     account_identifier = factory.Sequence(lambda n: f"DE{n:020d}")
 
 
-class TaxFormFactory(TenantFactory):
+class TaxFormFactory(TenantFactory[TaxForm]):
     class Meta:
         model = TaxForm
 
@@ -115,7 +115,7 @@ class TaxFormFactory(TenantFactory):
     reference = factory.Sequence(lambda n: f"W9-{n}")
 
 
-class SandboxPaymentFactory(TenantFactory):
+class SandboxPaymentFactory(TenantFactory[SandboxPayment]):
     class Meta:
         model = SandboxPayment
 

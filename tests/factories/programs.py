@@ -30,7 +30,7 @@ from tests.factories.influencers import CreatorProfileFactory
 from tests.factories.organizations import BrandFactory, OrganizationFactory, UserFactory
 
 
-class ProgramFactory(TenantFactory):
+class ProgramFactory(TenantFactory[Program]):
     """A draft program (``state=...`` for another phase)."""
 
     class Meta:
@@ -41,7 +41,7 @@ class ProgramFactory(TenantFactory):
     name = factory.Sequence(lambda n: f"Program {n}")
 
 
-class DeliverableSpecFactory(TenantFactory):
+class DeliverableSpecFactory(TenantFactory[DeliverableSpec]):
     class Meta:
         model = DeliverableSpec
 
@@ -53,7 +53,7 @@ class DeliverableSpecFactory(TenantFactory):
     due_offset_days = 7
 
 
-class EnrollmentFactory(TenantFactory):
+class EnrollmentFactory(TenantFactory[Enrollment]):
     """An invited creator, without terms (``TermsVersionFactory`` adds them)."""
 
     class Meta:
@@ -64,7 +64,7 @@ class EnrollmentFactory(TenantFactory):
     creator = same_org(CreatorProfileFactory)
 
 
-class TermsVersionFactory(TenantFactory):
+class TermsVersionFactory(TenantFactory[TermsVersion]):
     """The next terms version of an enrollment: the program's terms as they stand, made the
     enrollment's current terms."""
 
@@ -88,7 +88,7 @@ class TermsVersionFactory(TenantFactory):
             obj.enrollment.save(update_fields=["terms_version"])
 
 
-class DeliverableFactory(TenantFactory):
+class DeliverableFactory(TenantFactory[Deliverable]):
     class Meta:
         model = Deliverable
 
@@ -101,7 +101,7 @@ class DeliverableFactory(TenantFactory):
     original_due_on = factory.SelfAttribute("due_on")
 
 
-class SubmissionFactory(TenantFactory):
+class SubmissionFactory(TenantFactory[Submission]):
     class Meta:
         model = Submission
 
@@ -115,7 +115,7 @@ class SubmissionFactory(TenantFactory):
     submitted_by = factory.SubFactory(UserFactory)
 
 
-class ReviewFactory(TenantFactory):
+class ReviewFactory(TenantFactory[Review]):
     class Meta:
         model = Review
 
@@ -125,7 +125,7 @@ class ReviewFactory(TenantFactory):
     outcome = Review.Outcome.APPROVED
 
 
-class ExtensionFactory(TenantFactory):
+class ExtensionFactory(TenantFactory[Extension]):
     class Meta:
         model = Extension
 
@@ -137,7 +137,7 @@ class ExtensionFactory(TenantFactory):
     requested_by = factory.SubFactory(UserFactory)
 
 
-class ReminderSentFactory(TenantFactory):
+class ReminderSentFactory(TenantFactory[ReminderSent]):
     class Meta:
         model = ReminderSent
 
@@ -148,7 +148,7 @@ class ReminderSentFactory(TenantFactory):
     days_before = 1
 
 
-class ComplianceCaseFactory(TenantFactory):
+class ComplianceCaseFactory(TenantFactory[ComplianceCase]):
     class Meta:
         model = ComplianceCase
 
@@ -160,7 +160,7 @@ class ComplianceCaseFactory(TenantFactory):
     opened_by = factory.SubFactory(UserFactory)
 
 
-class CaseActionFactory(TenantFactory):
+class CaseActionFactory(TenantFactory[CaseAction]):
     class Meta:
         model = CaseAction
 
@@ -171,7 +171,7 @@ class CaseActionFactory(TenantFactory):
     actor = factory.SubFactory(UserFactory)
 
 
-class AmountOwedFactory(TenantFactory):
+class AmountOwedFactory(TenantFactory[AmountOwed]):
     class Meta:
         model = AmountOwed
 

@@ -17,7 +17,7 @@ def _day(n: int) -> object:
     return timezone.localdate() - timedelta(days=n)
 
 
-class TrackedLinkFactory(TenantFactory):
+class TrackedLinkFactory(TenantFactory[TrackedLink]):
     class Meta:
         model = TrackedLink
 
@@ -27,7 +27,7 @@ class TrackedLinkFactory(TenantFactory):
     destination = "https://lumen.example.test/spring"
 
 
-class ClickEventFactory(TenantFactory):
+class ClickEventFactory(TenantFactory[ClickEvent]):
     class Meta:
         model = ClickEvent
 
@@ -39,7 +39,7 @@ class ClickEventFactory(TenantFactory):
     event_id = factory.Sequence(lambda n: f"event-{n}")
 
 
-class DailyClicksFactory(TenantFactory):
+class DailyClicksFactory(TenantFactory[DailyClicks]):
     class Meta:
         model = DailyClicks
 
@@ -48,7 +48,7 @@ class DailyClicksFactory(TenantFactory):
     day = factory.Sequence(_day)
 
 
-class MetricRecordFactory(TenantFactory):
+class MetricRecordFactory(TenantFactory[MetricRecord]):
     class Meta:
         model = MetricRecord
 
@@ -58,7 +58,7 @@ class MetricRecordFactory(TenantFactory):
     source = MetricRecord.Source.CSV
 
 
-class MilestoneReachedFactory(TenantFactory):
+class MilestoneReachedFactory(TenantFactory[MilestoneReached]):
     class Meta:
         model = MilestoneReached
 

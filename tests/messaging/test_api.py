@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from influencers.models import CreatorProfile
 from messaging.kinds import OwnerRole, TaskKind, TaskState, Topic
 from messaging.models import Message, Request, Task, Thread
 from messaging.services import queue
@@ -25,7 +24,7 @@ from programs.models import Enrollment, Program
 from programs.recruiting.services import enrollment_invite
 from programs.services import program_create, program_open_recruiting
 from tests.conftest import Cast, login_client
-from tests.factories import UserFactory, member
+from tests.factories import CreatorProfileFactory, ProgramFactory, UserFactory, member
 from tests.helpers import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -47,17 +46,17 @@ def _post(client: Client, url: str, payload: dict[str, Any] | None = None) -> An
 
 def make_creator(organization: Organization, name: str = "Cara", user: Any = None) -> Any:
     user = user or UserFactory(is_creator=True, name=name)
-    return CreatorProfile.objects.create(
+    return CreatorProfileFactory(
         organization=organization, user=user, display_name=name, email=user.email
     )
 
 
 def make_program(cast: Cast, name: str = "Spring", **kwargs: Any) -> Program:
-    return program_create(
+    return ProgramFactory.create(
         organization=cast.org,
         brand=cast.brand,
         name=name,
-        actor=cast.members[Role.ADMIN].user,
+        created_by=cast.members[Role.ADMIN].user,
         **kwargs,
     )
 

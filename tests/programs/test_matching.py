@@ -13,11 +13,11 @@ from django.utils import timezone
 from influencers.models import Availability, CreatorProfile, SocialHandle
 from organizations.models import Brand, Organization
 from organizations.roles import Role
-from programs import services as program_services
 from programs.matching import selectors as matching
 from programs.models import Enrollment, Program
 from programs.states import EnrollmentState, ProgramState
 from tests.conftest import Cast, login_client
+from tests.factories import ProgramFactory
 from tests.helpers import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +27,6 @@ END_ON = dt.date(2027, 3, 15)
 
 
 def make_program(organization: Organization, brand: Brand, actor: Any, **brief: Any) -> Program:
-    program = program_services.program_create(
-        organization=organization, brand=brand, name="Spring Glow", actor=actor
-    )
     fields = {
         "categories": ["beauty", "wellness"],
         "platforms": ["instagram", "tiktok"],
@@ -40,10 +37,9 @@ def make_program(organization: Organization, brand: Brand, actor: Any, **brief: 
         "state": ProgramState.RECRUITING,
         **brief,
     }
-    for name, value in fields.items():
-        setattr(program, name, value)
-    program.save()
-    return program
+    return ProgramFactory.create(
+        organization=organization, brand=brand, name="Spring Glow", created_by=actor, **fields
+    )
 
 
 def spring(cast: Cast, **brief: Any) -> Program:

@@ -27,6 +27,7 @@ from programs.models import Deliverable, DeliverableSpec, Enrollment, Program
 from programs.states import EnrollmentState, ProgramState
 from programs.tasks import program_date_sweep_all
 from tests.conftest import Cast, World, login_client
+from tests.factories import CreatorProfileFactory
 from tests.helpers import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,8 @@ def make_program(
 
 
 def make_creator(cast: Cast, name: str) -> CreatorProfile:
-    return CreatorProfile.objects.create(
-        organization=cast.org, display_name=name, email=f"{next(_seq)}@creators.test"
+    return CreatorProfileFactory.create(
+        organization=cast.org, display_name=name, email=f"{next(_seq)}@creators.test", user=None
     )
 
 
