@@ -2,7 +2,7 @@
 
 A model is a tenant model when it has a concrete field named ``organization``. After every
 ``migrate`` the post_migrate hook (see ``apps.py``) gives each tenant table ENABLE + FORCE row-level
-security and the ``tenant_isolation`` policy; ``tests/test_rls.py`` checks the catalogue.
+security and the ``tenant_isolation`` policy; ``tests/core/test_rls.py`` checks the catalogue.
 A model may widen *reading* with ``rls_extra_using`` (an SQL condition, e.g. "user_id =
 app_user_id()"), widen *writing* with ``rls_extra_check``, and allow NULL-org inserts with
 ``rls_allow_null_org = True``.

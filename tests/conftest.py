@@ -8,16 +8,29 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
+from influencer_ops.tenancy import dangerously_unscoped
 from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
-from tests.factories import BrandFactory, OrganizationFactory, member
+from programs import services as programs
+from programs.recruiting import services as recruiting
+from tests.factories import (
+    BrandFactory,
+    CreatorProfileFactory,
+    OrganizationFactory,
+    PayoutFactory,
+    member,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +58,6 @@ def _all_orgs_for_test_setup(request: pytest.FixtureRequest) -> None:
 def _clear_cache(settings: Any) -> Any:
     """Forget this worker's cached keys (``cache.clear()`` would empty the Redis database under
     the other xdist worker's running test too)."""
-    import redis
-
     config = settings.CACHES["default"]
     client = redis.Redis.from_url(config["LOCATION"])
     keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
@@ -110,13 +121,8 @@ class World:
 
 
 def make_creator(org: Organization, name: str, email: str) -> Any:
-    from influencers.models import CreatorProfile
-    from tests.factories import UserFactory
-
-    user = UserFactory(email=email, name=name, is_creator=True)
-    return CreatorProfile.objects.create(
-        organization=org, user=user, display_name=name, email=email
-    )
+    """A creator with a login (``CreatorProfileFactory``)."""
+    return CreatorProfileFactory(organization=org, display_name=name, email=email)
 
 
 @pytest.fixture
@@ -125,14 +131,6 @@ def world(cast: Cast) -> World:
 
 
 def build_world(cast: Cast) -> World:
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from programs import services as programs
-    from programs.recruiting import services as recruiting
-
     admin = cast.members[Role.ADMIN].user
     program = programs.program_create(
         organization=cast.org,
@@ -169,9 +167,6 @@ def build_world(cast: Cast) -> World:
 
 
 def confirm_and_launch(world: World) -> None:
-    from programs import services as programs
-    from programs.recruiting import services as recruiting
-
     admin = world.cast.members[Role.ADMIN].user
     for state in ("accepted", "confirmed"):
         recruiting.enrollment_move(enrollment=world.enrollment, target=state, actor=admin)
@@ -183,33 +178,15 @@ def confirm_and_launch(world: World) -> None:
 @pytest.fixture
 def cast_and_world_unscoped(transactional_db: None) -> World:
     """The world for transactional tests, built with all orgs visible, then committed."""
-    from influencer_ops.tenancy import dangerously_unscoped
-
     with dangerously_unscoped():
         return build_world(build_cast())
 
 
 def make_payout(world: World, amount: str = "100.00", key: str = "k1", **fields: Any) -> Any:
     """An earned flat-fee payout of the world's enrollment (or ``enrollment=``), recorded with
-    its ledger transaction through ``payments.ledger.payout_record``."""
-    from decimal import Decimal
-
-    from payments import ledger
-    from payments.models import Payout, PayoutReason, PayoutState
-
+    its ledger transaction through ``payments.ledger.payout_record`` (``PayoutFactory``)."""
     enrollment = fields.pop("enrollment", world.enrollment)
-    values = {
-        "organization_id": enrollment.organization_id,
-        "enrollment": enrollment,
-        "creator_id": enrollment.creator_id,
-        "terms_version_id": enrollment.terms_version_id,
-        "amount": Decimal(amount),
-        "currency": enrollment.terms_version.snapshot["currency"],
-        "reason": PayoutReason.FLAT_FEE,
-        "state": PayoutState.EARNED,
-        "earn_key": key,
-    } | fields
-    return ledger.payout_record(payout=Payout(**values))
+    return PayoutFactory(enrollment=enrollment, amount=Decimal(amount), earn_key=key, **fields)
 
 
 @contextmanager

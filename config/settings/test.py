@@ -9,7 +9,7 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-use-xxxxxxxxxxxxxxxx"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tasks enqueued on commit run inline in tests; tests/test_worker.py runs a real worker.
+# Tasks enqueued on commit run inline in tests; tests/config/test_worker.py runs a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 STORAGES = {

@@ -1,25 +1,41 @@
-"""Test factories. Tenant rows are created inside an all-orgs scope (see conftest)."""
+"""Users, organizations, brands, memberships and staff invitations. Tenant rows are created
+inside an all-orgs scope (see conftest)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth import get_user_model
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.utils import timezone
 
-from organizations.models import Brand, Membership, MembershipBrand, Organization
+from accounts.models import User
+from organizations.models import (
+    Brand,
+    InvitationBrand,
+    Membership,
+    MembershipBrand,
+    Organization,
+    StaffInvitation,
+)
 from organizations.roles import Role
+from tests.factories.base import TenantFactory, same_org
 
 PASSWORD = "correct-horse-battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
@@ -33,7 +49,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
 
@@ -41,7 +57,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"org-{n}")
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class BrandFactory(TenantFactory[Brand]):
     class Meta:
         model = Brand
 
@@ -50,13 +66,43 @@ class BrandFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"brand-{n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(TenantFactory[Membership]):
     class Meta:
         model = Membership
 
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.ADMIN
+
+
+class MembershipBrandFactory(TenantFactory[MembershipBrand]):
+    class Meta:
+        model = MembershipBrand
+
+    organization = factory.SubFactory(OrganizationFactory)
+    membership = same_org(MembershipFactory)
+    brand = same_org(BrandFactory)
+
+
+class StaffInvitationFactory(TenantFactory[StaffInvitation]):
+    class Meta:
+        model = StaffInvitation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    role = Role.ISM
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    invited_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class InvitationBrandFactory(TenantFactory[InvitationBrand]):
+    class Meta:
+        model = InvitationBrand
+
+    organization = factory.SubFactory(OrganizationFactory)
+    invitation = same_org(StaffInvitationFactory)
+    brand = same_org(BrandFactory)
 
 
 def with_totp(user: Any, secret: str = TOTP_SECRET) -> Any:
@@ -72,20 +118,12 @@ def member(
         organization=organization, role=role, **{f"user__{k}": v for k, v in user.items()}
     )
     for brand in brands:
-        MembershipBrand.objects.create(
-            organization=organization, membership=membership, brand=brand
-        )
+        MembershipBrandFactory(membership=membership, brand=brand)
     if role in (Role.ADMIN, Role.ISM, Role.BSM):
         with_totp(membership.user)
     return membership
 
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
-
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from organizations.roles import Role
 from payments import earning
 from payments.ledger import PayoutInvalid
-from payments.models import PaymentSchedule, Payout, PayoutDetails, PayoutState, TaxForm
+from payments.models import PaymentSchedule, Payout, PayoutState
 from payments.readiness.services import READINESS_HOLD
 from payments.runs.schedule import expected_payment_date
 from programs import services as programs
@@ -32,6 +32,7 @@ from programs.models import (
 )
 from programs.recruiting import services as recruiting
 from tests.conftest import World, confirm_and_launch
+from tests.factories import PayoutDetailsFactory, TaxFormFactory
 from tracking.models import DailyClicks, MilestoneReached, TrackedLink
 
 pytestmark = pytest.mark.django_db
@@ -74,16 +75,10 @@ def clicks(enrollment: Enrollment, valid: int) -> None:
 
 def make_ready(world: World) -> None:
     creator = world.creator
-    PayoutDetails.objects.create(
-        organization=world.cast.org,
-        creator=creator,
-        method="bank",
-        account_name="Cara Creator",
-        account_identifier="DE89370400440532013000",
+    PayoutDetailsFactory(
+        creator=creator, account_name="Cara Creator", account_identifier="DE89370400440532013000"
     )
-    TaxForm.objects.create(
-        organization=world.cast.org, creator=creator, kind="w9", reference="1234", state="verified"
-    )
+    TaxFormFactory(creator=creator, kind="w9", reference="1234", state="verified")
 
 
 def publish(world: World, deliverable: Deliverable) -> None:

@@ -70,7 +70,7 @@ def test_the_middleware_leaves_other_exceptions_alone():
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("tests.domain_error_urls")
+@pytest.mark.urls("tests.core.domain_error_urls")
 def test_a_refused_request_renders_its_page_and_keeps_nothing_it_wrote(client, django_user_model):
     user = django_user_model.objects.create_user(email="someone@example.test", password="x" * 12)
     client.force_login(user)  # the page's context processors read the database while rendering

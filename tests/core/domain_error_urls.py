@@ -1,4 +1,4 @@
-"""A URLconf for tests/test_domain_errors.py: a view that writes, then is refused."""
+"""A URLconf for tests/core/test_domain_errors.py: a view that writes, then is refused."""
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse

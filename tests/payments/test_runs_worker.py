@@ -20,9 +20,9 @@ from payments.models import PaymentRun, Payout, PayoutState, SandboxPayment
 from payments.runs import providers
 from payments.runs import services as runs
 from tests.conftest import World, celery_worker
-from tests.test_payment_runs import assert_paid_exactly_once, earn, launch, start
+from tests.payments.test_runs import assert_paid_exactly_once, earn, launch, start
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The sandbox's instructions travel through the cache; this test and its worker use their own
 # Redis database, so another test run clearing the shared test cache cannot wipe them.
 CACHE_URL = os.environ.get("TEST_RUNS_CACHE_URL", "redis://127.0.0.1:6379/11")

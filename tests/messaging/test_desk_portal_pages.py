@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from messaging.kinds import TaskState, Topic
@@ -13,6 +11,7 @@ from messaging.models import Task, Thread
 from messaging.services.requests import request_create
 from organizations.roles import Role
 from tests.conftest import World, confirm_and_launch, login_client, make_creator
+from tests.helpers import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -114,18 +113,16 @@ def test_desk_filters(world: World) -> None:
     assert client.get(desk("org_desk"), {"program": "abc", "due": "x"}).status_code == 200
 
 
+def ask_more(world: World) -> None:
+    for n in range(45):
+        ask(world, text=f"more {n}")
+
+
 def test_the_desk_has_a_constant_number_of_queries(world: World) -> None:
     client = world.cast.client_for(Role.ADMIN)
     for n in range(5):
         ask(world, text=f"q{n}")
-    client.get(desk("org_desk"))
-    with CaptureQueriesContext(connection) as few:
-        client.get(desk("org_desk"))
-    for n in range(45):
-        ask(world, text=f"more {n}")
-    with CaptureQueriesContext(connection) as many:
-        client.get(desk("org_desk"))
-    assert len(many) == len(few)
+    assert_constant_queries(lambda: client.get(desk("org_desk")), grow=lambda: ask_more(world))
 
 
 def test_the_creator_asks_the_ism_answers_and_the_creator_sees_the_answer(world: World) -> None:
@@ -295,11 +292,6 @@ def test_the_portal_has_a_constant_number_of_queries(world: World) -> None:
     client = world.creator_client()
     for n in range(5):
         ask(world, text=f"q{n}")
-    client.get(reverse("portal_home"))
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("portal_home"))
-    for n in range(45):
-        ask(world, text=f"more {n}")
-    with CaptureQueriesContext(connection) as many:
-        client.get(reverse("portal_home"))
-    assert len(many) == len(few)
+    assert_constant_queries(
+        lambda: client.get(reverse("portal_home")), grow=lambda: ask_more(world)
+    )

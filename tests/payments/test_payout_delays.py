@@ -19,7 +19,7 @@ from payments.payouts import delays
 from payments.payouts.tasks import payout_delay_sweep_all
 from payments.runs.schedule import expected_payment_date
 from tests.conftest import World, confirm_and_launch
-from tests.test_payouts import new_payout, pay
+from tests.payments.test_payouts import new_payout, pay
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from messaging.models import Notification, Task
 from messaging.services import queue
 from tests.conftest import build_cast, celery_worker
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

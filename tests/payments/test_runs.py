@@ -36,7 +36,7 @@ from payments.runs import services as runs
 from payments.runs.schedule import schedule_for
 from programs.recruiting import services as recruiting
 from tests.conftest import World, confirm_and_launch, make_payout
-from tests.factories import member
+from tests.factories import PayoutDetailsFactory, TaxFormFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -46,21 +46,10 @@ pytestmark = pytest.mark.django_db
 
 
 def make_ready(creator: Any) -> None:
-    PayoutDetails.objects.get_or_create(
-        organization_id=creator.organization_id,
-        creator=creator,
-        defaults={
-            "method": PayoutDetails.Method.BANK,
-            "account_name": creator.display_name,
-            "account_identifier": "DE89370400440532013000",
-        },
-    )
-    TaxForm.objects.create(
-        organization_id=creator.organization_id,
-        creator=creator,
-        kind=TaxForm.Kind.W8BEN,
-        state=TaxForm.State.VERIFIED,
-        reference="1234",
+    if not PayoutDetails.objects.filter(creator=creator).exists():
+        PayoutDetailsFactory(creator=creator, account_identifier="DE89370400440532013000")
+    TaxFormFactory(
+        creator=creator, kind=TaxForm.Kind.W8BEN, state=TaxForm.State.VERIFIED, reference="1234"
     )
 
 
