@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from rest_framework import exceptions as api_exceptions
 from rest_framework.request import Request
+from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from influencer_ops.tenancy import activate_orgs
@@ -47,21 +48,26 @@ class CreatorViewMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-class CreatorScopedViewSet(GenericViewSet):
-    """Base for every /api/v1/me/ endpoint: a creator's own data across their orgs.
-
-    Subclasses give ``get_creator_queryset`` (from a selector that filters by the user); the
-    scope is narrowed before it runs. Not a creator → 403; another creator's id → 404."""
+class _CreatorAPIDoor:
+    """The API side of the door: not a creator → 403, scope narrowed before the handler runs."""
 
     creator_profiles: list[CreatorProfile]
-    lookup_value_regex = r"[0-9]+"
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
         try:
             self.creator_profiles = activate_creator_scope(request)
         except PermissionDenied as exc:
             raise api_exceptions.PermissionDenied("These endpoints are for creators.") from exc
+
+
+class CreatorScopedViewSet(_CreatorAPIDoor, GenericViewSet):
+    """Base for every /api/v1/me/ resource: a creator's own data across their orgs.
+
+    Subclasses give ``get_creator_queryset`` (from a selector that filters by the user); the
+    scope is narrowed before it runs. Not a creator → 403; another creator's id → 404."""
+
+    lookup_value_regex = r"[0-9]+"
 
     def get_creator_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
@@ -70,3 +76,8 @@ class CreatorScopedViewSet(GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return self.queryset.none() if self.queryset is not None else QuerySet().none()
         return self.get_creator_queryset()
+
+
+class CreatorAPIView(_CreatorAPIDoor, APIView):
+    """Base for a /api/v1/me/ endpoint that is not a set of rows (the creator's profile, one
+    deliverable's extension requests): the same door as ``CreatorScopedViewSet``."""

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -21,11 +20,10 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from influencer_ops.csv_import import CSVTextParser, PlainTextParser, csv_text_from_request
 from influencers import selectors, services
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorAPIView
 from influencers.models import CreatorProfile
 from influencers.serializers import (
     OWN_EDITABLE,
@@ -180,7 +178,7 @@ ORG_PARAMETER = OpenApiParameter(
 )
 
 
-class MyProfileView(APIView):
+class MyProfileView(CreatorAPIView):
     """The signed-in creator's own profile, one per organization they work with.
 
     GET answers a list (one entry per org, optionally narrowed by ``?org=``); PATCH changes
@@ -189,14 +187,6 @@ class MyProfileView(APIView):
     """
 
     permission_classes = [IsAuthenticated]
-    profiles: list[CreatorProfile]
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            self.profiles = activate_creator_scope(request)
-        except DjangoPermissionDenied as exc:
-            raise api_exceptions.PermissionDenied("This is for creators.") from exc
 
     @extend_schema(parameters=[ORG_PARAMETER], responses=OwnProfileSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -222,13 +212,13 @@ class MyProfileView(APIView):
 
     def _chosen(self, slug: str) -> CreatorProfile:
         if not slug:
-            if len(self.profiles) > 1:
+            if len(self.creator_profiles) > 1:
                 raise api_exceptions.ValidationError(
                     {"org": ["You work with several organizations: say which one (?org=)."]}
                 )
-            if not self.profiles:
+            if not self.creator_profiles:
                 raise api_exceptions.NotFound("No organization has connected your profile yet.")
-            slug = self.profiles[0].organization.slug
+            slug = self.creator_profiles[0].organization.slug
         profile = selectors.own_profile(user=self.request.user, org_slug=slug)
         if profile is None:
             raise api_exceptions.NotFound("You do not work with this organization.")

@@ -30,6 +30,6 @@ FEATURES = (
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.portal_home, name="portal_home"),
+    path("", views.PortalHomeView.as_view(), name="portal_home"),
     *(pattern for feature in FEATURES for pattern in feature.portal_patterns),
 ]

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import View
 
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorViewMixin
 from messaging import selectors
 from programs.cases.services import cases_for_creator
 
 
-@login_required
-def portal_home(request: HttpRequest) -> HttpResponse:
-    activate_creator_scope(request)
-    user = request.user
-    context = {
-        "enrollments": selectors.creator_enrollments(user=user),
-        "requests": selectors.creator_requests(user=user)[:50],
-        "threads": selectors.creator_threads(user=user)[:50],
-        "cases": cases_for_creator(user=user)[:20],
-    }
-    return render(request, "portal/home.html", context)
+class PortalHomeView(CreatorViewMixin, View):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        context = {
+            "enrollments": selectors.creator_enrollments(user=user),
+            "requests": selectors.creator_requests(user=user)[:50],
+            "threads": selectors.creator_threads(user=user)[:50],
+            "cases": cases_for_creator(user=user)[:20],
+        }
+        return render(request, "portal/home.html", context)

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from influencer_ops.api import choice_param
 from influencer_ops.validation import EXTENSION_TEXT_MAX_LENGTH
-from influencers.access import activate_creator_scope
+from influencers.access import CreatorAPIView
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
 from programs.deadlines import selectors
@@ -138,16 +136,9 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScop
         return self._decide(request, approve=False)
 
 
-class MyDeliverableExtensionView(APIView):
+class MyDeliverableExtensionView(CreatorAPIView):
     """The signed-in creator's extension requests for one of their deliverables: GET the policy
     and history, POST a new request (approved at once when within the policy)."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        try:
-            activate_creator_scope(request)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied("These endpoints are for creators.") from exc
 
     def _deliverable(self, pk: int) -> Deliverable:
         deliverable = selectors.creator_deliverable(user=cast(Any, self.request.user), pk=pk)
