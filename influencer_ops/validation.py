@@ -32,6 +32,15 @@ AMOUNT_DIGITS = (12, 2)
 RATE_DIGITS = (8, 4)
 FREE_LIST_MAX_ITEMS = 50
 FREE_LIST_ITEM_MAX_LENGTH = 60
+# API lists: the largest page a client may ask for, and the furthest it may skip.
+PAGE_SIZE_MAX = 200
+OFFSET_MAX = MAX_INT
+# An id sent by a client (a query filter or a path segment): ids are bigint keys.
+ID_MAX = 9_223_372_036_854_775_807
+# Dates a person plans with (a program's launch and end): nothing before DATE_MIN, nothing more
+# than DATE_MAX_YEARS_AHEAD years after today.
+DATE_MIN = date(2000, 1, 1)
+DATE_MAX_YEARS_AHEAD = 10
 
 
 class ValueInvalid(DomainError):
@@ -102,6 +111,26 @@ def clean_date(value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError as exc:
         raise ValueInvalid("Enter a valid date.") from exc
+
+
+def date_max(today: date) -> date:
+    """The latest planning date accepted on ``today``: DATE_MAX_YEARS_AHEAD years on."""
+    try:
+        return today.replace(year=today.year + DATE_MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + DATE_MAX_YEARS_AHEAD, day=28)
+
+
+def check_date_bounds(value: date | None, *, today: date) -> date | None:
+    """A planning date within DATE_MIN and ``date_max(today)``, or ValueInvalid."""
+    if value is None:
+        return None
+    if value < DATE_MIN:
+        raise ValueInvalid(f"Enter a date from {DATE_MIN.isoformat()}.")
+    latest = date_max(today)
+    if value > latest:
+        raise ValueInvalid(f"Enter a date up to {latest.isoformat()}.")
+    return value
 
 
 def as_list(value: Any) -> list[str]:
@@ -185,6 +214,8 @@ DISCLOSURE_RULE_MAX_LENGTH = 200
 REASON_MAX_LENGTH = 500
 DELIVERABLE_COUNT_MAX = 100
 DUE_OFFSET_MAX_DAYS = 3650
+# An extension may move a due date at most this many days past the program's end date.
+EXTENSION_GRACE_DAYS = 30
 INVITE_MAX_CREATORS = 500  # creators invited in one request
 MATCH_SEARCH_MAX_LENGTH = 100  # the candidate search box
 
@@ -208,7 +239,7 @@ AMENDMENT_REASON_MAX_LENGTH = 500  # TermsVersion.reason
 LINK_CODE_MAX_LENGTH = 32  # a tracked link's code (/r/<code>)
 CLICK_USER_AGENT_MAX_LENGTH = 512  # the part of a user agent classified and hashed
 METRIC_COUNT_MAX = 9_223_372_036_854_775_807  # a metric value (PositiveBigIntegerField)
-BIGINT_ID_MAX = 9_223_372_036_854_775_807  # a bigint primary key (a deliverable id)
+BIGINT_ID_MAX = ID_MAX  # a bigint primary key (a deliverable id)
 METRICS_IMPORT_MAX_ROWS = 20_000
 REPORT_MONEY_DIGITS = (14, 2)  # sums of amounts in reports (max_digits, decimal_places)
 

@@ -10,6 +10,12 @@ from rest_framework import serializers
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
+from influencer_ops.serializers import (
+    MoneyField,
+    QueryFilterSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from influencers.models import (
     DEFAULT_CLICK_MILESTONE,
     Availability,
@@ -24,28 +30,28 @@ from influencers.selectors import creator_link_state
 # --- read shapes ---
 
 
-class HandleSerializer(serializers.ModelSerializer[SocialHandle]):
+class HandleSerializer(StrictModelSerializer[SocialHandle]):
     class Meta:
         model = SocialHandle
         fields = ["platform", "handle", "audience_size", "engagement_rate"]
         read_only_fields = fields
 
 
-class AvailabilitySerializer(serializers.ModelSerializer[Availability]):
+class AvailabilitySerializer(StrictModelSerializer[Availability]):
     class Meta:
         model = Availability
         fields = ["id", "away_from", "away_to", "note"]
         read_only_fields = fields
 
 
-class InterestSerializer(serializers.ModelSerializer[ProgramInterest]):
+class InterestSerializer(StrictModelSerializer[ProgramInterest]):
     class Meta:
         model = ProgramInterest
         fields = ["id", "category", "note", "created_at"]
         read_only_fields = fields
 
 
-class MilestoneChangeSerializer(serializers.ModelSerializer[MilestoneChange]):
+class MilestoneChangeSerializer(StrictModelSerializer[MilestoneChange]):
     actor = serializers.EmailField(source="actor.email", read_only=True)
 
     class Meta:
@@ -54,7 +60,7 @@ class MilestoneChangeSerializer(serializers.ModelSerializer[MilestoneChange]):
         read_only_fields = fields
 
 
-class CreatorSerializer(serializers.ModelSerializer[CreatorProfile]):
+class CreatorSerializer(StrictModelSerializer[CreatorProfile]):
     """Staff view of a creator (desk roles only)."""
 
     handles = HandleSerializer(many=True, read_only=True)
@@ -97,7 +103,7 @@ class CreatorDetailSerializer(CreatorSerializer):
         read_only_fields = fields
 
 
-class CreatorLinkSerializer(serializers.ModelSerializer[CreatorLink]):
+class CreatorLinkSerializer(StrictModelSerializer[CreatorLink]):
     state = serializers.SerializerMethodField()
 
     class Meta:
@@ -126,8 +132,8 @@ def _languages() -> serializers.ListField:
     )
 
 
-def _rate() -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _rate() -> MoneyField:
+    return MoneyField(
         max_digits=validation.CREATOR_RATE_DIGITS[0],
         decimal_places=validation.CREATOR_RATE_DIGITS[1],
         min_value=0,
@@ -136,7 +142,7 @@ def _rate() -> serializers.DecimalField:
     )
 
 
-class HandleInputSerializer(serializers.Serializer[Any]):
+class HandleInputSerializer(StrictSerializer):
     platform = serializers.ChoiceField(choices=Platform.choices)
     handle = serializers.CharField(max_length=101)
     audience_size = serializers.IntegerField(min_value=0, default=0)
@@ -145,7 +151,7 @@ class HandleInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class CreatorCreateSerializer(serializers.Serializer[Any]):
+class CreatorCreateSerializer(StrictSerializer):
     display_name = serializers.CharField(max_length=validation.CREATOR_NAME_MAX_LENGTH)
     email = serializers.EmailField(max_length=254)
     categories = _categories()
@@ -168,7 +174,7 @@ class CreatorCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-class CreatorUpdateSerializer(serializers.Serializer[Any]):
+class CreatorUpdateSerializer(StrictSerializer):
     """Every field optional; ``handles``, when sent, replaces the whole set. The click milestone
     changes through ``POST …/milestone/`` with a reason."""
 
@@ -200,7 +206,7 @@ class CreatorUpdateSerializer(serializers.Serializer[Any]):
         return attrs
 
 
-class CreatorFilterSerializer(serializers.Serializer[Any]):
+class CreatorFilterSerializer(QueryFilterSerializer):
     search = serializers.CharField(
         required=False, default="", max_length=100, help_text="Name, e-mail or handle."
     )
@@ -208,7 +214,7 @@ class CreatorFilterSerializer(serializers.Serializer[Any]):
     platform = serializers.ChoiceField(choices=Platform.choices, required=False, default="")
 
 
-class MilestoneInputSerializer(serializers.Serializer[Any]):
+class MilestoneInputSerializer(StrictSerializer):
     new = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(
         max_length=validation.MILESTONE_REASON_MAX_LENGTH,
@@ -216,21 +222,21 @@ class MilestoneInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class ImportUploadSerializer(serializers.Serializer[Any]):
+class ImportUploadSerializer(StrictSerializer):
     file = serializers.FileField(help_text="A UTF-8 CSV file.")
 
 
-class ImportTextSerializer(serializers.Serializer[Any]):
+class ImportTextSerializer(StrictSerializer):
     csv = serializers.CharField(help_text="The CSV text, header row first.")
 
 
-class ImportProblemSerializer(serializers.Serializer[Any]):
+class ImportProblemSerializer(StrictSerializer):
     line = serializers.IntegerField(help_text="Line in the file; the header is line 1.")
     column = serializers.CharField(help_text="Empty when the whole row is concerned.")
     message = serializers.CharField()
 
 
-class ImportReportSerializer(serializers.Serializer[Any]):
+class ImportReportSerializer(StrictSerializer):
     ok = serializers.BooleanField(help_text="False: nothing was saved; fix the problems.")
     rows = serializers.IntegerField(help_text="Data rows read.")
     created = serializers.IntegerField()
@@ -240,12 +246,12 @@ class ImportReportSerializer(serializers.Serializer[Any]):
 # --- the creator's own profile (/api/v1/me/profile/) ---
 
 
-class OwnOrganizationSerializer(serializers.Serializer[Any]):
+class OwnOrganizationSerializer(StrictSerializer):
     slug = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class OwnProfileSerializer(serializers.ModelSerializer[CreatorProfile]):
+class OwnProfileSerializer(StrictModelSerializer[CreatorProfile]):
     """What a creator sees of their profile in one org. Never internal notes."""
 
     organization = OwnOrganizationSerializer(read_only=True)
@@ -277,7 +283,7 @@ class OwnProfileSerializer(serializers.ModelSerializer[CreatorProfile]):
 OWN_EDITABLE = ("location", "languages", "categories", "rate_per_post")
 
 
-class OwnProfileUpdateSerializer(serializers.Serializer[Any]):
+class OwnProfileUpdateSerializer(StrictSerializer):
     """The fields a creator may change themself; anything else is refused."""
 
     location = serializers.CharField(

@@ -9,6 +9,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from influencer_ops.serializers import (
+    QueryFilterSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+)
+from influencer_ops.validation import ID_MAX
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind, TaskState, Topic
 from messaging.models import Message, Request, Task, TaskEvent, Thread
 from messaging.services.threads import MAX_MESSAGE
@@ -23,7 +29,7 @@ def _name(user: Any | None) -> str | None:
 # --- staff: tasks ---
 
 
-class TaskFilterSerializer(serializers.Serializer[Any]):
+class TaskFilterSerializer(QueryFilterSerializer):
     """Query parameters of the task list."""
 
     kind = serializers.ChoiceField(choices=TaskKind.choices, required=False)
@@ -32,14 +38,16 @@ class TaskFilterSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="Without it, active tasks (open and in progress).",
     )
-    program = serializers.IntegerField(min_value=1, required=False, help_text="A program id.")
+    program = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, required=False, help_text="A program id."
+    )
     overdue = serializers.BooleanField(required=False, default=False)
     scope = serializers.ChoiceField(
         choices=SCOPES, required=False, help_text="Without it, mine and the queue alike."
     )
 
 
-class TaskSerializer(serializers.ModelSerializer[Task]):
+class TaskSerializer(StrictModelSerializer[Task]):
     kind = serializers.ChoiceField(read_only=True, choices=TaskKind.choices)
     owner_role = serializers.ChoiceField(read_only=True, choices=OwnerRole.choices)
     state = serializers.ChoiceField(read_only=True, choices=TaskState.choices)
@@ -87,7 +95,7 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
         return obj.state in ACTIVE_TASK_STATES and obj.due_at < timezone.now()
 
 
-class TaskEventSerializer(serializers.ModelSerializer[TaskEvent]):
+class TaskEventSerializer(StrictModelSerializer[TaskEvent]):
     actor_name = serializers.SerializerMethodField()
     from_assignee_name = serializers.SerializerMethodField()
     to_assignee_name = serializers.SerializerMethodField()
@@ -135,11 +143,11 @@ class TaskDetailSerializer(TaskSerializer):
         return list(TaskEventSerializer(events, many=True).data)
 
 
-class TaskCompleteSerializer(serializers.Serializer[Any]):
+class TaskCompleteSerializer(StrictSerializer):
     resolution = serializers.CharField(max_length=5000, allow_blank=False, trim_whitespace=True)
 
 
-class TaskReassignSerializer(serializers.Serializer[Any]):
+class TaskReassignSerializer(StrictSerializer):
     assignee = serializers.IntegerField(
         min_value=1, allow_null=True, help_text="A user id, or null for the role's team queue."
     )
@@ -151,7 +159,7 @@ class TaskReassignSerializer(serializers.Serializer[Any]):
 # --- threads and messages (staff and creators) ---
 
 
-class ThreadSerializer(serializers.ModelSerializer[Thread]):
+class ThreadSerializer(StrictModelSerializer[Thread]):
     """A thread as staff see it (``unread`` comes from the selector's annotation)."""
 
     kind = serializers.ChoiceField(read_only=True, choices=Thread.Kind.choices)
@@ -183,7 +191,7 @@ class ThreadSerializer(serializers.ModelSerializer[Thread]):
         return obj.enrollment.creator.display_name if obj.enrollment is not None else None
 
 
-class CreatorThreadSerializer(serializers.ModelSerializer[Thread]):
+class CreatorThreadSerializer(StrictModelSerializer[Thread]):
     """A thread as its creator sees it."""
 
     kind = serializers.ChoiceField(read_only=True, choices=Thread.Kind.choices)
@@ -214,7 +222,7 @@ class CreatorThreadSerializer(serializers.ModelSerializer[Thread]):
         return obj.program.name if obj.program is not None else None
 
 
-class MessageSerializer(serializers.ModelSerializer[Message]):
+class MessageSerializer(StrictModelSerializer[Message]):
     author_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -226,7 +234,7 @@ class MessageSerializer(serializers.ModelSerializer[Message]):
         return str(obj.author.display_name)
 
 
-class MessageCreateSerializer(serializers.Serializer[Any]):
+class MessageCreateSerializer(StrictSerializer):
     text = serializers.CharField(max_length=MAX_MESSAGE, allow_blank=False, trim_whitespace=True)
 
 
@@ -241,7 +249,7 @@ class StaffMessageCreateSerializer(MessageCreateSerializer):
 # --- the creator's requests ---
 
 
-class CreatorRequestSerializer(serializers.ModelSerializer[Request]):
+class CreatorRequestSerializer(StrictModelSerializer[Request]):
     organization = serializers.CharField(source="organization.slug", read_only=True)
     routed_role = serializers.ChoiceField(read_only=True, choices=OwnerRole.choices)
     program_name = serializers.SerializerMethodField()
@@ -283,7 +291,7 @@ class CreatorRequestSerializer(serializers.ModelSerializer[Request]):
         return f"{role.upper()} team"
 
 
-class CreatorRequestCreateSerializer(serializers.Serializer[Any]):
+class CreatorRequestCreateSerializer(StrictSerializer):
     topic = serializers.ChoiceField(choices=Topic.choices)
     text = serializers.CharField(max_length=MAX_MESSAGE, allow_blank=False, trim_whitespace=True)
     enrollment = serializers.IntegerField(

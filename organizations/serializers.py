@@ -1,22 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
 from influencer_ops.models import AuditEvent
+from influencer_ops.serializers import StrictModelSerializer, StrictSerializer
 from organizations.models import Brand, Membership, Organization, StaffInvitation
 from organizations.roles import Role
 
 
-class OrganizationSerializer(serializers.ModelSerializer[Organization]):
+class OrganizationSerializer(StrictModelSerializer[Organization]):
     class Meta:
         model = Organization
         fields = ["id", "slug", "name", "time_zone", "default_currency", "mfa_required"]
         read_only_fields = fields
 
 
-class MyMembershipSerializer(serializers.ModelSerializer[Membership]):
+class MyMembershipSerializer(StrictModelSerializer[Membership]):
     organization = OrganizationSerializer(read_only=True)
 
     class Meta:
@@ -25,14 +24,14 @@ class MyMembershipSerializer(serializers.ModelSerializer[Membership]):
         read_only_fields = fields
 
 
-class BrandSerializer(serializers.ModelSerializer[Brand]):
+class BrandSerializer(StrictModelSerializer[Brand]):
     class Meta:
         model = Brand
         fields = ["id", "name", "slug", "created_at"]
         read_only_fields = ["id", "slug", "created_at"]
 
 
-class MembershipSerializer(serializers.ModelSerializer[Membership]):
+class MembershipSerializer(StrictModelSerializer[Membership]):
     email = serializers.EmailField(source="user.email", read_only=True)
     name = serializers.CharField(source="user.name", read_only=True)
     brands = serializers.SerializerMethodField()
@@ -46,14 +45,14 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
         return [b.pk for b in obj.brands.all()]
 
 
-class MembershipRoleSerializer(serializers.Serializer[Any]):
+class MembershipRoleSerializer(StrictSerializer):
     role = serializers.ChoiceField(choices=Role.choices)
     brands = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=200
     )
 
 
-class InvitationSerializer(serializers.ModelSerializer[StaffInvitation]):
+class InvitationSerializer(StrictModelSerializer[StaffInvitation]):
     state = serializers.CharField(read_only=True)
     brands = serializers.SerializerMethodField()
 
@@ -66,7 +65,7 @@ class InvitationSerializer(serializers.ModelSerializer[StaffInvitation]):
         return [b.pk for b in obj.brands.all()]
 
 
-class InvitationCreateSerializer(serializers.Serializer[Any]):
+class InvitationCreateSerializer(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices)
     brands = serializers.ListField(
@@ -74,7 +73,7 @@ class InvitationCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+class AuditEventSerializer(StrictModelSerializer[AuditEvent]):
     class Meta:
         model = AuditEvent
         fields = [

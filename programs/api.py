@@ -19,6 +19,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from influencer_ops.api import choice_param, id_param, id_parameter
 from organizations.access import OrgScopedViewSet, get_for_org
 from organizations.permissions import can_manage_programs
 from programs import selectors, services
@@ -57,7 +58,7 @@ def _deny_unless_manager(membership: Any, program: Program) -> None:
     list=extend_schema(
         parameters=[
             OpenApiParameter("state", str, enum=ProgramState.values),
-            OpenApiParameter("brand", int),
+            id_parameter("brand"),
         ]
     )
 )
@@ -74,19 +75,12 @@ class ProgramViewSet(
             organization=self.organization, membership=self.membership
         ).order_by("name", "pk")
         if self.action == "list":
-            state = self.request.query_params.get("state")
-            brand = self.request.query_params.get("brand")
-            errors: dict[str, list[str]] = {}
-            if state is not None and state not in ProgramState.values:
-                errors["state"] = [f"One of: {', '.join(ProgramState.values)}."]
-            if brand is not None and not (brand.isdigit() and int(brand) > 0):
-                errors["brand"] = ["A brand id (a whole number)."]
-            if errors:
-                raise ValidationError(errors)
+            state = choice_param(self.request, "state", ProgramState.values)
+            brand = id_param(self.request, "brand")
             if state:
                 programs = programs.filter(state=state)
-            if brand:
-                programs = programs.filter(brand_id=int(brand))
+            if brand is not None:
+                programs = programs.filter(brand_id=brand)
         return programs
 
     def _managed(self) -> Program:

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from influencer_ops.choices import Category, Platform
+from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import (
     AMOUNT_DIGITS,
     DISCLOSURE_RULE_MAX_LENGTH,
@@ -24,14 +25,14 @@ from programs import selectors, services
 from programs.models import DeliverableSpec, Program
 
 
-class DeliverableSpecSerializer(serializers.ModelSerializer[DeliverableSpec]):
+class DeliverableSpecSerializer(StrictModelSerializer[DeliverableSpec]):
     class Meta:
         model = DeliverableSpec
         fields = ["id", "kind", "platform", "count", "due_on", "due_offset_days"]
         read_only_fields = fields
 
 
-class DeliverableSpecCreateSerializer(serializers.Serializer[Any]):
+class DeliverableSpecCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=DeliverableSpec.Kind.choices)
     platform = serializers.ChoiceField(choices=Platform.choices)
     count = serializers.IntegerField(min_value=1, max_value=100, default=1)
@@ -46,7 +47,7 @@ class DeliverableSpecCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-class ProgramSerializer(serializers.ModelSerializer[Program]):
+class ProgramSerializer(StrictModelSerializer[Program]):
     brand_name = serializers.CharField(source="brand.name", read_only=True)
     deliverable_specs = DeliverableSpecSerializer(many=True, read_only=True)
     brief_missing = serializers.SerializerMethodField(
@@ -76,9 +77,9 @@ class ProgramSerializer(serializers.ModelSerializer[Program]):
         return services.brief_missing(obj)
 
 
-def _money(digits: tuple[int, int] = AMOUNT_DIGITS) -> serializers.DecimalField:
+def _money(digits: tuple[int, int] = AMOUNT_DIGITS) -> MoneyField:
     max_digits, places = digits
-    return serializers.DecimalField(
+    return MoneyField(
         max_digits=max_digits,
         decimal_places=places,
         min_value=Decimal("0"),
@@ -104,7 +105,7 @@ def _words() -> serializers.ListField:
     )
 
 
-class ProgramBriefSerializer(serializers.Serializer[Any]):
+class ProgramBriefSerializer(StrictSerializer):
     """Any subset of the brief (PATCH). People are given by user id."""
 
     name = serializers.CharField(max_length=NAME_MAX_LENGTH, required=False)
@@ -169,9 +170,9 @@ class ProgramCreateSerializer(ProgramBriefSerializer):
     brand = serializers.IntegerField(min_value=1)
 
 
-class ProgramCancelSerializer(serializers.Serializer[Any]):
+class ProgramCancelSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
-class ProgramCloneSerializer(serializers.Serializer[Any]):
+class ProgramCloneSerializer(StrictSerializer):
     name = serializers.CharField(max_length=NAME_MAX_LENGTH)

@@ -11,11 +11,12 @@ from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from influencer_ops.api import choice_param
+from influencer_ops.api import choice_param, id_param, id_parameter
+from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
 from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet, get_for_org
@@ -24,13 +25,11 @@ from payments.models import Payout, PayoutReason, PayoutState
 from payments.payouts import selectors, services
 
 
-def _money(help_text: str) -> serializers.DecimalField:
-    return serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=True, help_text=help_text
-    )
+def _money(help_text: str) -> MoneyField:
+    return MoneyField(max_digits=14, decimal_places=2, coerce_to_string=True, help_text=help_text)
 
 
-class PayoutSerializer(serializers.ModelSerializer):
+class PayoutSerializer(StrictModelSerializer):
     amount = _money("A decimal string, e.g. “250.00”.")
     state = serializers.ChoiceField(choices=PayoutState.choices)
     reason = serializers.ChoiceField(choices=PayoutReason.choices)
@@ -70,8 +69,8 @@ class PayoutSerializer(serializers.ModelSerializer):
         return payout.delayed_at is not None
 
 
-class PayoutAdjustSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(
+class PayoutAdjustSerializer(StrictSerializer):
+    amount = MoneyField(
         max_digits=14, decimal_places=2, required=False, help_text="More than zero."
     )
     explanation = serializers.CharField(
@@ -82,7 +81,7 @@ class PayoutAdjustSerializer(serializers.Serializer):
     )
 
 
-class MyPayoutSerializer(serializers.ModelSerializer):
+class MyPayoutSerializer(StrictModelSerializer):
     amount = _money("A decimal string, e.g. “250.00”.")
     state = serializers.ChoiceField(choices=PayoutState.choices)
     reason = serializers.ChoiceField(choices=PayoutReason.choices)
@@ -112,20 +111,10 @@ class MyPayoutSerializer(serializers.ModelSerializer):
         return payout.delayed_at is not None
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name) or None
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ValidationError({name: ["Enter a whole number."]}) from exc
-
-
 FILTER_PARAMETERS = [
     OpenApiParameter("state", str, enum=PayoutState.values),
-    OpenApiParameter("program", int, description="Program id"),
-    OpenApiParameter("creator", int, description="Creator profile id"),
+    id_parameter("program", "Program id"),
+    id_parameter("creator", "Creator profile id"),
 ]
 
 
@@ -141,8 +130,8 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
         state = choice_param(self.request, "state", PayoutState.values) or ""
         filters = selectors.PayoutFilters(
             state=state,
-            program_id=_int_param(self.request, "program"),
-            creator_id=_int_param(self.request, "creator"),
+            program_id=id_param(self.request, "program"),
+            creator_id=id_param(self.request, "creator"),
         )
         return selectors.payouts_for_org(organization=self.organization, filters=filters)
 

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
 from organizations.access import OrgScopedViewSet
 from organizations.permissions import can_run_payments, can_view_payouts
 from payments.models import PaymentRun, PaymentSchedule
@@ -23,8 +24,8 @@ from payments.runs import services as runs
 from payments.runs.schedule import SCHEDULE_FIELDS, ScheduleInvalid, schedule_for, schedule_update
 
 
-def _money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+def _money(**kwargs: Any) -> MoneyField:
+    return MoneyField(max_digits=14, decimal_places=2, **kwargs)
 
 
 # "state" names several choice sets across the API, and an enum here would collide with them
@@ -36,13 +37,13 @@ class RunStateField(serializers.CharField):
     pass
 
 
-class RunUserSerializer(serializers.Serializer[Any]):
+class RunUserSerializer(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
 
 
-class PaymentRunSerializer(serializers.ModelSerializer[PaymentRun]):
+class PaymentRunSerializer(StrictModelSerializer[PaymentRun]):
     state = RunStateField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     started_by = RunUserSerializer(read_only=True, allow_null=True)
@@ -81,7 +82,7 @@ class PaymentRunSerializer(serializers.ModelSerializer[PaymentRun]):
         return bool(run.export_file)
 
 
-class RunProgressSerializer(serializers.Serializer[Any]):
+class RunProgressSerializer(StrictSerializer):
     state = RunStateField()
     total = serializers.IntegerField(help_text="Payouts claimed by the run.")
     done = serializers.IntegerField(help_text="Payouts with an outcome (paid or failed).")
@@ -91,7 +92,7 @@ class RunProgressSerializer(serializers.Serializer[Any]):
     totals = serializers.DictField(child=_money())
 
 
-class PaymentScheduleSerializer(serializers.ModelSerializer[PaymentSchedule]):
+class PaymentScheduleSerializer(StrictModelSerializer[PaymentSchedule]):
     minimum_amount = _money(min_value=0)
     approval_threshold = _money(min_value=0, allow_null=True, required=False)
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from influencer_ops.api import choice_param
+from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import (
     AMOUNT_DIGITS,
     CASE_EVIDENCE_MAX_LENGTH,
@@ -37,14 +38,14 @@ from programs.models import AmountOwed, CaseAction, ComplianceCase, Enrollment
 # --- output ---
 
 
-class AmountOwedSerializer(serializers.ModelSerializer[AmountOwed]):
+class AmountOwedSerializer(StrictModelSerializer[AmountOwed]):
     class Meta:
         model = AmountOwed
         fields = ["amount", "currency", "explanation", "created_at"]
         read_only_fields = fields
 
 
-class CreatorCaseActionSerializer(serializers.ModelSerializer[CaseAction]):
+class CreatorCaseActionSerializer(StrictModelSerializer[CaseAction]):
     actor_name = serializers.CharField(source="actor.display_name", read_only=True)
     terms_version = serializers.IntegerField(
         source="terms_version.number", read_only=True, allow_null=True
@@ -71,7 +72,7 @@ class CaseActionSerializer(CreatorCaseActionSerializer):
         read_only_fields = fields
 
 
-class CreatorCaseSerializer(serializers.ModelSerializer[ComplianceCase]):
+class CreatorCaseSerializer(StrictModelSerializer[ComplianceCase]):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     program_name = serializers.CharField(source="enrollment.program.name", read_only=True)
     brand_name = serializers.CharField(source="enrollment.program.brand.name", read_only=True)
@@ -106,7 +107,7 @@ class CreatorCaseDetailSerializer(CreatorCaseSerializer):
         read_only_fields = fields
 
 
-class CaseSerializer(serializers.ModelSerializer[ComplianceCase]):
+class CaseSerializer(StrictModelSerializer[ComplianceCase]):
     program = serializers.IntegerField(source="enrollment.program_id", read_only=True)
     program_name = serializers.CharField(source="enrollment.program.name", read_only=True)
     brand_name = serializers.CharField(source="enrollment.program.brand.name", read_only=True)
@@ -151,7 +152,7 @@ class CaseDetailSerializer(CaseSerializer):
 # --- input ---
 
 
-class CaseCreateSerializer(serializers.Serializer[Any]):
+class CaseCreateSerializer(StrictSerializer):
     enrollment = serializers.IntegerField(min_value=1)
     kind = serializers.ChoiceField(choices=ComplianceCase.Kind.choices)
     severity = serializers.ChoiceField(choices=ComplianceCase.Severity.choices)
@@ -164,9 +165,9 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
     )
 
 
-def _amount(digits: tuple[int, int] = AMOUNT_DIGITS) -> serializers.DecimalField:
+def _amount(digits: tuple[int, int] = AMOUNT_DIGITS) -> MoneyField:
     max_digits, places = digits
-    return serializers.DecimalField(
+    return MoneyField(
         max_digits=max_digits,
         decimal_places=places,
         min_value=Decimal("0"),
@@ -175,7 +176,7 @@ def _amount(digits: tuple[int, int] = AMOUNT_DIGITS) -> serializers.DecimalField
     )
 
 
-class TermsChangesSerializer(serializers.Serializer[Any]):
+class TermsChangesSerializer(StrictSerializer):
     """The terms to change; the others stay as accepted."""
 
     fee = _amount()
@@ -188,7 +189,7 @@ class TermsChangesSerializer(serializers.Serializer[Any]):
     nda_required = serializers.BooleanField(required=False)
 
 
-class CaseActionCreateSerializer(serializers.Serializer[Any]):
+class CaseActionCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=cases.STAFF_ACTION_CHOICES)
     text = serializers.CharField(max_length=CASE_TEXT_MAX_LENGTH)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -199,7 +200,7 @@ class CaseActionCreateSerializer(serializers.Serializer[Any]):
     changes = TermsChangesSerializer(required=False, allow_null=True, default=None)
 
 
-class RespondSerializer(serializers.Serializer[Any]):
+class RespondSerializer(StrictSerializer):
     text = serializers.CharField(max_length=CASE_TEXT_MAX_LENGTH)
 
 

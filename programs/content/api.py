@@ -13,12 +13,11 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from influencer_ops.api import choice_param
+from influencer_ops.api import choice_param, id_param, id_parameter
 from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet
 from programs.content import selectors
@@ -38,19 +37,10 @@ from programs.content.serializers import (
 from programs.models import Deliverable, DeliverableState, Submission
 
 
-def _id_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ValidationError({name: [f"A {name} id is a whole number from 1."]})
-    return int(value)
-
-
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("program", int),
+            id_parameter("program"),
             OpenApiParameter("state", str, enum=DeliverableState.values),
         ]
     )
@@ -72,7 +62,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSc
         )
         if self.action == "retrieve":
             return selectors.with_versions(deliverables)
-        program = _id_param(self.request, "program")
+        program = id_param(self.request, "program")
         state = choice_param(self.request, "state", DeliverableState.values)
         if program is not None:
             deliverables = deliverables.filter(program_id=program)
@@ -82,9 +72,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSc
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("deliverable", int), OpenApiParameter("program", int)]
-    )
+    list=extend_schema(parameters=[id_parameter("deliverable"), id_parameter("program")])
 )
 class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
     """Versions submitted for the brands you cover, newest first; review the latest one."""
@@ -96,8 +84,8 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
         submissions = selectors.staff_submissions(
             organization=self.organization, membership=self.membership
         )
-        deliverable = _id_param(self.request, "deliverable")
-        program = _id_param(self.request, "program")
+        deliverable = id_param(self.request, "deliverable")
+        program = id_param(self.request, "program")
         if deliverable is not None:
             submissions = submissions.filter(deliverable_id=deliverable)
         if program is not None:

@@ -3,10 +3,9 @@ reasons or who reviewed."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
+from influencer_ops.serializers import StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import (
     CAPTION_MAX_LENGTH,
     DELIVERY_URL_MAX_LENGTH,
@@ -18,7 +17,7 @@ from programs.models import Deliverable, Review, Submission
 # --- staff ---
 
 
-class ContentReviewSerializer(serializers.ModelSerializer[Review]):
+class ContentReviewSerializer(StrictModelSerializer[Review]):
     reviewer_name = serializers.SerializerMethodField()
     automatic = serializers.SerializerMethodField()
 
@@ -44,7 +43,7 @@ class ContentReviewSerializer(serializers.ModelSerializer[Review]):
         return review.reviewer_id is None
 
 
-class ContentSubmissionSerializer(serializers.ModelSerializer[Submission]):
+class ContentSubmissionSerializer(StrictModelSerializer[Submission]):
     reviews = ContentReviewSerializer(many=True, read_only=True)
 
     class Meta:
@@ -86,7 +85,7 @@ _DELIVERABLE_FIELDS = [
 ]
 
 
-class ContentDeliverableSerializer(serializers.ModelSerializer[Deliverable]):
+class ContentDeliverableSerializer(StrictModelSerializer[Deliverable]):
     program_name = serializers.CharField(source="program.name", read_only=True)
     creator = serializers.IntegerField(source="enrollment.creator_id", read_only=True)
     creator_name = serializers.CharField(source="enrollment.creator.display_name", read_only=True)
@@ -110,14 +109,14 @@ class ContentDeliverableDetailSerializer(ContentDeliverableSerializer):
 # --- the creator ---
 
 
-class MyContentReviewSerializer(serializers.ModelSerializer[Review]):
+class MyContentReviewSerializer(StrictModelSerializer[Review]):
     class Meta:
         model = Review
         fields = ["outcome", "comment", "created_at"]
         read_only_fields = fields
 
 
-class MyContentSubmissionSerializer(serializers.ModelSerializer[Submission]):
+class MyContentSubmissionSerializer(StrictModelSerializer[Submission]):
     reviews = MyContentReviewSerializer(many=True, read_only=True)
 
     class Meta:
@@ -136,7 +135,7 @@ class MyContentSubmissionSerializer(serializers.ModelSerializer[Submission]):
         read_only_fields = fields
 
 
-class MyContentDeliverableSerializer(serializers.ModelSerializer[Deliverable]):
+class MyContentDeliverableSerializer(StrictModelSerializer[Deliverable]):
     program_name = serializers.CharField(source="program.name", read_only=True)
     brand_name = serializers.CharField(source="program.brand.name", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -160,7 +159,7 @@ class MyContentDeliverableDetailSerializer(MyContentDeliverableSerializer):
 # --- input ---
 
 
-class ContentSubmitSerializer(serializers.Serializer[Any]):
+class ContentSubmitSerializer(StrictSerializer):
     caption = serializers.CharField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
@@ -175,7 +174,7 @@ class ContentSubmitSerializer(serializers.Serializer[Any]):
     )
 
 
-class ContentReviewInputSerializer(serializers.Serializer[Any]):
+class ContentReviewInputSerializer(StrictSerializer):
     outcome = serializers.ChoiceField(choices=Review.Outcome.choices)
     comment = serializers.CharField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
@@ -188,7 +187,7 @@ class ContentReviewInputSerializer(serializers.Serializer[Any]):
     )
 
 
-class ContentPublishSerializer(serializers.Serializer[Any]):
+class ContentPublishSerializer(StrictSerializer):
     live_url = serializers.CharField(max_length=DELIVERY_URL_MAX_LENGTH)
     caption = serializers.CharField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""

@@ -8,11 +8,12 @@ from typing import Any, cast
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from influencer_ops.api import choice_param
+from influencer_ops.api import choice_param, id_param, id_parameter
+from influencer_ops.serializers import StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import EXTENSION_TEXT_MAX_LENGTH
 from influencers.access import CreatorAPIView
 from organizations import permissions
@@ -22,7 +23,7 @@ from programs.deadlines import services as deadlines
 from programs.models import Deliverable, Extension, ExtensionState
 
 
-class ExtensionSerializer(serializers.ModelSerializer[Extension]):
+class ExtensionSerializer(StrictModelSerializer[Extension]):
     deliverable_label = serializers.SerializerMethodField()
     program = serializers.IntegerField(source="deliverable.program_id", read_only=True)
     program_name = serializers.CharField(source="deliverable.program.name", read_only=True)
@@ -58,18 +59,18 @@ class ExtensionSerializer(serializers.ModelSerializer[Extension]):
         return deadlines.deliverable_label(extension.deliverable)
 
 
-class DecisionSerializer(serializers.Serializer[Any]):
+class DecisionSerializer(StrictSerializer):
     note = serializers.CharField(
         max_length=EXTENSION_TEXT_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
 
 
-class ExtensionRequestSerializer(serializers.Serializer[Any]):
+class ExtensionRequestSerializer(StrictSerializer):
     requested_due_on = serializers.DateField()
     reason = serializers.CharField(max_length=EXTENSION_TEXT_MAX_LENGTH)
 
 
-class DeliverableExtensionsSerializer(serializers.Serializer[Any]):
+class DeliverableExtensionsSerializer(StrictSerializer):
     """The creator's view: the deliverable's dates, the policy and every request."""
 
     deliverable = serializers.IntegerField()
@@ -84,7 +85,7 @@ class DeliverableExtensionsSerializer(serializers.Serializer[Any]):
     list=extend_schema(
         parameters=[
             OpenApiParameter("state", str, enum=ExtensionState.values),
-            OpenApiParameter("program", int),
+            id_parameter("program"),
         ]
     )
 )
@@ -103,13 +104,11 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScop
     def get_org_queryset(self) -> Any:
         qs = selectors.extensions().filter(organization=self.organization)
         state = choice_param(self.request, "state", ExtensionState.values)
-        program = self.request.query_params.get("program")
+        program = id_param(self.request, "program")
         if state:
             qs = qs.filter(state=state)
-        if program:
-            if not program.isdigit():
-                raise ValidationError({"program": ["A program id is a number."]})
-            qs = qs.filter(deliverable__program_id=int(program))
+        if program is not None:
+            qs = qs.filter(deliverable__program_id=program)
         return qs.order_by("-created_at", "-id")
 
     def _decide(self, request: Request, approve: bool) -> Response:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rest_framework import serializers
 
 from influencer_ops.choices import Category, Platform
+from influencer_ops.serializers import QueryFilterSerializer, StrictSerializer
 from influencer_ops.validation import MATCH_SEARCH_MAX_LENGTH
 from programs.matching import selectors as matching
 
 
-class MatchQuerySerializer(serializers.Serializer[Any]):
+class MatchQuerySerializer(QueryFilterSerializer):
     search = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -25,14 +24,14 @@ class MatchQuerySerializer(serializers.Serializer[Any]):
     )
 
 
-class MatchHandleSerializer(serializers.Serializer[Any]):
+class MatchHandleSerializer(StrictSerializer):
     platform = serializers.ChoiceField(choices=Platform.choices)
     handle = serializers.CharField()
     audience_size = serializers.IntegerField()
     engagement_rate = serializers.FloatField(help_text="Percent.")
 
 
-class MatchReasonsSerializer(serializers.Serializer[Any]):
+class MatchReasonsSerializer(StrictSerializer):
     """What the score is made of (see ``programs.matching``)."""
 
     matched_categories = serializers.ListField(child=serializers.ChoiceField(Category.choices))
@@ -54,7 +53,7 @@ class MatchReasonsSerializer(serializers.Serializer[Any]):
     )
 
 
-class MatchSerializer(serializers.Serializer[Any]):
+class MatchSerializer(StrictSerializer):
     rank = serializers.IntegerField()
     creator = serializers.IntegerField(source="pk")
     display_name = serializers.CharField()

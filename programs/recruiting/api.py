@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from influencer_ops.api import choice_param
+from influencer_ops.api import choice_param, id_param, id_parameter
 from influencers.access import CreatorScopedViewSet
 from influencers.models import CreatorProfile
 from organizations import permissions
@@ -45,19 +45,17 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
     }
 
     def get_org_queryset(self) -> Any:
-        program = self.request.query_params.get("program")
+        program = id_param(self.request, "program")
         state = choice_param(self.request, "state", EnrollmentState.values)
-        if program is not None and not (program.isdigit() and int(program) > 0):
-            raise ValidationError({"program": ["A program id is a whole number from 1."]})
         return selectors.org_enrollments(
             organization=self.organization,
-            program_id=int(program) if program is not None else None,
+            program_id=program,
             state=state,
         )
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("program", int),
+            id_parameter("program"),
             OpenApiParameter("state", str, enum=EnrollmentState.values),
         ]
     )

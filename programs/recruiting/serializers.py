@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from rest_framework import serializers
 
+from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import (
     AMOUNT_DIGITS,
     DISCLOSURE_RULE_MAX_LENGTH,
@@ -19,14 +19,14 @@ from influencer_ops.validation import (
 from programs.models import Enrollment, TermsVersion
 
 
-class TermsVersionSerializer(serializers.ModelSerializer[TermsVersion]):
+class TermsVersionSerializer(StrictModelSerializer[TermsVersion]):
     class Meta:
         model = TermsVersion
         fields = ["number", "snapshot", "reason", "created_at", "accepted_at", "declined_at"]
         read_only_fields = fields
 
 
-class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
+class EnrollmentSerializer(StrictModelSerializer[Enrollment]):
     program_name = serializers.CharField(source="program.name", read_only=True)
     creator_name = serializers.CharField(source="creator.display_name", read_only=True)
     terms = TermsVersionSerializer(source="terms_versions", many=True, read_only=True)
@@ -53,7 +53,7 @@ class EnrollmentSerializer(serializers.ModelSerializer[Enrollment]):
         read_only_fields = fields
 
 
-class InviteSerializer(serializers.Serializer[Any]):
+class InviteSerializer(StrictSerializer):
     program = serializers.IntegerField(min_value=1)
     creators = serializers.ListField(
         child=serializers.IntegerField(min_value=1), min_length=1, max_length=INVITE_MAX_CREATORS
@@ -63,20 +63,20 @@ class InviteSerializer(serializers.Serializer[Any]):
     )
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class ReasonSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
-class AmendSerializer(serializers.Serializer[Any]):
+class AmendSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
-    fee = serializers.DecimalField(
+    fee = MoneyField(
         max_digits=AMOUNT_DIGITS[0],
         decimal_places=AMOUNT_DIGITS[1],
         min_value=Decimal("0"),
         required=False,
         allow_null=True,
     )
-    per_click_rate = serializers.DecimalField(
+    per_click_rate = MoneyField(
         max_digits=RATE_DIGITS[0],
         decimal_places=RATE_DIGITS[1],
         min_value=Decimal("0"),
@@ -84,7 +84,7 @@ class AmendSerializer(serializers.Serializer[Any]):
         allow_null=True,
     )
     click_milestone = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    milestone_bonus = serializers.DecimalField(
+    milestone_bonus = MoneyField(
         max_digits=AMOUNT_DIGITS[0],
         decimal_places=AMOUNT_DIGITS[1],
         min_value=Decimal("0"),
@@ -96,6 +96,6 @@ class AmendSerializer(serializers.Serializer[Any]):
     nda_required = serializers.BooleanField(required=False)
 
 
-class AcceptSerializer(serializers.Serializer[Any]):
+class AcceptSerializer(StrictSerializer):
     terms_version = serializers.IntegerField(min_value=1)
     accept_nda = serializers.BooleanField(default=False)

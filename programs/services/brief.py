@@ -10,6 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
 from influencer_ops.errors import Conflict, DomainError
@@ -123,7 +125,9 @@ def _clean_value(field: str, value: Any, organization_id: int) -> Any:
     if field in INT_FIELDS:
         return validation.clean_int(value, minimum=INT_FIELDS[field], required=field == "capacity")
     if field in DATE_ORDER:
-        return validation.clean_date(value)
+        return validation.check_date_bounds(
+            validation.clean_date(value), today=timezone.localdate()
+        )
     if field in CHOICE_LISTS:
         return validation.clean_choice_list(value, CHOICE_LISTS[field])
     if field in FREE_LISTS:

@@ -26,6 +26,11 @@ from influencer_ops.csv_import import (
     csv_text_from_request,
 )
 from influencer_ops.errors import FieldError
+from influencer_ops.serializers import (
+    QueryFilterSerializer,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from influencer_ops.validation import BIGINT_ID_MAX, METRIC_COUNT_MAX, METRICS_IMPORT_MAX_ROWS
 from organizations.access import OrgScopedViewSet, get_for_org
 from tracking.metrics import services as metrics
@@ -49,7 +54,7 @@ def _id(help_text: str, required: bool = True) -> serializers.IntegerField:
     )
 
 
-class MetricRecordSerializer(serializers.ModelSerializer[MetricRecord]):
+class MetricRecordSerializer(StrictModelSerializer[MetricRecord]):
     program = serializers.IntegerField(source="deliverable.program_id", read_only=True)
     enrollment = serializers.IntegerField(source="deliverable.enrollment_id", read_only=True)
     engagements = serializers.IntegerField(
@@ -72,7 +77,7 @@ class MetricRecordSerializer(serializers.ModelSerializer[MetricRecord]):
         read_only_fields = fields
 
 
-class MetricInputSerializer(serializers.Serializer[Any]):
+class MetricInputSerializer(StrictSerializer):
     deliverable = _id("The deliverable's id.")
     day = serializers.DateField(help_text="The day measured; not in the future.")
     reach = _count()
@@ -84,27 +89,27 @@ class MetricInputSerializer(serializers.Serializer[Any]):
     views = _count()
 
 
-class MetricFilterSerializer(serializers.Serializer[Any]):
+class MetricFilterSerializer(QueryFilterSerializer):
     deliverable = _id("Only this deliverable's records.", required=False)
     program = _id("Only this program's records.", required=False)
     since = serializers.DateField(required=False, help_text="Days on or after (YYYY-MM-DD).")
 
 
-class MetricImportUploadSerializer(serializers.Serializer[Any]):
+class MetricImportUploadSerializer(StrictSerializer):
     file = serializers.FileField(help_text="A UTF-8 CSV file.")
 
 
-class MetricImportTextSerializer(serializers.Serializer[Any]):
+class MetricImportTextSerializer(StrictSerializer):
     csv = serializers.CharField(help_text="The CSV text, header row first.")
 
 
-class MetricImportProblemSerializer(serializers.Serializer[Any]):
+class MetricImportProblemSerializer(StrictSerializer):
     line = serializers.IntegerField(help_text="Line in the file; the header is line 1.")
     column = serializers.CharField(help_text="Empty when the whole row is concerned.")
     message = serializers.CharField()
 
 
-class MetricImportReportSerializer(serializers.Serializer[Any]):
+class MetricImportReportSerializer(StrictSerializer):
     ok = serializers.BooleanField(help_text="False: nothing was saved; fix the problems.")
     rows = serializers.IntegerField(help_text="Data rows read.")
     created = serializers.IntegerField()

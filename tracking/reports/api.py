@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from influencer_ops.serializers import MoneyField, StrictSerializer
 from influencer_ops.validation import REPORT_MONEY_DIGITS
 from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet, get_for_org
@@ -25,8 +26,8 @@ from programs.states import EnrollmentState, ProgramState
 from tracking.reports import selectors as reports
 
 
-def _money(help_text: str = "", *, allow_null: bool = True) -> serializers.DecimalField:
-    return serializers.DecimalField(
+def _money(help_text: str = "", *, allow_null: bool = True) -> MoneyField:
+    return MoneyField(
         max_digits=REPORT_MONEY_DIGITS[0],
         decimal_places=REPORT_MONEY_DIGITS[1],
         allow_null=allow_null,
@@ -34,7 +35,7 @@ def _money(help_text: str = "", *, allow_null: bool = True) -> serializers.Decim
     )
 
 
-class ReportProgramSerializer(serializers.Serializer):
+class ReportProgramSerializer(StrictSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     brand = serializers.CharField(source="brand.name")
@@ -44,25 +45,25 @@ class ReportProgramSerializer(serializers.Serializer):
     end_on = serializers.DateField(allow_null=True)
 
 
-class FunnelStepSerializer(serializers.Serializer):
+class FunnelStepSerializer(StrictSerializer):
     state = serializers.ChoiceField(choices=EnrollmentState.choices)
     state_label = serializers.CharField(source="label")
     count = serializers.IntegerField()
 
 
-class ContentStepSerializer(serializers.Serializer):
+class ContentStepSerializer(StrictSerializer):
     state = serializers.ChoiceField(choices=DeliverableState.choices)
     state_label = serializers.CharField(source="label")
     count = serializers.IntegerField()
 
 
-class DayClicksSerializer(serializers.Serializer):
+class DayClicksSerializer(StrictSerializer):
     day = serializers.DateField()
     valid = serializers.IntegerField()
     filtered = serializers.IntegerField()
 
 
-class MilestoneRowSerializer(serializers.Serializer):
+class MilestoneRowSerializer(StrictSerializer):
     enrollment = serializers.IntegerField(source="enrollment_id")
     creator = serializers.CharField()
     milestone = serializers.IntegerField()
@@ -70,7 +71,7 @@ class MilestoneRowSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
 
 
-class EngagementSerializer(serializers.Serializer):
+class EngagementSerializer(StrictSerializer):
     reach = serializers.IntegerField()
     impressions = serializers.IntegerField()
     likes = serializers.IntegerField()
@@ -81,7 +82,7 @@ class EngagementSerializer(serializers.Serializer):
     engagements = serializers.IntegerField(help_text="Likes, comments, shares and saves.")
 
 
-class SpendSerializer(serializers.Serializer):
+class SpendSerializer(StrictSerializer):
     currency = serializers.CharField()
     budget = _money()
     committed = _money("Fees of the accepted terms.", allow_null=False)
@@ -91,7 +92,7 @@ class SpendSerializer(serializers.Serializer):
     cost_per_valid_click = _money("Committed ÷ valid clicks; null without valid clicks.")
 
 
-class PerformerSerializer(serializers.Serializer):
+class PerformerSerializer(StrictSerializer):
     rank = serializers.IntegerField()
     enrollment = serializers.IntegerField(source="enrollment_id")
     creator = serializers.CharField()
@@ -103,7 +104,7 @@ class PerformerSerializer(serializers.Serializer):
     pace = serializers.ChoiceField(choices=reports.Pace.choices)
 
 
-class ProgramReportSerializer(serializers.Serializer):
+class ProgramReportSerializer(StrictSerializer):
     program = ReportProgramSerializer()
     funnel = FunnelStepSerializer(many=True)
     content = ContentStepSerializer(many=True)
@@ -119,7 +120,7 @@ class ProgramReportSerializer(serializers.Serializer):
     under_performers = PerformerSerializer(many=True)
 
 
-class MyPerformanceSerializer(serializers.Serializer):
+class MyPerformanceSerializer(StrictSerializer):
     enrollment = serializers.IntegerField(source="enrollment.pk")
     program = serializers.CharField(source="enrollment.program.name")
     organization = serializers.CharField(source="enrollment.organization.name")

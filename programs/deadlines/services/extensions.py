@@ -3,7 +3,7 @@ self-service policy, else decided by the BSM); a granted extension is never held
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.utils import timezone
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import Conflict, DomainError, NotFound
-from influencer_ops.validation import EXTENSION_TEXT_MAX_LENGTH
+from influencer_ops.validation import EXTENSION_GRACE_DAYS, EXTENSION_TEXT_MAX_LENGTH, date_max
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind
 from messaging.models import Task
 from messaging.services.queue import task_complete, task_create
@@ -64,6 +64,13 @@ def _lock_deliverable(pk: int) -> Deliverable:
     )
 
 
+def latest_extension(program: Program) -> date:
+    """The latest due date an extension may give: the program's end plus its grace period."""
+    if program.end_on is None:
+        return date_max(org_today(program.organization))
+    return program.end_on + timedelta(days=EXTENSION_GRACE_DAYS)
+
+
 def _check_request(deliverable: Deliverable, requested_due_on: date, reason: str) -> None:
     if deliverable.state not in EXTENDABLE_STATES:
         raise Conflict(
@@ -81,6 +88,12 @@ def _check_request(deliverable: Deliverable, requested_due_on: date, reason: str
         )
     if requested_due_on < org_today(deliverable.organization):
         raise DomainError("The new date must not be in the past.")
+    latest = latest_extension(deliverable.program)
+    if requested_due_on > latest:
+        raise DomainError(
+            f"The new date must be on or before {latest:%Y-%m-%d}: the program's end plus "
+            f"{EXTENSION_GRACE_DAYS} days."
+        )
     if not reason:
         raise DomainError("Say why you need more time.")
     if len(reason) > EXTENSION_TEXT_MAX_LENGTH:
@@ -214,6 +227,11 @@ def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: s
         raise Conflict(f"The deliverable is {deliverable.get_state_display().lower()} already.")
     if approve and locked.requested_due_on < org_today(deliverable.organization):
         raise Conflict("The date asked for has passed; deny it and agree a new date instead.")
+    if approve and locked.requested_due_on > latest_extension(deliverable.program):
+        raise Conflict(
+            f"The date asked for is after {latest_extension(deliverable.program):%Y-%m-%d}, "
+            f"the program's end plus {EXTENSION_GRACE_DAYS} days; deny it and agree a new date."
+        )
     if approve and locked.requested_due_on <= deliverable.due_on:
         raise Conflict(f"The deliverable is already due {deliverable.due_on:%Y-%m-%d} or later.")
     locked.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
