@@ -238,3 +238,44 @@ def test_an_empty_or_zero_filter_is_a_400_naming_it(world: World, query: str) ->
     name = query.split("?")[1].split("=")[0]
     assert answer.status_code == 400, (query, answer.status_code)
     assert name in answer.json()
+
+
+def test_every_serializer_of_the_project_derives_from_a_strict_base() -> None:
+    """A new serializer that would silently drop unknown keys fails here."""
+    from django.urls import get_resolver
+    from rest_framework import serializers
+
+    from influencer_ops.serializers import (
+        QueryFilterSerializer,
+        StrictModelSerializer,
+        StrictSerializer,
+    )
+
+    get_resolver().url_patterns  # noqa: B018 (imports every api module)
+
+    def every(cls: type) -> list[type]:
+        return [cls, *(sub for direct in cls.__subclasses__() for sub in every(direct))]
+
+    ours = {
+        cls
+        for cls in every(serializers.Serializer)
+        if cls.__module__.split(".")[0]
+        in {
+            "accounts",
+            "organizations",
+            "influencers",
+            "messaging",
+            "programs",
+            "tracking",
+            "payments",
+            "portal",
+            "config",
+        }
+    }
+    assert ours
+    loose = sorted(
+        f"{cls.__module__}.{cls.__qualname__}"
+        for cls in ours
+        if not issubclass(cls, StrictSerializer | StrictModelSerializer | QueryFilterSerializer)
+    )
+    assert loose == []
