@@ -19,8 +19,10 @@ from influencer_ops.models import AuditEvent
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from messaging.kinds import TaskKind
 from messaging.models import Task
+from organizations.models import Organization
 from organizations.roles import Role
 from payments import ledger
+from payments.figures.checks import MONEY_FLOW_CHECKS, figures_violations
 from payments.models import (
     LedgerTransaction,
     PaymentRun,
@@ -114,6 +116,10 @@ def assert_paid_exactly_once(org_id: int, payouts: list[Payout]) -> None:
     assert ledger.ledger_balances(organization_id=org_id)[("cash", currency)] == -total
     sent = SandboxPayment.objects.filter(payout_id__in=ids).aggregate(s=Sum("amount"))["s"]
     assert sent == total
+    # The figures audit agrees: ledger, runs, reports, portal and delays all add up.
+    organization = Organization.objects.get(pk=org_id)
+    with db_scope(org_ids=[org_id]):
+        assert figures_violations(organization=organization, checks=MONEY_FLOW_CHECKS) == []
 
 
 @pytest.fixture
