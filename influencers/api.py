@@ -128,7 +128,6 @@ class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
         link, _token = services.creator_link_invite(
             profile=self.get_object(),
             actor=request.user,
-            base_url=request.build_absolute_uri("/")[:-1],
         )
         return Response(CreatorLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 

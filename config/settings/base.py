@@ -295,6 +295,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks_delays.payout_delay_sweep_all",
         "schedule": 3600.0,
     },
+    # Nightly: every figure checked against the invariants; admins told of each violation once.
+    "audit-figures": {
+        "task": "payments.figures.tasks.audit_figures_all",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
 }
 
 # Click tracking: the filter window for repeat clicks and how long raw clicks are kept.

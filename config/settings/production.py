@@ -10,6 +10,10 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50+ characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# The base of every link in e-mails and notifications (e.g. https://ops.example.com).
+SITE_URL = env.str("SITE_URL")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the https:// address people open the app at.")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 

@@ -241,9 +241,7 @@ class CreatorInviteView(CreatorActionView):
     success = "Portal invitation sent."
 
     def act(self, request: HttpRequest, creator: CreatorProfile, **kwargs: Any) -> None:
-        services.creator_link_invite(
-            profile=creator, actor=request.user, base_url=request.build_absolute_uri("/")[:-1]
-        )
+        services.creator_link_invite(profile=creator, actor=request.user)
         self.success = f"Portal invitation sent to {creator.email}."
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from organizations.roles import Role
 from payments.models import PaymentRun, PaymentSchedule, Payout, PayoutReason, PayoutState
+from payments.runs import providers
 from payments.runs.schedule import schedule_for
 from tests.conftest import World, confirm_and_launch, login_client, make_payout
 from tests.factories import member
@@ -142,6 +143,24 @@ def test_an_admin_starts_a_run_that_pays_the_due_payouts(due: World) -> None:
     assert "150.00" in detail
     listing = admin.get(page_url("payment_run_list")).content.decode()
     assert "Completed" in listing and "2 paid" in listing
+
+
+def test_the_run_page_says_what_a_failed_attempt_means(due: World) -> None:
+    refused = Payout.objects.order_by("pk").first()
+    providers.sandbox_fail(organization_id=due.cast.org.pk, payout_id=refused.pk)
+    admin = client(due, Role.ADMIN)
+    response = post(admin, page_url("payment_run_list"))
+    run = PaymentRun.objects.get()
+    assert run.state == PaymentRun.State.COMPLETED and run.failed_count == 1
+    detail = admin.get(response["Location"]).content.decode()
+    assert "1 attempt failed: that payout goes back to earned and is retried in the next run" in (
+        " ".join(detail.split())
+    )
+    refused.refresh_from_db()
+    assert refused.state == PayoutState.EARNED  # what the page says is what happened
+    clean = PaymentRun.objects.filter(pk=run.pk)
+    clean.update(failed_count=0)
+    assert "attempt failed" not in admin.get(response["Location"]).content.decode()
 
 
 def test_a_second_run_while_one_is_open_is_a_409(due: World) -> None:
