@@ -115,12 +115,18 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Failed sign-ins: 5 per account (the e-mail tried) from anywhere, checked first, so an account
+# at its limit uses no more of its address's budget; 20 per client address across accounts.
+# One account's wrong passwords never lock another account out of the same address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "5/5m/key,20/5m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Reverse proxies in front of the app, each appending to X-Forwarded-For: the client's address
+# (sign-in rate limits, repeat clicks) is the entry the outermost one wrote. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Influencer Ops"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
