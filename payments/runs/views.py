@@ -254,16 +254,16 @@ class RunCsvView(RunMixin, View):
 
 
 class RunExportView(RunMixin, View):
-    """The file the bank / payroll export provider wrote, as it was written. It holds full
-    account numbers for the accountant, so only admins download it."""
+    """The file the bank / payroll export provider wrote, its formula cells neutralised. It
+    holds full account numbers for the accountant, so only admins download it."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.require_runner()
         run = self.run(kwargs["pk"])
         if not run.export_file:
             raise Http404("This run wrote no export file.")
-        # A file written before the shared CSV writer may hold formula cells: neutralised here
-        # too (a file it wrote comes back unchanged).
+        # A file stored before the shared CSV writer may hold formula cells (a file it wrote
+        # comes back unchanged).
         return csv_download(neutralise_csv(run.export_file), f"payment-run-{run.pk}-export.csv")
 
 
