@@ -51,6 +51,7 @@ def _signed_in(**user: Any) -> Client:
 def _assert_friendly_503(response: Any) -> None:
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()
+    assert "default-src 'self'" in response["Content-Security-Policy"]
     text = response.content.decode()
     assert "Briefly unavailable" in text
     assert "database" in text
