@@ -30,6 +30,7 @@ from programs.services.sweeps import program_date_sweep
 from programs.states import EnrollmentState, ProgramState
 
 START = 125  # days before today
+LAST = "Autumn Serum"  # the last thing the history makes
 # Valid clicks each creator brings over a whole program: (program, e-mail) -> clicks.
 CLICKS = {
     ("Winter Warmers", "maya@demo.test"): 1200,
@@ -229,15 +230,6 @@ class History:
                 program=program, actor=self.admin, reason="The venue fell through."
             )
 
-        def autumn() -> None:
-            demo_programs.create(
-                self.cast,
-                "northwind",
-                "Lumen Skincare",
-                "Autumn Serum",
-                goals="Launch the new serum.",
-            )
-
         def crunch() -> None:
             fields = demo_programs.brief(launch_on=self.day(-21), length=14, categories=["food"])
             program = demo_programs.create(
@@ -267,7 +259,6 @@ class History:
         self.on(8, popup)
         self.on(6, spring)
         self.on(4, crunch)
-        self.on(2, autumn)
         self.on(1, away)
 
     def money(self) -> None:
@@ -370,11 +361,26 @@ class History:
             self.night(today)
         with at(self.today, 8):
             performance.import_published_metrics(self.north, self.bsm, self.today)
+            # A brief in progress: made last, it marks the history as played in full.
+            demo_programs.create(
+                self.cast, "northwind", "Lumen Skincare", LAST, goals="Launch the new serum."
+            )
+
+
+class HalfPlayed(Exception):
+    """A previous run stopped half-way (its services commit as they go, as in production)."""
 
 
 def seed_history(cast: Cast) -> bool:
-    """Play the history once; False when it was already played."""
-    if Program.objects.filter(organization=cast.orgs["northwind"], name="Summit Trail").exists():
+    """Play the history once; False when it was already played. Raises ``HalfPlayed`` when a
+    previous run stopped half-way: the database must be reset rather than patched."""
+    programs = Program.objects.filter(organization=cast.orgs["northwind"])
+    if programs.filter(name=LAST).exists():
         return False
+    if programs.exists():
+        raise HalfPlayed(
+            "A previous seed_demo stopped half-way: reset the database (drop it, or delete "
+            ".data/pg for make run) and seed again."
+        )
     History(cast, timezone.localdate()).play()
     return True

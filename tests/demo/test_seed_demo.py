@@ -157,3 +157,16 @@ def test_the_demo_logins_still_work() -> None:
     emails = {email for email, *_ in STAFF} | {email for email, _ in CREATORS}
     for email in sorted(emails | {PLATFORM_STAFF[0]}):
         assert Client().login(email=email, password=DEMO_PASSWORD), email
+
+
+def test_a_history_stopped_half_way_is_refused_not_patched() -> None:
+    from django.core.management.base import CommandError
+
+    from demo import programs as demo_programs
+    from demo.people import seed_people
+
+    with dangerously_unscoped():
+        cast = seed_people()
+        demo_programs.create(cast, "northwind", "Trailhead Outdoor", "Summit Trail")
+    with pytest.raises(CommandError, match="stopped half-way"):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from demo.history import seed_history
+from demo.history import HalfPlayed, seed_history
 from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF, seed_people
 from influencer_ops.tenancy import dangerously_unscoped
 from organizations.roles import Role
@@ -19,7 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with dangerously_unscoped():
             cast = seed_people()
-            played = seed_history(cast)
+            try:
+                played = seed_history(cast)
+            except HalfPlayed as exc:
+                raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS("Demo data ready." if played else "Demo data already there.")
         )
