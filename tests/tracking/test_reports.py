@@ -15,7 +15,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from demo.tracking import seed_tracking_demo
 from influencers.models import CreatorProfile
 from organizations.roles import Role
 from payments import ledger
@@ -539,29 +538,3 @@ def test_staff_cannot_use_the_creator_performance_pages(rep: Report) -> None:
     assert client.get(reverse("portal_performance", kwargs={"pk": rep.cara.pk})).status_code == 403
     api_url = f"/api/v1/me/enrollments/{rep.cara.pk}/performance/"
     assert client.get(api_url).status_code == 403
-
-
-# --- demo data ---
-
-
-def test_the_demo_seed_is_deterministic_and_idempotent(world: World) -> None:
-    confirm_and_launch(world)
-    today = timezone.localdate()
-    Program.objects.filter(pk=world.program.pk).update(
-        launch_on=today - timedelta(days=30), end_on=today + timedelta(days=30)
-    )
-    _terms(world.enrollment, click_milestone=200)
-    seed_tracking_demo()
-    link = TrackedLink.objects.get(enrollment=world.enrollment)
-    assert len(link.code) == 12
-    days = list(DailyClicks.objects.filter(link=link).order_by("day"))
-    assert len(days) == 31
-    assert days[0].day == today - timedelta(days=30)
-    total = sum(d.valid for d in days)
-    reached = MilestoneReached.objects.filter(enrollment=world.enrollment)
-    assert reached.exists() == (total >= 200)
-    assert MetricRecord.objects.filter(deliverable__enrollment=world.enrollment).count() == 31
-    counts = (DailyClicks.objects.count(), MetricRecord.objects.count(), reached.count())
-    seed_tracking_demo()
-    assert (DailyClicks.objects.count(), MetricRecord.objects.count(), reached.count()) == counts
-    assert TrackedLink.objects.filter(enrollment=world.enrollment).count() == 1
