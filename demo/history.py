@@ -19,13 +19,13 @@ from demo import content, payments, performance
 from demo import programs as demo_programs
 from demo.clock import at
 from demo.people import Cast
-from influencers.services import milestone_change
 from messaging.kinds import Topic
 from payments.models import Payout, PayoutReason
 from programs import services as program_services
 from programs.cases.services import case_open
 from programs.deadlines.services.extensions import extension_decide, extension_request
 from programs.models import Enrollment, Program
+from programs.recruiting.services import creator_milestone_correct
 from programs.services.sweeps import program_date_sweep
 from programs.states import EnrollmentState, ProgramState
 
@@ -271,7 +271,7 @@ class History:
             payments.open_schedule(self.north)
 
         def correction() -> None:
-            milestone_change(
+            creator_milestone_correct(
                 profile=self.who("maya@demo.test"),
                 actor=self.cast.users["ism@demo.test"],
                 new=1500,

@@ -136,6 +136,7 @@ def test_production_trusts_one_proxy_unless_told_otherwise() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "ops.example.com",
+        "SITE_URL": "https://ops.example.com",
         "DATABASE_URL": "postgres://influencer_ops@127.0.0.1:5432/influencer_ops",
     }
     read = "import django; django.setup(); from django.conf import settings as s; "
