@@ -51,7 +51,7 @@ def test_each_open_place_gets_an_amendment_the_creator_must_accept(world: World)
             enrollment=world.enrollment, actor=world.cast.members[Role.ISM].user
         )
     # Meanwhile the figures audit sees the amendment waiting: not a silent mismatch.
-    assert milestones_follow_terms(world.cast.org, None) == []  # type: ignore[arg-type]
+    assert milestones_follow_terms(world.cast.org, None) == []
     recruiting.terms_accept(
         enrollment=world.enrollment, user=world.creator.user, terms_version=amendment.number
     )
@@ -60,7 +60,7 @@ def test_each_open_place_gets_an_amendment_the_creator_must_accept(world: World)
     recruiting.enrollment_confirm(
         enrollment=world.enrollment, actor=world.cast.members[Role.ISM].user
     )
-    assert milestones_follow_terms(world.cast.org, None) == []  # type: ignore[arg-type]
+    assert milestones_follow_terms(world.cast.org, None) == []
 
 
 def test_a_program_with_its_own_milestone_keeps_its_terms(world: World) -> None:
@@ -81,7 +81,7 @@ def test_without_the_amendment_the_audit_finds_the_silent_mismatch(world: World)
         new=600,
         reason="Only the profile, as before.",
     )
-    found = milestones_follow_terms(world.cast.org, None)  # type: ignore[arg-type]
+    found = milestones_follow_terms(world.cast.org, None)
     assert [v.key for v in found] == [f"enrollment:{world.enrollment.pk}:terms-milestone"]
 
 
