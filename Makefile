@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DATABASE_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_APP_DATABASE_URL ?= postgres://influencer_ops@127.0.0.1:5432/influencer_ops
 
-.PHONY: install run test lint types pytest browser-deps db-role fmt clean
+.PHONY: install run test lint types pytest browser-deps redis-deps db-role fmt clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,6 +28,16 @@ browser-deps:
 	  else echo "chromium missing and cannot be installed here" >&2; exit 1; fi; \
 	fi
 
+# Debian's redis-server for the click crash tests, which start, kill and restart their own
+# (tests/tracking/test_clicks_crash.py; the shared Redis is never stopped).
+redis-deps:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's redis-server for the click crash tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "redis-server missing and cannot be installed here" >&2; exit 1; fi; \
+	fi
+
 # The non-superuser, NOBYPASSRLS role the app (and its tests) connect as.
 db-role: install
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m config.dbsetup --app-url "$$TEST_APP_DATABASE_URL"; fi
@@ -40,7 +50,7 @@ lint: install
 types: install
 	$(VENV)/bin/mypy .
 
-pytest: install browser-deps db-role
+pytest: install browser-deps redis-deps db-role
 	$(VENV)/bin/pytest -n 2
 
 test: lint types pytest

@@ -15,11 +15,15 @@ user agents or, one in ten, a bot's, so there are valid clicks, repeats and bots
 
     DJANGO_SETTINGS_MODULE=config.settings.base .venv/bin/python bench/redirect.py
     # options: --workers (2 × CPUs + 1) --connections 16 --loaders 2 --seconds 5 --runs 3
+    #          --redis-conf config/redis.conf (a redis-server of its own, as deployed)
 
 Without DATABASE_URL it uses the throwaway database ``bench_influencer_ops`` (created as the
 PostgreSQL superuser of DATABASE_ADMIN_URL, like ``bench/matching.py``); clicks are queued in
-Redis database 12 (``CLICK_REDIS_URL``) under keys named after that database. Not part of the
-test suite.
+Redis database 12 (``CLICK_REDIS_URL``) under keys named after that database, or, with
+``--redis-conf``, in a redis-server of its own started with that configuration file (on a free
+loopback port, in a temporary directory) and stopped at the end: ``config/redis.conf`` measures
+the deployed Redis, whose append-only file is fsynced before every reply. Not part of the test
+suite.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -64,6 +69,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of a timed run")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each (median)")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up each")
+    parser.add_argument(
+        "--redis-conf",
+        type=Path,
+        help="queue the clicks in a redis-server of its own started with this config file",
+    )
     add_admin_url(parser)
     return parser.parse_args()
 
@@ -312,8 +322,41 @@ def report(
     print(f"ratio tracked/(bare + PING) {rates[tracked] / rates[ping]:7.2f}   (information)")
 
 
+def start_redis(conf: Path, directory: Path) -> tuple[subprocess.Popen, str]:
+    """A redis-server with ``conf`` on a free loopback port, its files in ``directory``."""
+    port = free_port()
+    command = ["redis-server", str(conf.resolve()), "--port", str(port), "--bind", "127.0.0.1"]
+    command += ["--protected-mode", "yes", "--dir", str(directory), "--daemonize", "no"]
+    command += ["--logfile", str(directory / "redis.log")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as probe:
+                probe.sendall(b"PING\r\n")
+                if probe.recv(64).startswith(b"+PONG"):
+                    return process, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"redis-server did not start with {conf}")
+
+
 def main() -> int:
     args = parse_args()
+    if args.redis_conf is None:
+        return run(args)
+    with tempfile.TemporaryDirectory(prefix="bench-redis-") as directory:
+        redis_server, os.environ["CLICK_REDIS_URL"] = start_redis(args.redis_conf, Path(directory))
+        print(f"clicks queued in a redis-server of its own with {args.redis_conf}", flush=True)
+        try:
+            return run(args)
+        finally:
+            redis_server.terminate()
+            redis_server.wait(timeout=30)
+
+
+def run(args: argparse.Namespace) -> int:
     setup_django(args.admin_url, CLICK_REDIS_URL=DEFAULT_CLICK_REDIS_URL)
     from django.db import connection
 

@@ -37,10 +37,19 @@ def _manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def main() -> int:
-    env = dict(os.environ)
+def environment(environ: dict[str, str]) -> dict[str, str]:
+    """What the web process, the worker and the management commands run with."""
+    env = dict(environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     env.setdefault("DEBUG", "1")
+    env.setdefault("PORT", "8000")
+    # Every link in e-mails and notifications (the web process's and the worker's) uses this.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{env['PORT']}")
+    return env
+
+
+def main() -> int:
+    env = environment(dict(os.environ))
     server = None
     if not env.get("DATABASE_URL"):
         print("Starting the embedded PostgreSQL (data in .data/pg) …", flush=True)
@@ -48,7 +57,7 @@ def main() -> int:
     if not env.get("REDIS_URL"):
         for folder in ("queue", "processed", "control"):
             (DATA / "broker" / folder).mkdir(parents=True, exist_ok=True)
-    port = env.get("PORT", "8000")
+    port = env["PORT"]
     _manage("migrate", "--no-input", env=env)
     _manage("seed_demo", env=env)
     children = [

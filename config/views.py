@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -9,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app
+from influencer_ops.outages import RETRY_AFTER_SECONDS, outage_message, outage_of
 from organizations.roles import SUCCESS_ROLES
 from organizations.selectors import memberships_of_user
 
@@ -60,12 +63,18 @@ def _broker_ok() -> bool:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Runs outside the request's transaction (``NO_TRANSACTION_PREFIXES``): answers JSON even
+    when the database is down, 503 naming what is down."""
     checks: dict[str, Any] = {"database": _database_ok(), "broker": _broker_ok()}
-    healthy = all(checks.values())
+    down = [name for name, ok in checks.items() if not ok]
     checks["broker_transport"] = settings.CELERY_BROKER_URL.split("://")[0]
-    return JsonResponse(
-        {"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503
+    response = JsonResponse(
+        {"status": "unhealthy" if down else "ok", **checks, "down": down},
+        status=503 if down else 200,
     )
+    if down:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -85,6 +94,17 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    """Rendered without the request's context processors, which read the session and the
+    memberships from the database: this page must work when the database does not. An outage of
+    the database or the broker answers 503 with ``Retry-After`` instead."""
+    outage = outage_of(sys.exc_info()[1])  # the error being handled
+    if outage is not None:
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _is_api(request):
+            body = {"detail": outage_message(outage), "unavailable": outage}
+            return JsonResponse(body, status=503, headers=headers)
+        page = render_to_string("503.html", {"message": outage_message(outage)})
+        return HttpResponse(page, status=503, headers=headers)
     if _is_api(request):
         return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
-    return render(request, "500.html", status=500)
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from influencer_ops.errors import DomainError
+from influencer_ops.outages import RETRY_AFTER_SECONDS, outage_message, outage_of
 from influencer_ops.validation import ID_MAX
 
 # The org part of every org-scoped API route (the slug is resolved by the org door).
@@ -19,6 +20,13 @@ ORG_API = r"orgs/(?P<org_slug>[-a-zA-Z0-9_]+)"
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response({"detail": str(exc)}, status=exc.status_code)
+    outage = outage_of(exc)
+    if outage is not None:  # the database or the broker is down: try again later, not a 500
+        return Response(
+            {"detail": outage_message(outage), "unavailable": outage},
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     return drf_exception_handler(exc, context)
 
 

@@ -101,7 +101,8 @@ def org_scoped(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-NO_TRANSACTION_PREFIXES = ("/r/",)
+# /healthz must answer (503, naming what is down) even when the database does not.
+NO_TRANSACTION_PREFIXES = ("/r/", "/healthz")
 
 
 class TenantDatabaseMiddleware:

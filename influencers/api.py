@@ -42,6 +42,7 @@ from influencers.serializers import (
 )
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
+from programs.recruiting import services as recruiting
 
 
 def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:
@@ -114,11 +115,12 @@ class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
     @extend_schema(request=MilestoneInputSerializer, responses=CreatorDetailSerializer)
     @action(detail=True, methods=["post"])
     def milestone(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Change the click milestone; the reason is required and kept in the history."""
+        """Change the click milestone; the reason is required and kept in the history. Each open
+        place whose milestone comes from the creator gets a terms amendment to accept."""
         creator = self.get_object()
         payload = _validated(MilestoneInputSerializer, request.data)
         with _field_errors():
-            services.milestone_change(profile=creator, actor=request.user, **payload)
+            recruiting.creator_milestone_correct(profile=creator, actor=request.user, **payload)
         return self._detail(creator.pk)
 
     @extend_schema(request=None, responses={201: CreatorLinkSerializer})
@@ -128,7 +130,6 @@ class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
         link, _token = services.creator_link_invite(
             profile=self.get_object(),
             actor=request.user,
-            base_url=request.build_absolute_uri("/")[:-1],
         )
         return Response(CreatorLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 

@@ -6,7 +6,6 @@ being an import cycle. ``messaging.tasks`` re-exports it; its Celery name is pin
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
 from influencer_ops.tenancy import org_scoped
 from messaging.services import email
@@ -35,6 +34,4 @@ def send_notification_email(
     ``body`` to ``address`` (see ``notifications.email_address_after_commit``)."""
     if notification_id is None:
         return email.email_send_to_address(address=address, subject=subject, body=body)
-    return email.notification_send_email(
-        notification_id=notification_id, base_url=getattr(settings, "SITE_URL", "")
-    )
+    return email.notification_send_email(notification_id=notification_id)

@@ -76,3 +76,4 @@ class NotificationKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", "Program announcements"
     INVITATION = "invitation", "Program invitations and terms"
     PAYOUT = "payout", "My payouts: scheduled, paid, delayed or on hold"
+    FIGURES = "figures", "A figure that does not add up (the nightly audit, for admins)"

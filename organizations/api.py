@@ -145,7 +145,6 @@ class InvitationViewSet(
             email=payload.validated_data["email"],
             role=payload.validated_data["role"],
             brands=_brands_of(self.organization, payload.validated_data["brands"]),
-            base_url=request.build_absolute_uri("/")[:-1],
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 

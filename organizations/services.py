@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, FieldError
+from influencer_ops.site import absolute_url
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from messaging.services.notifications import email_address_after_commit
 from organizations.models import (
@@ -220,7 +221,6 @@ def invitation_create(
     email: str,
     role: str,
     brands: Iterable[Brand] = (),
-    base_url: str = "",
 ) -> tuple[StaffInvitation, str]:
     """Invite ``email`` with ``role``. Returns the invitation and its one-time token (mailed)."""
     email = email.strip().lower()
@@ -255,7 +255,7 @@ def invitation_create(
         target=invitation,
         after={"email": email, "role": role},
     )
-    link = f"{base_url}{invitation_url(token)}"
+    link = absolute_url(invitation_url(token))
     subject = f"You are invited to {organization.name} on Influencer Ops"
     body = (
         f"{actor.display_name} invited you to join {organization.name} as "

@@ -59,7 +59,6 @@ class MemberListView(OrgViewMixin, View):
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     brands=form.cleaned_data["brands"],
-                    base_url=request.build_absolute_uri("/")[:-1],
                 )
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always

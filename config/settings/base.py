@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -16,7 +17,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin whose site asks platform staff for two-factor sign-in.
+    "accounts.admin_apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "django_celery_beat",
     "allauth",
@@ -45,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, error pages included (CONTENT_SECURITY_POLICY).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,12 +121,18 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Failed sign-ins: 5 per account (the e-mail tried) from anywhere, checked first, so an account
+# at its limit uses no more of its address's budget; 20 per client address across accounts.
+# One account's wrong passwords never lock another account out of the same address.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "5/5m/key,20/5m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Reverse proxies in front of the app, each appending to X-Forwarded-For: the client's address
+# (sign-in rate limits, repeat clicks) is the entry the outermost one wrote. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Influencer Ops"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
@@ -129,6 +141,24 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style, no
+# framing. htmx's indicator styles come from app.css (htmx-config in base.html), Swagger UI from
+# drf-spectacular-sidecar's static files. data: images: allauth's TOTP QR code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT: Path | None = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
@@ -193,6 +223,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-tenant influencer program operations, scoped under /api/v1/orgs/<slug>/.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our static files (drf-spectacular-sidecar), not a CDN: CSP 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Every endpoint's 400/403/404 (and 409 for changes) documented, with their bodies.
     "POSTPROCESSING_HOOKS": [
@@ -294,6 +327,12 @@ CELERY_BEAT_SCHEDULE = {
     "payout-delay-sweep": {
         "task": "payments.tasks_delays.payout_delay_sweep_all",
         "schedule": 3600.0,
+    },
+    # Nightly: every figure checked against the invariants; admins told of each violation once.
+    "audit-figures": {
+        "task": "payments.figures.tasks.audit_figures_all",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
     },
 }
 

@@ -11,7 +11,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks enqueued on commit run inline in tests; tests/config/test_worker.py runs a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
-ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
+# Sign-in rate limits are off for the suite; tests of the limits turn them on for their scope
+# (and, for a server process they start, with TEST_RATE_LIMITS=1).
+if not env.bool("TEST_RATE_LIMITS", default=False):
+    ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

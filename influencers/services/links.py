@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
+from influencer_ops.site import absolute_url
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from influencers.models import (
     CreatorLink,
@@ -34,9 +35,7 @@ def creator_link_url(token: str) -> str:
 
 
 @transaction.atomic
-def creator_link_invite(
-    *, profile: CreatorProfile, actor: Any, base_url: str = ""
-) -> tuple[CreatorLink, str]:
+def creator_link_invite(*, profile: CreatorProfile, actor: Any) -> tuple[CreatorLink, str]:
     """E-mail the creator a one-time link (valid 14 days) to connect their login. Earlier
     unused links of the profile stop working. Returns the link and its token (mailed)."""
     locked = CreatorProfile.objects.select_for_update().get(pk=profile.pk)
@@ -67,7 +66,7 @@ def creator_link_invite(
         f"Hello {locked.display_name},\n\n{actor.display_name} at {org_name} invites you to "
         "the creator portal, where you keep your profile and availability, see your programs "
         f"and payments, and message your success manager.\n\n"
-        f"Connect your login: {base_url}{creator_link_url(token)}\n\n"
+        f"Connect your login: {absolute_url(creator_link_url(token))}\n\n"
         f"The link works once and expires on {link.expires_at:%Y-%m-%d %H:%M} UTC."
     )
     email_address_after_commit(

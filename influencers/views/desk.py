@@ -29,6 +29,7 @@ from influencers.forms import (
 from influencers.models import CreatorLink, CreatorProfile
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
+from programs.recruiting import services as recruiting
 
 PAGE_SIZE = 50
 
@@ -202,11 +203,21 @@ class CreatorMilestoneView(CreatorMixin, View):
         form = MilestoneForm(request.POST)
         if form.is_valid():
             try:
-                services.milestone_change(profile=creator, actor=request.user, **form.cleaned_data)
+                _change, amendments = recruiting.creator_milestone_correct(
+                    profile=creator, actor=request.user, **form.cleaned_data
+                )
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # the form re-renders with 400, as always
             else:
-                messages.success(request, f"Click milestone is now {creator.click_milestone}.")
+                sent = (
+                    f" New terms sent for {len(amendments)} program"
+                    f"{'s' if len(amendments) != 1 else ''}: the creator accepts them."
+                    if amendments
+                    else ""
+                )
+                messages.success(
+                    request, f"Click milestone is now {creator.click_milestone}.{sent}"
+                )
                 return redirect(self.url("creator_detail", pk=creator.pk))
         return self._render(request, creator, form, status=400)
 
@@ -241,9 +252,7 @@ class CreatorInviteView(CreatorActionView):
     success = "Portal invitation sent."
 
     def act(self, request: HttpRequest, creator: CreatorProfile, **kwargs: Any) -> None:
-        services.creator_link_invite(
-            profile=creator, actor=request.user, base_url=request.build_absolute_uri("/")[:-1]
-        )
+        services.creator_link_invite(profile=creator, actor=request.user)
         self.success = f"Portal invitation sent to {creator.email}."
 
 

@@ -8,10 +8,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from influencer_ops.site import absolute_url
 from messaging.models import Notification
 
 
-def notification_send_email(*, notification_id: int, base_url: str = "") -> bool:
+def notification_send_email(*, notification_id: int) -> bool:
     """Send the e-mail once: only the caller that flips ``emailed_at`` sends."""
     with transaction.atomic():
         claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
@@ -20,7 +21,7 @@ def notification_send_email(*, notification_id: int, base_url: str = "") -> bool
         if claimed != 1:
             return False
         notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-        link = f"\n\n{base_url}{notification.url}" if notification.url else ""
+        link = f"\n\n{absolute_url(notification.url)}" if notification.url else ""
         send_mail(
             notification.title, f"{notification.body}{link}", None, [notification.recipient.email]
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from influencer_ops.models import AuditEvent
 from influencers.models import CreatorProfile
@@ -48,6 +48,33 @@ def payouts_for_org(*, organization: Any, filters: PayoutFilters | None = None) 
     if filters.creator_id is not None:
         payouts = payouts.filter(creator_id=filters.creator_id)
     return payouts.order_by("-earned_at", "-id")
+
+
+@dataclass(frozen=True)
+class ProgramSpend:
+    """What a program's payouts add up to in one currency: earned (every payout not cancelled,
+    paid ones included) and paid. The ledger's ``cash`` account moves by exactly ``paid``."""
+
+    earned: Decimal
+    paid: Decimal
+
+
+def program_spend(*, program: Program, currency: str) -> ProgramSpend:
+    """Earned and paid in ``currency`` for ``program``, from its payouts (one query)."""
+    totals = (
+        Payout.objects.filter(
+            organization_id=program.organization_id,
+            enrollment__program_id=program.pk,
+            currency=currency,
+        )
+        .exclude(state=PayoutState.CANCELLED)
+        .aggregate(
+            earned=Sum("amount"),
+            paid=Sum("amount", filter=Q(state=PayoutState.PAID)),
+        )
+    )
+    zero = Decimal("0.00")
+    return ProgramSpend(earned=totals["earned"] or zero, paid=totals["paid"] or zero)
 
 
 def payout_totals(*, payouts: QuerySet[Payout]) -> list[PayoutTotal]:

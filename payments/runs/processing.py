@@ -325,10 +325,16 @@ class _Processor:
             run = PaymentRun.objects.select_related("organization").get(pk=self.run.pk)
             if run.state != RunState.PROCESSING:
                 return
+            # Still staging (another worker), or — unless the provider confirms later — an answer
+            # was lost: the run stays processing, and the resume job re-sends those payouts with
+            # their stored keys. A run is completed only when none of its payouts is processing.
+            waiting = [PayoutState.SCHEDULED]
+            if not self.provider.confirms_later:
+                waiting.append(PayoutState.PROCESSING)
             if Payout.objects.filter(
-                organization_id=self.org_id, run_id=run.pk, state=PayoutState.SCHEDULED
+                organization_id=self.org_id, run_id=run.pk, state__in=waiting
             ).exists():
-                return  # another worker is still staging
+                return
             if self.provider.confirms_later:
                 payouts = (
                     Payout.objects.filter(

@@ -17,12 +17,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-import tablib
 from django.core.cache import cache
 from django.db import connection
 
+from influencer_ops.csv_export import csv_text
 from influencer_ops.tenancy import db_scope
 from payments.models import PaymentRun, Payout, PayoutDetails, ProviderName
 
@@ -194,6 +195,7 @@ class SandboxProvider(PayoutProvider):
 # ---------------------------------------------------------------------------------------------
 # CSV export
 
+CENTS = Decimal("0.01")
 EXPORT_HEADERS = (
     "payout_id",
     "creator",
@@ -220,7 +222,8 @@ class CsvExportProvider(PayoutProvider):
         return {p.pk: ProviderResult(ok=True, reference=str(p.idempotency_key)) for p in payouts}
 
     def export(self, *, run: PaymentRun, payouts: Iterable[Payout]) -> str:
-        """The CSV of ``payouts`` (with their creator), one row each, account masked."""
+        """The CSV of ``payouts`` (with their creator), one row each, account masked. Names and
+        the account are typed by people: the shared writer neutralises formula cells."""
         rows = list(payouts)
         details = {
             d.creator_id: d
@@ -228,10 +231,10 @@ class CsvExportProvider(PayoutProvider):
                 organization_id=run.organization_id, creator_id__in={p.creator_id for p in rows}
             )
         }
-        data = tablib.Dataset(headers=list(EXPORT_HEADERS))
+        lines = []
         for payout in rows:
             detail = details.get(payout.creator_id)
-            data.append(
+            lines.append(
                 [
                     payout.pk,
                     payout.creator.display_name,
@@ -240,12 +243,12 @@ class CsvExportProvider(PayoutProvider):
                     detail.masked if detail else "",
                     # The bank needs the full identifier: the file is for the accountant only.
                     detail.account_identifier if detail else "",
-                    f"{payout.amount:.2f}",
+                    payout.amount.quantize(CENTS),
                     payout.currency,
                     payout.idempotency_key or "",
                 ]
             )
-        return str(data.export("csv"))
+        return csv_text(EXPORT_HEADERS, lines)
 
 
 PROVIDERS: dict[str, type[PayoutProvider]] = {

@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from influencer_ops.csv_export import csv_download, csv_response, neutralise_csv
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_run_payments, can_view_payouts
@@ -30,7 +31,6 @@ from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
 from payments.runs import services as runs
 from payments.runs.forms import WEEKDAYS, ScheduleForm
 from payments.runs.schedule import ScheduleInvalid, schedule_for, schedule_update
-from tracking.reports.csv_export import csv_response
 
 PAGE_SIZE = 50
 OPEN_STATES = (
@@ -254,17 +254,17 @@ class RunCsvView(RunMixin, View):
 
 
 class RunExportView(RunMixin, View):
-    """The file the bank / payroll export provider wrote, as it was written. It holds full
-    account numbers for the accountant, so only admins download it."""
+    """The file the bank / payroll export provider wrote, its formula cells neutralised. It
+    holds full account numbers for the accountant, so only admins download it."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.require_runner()
         run = self.run(kwargs["pk"])
         if not run.export_file:
             raise Http404("This run wrote no export file.")
-        response = HttpResponse(run.export_file, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="payment-run-{run.pk}-export.csv"'
-        return response
+        # A file stored before the shared CSV writer may hold formula cells (a file it wrote
+        # comes back unchanged).
+        return csv_download(neutralise_csv(run.export_file), f"payment-run-{run.pk}-export.csv")
 
 
 class ScheduleView(RunMixin, View):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from organizations.roles import Role
 from tests.conftest import Cast, login_client
 from tests.factories import PASSWORD, TOTP_SECRET, UserFactory, totp_code
+from tests.factories.organizations import with_totp
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -115,9 +116,19 @@ def test_healthz_reports_database_and_broker() -> None:
     assert response.json()["broker"] is True
 
 
+def staff_client(**user: object) -> Client:
+    """A platform staff member signed in through allauth with password and TOTP."""
+    staff = with_totp(UserFactory(is_staff=True, is_superuser=True, **user))
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(TOTP_SECRET)})
+    assert response.status_code == 302
+    return client
+
+
 def test_platform_staff_use_the_admin_across_orgs(cast: Cast) -> None:
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    client = login_client(staff)
+    client = staff_client()
     for url in (
         "/admin/",
         "/admin/organizations/brand/",
@@ -134,3 +145,53 @@ def test_platform_staff_use_the_admin_across_orgs(cast: Cast) -> None:
 def test_org_admins_are_not_platform_staff(cast: Cast) -> None:
     response = cast.client_for(Role.ADMIN).get("/admin/organizations/brand/")
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_staff_with_a_password_alone_are_sent_to_set_up_totp(superuser: bool) -> None:
+    staff = UserFactory(is_staff=True, is_superuser=superuser)
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    assert response.status_code == 302  # signed in: no authenticator yet, so no second step
+    for url in ("/admin/", "/admin/organizations/brand/"):
+        response = client.get(url, follow=True)
+        # To the admin's login, which sends them to set up TOTP (after allauth's own check).
+        chain = [location for location, _ in response.redirect_chain]
+        assert chain[0].startswith("/admin/login/"), url
+        assert chain[1].startswith(reverse("mfa_activate_totp")), url
+        assert b"Acme" not in response.content
+    assert client.get("/admin/login/?next=/admin/")["Location"].startswith(
+        reverse("mfa_activate_totp")
+    )
+
+
+def test_staff_with_totp_who_skipped_it_this_session_must_pass_it() -> None:
+    staff = with_totp(UserFactory(is_staff=True))
+    client = login_client(staff)  # a session without the second factor
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain[-1][0] == f"{reverse('mfa_reauthenticate')}?next=%2Fadmin%2F"
+    assert response.status_code == 200  # the code form
+    response = client.post(
+        f"{reverse('mfa_reauthenticate')}?next=/admin/", {"code": totp_code(TOTP_SECRET)}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_admins_password_only_login_form_is_gone() -> None:
+    staff = with_totp(UserFactory(is_staff=True, is_superuser=True))
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": staff.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+    response = client.get("/admin/")
+    assert response.status_code == 302  # still not signed in
+    # An open redirect through ?next= is refused.
+    response = client.get("/admin/login/?next=https://evil.example/")
+    assert response["Location"] == f"{reverse('account_login')}?next=%2Fadmin%2F"
+
+
+def test_staff_who_passed_totp_reach_the_admin() -> None:
+    assert staff_client().get("/admin/").status_code == 200

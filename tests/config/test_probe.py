@@ -46,7 +46,14 @@ from programs.models import (
     Submission,
 )
 from tests.conftest import login_client, make_creator
-from tests.factories import BrandFactory, OrganizationFactory, member
+from tests.factories import (
+    BrandFactory,
+    DailyClicksFactory,
+    MetricRecordFactory,
+    OrganizationFactory,
+    PayoutFactory,
+    member,
+)
 from tracking.models import MetricRecord, TrackedLink
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +234,6 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     """One org with real data of every kind: programs in several states, two creators with
     logins and their enrollments, content, cases, requests, links, metrics, payouts, runs,
     payout details and tax forms, invitations and creator links."""
-    from demo.payments import seed_org_payments
     from influencers import services as creators
     from messaging.kinds import Topic
     from messaging.services.requests import request_create
@@ -358,10 +364,13 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
         )
         creators.interest_add(profile=profile, actor=user, category="food", note=f"{text_mark} x")
     announcement_create(program=launched, actor=admin, title=f"{mark} news", text=f"{mark} hi")
-    from demo.tracking import seed_tracking_demo
-
-    seed_tracking_demo()
-    seed_org_payments(organization=org)
+    # Performance and money of every kind (the demo no longer makes them on any org).
+    for enrollment in enrollments:
+        link = TrackedLink.objects.get(enrollment=enrollment)
+        DailyClicksFactory(organization=org, link=link, valid=12)
+        deliverable = Deliverable.objects.filter(enrollment=enrollment).order_by("pk").first()
+        MetricRecordFactory(organization=org, deliverable=deliverable, reach=100)
+        PayoutFactory(organization=org, enrollment=enrollment, earn_key=f"probe:{enrollment.pk}")
     PaymentRun.objects.create(
         organization=org,
         state=PaymentRun.State.AWAITING_APPROVAL,

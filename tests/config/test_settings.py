@@ -18,6 +18,7 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]
         **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "ALLOWED_HOSTS": "ops.example.com",
+        "SITE_URL": "https://ops.example.com",
         "DATABASE_URL": "postgres://influencer_ops@127.0.0.1:5432/influencer_ops",
         **extra_env,
     }

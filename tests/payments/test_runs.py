@@ -19,8 +19,10 @@ from influencer_ops.models import AuditEvent
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from messaging.kinds import TaskKind
 from messaging.models import Task
+from organizations.models import Organization
 from organizations.roles import Role
 from payments import ledger
+from payments.figures.checks import MONEY_FLOW_CHECKS, figures_violations
 from payments.models import (
     LedgerTransaction,
     PaymentRun,
@@ -33,6 +35,7 @@ from payments.models import (
 )
 from payments.runs import processing, providers
 from payments.runs import services as runs
+from payments.runs import tasks as run_tasks
 from payments.runs.schedule import schedule_for
 from programs.recruiting import services as recruiting
 from tests.conftest import World, confirm_and_launch, make_payout
@@ -113,6 +116,10 @@ def assert_paid_exactly_once(org_id: int, payouts: list[Payout]) -> None:
     assert ledger.ledger_balances(organization_id=org_id)[("cash", currency)] == -total
     sent = SandboxPayment.objects.filter(payout_id__in=ids).aggregate(s=Sum("amount"))["s"]
     assert sent == total
+    # The figures audit agrees: ledger, runs, reports, portal and delays all add up.
+    organization = Organization.objects.get(pk=org_id)
+    with db_scope(org_ids=[org_id]):
+        assert figures_violations(organization=organization, checks=MONEY_FLOW_CHECKS) == []
 
 
 @pytest.fixture
@@ -326,30 +333,36 @@ def test_a_refused_payout_goes_back_to_earned_then_on_hold_with_one_bsm_task(
     assert moves.count("failed") == 2 and moves[-1] == "on_hold"
 
 
-def test_a_lost_answer_stays_processing_and_the_next_run_pays_once_with_the_same_key(
-    launched: World,
+def test_a_lost_answer_keeps_the_run_processing_until_the_resume_pays_it_with_the_same_key(
+    launched: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     org_id = launched.cast.org.pk
     lost = earn(launched, "100.00", "a")
     other = earn(launched, "20.00", "b", other=True)
     providers.sandbox_timeout(organization_id=org_id, payout_id=lost.pk)
 
-    first = start(launched)
-    process(first)
+    run = start(launched)
+    process(run)
     lost.refresh_from_db()
     assert lost.state == PayoutState.PROCESSING and lost.idempotency_key == f"{org_id}-{lost.pk}-1"
-    first.refresh_from_db()
-    assert first.state == PaymentRun.State.COMPLETED and first.paid_count == 1
+    run.refresh_from_db()
+    # Not completed while a payout of it is processing: the resume job picks the run up.
+    assert run.state == PaymentRun.State.PROCESSING and run.paid_count == 1
     # The provider did book it: only the answer was lost.
     assert SandboxPayment.objects.get(payout_id=lost.pk).calls == 1
+    with pytest.raises(Conflict):
+        start(launched)  # one open run per org
 
-    second = start(launched)
-    process(second)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_tasks.resume_open_runs() == 1  # queues the run; the worker resumes it
     lost.refresh_from_db()
-    assert lost.state == PayoutState.PAID and lost.run_id == second.pk
+    assert lost.state == PayoutState.PAID and lost.run_id == run.pk
     assert lost.idempotency_key == f"{org_id}-{lost.pk}-1" and lost.attempts == 1
     payment = SandboxPayment.objects.get(payout_id=lost.pk)
     assert payment.calls == 2 and payment.idempotency_key == lost.idempotency_key
+    run.refresh_from_db()
+    assert run.state == PaymentRun.State.COMPLETED and run.paid_count == 2
+    assert not Payout.objects.filter(run=run, state=PayoutState.PROCESSING).exists()
     assert_paid_exactly_once(org_id, [lost, Payout.objects.get(pk=other.pk)])
 
 

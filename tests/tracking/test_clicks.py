@@ -368,7 +368,7 @@ def test_forwarded_addresses_count_only_behind_trusted_proxies(
 
     hit("192.0.2.1")
     hit("192.0.2.2")  # spoofed: the same client as far as we can tell
-    settings.CLICK_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     hit("10.9.9.9, 192.0.2.3")
     hit("10.9.9.9, 192.0.2.4")
     clicks.flush_clicks()

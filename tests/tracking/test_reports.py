@@ -15,12 +15,20 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from demo.tracking import seed_tracking_demo
 from influencers.models import CreatorProfile
 from organizations.roles import Role
+from payments import ledger
+from payments.models import PayoutState
 from programs.models import Deliverable, Enrollment, Program, TermsVersion
 from programs.recruiting import services as recruiting
-from tests.conftest import Cast, World, confirm_and_launch, login_client, make_creator
+from tests.conftest import (
+    Cast,
+    World,
+    confirm_and_launch,
+    login_client,
+    make_creator,
+    make_payout,
+)
 from tests.factories import member
 from tests.helpers import assert_constant_queries
 from tracking.models import DailyClicks, MetricRecord, MilestoneReached, TrackedLink
@@ -180,7 +188,26 @@ def test_spend_is_committed_from_the_accepted_terms(rep: Report) -> None:
     assert spend.budget == Decimal("1000.00")
     assert spend.remaining == Decimal("100.00")
     assert spend.cost_per_valid_click == Decimal("11.25")
-    assert spend.earned is None and spend.paid is None
+    assert spend.earned == Decimal("0.00") and spend.paid == Decimal("0.00")  # no payouts
+
+
+def test_earned_and_paid_are_the_programs_payouts_and_agree_with_the_ledger(rep: Report) -> None:
+    org_id = rep.world.cast.org.pk
+    paid = make_payout(rep.world, "250.00", "fee", enrollment=rep.cara)
+    make_payout(rep.world, "10.50", "clicks", enrollment=rep.finn)
+    cancelled = make_payout(rep.world, "99.00", "gone", enrollment=rep.finn)
+    ledger.payout_move(payout=cancelled, target=PayoutState.CANCELLED, actor=None, memo="x")
+    for target in (PayoutState.SCHEDULED, PayoutState.PROCESSING, PayoutState.PAID):
+        paid = ledger.payout_move(payout=paid, target=target, actor=None, memo="run")
+    spend = reports.program_report(program=rep.program).spend
+    assert spend.earned == Decimal("260.50") and spend.paid == Decimal("250.00")
+    # Cash is credited as money leaves: its balance is minus what was paid.
+    assert -ledger.ledger_balances(organization_id=org_id)[("cash", spend.currency)] == spend.paid
+    page = rep.world.cast.client_for(Role.ANALYST).get(
+        reverse("program_report", args=[rep.world.cast.org.slug, rep.program.pk])
+    )
+    text = " ".join(page.content.decode().split())
+    assert "<dt>Earned</dt><dd>260.50" in text and "<dt>Paid</dt><dd>250.00" in text
 
 
 def test_cost_per_valid_click_is_none_without_clicks(world: World) -> None:
@@ -292,7 +319,7 @@ def test_the_api_gives_the_same_numbers(rep: Report) -> None:
     assert data["milestones_count"] == 1
     assert data["spend"]["committed"] == "900.00"
     assert data["spend"]["cost_per_valid_click"] == "11.25"
-    assert data["spend"]["earned"] is None
+    assert data["spend"]["earned"] == "0.00" and data["spend"]["paid"] == "0.00"
     assert [p["pace"] for p in data["under_performers"]] == ["behind"]
     assert len(data["clicks"]) == 21
 
@@ -511,29 +538,3 @@ def test_staff_cannot_use_the_creator_performance_pages(rep: Report) -> None:
     assert client.get(reverse("portal_performance", kwargs={"pk": rep.cara.pk})).status_code == 403
     api_url = f"/api/v1/me/enrollments/{rep.cara.pk}/performance/"
     assert client.get(api_url).status_code == 403
-
-
-# --- demo data ---
-
-
-def test_the_demo_seed_is_deterministic_and_idempotent(world: World) -> None:
-    confirm_and_launch(world)
-    today = timezone.localdate()
-    Program.objects.filter(pk=world.program.pk).update(
-        launch_on=today - timedelta(days=30), end_on=today + timedelta(days=30)
-    )
-    _terms(world.enrollment, click_milestone=200)
-    seed_tracking_demo()
-    link = TrackedLink.objects.get(enrollment=world.enrollment)
-    assert len(link.code) == 12
-    days = list(DailyClicks.objects.filter(link=link).order_by("day"))
-    assert len(days) == 31
-    assert days[0].day == today - timedelta(days=30)
-    total = sum(d.valid for d in days)
-    reached = MilestoneReached.objects.filter(enrollment=world.enrollment)
-    assert reached.exists() == (total >= 200)
-    assert MetricRecord.objects.filter(deliverable__enrollment=world.enrollment).count() == 31
-    counts = (DailyClicks.objects.count(), MetricRecord.objects.count(), reached.count())
-    seed_tracking_demo()
-    assert (DailyClicks.objects.count(), MetricRecord.objects.count(), reached.count()) == counts
-    assert TrackedLink.objects.filter(enrollment=world.enrollment).count() == 1

@@ -7,26 +7,13 @@ record nothing.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from influencer_ops.proxies import client_ip
 from tracking.clicks.services import record_click
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address: ``REMOTE_ADDR``, or, behind ``CLICK_TRUSTED_PROXY_COUNT``
-    reverse proxies, the address the outermost of them saw (X-Forwarded-For, from the right:
-    entries further left are whatever the client chose to send)."""
-    proxies = int(getattr(settings, "CLICK_TRUSTED_PROXY_COUNT", 0))
-    remote = request.META.get("REMOTE_ADDR", "")
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    return forwarded[-proxies] if len(forwarded) >= proxies else remote
 
 
 @login_not_required

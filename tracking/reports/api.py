@@ -86,8 +86,10 @@ class SpendSerializer(StrictSerializer):
     currency = serializers.CharField()
     budget = _money()
     committed = _money("Fees of the accepted terms.", allow_null=False)
-    earned = _money("Null until payouts are tracked.")
-    paid = _money("Null until payouts are tracked.")
+    earned = _money(
+        "Every payout of the program not cancelled, paid ones included.", allow_null=False
+    )
+    paid = _money("Payouts paid to creators.", allow_null=False)
     remaining = _money("Budget less committed; null without a budget.")
     cost_per_valid_click = _money("Committed ÷ valid clicks; null without valid clicks.")
 

@@ -90,9 +90,9 @@ class Spend:
     currency: str
     budget: Decimal | None
     committed: Decimal
-    # Earned and paid come with the payments issue; until then they are unknown, not zero.
-    earned: Decimal | None
-    paid: Decimal | None
+    # From the program's payouts in the program's currency (earned includes paid).
+    earned: Decimal
+    paid: Decimal
     valid_clicks: int
 
     @property

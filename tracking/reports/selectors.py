@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from influencer_ops.validation import REPORT_MONEY_DIGITS
 from organizations.models import Brand, Membership, Organization
+from payments.payouts.selectors import program_spend
 from programs.models import Deliverable, DeliverableState, Enrollment, Program
 from programs.selectors import brands_visible_to
 from programs.states import EnrollmentState
@@ -234,6 +235,7 @@ def program_report(*, program: Program) -> ProgramReport:
     clicks = DailyClicks.objects.filter(
         organization_id=org_id, link__enrollment__program=program
     ).aggregate(valid=Coalesce(Sum("valid"), 0), filtered=Coalesce(Sum("filtered"), 0))
+    spent = program_spend(program=program, currency=program.currency)
     return ProgramReport(
         program=program,
         funnel=_state_counts(
@@ -249,8 +251,8 @@ def program_report(*, program: Program) -> ProgramReport:
             currency=program.currency,
             budget=program.budget_amount,
             committed=_committed(program),
-            earned=None,
-            paid=None,
+            earned=spent.earned,
+            paid=spent.paid,
             valid_clicks=clicks["valid"],
         ),
         performers=_performers(program, today),

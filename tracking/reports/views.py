@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
+from influencer_ops.csv_export import Columns, csv_response
 from influencers.access import CreatorViewMixin
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_view_reports
@@ -20,7 +21,6 @@ from programs.selectors import brands_visible_to
 from tracking.metrics.permissions import can_write_metrics
 from tracking.reports import charts
 from tracking.reports import selectors as reports
-from tracking.reports.csv_export import Columns, csv_response
 
 # Every table of the program report, as CSV: the rows it comes from and its columns
 # (a header and the attribute of each row that fills it).

@@ -23,6 +23,7 @@ from programs.recruiting.services.invitations import (
     terms_accept,
     unavailable_reason,
 )
+from programs.recruiting.services.milestones import creator_milestone_correct
 from programs.recruiting.services.terms import AMENDABLE, latest_terms, terms_amend, terms_snapshot
 from programs.states import PLACE_HOLDING_STATES
 
@@ -30,6 +31,7 @@ __all__ = [
     "AMENDABLE",
     "DEFAULT_INVITATION_DAYS",
     "PLACE_HOLDING_STATES",
+    "creator_milestone_correct",
     "enrollment_confirm",
     "enrollment_invite",
     "enrollment_move",

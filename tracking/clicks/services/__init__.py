@@ -6,6 +6,9 @@ What is guaranteed:
 - ``record_click`` reads no PostgreSQL on its normal path: one Lua script finds the link in
   Redis, classifies the click (bot, repeat, valid) and appends it to the queue atomically. When
   Redis is unreachable the click is written straight to PostgreSQL instead of being lost.
+- No acknowledged click (the visitor got the 302) is lost when Redis crashes: Redis runs with
+  its append-only file fsynced before every reply (``config/redis.conf``), so a queued click
+  is on disk, and the flush reconnects once after a restart (docs/architecture.md, "Clicks").
 - Every queued click lands in ``ClickEvent`` exactly once, with concurrent flushes and with a
   flush that dies at any point: a batch is moved atomically to a processing list of its own,
   inserted with ``ON CONFLICT (event_id) DO NOTHING``, and only then deleted; a processing list

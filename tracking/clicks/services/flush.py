@@ -22,6 +22,7 @@ from tracking.clicks.services.store import (
     parse_queued,
     processing_index_key,
     queue_key,
+    reconnect_if_stale,
     run_script,
 )
 from tracking.links.services import click_key, click_redis
@@ -40,6 +41,7 @@ def flush_clicks(
     most ``max_batches`` batches), checking the milestones of the links that got valid clicks
     in each batch. Starts by requeuing processing lists older than ``abandoned_after`` seconds.
     Safe to run many at once. Returns how many clicks were inserted."""
+    reconnect_if_stale()  # the first flush after a Redis restart
     recovered = run_script(RECOVER, [queue_key(), processing_index_key()], [abandoned_after])
     if recovered:
         logger.warning("Requeued %s clicks of a flush that did not finish", recovered)

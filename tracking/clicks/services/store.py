@@ -90,6 +90,18 @@ def run_script(script: Script, keys: list[str], args: list[Any]) -> Any:
     return script(keys=keys, args=args, client=click_redis())
 
 
+def reconnect_if_stale() -> None:
+    """Make sure the click store's connection is live: the first command on a connection to a
+    Redis that restarted fails and drops it, and redis-py does not retry (retrying a script that
+    moves data could run it twice). A PING is safe to repeat: one more connects afresh. Raises
+    ``redis.RedisError`` when Redis is really down."""
+    client = click_redis()
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        client.ping()
+
+
 def queue_key() -> str:
     return click_key("queue")
 

@@ -1,0 +1,38 @@
+"""Running the figures audit and telling an org's admins about what it finds, once each."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from messaging.kinds import NotificationKind
+from messaging.services.notifications import notify_many
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+from payments.figures.checks import Violation, figures_violations
+
+
+def figures_audit_and_tell(*, organization: Organization) -> list[Violation]:
+    """Audit the org (its RLS scope is the caller's) and notify its admins of each violation
+    once: the notification's event key is the violation's key, so a violation still there
+    tomorrow is not announced again. Returns every violation found."""
+    violations = figures_violations(organization=organization)
+    if not violations:
+        return []
+    admins = [
+        membership.user
+        for membership in Membership.objects.filter(
+            organization=organization, role=Role.ADMIN
+        ).select_related("user")
+    ]
+    url = reverse("payout_list", kwargs={"org_slug": organization.slug})
+    for violation in violations:
+        notify_many(
+            recipients=admins,
+            organization=organization,
+            kind=NotificationKind.FIGURES,
+            event_key=f"figures:{violation.key}",
+            title="A figure does not add up",
+            body=violation.message,
+            url=url,
+        )
+    return violations

@@ -1,0 +1,169 @@
+"""The demo is made by the product's own services over simulated time, so its figures follow
+the rules: each payout is what its terms and the recorded performance give, the ledger agrees
+with the payouts, milestones reached have their record and bonus, late payouts are flagged once.
+The demo is seeded once for the whole check (about 40 s): one test, one helper per rule."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import defaultdict
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF
+from influencer_ops.tenancy import dangerously_unscoped
+from messaging.models import Request, Task
+from organizations.models import Organization
+from payments import ledger
+from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
+from programs.models import Enrollment, Program
+from programs.states import ProgramState
+from tracking.models import MilestoneReached
+from tracking.pace.services import milestone_of, with_valid_clicks
+
+pytestmark = pytest.mark.django_db
+UNPAID = (PayoutState.EARNED, PayoutState.ON_HOLD, PayoutState.SCHEDULED, PayoutState.PROCESSING)
+
+
+def valid_clicks(enrollment: Enrollment) -> int:
+    found = with_valid_clicks(
+        Enrollment.objects.filter(pk=enrollment.pk), organization=enrollment.organization
+    ).get()
+    return int(found.pace_valid_clicks or 0)
+
+
+def check_payouts_follow_the_terms() -> None:
+    for payout in Payout.objects.select_related("enrollment__organization", "terms_version"):
+        terms = payout.terms_version.snapshot
+        enrollment = payout.enrollment
+        assert payout.terms_version_id == enrollment.terms_version_id
+        if payout.reason == PayoutReason.FLAT_FEE:
+            assert payout.amount == Decimal(terms["fee"])
+        elif payout.reason == PayoutReason.CLICKS:
+            clicks = valid_clicks(enrollment)
+            assert payout.amount == ledger.money(Decimal(terms["per_click_rate"]) * clicks)
+            assert f"{clicks:,} valid clicks" in payout.explanation
+        elif payout.reason == PayoutReason.MILESTONE_BONUS:
+            assert payout.amount == Decimal(terms["milestone_bonus"])
+            assert MilestoneReached.objects.filter(
+                enrollment=enrollment, milestone=terms["click_milestone"]
+            ).exists()
+        else:  # pragma: no cover - the demo earns nothing else
+            raise AssertionError(f"unexpected payout reason {payout.reason}")
+        assert payout.currency == terms["currency"]
+
+
+def check_milestones_have_their_bonus() -> None:
+    for enrollment in Enrollment.objects.filter(
+        program__state__in=(ProgramState.COMPLETED, ProgramState.CLOSED)
+    ):
+        milestone = milestone_of(enrollment)
+        reached = milestone is not None and valid_clicks(enrollment) >= milestone
+        record = MilestoneReached.objects.filter(enrollment=enrollment, milestone=milestone)
+        bonus = Payout.objects.filter(
+            enrollment=enrollment, reason=PayoutReason.MILESTONE_BONUS
+        ).exclude(state=PayoutState.CANCELLED)
+        assert record.exists() == reached, enrollment
+        assert bonus.exists() == reached, enrollment
+    for record in MilestoneReached.objects.select_related("enrollment"):
+        assert record.valid_clicks >= record.milestone
+
+
+def check_ledger_agrees_with_payouts(org: Organization) -> None:
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for payout in Payout.objects.filter(organization=org).exclude(state=PayoutState.CANCELLED):
+        totals[(ledger.account_for(payout.state), payout.currency)] += payout.amount
+    balances = {
+        key: abs(value)
+        for key, value in ledger.ledger_balances(organization_id=org.pk).items()
+        if key[0] != "expense" and value
+    }
+    assert balances == dict(totals)
+
+
+def check_late_payouts_are_flagged_once() -> None:
+    today = timezone.localdate()
+    late = Payout.objects.filter(state__in=UNPAID, expected_on__lt=today)
+    assert late.exists()  # the demo shows one
+    for payout in late:
+        assert payout.delayed_at is not None, payout
+        tasks = Task.objects.filter(dedupe_key=f"payout-delayed:{payout.pk}", owner_role="bsm")
+        assert tasks.count() == 1, payout
+
+
+def check_runs_hold_no_processing_payout() -> None:
+    for run in PaymentRun.objects.exclude(state=PaymentRun.State.PROCESSING):
+        assert not run.payouts.filter(state=PayoutState.PROCESSING).exists(), run
+
+
+def check_every_state_is_shown(org: Organization) -> None:
+    assert set(Program.objects.values_list("state", flat=True)) == set(ProgramState.values)
+    shown = set(Payout.objects.filter(organization=org).values_list("state", flat=True))
+    # Scheduled lasts only while a run stages its payouts; failed moves on at once.
+    assert shown == set(PayoutState.values) - {PayoutState.FAILED, PayoutState.SCHEDULED}
+    assert Payout.objects.filter(organization=org, failure_count__gt=0).exists()
+    assert PaymentRun.objects.filter(organization=org).count() >= 2
+    open_tasks = Task.objects.filter(organization=org, state="open")
+    assert {"ism", "bsm"} <= set(open_tasks.values_list("owner_role", flat=True))
+    assert Request.objects.count() >= 4
+
+
+def counts() -> dict[str, int]:
+    from influencer_ops.models import AuditEvent
+    from tracking.models import ClickEvent
+
+    models: list[Any] = [Program, Enrollment, Payout, PaymentRun, Task, Request, ClickEvent]
+    return {m.__name__: m.objects.count() for m in [*models, AuditEvent]}
+
+
+def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
+    start = time.monotonic()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    print(f"seed_demo: {time.monotonic() - start:.1f} s")
+    with dangerously_unscoped():
+        north = Organization.objects.get(slug="northwind")
+        check_payouts_follow_the_terms()
+        check_milestones_have_their_bonus()
+        check_ledger_agrees_with_payouts(north)
+        check_late_payouts_are_flagged_once()
+        check_every_state_is_shown(north)
+        check_runs_hold_no_processing_payout()
+        before = counts()
+    # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
+    out = StringIO()
+    with contextlib.suppress(SystemExit):
+        call_command("audit_figures", stdout=out)
+    assert out.getvalue().startswith("0 violations"), out.getvalue()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with dangerously_unscoped():
+        assert counts() == before
+
+
+def test_the_demo_logins_still_work() -> None:
+    from demo.people import seed_people
+
+    with dangerously_unscoped():
+        seed_people()
+    emails = {email for email, *_ in STAFF} | {email for email, _ in CREATORS}
+    for email in sorted(emails | {PLATFORM_STAFF[0]}):
+        assert Client().login(email=email, password=DEMO_PASSWORD), email
+
+
+def test_a_history_stopped_half_way_is_refused_not_patched() -> None:
+    from django.core.management.base import CommandError
+
+    from demo import programs as demo_programs
+    from demo.people import seed_people
+
+    with dangerously_unscoped():
+        cast = seed_people()
+        demo_programs.create(cast, "northwind", "Trailhead Outdoor", "Summit Trail")
+    with pytest.raises(CommandError, match="stopped half-way"):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
