@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,10 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from influencer_ops.tenancy import dangerously_unscoped, db_scope
+from organizations.models import Organization
 from organizations.roles import Role
+from payments.figures.checks import MONEY_FLOW_CHECKS, figures_violations
 from payments.models import PaymentRun, PaymentSchedule, Payout, PayoutReason, PayoutState
 from payments.runs import providers
 from payments.runs.schedule import schedule_for
@@ -23,6 +27,23 @@ from tests.conftest import World, confirm_and_launch, login_client, make_payout
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def figures_add_up_afterwards(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every payment-run test, the figures audit's money-flow checks find nothing in any
+    org: ledger, runs, reports, portal and delays agree whatever the test did."""
+    yield
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        return
+    with dangerously_unscoped():
+        orgs = list(Organization.objects.all())
+    for organization in orgs:
+        with db_scope(org_ids=[organization.pk]):
+            found = figures_violations(organization=organization, checks=MONEY_FLOW_CHECKS)
+        assert found == [], found
+
 
 SLUG = "northwind"
 

@@ -44,6 +44,22 @@ from tests.factories import PayoutDetailsFactory, TaxFormFactory, member
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def figures_add_up_afterwards(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every payment-run test, the figures audit's money-flow checks find nothing in any
+    org: ledger, runs, reports, portal and delays agree whatever the test did."""
+    yield
+    uses_db = {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db and request.node.get_closest_marker("django_db") is None:
+        return
+    with dangerously_unscoped():
+        orgs = list(Organization.objects.all())
+    for organization in orgs:
+        with db_scope(org_ids=[organization.pk]):
+            found = figures_violations(organization=organization, checks=MONEY_FLOW_CHECKS)
+        assert found == [], found
+
+
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
