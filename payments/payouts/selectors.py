@@ -124,13 +124,19 @@ def creator_choices(*, organization: Any) -> list[tuple[int, str]]:
     )
 
 
-def creator_payouts(*, user: Any) -> QuerySet[Payout]:
-    """Every payout of the user's own creator profiles, across their orgs (the portal)."""
+def creators_payouts(*, user_ids: Any) -> QuerySet[Payout]:
+    """Every payout of these users' own creator profiles, across their orgs: what each user's
+    portal lists (``creator_payouts`` is this for one user)."""
     return (
-        Payout.objects.filter(creator__user=user)
+        Payout.objects.filter(creator__user_id__in=user_ids)
         .select_related("enrollment__program", "organization", "creator")
         .order_by("-earned_at", "-id")
     )
+
+
+def creator_payouts(*, user: Any) -> QuerySet[Payout]:
+    """Every payout of the user's own creator profiles, across their orgs (the portal)."""
+    return creators_payouts(user_ids=[user.pk])
 
 
 def creator_payout(*, user: Any, pk: Any) -> Payout | None:

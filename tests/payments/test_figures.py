@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -16,12 +17,15 @@ from messaging.models import Notification
 from organizations.models import Membership
 from organizations.roles import Role
 from payments import ledger
+from payments.figures import checks
 from payments.figures.checks import figures_violations
 from payments.figures.tasks import audit_figures_all
 from payments.models import Payout, PayoutState
 from payments.payouts.delays import payout_delay_sweep
 from programs.models import Deliverable
 from tests.conftest import World, make_payout
+from tests.factories import CreatorProfileFactory, EnrollmentFactory
+from tests.helpers import assert_constant_queries
 from tests.payments.test_earning import (
     clicks,
     complete,
@@ -129,3 +133,33 @@ def test_the_nightly_job_tells_each_admin_of_each_violation_once(
 def test_the_command_refuses_an_unknown_org() -> None:
     with pytest.raises(CommandError):
         call_command("audit_figures", "--org", "nope")
+
+
+def test_the_portal_check_finds_a_creator_whose_portal_disagrees(
+    launched: World,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fee = earn_the_fee(launched)
+    assert keys(launched) == []
+    real = checks.creators_payouts
+
+    def portal_missing_the_fee(**kwargs: Any) -> Any:
+        return real(**kwargs).exclude(pk=fee.pk)
+
+    monkeypatch.setattr(checks, "creators_payouts", portal_missing_the_fee)
+    assert keys(launched) == [f"creator:{launched.creator.pk}:totals"]
+
+
+def test_the_portal_check_reads_in_constant_queries(launched: World) -> None:  # noqa: F811
+    def grow() -> None:
+        for _ in range(5):
+            creator = CreatorProfileFactory(organization=launched.cast.org)
+            enrollment = EnrollmentFactory(
+                organization=launched.cast.org, program=launched.program, creator=creator
+            )
+            make_payout(launched, "10.00", f"grow-{creator.pk}", enrollment=enrollment)
+
+    found = assert_constant_queries(
+        lambda: checks.portal_matches_staff(launched.cast.org, timezone.localdate()), grow=grow
+    )
+    assert found == []
