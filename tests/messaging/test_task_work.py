@@ -129,6 +129,17 @@ def test_task_work_walls(world: World) -> None:
     assert world.enrollment.state == EnrollmentState.ACCEPTED
 
 
+def test_a_handed_over_confirm_task_is_not_the_bsms_to_confirm(world: World) -> None:
+    task = accept(world)
+    Task.objects.filter(pk=task.pk).update(owner_role=OwnerRole.BSM)
+    bsm = client(world, Role.BSM)
+    assert "for influencer success managers and admins" in bsm.get(page(task)).content.decode()
+    assert bsm.post(work(task, "confirm")).status_code == 403
+    world.enrollment.refresh_from_db()
+    assert world.enrollment.state == EnrollmentState.ACCEPTED
+    assert state_of(task) == TaskState.OPEN
+
+
 # --- milestone correction ---
 
 
