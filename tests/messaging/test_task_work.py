@@ -503,3 +503,28 @@ def test_a_compensation_question_lists_the_places_payouts(world: World) -> None:
     for payout in payouts:
         assert reverse("payout_detail", kwargs={"org_slug": "northwind", "pk": payout.pk}) in html
     assert "Decimal" not in html and Decimal("55.00").to_eng_string() in html
+
+
+def test_a_request_task_page_queries_do_not_grow_with_payouts_or_questions(world: World) -> None:
+    launched(world)
+    make_payout(world, key="first")
+
+    def ask_about_pay(text: str) -> Task:
+        request = request_create(
+            creator=world.creator,
+            user=world.creator.user,
+            topic=Topic.COMPENSATION,
+            text=text,
+            enrollment=world.enrollment,
+        )
+        return Task.objects.get(source_request=request)
+
+    task = ask_about_pay("When am I paid?")
+    viewer = client(world, task.owner_role)
+
+    def grow() -> None:
+        for n in range(4):
+            make_payout(world, key=f"more-{n}")
+            ask_about_pay(f"And this one ({n})?")
+
+    assert_constant_queries(lambda: viewer.get(page(task)), grow=grow)
