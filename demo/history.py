@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from demo import content, payments, performance
+from demo import content, payments, performance, requests
 from demo import programs as demo_programs
 from demo.clock import at
 from demo.people import Cast
@@ -38,7 +38,7 @@ CLICKS = {
     ("Holiday Gifts", "maya@demo.test"): 1100,
     ("Holiday Gifts", "creator@demo.test"): 1050,
     ("Summit Trail", "maya@demo.test"): 4000,  # a strong start: on pace for her milestone
-    ("Summit Trail", "omar@creators.test"): 600,  # behind pace
+    ("Summit Trail", "omar@creators.test"): 300,  # far behind pace: the BSM's pace task
     ("Summit Trail", "sven@creators.test"): 2400,
 }
 Event = Callable[[], object]
@@ -126,7 +126,10 @@ class History:
 
         def prepare() -> None:
             fields = demo_programs.brief(
-                launch_on=self.day(launch_ago), length=60, categories=["outdoor"]
+                # A third has passed by today: far enough in for the pace sweep to judge.
+                launch_on=self.day(launch_ago),
+                length=30,
+                categories=["outdoor"],
             )
             program = demo_programs.create(
                 self.cast, "northwind", "Trailhead Outdoor", "Summit Trail", **fields
@@ -349,6 +352,7 @@ class History:
         self.past_program("Holiday Gifts", 80, 20, close=True)
         self.summit_trail()
         self.recruiting_programs()
+        requests.schedule(self)
         self.money()
         for days_ago in range(START, 0, -1):
             today = self.day(days_ago)

@@ -52,8 +52,9 @@ class AuditVerb(StrEnum):
     # request (messaging)
     REQUEST_CREATED = "request.created"
 
-    # task_sla (messaging)
+    # task_sla, task (messaging)
     TASK_SLA_CHANGED = "task_sla.changed"
+    TASK_REMEDY_RECORDED = "task.remedy_recorded"
 
     # program (programs)
     PROGRAM_CANCELLED = "program.cancelled"

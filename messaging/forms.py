@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -140,3 +141,73 @@ class TaskSLAForm(forms.Form):
                 label=f"{label} (hours)",
                 help_text=f"Default: {defaults[kind]} hours.",
             )
+
+
+# --- the task page's in-place actions (messaging.services.task_work) ---
+
+
+class TaskReplyForm(MessageForm):
+    """A message to the creator from a task (also the message, material and goals remedies)."""
+
+    resolve = forms.BooleanField(required=False, label="This resolves the task")
+
+
+class TaskConfirmForm(forms.Form):
+    """No fields: confirming is one click; the form carries a refusal back to the page."""
+
+
+class MilestoneCorrectionForm(forms.Form):
+    new = forms.IntegerField(min_value=1, max_value=10_000_000, label="New click milestone")
+    reason = forms.CharField(
+        max_length=300,
+        label="Reason the creator reads",
+        help_text="Each open place whose milestone follows the creator gets a terms amendment "
+        "with this reason, which the creator accepts before confirmation.",
+    )
+
+
+class DueDateMoveForm(forms.Form):
+    deliverables = forms.TypedMultipleChoiceField(
+        coerce=int, widget=forms.CheckboxSelectMultiple, label="Deliverables to move"
+    )
+    new_due_on = forms.DateField(
+        label="New due date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, deliverables: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["deliverables"], deliverables)
+
+
+class PayAmendForm(forms.Form):
+    per_click_rate = forms.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        label="New pay per valid click",
+    )
+    reason = forms.CharField(
+        max_length=500,
+        label="Reason the creator reads",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CoachingNoteForm(forms.Form):
+    note = forms.CharField(
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Coaching note",
+        help_text="Internal: on the task's history, never shown to the creator.",
+    )
+
+
+class PayoutHoldForm(forms.Form):
+    payout = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        max_length=500, label="Why it is held", help_text="The creator reads this."
+    )
+
+
+class PayoutReleaseForm(forms.Form):
+    payout = forms.IntegerField(widget=forms.HiddenInput)

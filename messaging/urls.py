@@ -14,6 +14,7 @@ desk_patterns: list[URLPattern | URLResolver] = [
     path("tasks/<int:pk>/claim/", views.TaskClaimView.as_view(), name="desk_task_claim"),
     path("tasks/<int:pk>/complete/", views.TaskCompleteView.as_view(), name="desk_task_complete"),
     path("tasks/<int:pk>/reassign/", views.TaskReassignView.as_view(), name="desk_task_reassign"),
+    path("tasks/<int:pk>/work/<slug:action>/", views.TaskWorkView.as_view(), name="desk_task_work"),
     path("threads/", views.StaffThreadListView.as_view(), name="desk_threads"),
     path("threads/<int:pk>/", views.StaffThreadView.as_view(), name="desk_thread"),
     path("announcements/new/", views.AnnouncementCreateView.as_view(), name="desk_announce"),

@@ -8,11 +8,11 @@ from messaging.views.desk import (
     StaffThreadView,
     TaskClaimView,
     TaskCompleteView,
-    TaskDetailView,
     TaskReassignView,
     TaskSLAView,
 )
 from messaging.views.portal import PortalRequestCreateView, PortalThreadView
+from messaging.views.tasks import TaskDetailView, TaskWorkView
 
 __all__ = [
     "AnnouncementCreateView",
@@ -26,4 +26,5 @@ __all__ = [
     "TaskDetailView",
     "TaskReassignView",
     "TaskSLAView",
+    "TaskWorkView",
 ]

@@ -63,32 +63,6 @@ class DeskView(DeskMixin, View):
         return render(request, "messaging/desk.html", context)
 
 
-class TaskDetailView(DeskMixin, View):
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        task = self.task(kwargs["pk"])
-        return self.render_task(request, task)
-
-    def render_task(
-        self,
-        request: HttpRequest,
-        task: Task,
-        status: int = 200,
-        reassign_form: ReassignForm | None = None,
-        resolution_form: ResolutionForm | None = None,
-    ) -> HttpResponse:
-        people = [
-            (m.user_id, f"{m.user.display_name} ({m.get_role_display()})")
-            for m in selectors.assignable_members(task=task)
-        ]
-        context = {
-            "task": task,
-            "history": selectors.task_history(task=task),
-            "reassign_form": reassign_form or ReassignForm(people=people),
-            "resolution_form": resolution_form or ResolutionForm(),
-        }
-        return render(request, "messaging/task_detail.html", context, status=status)
-
-
 class TaskActionView(DeskMixin, View):
     def respond(self, request: HttpRequest, task: Task) -> HttpResponse:
         if getattr(request, "htmx", False):

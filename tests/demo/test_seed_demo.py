@@ -115,6 +115,15 @@ def check_every_state_is_shown(org: Organization) -> None:
     assert Request.objects.count() >= 4
 
 
+def check_the_desk_has_work_to_resolve(org: Organization) -> None:
+    """An underperformer's pace task (with its remedies) and a pending milestone correction."""
+    open_tasks = Task.objects.filter(organization=org, state="open")
+    behind = open_tasks.get(kind="underperforming", creator__email="omar@creators.test")
+    assert behind.owner_role == "bsm" and "Remedies to consider" in behind.events.first().note
+    correction = open_tasks.get(source_request__topic="milestone_correction")
+    assert correction.owner_role == "ism" and correction.program.name == "Spring Glow"
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from tracking.models import ClickEvent
@@ -135,6 +144,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_late_payouts_are_flagged_once()
         check_every_state_is_shown(north)
         check_runs_hold_no_processing_payout()
+        check_the_desk_has_work_to_resolve(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()
