@@ -145,6 +145,8 @@ class RunPreviewSerializer(StrictSerializer):
 
 
 class RunStartSerializer(StrictSerializer):
+    """The body of ``start`` and ``approve`` (both optional: an empty body is accepted)."""
+
     fingerprint = serializers.CharField(
         required=False,
         max_length=64,
@@ -213,12 +215,18 @@ class PaymentRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
         )
         return self._answer(run, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: PaymentRunSerializer})
+    @extend_schema(request=RunStartSerializer, responses={200: PaymentRunSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Approve a run awaiting approval; not by the admin who started it."""
+        """Approve a run awaiting approval; not by the admin who started it. With the
+        ``fingerprint`` of the ``preview`` the approver checked: 409 if what is due changed."""
+        body = RunStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         run = runs.run_approve(
-            run=self.get_object(), actor=request.user, membership=self.membership
+            run=self.get_object(),
+            actor=request.user,
+            membership=self.membership,
+            fingerprint=body.validated_data.get("fingerprint"),
         )
         return self._answer(run)
 

@@ -250,7 +250,10 @@ def test_an_approval_of_a_changed_run_is_refused(launched: World) -> None:
     assert refused.status_code == 302
     run.refresh_from_db()
     assert run.state == PaymentRun.State.AWAITING_APPROVAL
+    api = f"{API}{run.pk}/approve/"
+    assert post(second, api, {"fingerprint": seen}).status_code == 409
     fresh = second.get(page_url("payment_run_detail", pk=run.pk)).context["preview"]
+    assert second.get(f"{API}preview/").json()["fingerprint"] == fresh.fingerprint
     post(second, action, {"fingerprint": fresh.fingerprint})
     run.refresh_from_db()
     assert run.state == PaymentRun.State.COMPLETED and run.paid_count == 2
@@ -383,6 +386,8 @@ def test_a_run_awaiting_approval_says_what_it_will_pay(launched: World) -> None:
     detail = " ".join(admin.get(page_url("payment_run_detail", pk=run.pk)).content.decode().split())
     assert f"waits for a second admin's approval to pay 60.00 {payout.currency}" in detail
     assert "0 of 0" not in detail and "paid nothing" not in detail
+    listing = admin.get(page_url("payment_run_list")).content.decode()
+    assert "Not started: awaiting approval" in listing and "0 paid of 0" not in listing
 
 
 def test_a_processing_run_that_has_not_gathered_its_payouts_says_so(launched: World) -> None:
@@ -429,3 +434,5 @@ def test_the_status_lists_the_failing_payouts_with_their_reasons(launched: World
     link = f'href="{page_url("payout_detail", pk=refused.pk)}">Payout #{refused.pk}</a>'
     assert body.count(link) == 2
     assert "failed: Unknown account." in body and "put on hold: Failed 1 times" in body
+    assert "1 payout was put on hold after repeated failures" in body
+    assert "retried in the next run" in body.split("any other")[1]
