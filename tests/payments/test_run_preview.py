@@ -286,6 +286,7 @@ def test_it_requires_a_payouts_role_to_preview(launched: World, role: str) -> No
 def test_it_requires_an_admin_to_confirm(launched: World, role: str) -> None:
     make_payout(launched, "60.00", "a")
     c = launched.cast.client_for(role)
+    assert f'href="{PREVIEW}"' in c.get(page_url("payment_run_list")).content.decode()
     page = c.get(PREVIEW)
     assert page.status_code == 200
     assert "Confirm and start the run" not in page.content.decode()
