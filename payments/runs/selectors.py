@@ -218,6 +218,13 @@ def preview_fingerprint(payouts: Iterable[PreviewPayout]) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
+def needs_approval(schedule: PaymentSchedule, totals: dict[str, Decimal]) -> bool:
+    """A run started by hand waits for a second admin when any one currency's total is above
+    the schedule's approval threshold."""
+    threshold = schedule.approval_threshold
+    return threshold is not None and any(total > threshold for total in totals.values())
+
+
 def run_preview(*, organization: Any, schedule: PaymentSchedule | None = None) -> RunPreview:
     """What a run started now would pay, by the run's own selection (``adoptable_payouts`` and
     ``due_payouts``), and what it leaves waiting, each with its reason. Five queries, however

@@ -7,7 +7,6 @@ tasks module calls into this one, so this one does not import it.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from celery import current_app
@@ -30,6 +29,7 @@ from payments.runs.selectors import (
     due_payout_ids,
     due_payouts,
     due_totals,
+    needs_approval,
     open_run,
     run_preview,
     run_progress,
@@ -51,11 +51,6 @@ def _enqueue(run: PaymentRun) -> None:
 def _check_admin(membership: Any, action: str, organization_id: int) -> None:
     if not can_run_payments(membership) or membership.organization_id != organization_id:
         raise Forbidden(f"Only an admin can {action} payment runs.")
-
-
-def _above_threshold(schedule: PaymentSchedule, totals: dict[str, Decimal]) -> bool:
-    threshold = schedule.approval_threshold
-    return threshold is not None and any(total > threshold for total in totals.values())
 
 
 class StalePreview(Conflict):
@@ -89,17 +84,17 @@ def run_start(
     preview = run_preview(organization=organization, schedule=schedule)
     _check_fingerprint(preview, fingerprint)
     totals = preview.totals
-    needs_approval = _above_threshold(schedule, totals)
+    approval = needs_approval(schedule, totals)
     now = timezone.now()
     try:
         with transaction.atomic():
             run = PaymentRun.objects.create(
                 organization=organization,
-                state=RunState.AWAITING_APPROVAL if needs_approval else RunState.PROCESSING,
+                state=RunState.AWAITING_APPROVAL if approval else RunState.PROCESSING,
                 trigger=PaymentRun.Trigger.MANUAL,
                 provider=schedule.provider,
                 started_by=actor,
-                started_at=None if needs_approval else now,
+                started_at=None if approval else now,
                 totals={currency: str(total) for currency, total in sorted(totals.items())},
             )
     except IntegrityError:
@@ -111,7 +106,7 @@ def run_start(
         target=run,
         after={"state": run.state, "totals": run.totals, "payouts": preview.count},
     )
-    if not needs_approval:
+    if not approval:
         _enqueue(run)
     return run
 

@@ -1,5 +1,6 @@
-"""Payment run pages: the runs with a start button, one run with its live progress and its
-actions, the CSV of its payouts and of its bank export, and the payment schedule.
+"""Payment run pages: the runs, the preview of a run that an admin confirms to start it, one
+run with its live progress, failures, payouts and actions, the CSV of its payouts and of its
+bank export, and the payment schedule.
 
 Reading needs ``can_view_payouts`` (403 otherwise); starting, approving, cancelling and
 confirming runs and changing the schedule need ``can_run_payments`` (the services check it
@@ -198,8 +199,7 @@ class RunPreviewView(RunMixin, View):
             "schedule": schedule,
             "refused": refused,
             "open_run": runs_of(self.organization).filter(state__in=OPEN_STATES).first(),
-            "needs_approval": schedule.approval_threshold is not None
-            and any(total > schedule.approval_threshold for total in preview.totals.values()),
+            "needs_approval": selectors.needs_approval(schedule, preview.totals),
             "sections": preview_sections(preview),
         }
         return self.render_page("run_preview.html", context, status=status)
