@@ -22,6 +22,10 @@ from organizations.permissions import can_run_payments, can_view_payouts
 from payments.models import PaymentRun, PaymentSchedule
 from payments.runs import services as runs
 from payments.runs.schedule import SCHEDULE_FIELDS, ScheduleInvalid, schedule_for, schedule_update
+from payments.runs.selectors import RunPreview, run_preview
+
+# The held and carried lists of a preview stop here (their counts are complete).
+PREVIEW_LIMIT = 100
 
 
 def _money(**kwargs: Any) -> MoneyField:
@@ -92,6 +96,64 @@ class RunProgressSerializer(StrictSerializer):
     totals = serializers.DictField(child=_money())
 
 
+class PreviewPayoutSerializer(StrictSerializer):
+    payout_id = serializers.IntegerField()
+    creator_id = serializers.IntegerField()
+    creator_name = serializers.CharField()
+    enrollment_id = serializers.IntegerField()
+    program_name = serializers.CharField()
+    amount = _money()
+    currency = serializers.CharField(help_text="ISO 4217.")
+    state = serializers.CharField(help_text="The payout's state now.")
+    reason = serializers.CharField(help_text="Why it is held or carried (empty when paid).")
+
+
+class RunPreviewSerializer(StrictSerializer):
+    count = serializers.IntegerField(help_text="Payouts a run started now pays.")
+    resent = serializers.IntegerField(
+        help_text="Of those, payouts an earlier run left unfinished (sent again, same key)."
+    )
+    totals = serializers.DictField(
+        child=_money(), help_text="What it pays per currency (ISO 4217)."
+    )
+    fingerprint = serializers.CharField(
+        help_text="Send it to ``start``: if what is due changed since, the start is a 409."
+    )
+    held_count = serializers.SerializerMethodField()
+    carried_count = serializers.SerializerMethodField()
+    minimum = _money(help_text="The schedule's minimum payout per creator and currency.")
+    held = serializers.SerializerMethodField(
+        help_text=f"The first {PREVIEW_LIMIT} payouts on hold or waiting for readiness."
+    )
+    carried = serializers.SerializerMethodField(
+        help_text=f"The first {PREVIEW_LIMIT} payouts below the minimum, carried over."
+    )
+
+    def get_held_count(self, preview: RunPreview) -> int:
+        return len(preview.held)
+
+    def get_carried_count(self, preview: RunPreview) -> int:
+        return len(preview.carried)
+
+    @extend_schema_field(PreviewPayoutSerializer(many=True))
+    def get_held(self, preview: RunPreview) -> Any:
+        return PreviewPayoutSerializer(preview.held[:PREVIEW_LIMIT], many=True).data
+
+    @extend_schema_field(PreviewPayoutSerializer(many=True))
+    def get_carried(self, preview: RunPreview) -> Any:
+        return PreviewPayoutSerializer(preview.carried[:PREVIEW_LIMIT], many=True).data
+
+
+class RunStartSerializer(StrictSerializer):
+    """The body of ``start`` and ``approve`` (both optional: an empty body is accepted)."""
+
+    fingerprint = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="The ``fingerprint`` of the preview being confirmed (recommended).",
+    )
+
+
 class PaymentScheduleSerializer(StrictModelSerializer[PaymentSchedule]):
     minimum_amount = _money(min_value=0)
     approval_threshold = _money(min_value=0, allow_null=True, required=False)
@@ -129,22 +191,42 @@ class PaymentRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
         run = self.get_queryset().get(pk=run.pk)
         return Response(PaymentRunSerializer(run).data, status=code)
 
-    @extend_schema(request=None, responses={201: PaymentRunSerializer})
+    @extend_schema(responses={200: RunPreviewSerializer})
+    @action(detail=False, methods=["get"])
+    def preview(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """What a run started now would pay (count, totals per currency), what it leaves on
+        hold (with the reasons) and carries below the minimum, and the fingerprint to start
+        it with. Computed by the run's own selection: the run stages exactly these payouts."""
+        return Response(RunPreviewSerializer(run_preview(organization=self.organization)).data)
+
+    @extend_schema(request=RunStartSerializer, responses={201: PaymentRunSerializer})
     @action(detail=False, methods=["post"])
     def start(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Start a run now: 409 while another run is open. Over the approval threshold the run
-        waits for a second admin (state ``awaiting_approval``)."""
+        """Start a run now: 409 while another run is open, or when ``fingerprint`` (from
+        ``preview``) no longer matches what is due. Over the approval threshold the run waits
+        for a second admin (state ``awaiting_approval``)."""
+        body = RunStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         run = runs.run_start(
-            organization=self.organization, actor=request.user, membership=self.membership
+            organization=self.organization,
+            actor=request.user,
+            membership=self.membership,
+            fingerprint=body.validated_data.get("fingerprint"),
         )
         return self._answer(run, status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: PaymentRunSerializer})
+    @extend_schema(request=RunStartSerializer, responses={200: PaymentRunSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Approve a run awaiting approval; not by the admin who started it."""
+        """Approve a run awaiting approval; not by the admin who started it. With the
+        ``fingerprint`` of the ``preview`` the approver checked: 409 if what is due changed."""
+        body = RunStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         run = runs.run_approve(
-            run=self.get_object(), actor=request.user, membership=self.membership
+            run=self.get_object(),
+            actor=request.user,
+            membership=self.membership,
+            fingerprint=body.validated_data.get("fingerprint"),
         )
         return self._answer(run)
 

@@ -42,7 +42,7 @@ from payments.ledger import payouts_move_bulk
 from payments.models import PaymentRun, Payout, PayoutState
 from payments.runs.providers import PayoutProvider, ProviderResult, provider_for
 from payments.runs.schedule import schedule_for
-from payments.runs.selectors import due_payout_ids
+from payments.runs.selectors import adoptable_payouts, due_payout_ids
 from payments.runs.states import RunState, run_move
 
 log = logging.getLogger(__name__)
@@ -111,10 +111,9 @@ class _Processor:
             # it sends them again with their stored key. Scheduled ones left by an earlier run
             # (or scheduled by hand) are this run's too. Only one run of an org is open at a
             # time (a database constraint), so no other live run owns them.
-            Payout.objects.filter(
-                organization_id=self.org_id,
-                state__in=[PayoutState.PROCESSING, PayoutState.SCHEDULED],
-            ).exclude(run_id=self.run.pk).update(run_id=self.run.pk)
+            adoptable_payouts(organization_id=self.org_id, run_id=self.run.pk).update(
+                run_id=self.run.pk
+            )
             ids = due_payout_ids(
                 organization=self.run.organization, schedule=schedule, exclude_run_id=self.run.pk
             )

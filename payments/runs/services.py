@@ -7,7 +7,6 @@ tasks module calls into this one, so this one does not import it.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from celery import current_app
@@ -25,11 +24,14 @@ from payments.runs.processing import CHUNK, chunks, notify_after_commit, run_pro
 from payments.runs.schedule import next_run_after, schedule_for
 from payments.runs.selectors import (
     CarriedPayout,
+    RunPreview,
     carried_payouts,
     due_payout_ids,
     due_payouts,
     due_totals,
+    needs_approval,
     open_run,
+    run_preview,
     run_progress,
 )
 from payments.runs.states import RunState, run_move
@@ -51,32 +53,49 @@ def _check_admin(membership: Any, action: str, organization_id: int) -> None:
         raise Forbidden(f"Only an admin can {action} payment runs.")
 
 
-def _above_threshold(schedule: PaymentSchedule, totals: dict[str, Decimal]) -> bool:
-    threshold = schedule.approval_threshold
-    return threshold is not None and any(total > threshold for total in totals.values())
+class StalePreview(Conflict):
+    """The payouts a run would pay changed since the preview the admin confirmed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The payouts due changed since this preview (a payout was earned, held, released "
+            "or changed): nothing was started. Check the new preview and confirm again."
+        )
+
+
+def _check_fingerprint(preview: RunPreview, fingerprint: str | None) -> None:
+    if fingerprint is not None and fingerprint != preview.fingerprint:
+        raise StalePreview()
 
 
 @transaction.atomic
-def run_start(*, organization: Any, actor: Any, membership: Any) -> PaymentRun:
+def run_start(
+    *, organization: Any, actor: Any, membership: Any, fingerprint: str | None = None
+) -> PaymentRun:
     """An admin starts a run now. Above the schedule's approval threshold (any one currency's
-    due total), it waits for a second admin; otherwise it starts processing."""
+    due total), it waits for a second admin; otherwise it starts processing.
+
+    ``fingerprint`` is the one of the preview the admin confirmed (``run_preview``): if what
+    is due changed since, ``StalePreview`` (409) and nothing starts."""
     _check_admin(membership, "start", organization.pk)
     if open_run(organization=organization) is not None:
         raise Conflict("Another payment run is open: finish or cancel it first.")
     schedule = schedule_for(organization=organization)
-    totals = due_totals(organization=organization, schedule=schedule)
-    needs_approval = _above_threshold(schedule, totals)
+    preview = run_preview(organization=organization, schedule=schedule)
+    _check_fingerprint(preview, fingerprint)
+    totals = preview.totals
+    approval = needs_approval(schedule, totals)
     now = timezone.now()
     try:
         with transaction.atomic():
             run = PaymentRun.objects.create(
                 organization=organization,
-                state=RunState.AWAITING_APPROVAL if needs_approval else RunState.PROCESSING,
+                state=RunState.AWAITING_APPROVAL if approval else RunState.PROCESSING,
                 trigger=PaymentRun.Trigger.MANUAL,
                 provider=schedule.provider,
                 started_by=actor,
-                started_at=None if needs_approval else now,
-                totals={currency: str(total) for currency, total in totals.items()},
+                started_at=None if approval else now,
+                totals={currency: str(total) for currency, total in sorted(totals.items())},
             )
     except IntegrityError:
         raise Conflict("Another payment run is open: finish or cancel it first.") from None
@@ -85,9 +104,9 @@ def run_start(*, organization: Any, actor: Any, membership: Any) -> PaymentRun:
         actor=actor,
         verb=AuditVerb.PAYMENT_RUN_STARTED,
         target=run,
-        after={"state": run.state, "totals": run.totals},
+        after={"state": run.state, "totals": run.totals, "payouts": preview.count},
     )
-    if not needs_approval:
+    if not approval:
         _enqueue(run)
     return run
 
@@ -101,14 +120,18 @@ def _locked_run(run: PaymentRun) -> PaymentRun:
 
 
 @transaction.atomic
-def run_approve(*, run: PaymentRun, actor: Any, membership: Any) -> PaymentRun:
-    """A second admin approves a run above the threshold; it starts processing."""
+def run_approve(
+    *, run: PaymentRun, actor: Any, membership: Any, fingerprint: str | None = None
+) -> PaymentRun:
+    """A second admin approves a run above the threshold; it starts processing. With the
+    ``fingerprint`` of the preview the approver saw, a change since is ``StalePreview``."""
     _check_admin(membership, "approve", run.organization_id)
     locked = _locked_run(run)
     if locked.started_by_id is not None and locked.started_by_id == getattr(actor, "pk", None):
         raise Forbidden("You started this run: another admin has to approve it.")
     if locked.state != RunState.AWAITING_APPROVAL:
         raise Conflict("This run is not waiting for approval.")
+    _check_fingerprint(run_preview(organization=locked.organization), fingerprint)
     run_move(locked, RunState.PROCESSING, actor=actor, approved_by=actor, started_at=timezone.now())
     _enqueue(locked)
     return locked
@@ -211,6 +234,8 @@ def run_confirm_export(*, run: PaymentRun, actor: Any, membership: Any) -> Payme
 __all__ = [
     "CHUNK",
     "CarriedPayout",
+    "RunPreview",
+    "StalePreview",
     "carried_payouts",
     "due_payout_ids",
     "due_payouts",
@@ -220,6 +245,7 @@ __all__ = [
     "run_cancel",
     "run_confirm_export",
     "run_open_scheduled",
+    "run_preview",
     "run_process",
     "run_progress",
     "run_start",

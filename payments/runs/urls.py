@@ -11,6 +11,7 @@ from payments.runs import views
 
 page_patterns: list[URLPattern | URLResolver] = [
     path("payments/runs/", views.RunListView.as_view(), name="payment_run_list"),
+    path("payments/runs/preview/", views.RunPreviewView.as_view(), name="payment_run_preview"),
     path("payments/runs/<int:pk>/", views.RunDetailView.as_view(), name="payment_run_detail"),
     path(
         "payments/runs/<int:pk>/progress/",

@@ -1,5 +1,6 @@
-"""Payment run pages: the runs with a start button, one run with its live progress and its
-actions, the CSV of its payouts and of its bank export, and the payment schedule.
+"""Payment run pages: the runs, the preview of a run that an admin confirms to start it, one
+run with its live progress, failures, payouts and actions, the CSV of its payouts and of its
+bank export, and the payment schedule.
 
 Reading needs ``can_view_payouts`` (403 otherwise); starting, approving, cancelling and
 confirming runs and changing the schedule need ``can_run_payments`` (the services check it
@@ -28,11 +29,14 @@ from influencer_ops.errors import DomainError, form_add_domain_error, refuse_bac
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_run_payments, can_view_payouts
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
+from payments.runs import selectors
 from payments.runs import services as runs
 from payments.runs.forms import WEEKDAYS, ScheduleForm
 from payments.runs.schedule import ScheduleInvalid, schedule_for, schedule_update
 
 PAGE_SIZE = 50
+# Each list of a preview shows this many rows, then "and N more" with a link to the payouts.
+PREVIEW_ROWS = 50
 OPEN_STATES = (
     PaymentRun.State.AWAITING_APPROVAL,
     PaymentRun.State.PROCESSING,
@@ -93,15 +97,91 @@ class RunListView(RunMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self._render()
 
+    def _render(self) -> HttpResponse:
+        page = Paginator(runs_of(self.organization), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        open_run = runs_of(self.organization).filter(state__in=OPEN_STATES).first()
+        context = {
+            "page": page,
+            "open_run": open_run,
+            "schedule": schedule_for(organization=self.organization),
+        }
+        return self.render_page("run_list.html", context)
+
+
+@dataclass(frozen=True)
+class PreviewSection:
+    """One list of a preview page: its first rows and how many more there are."""
+
+    key: str
+    title: str
+    caption: str
+    rows: list[selectors.PreviewPayout]
+    total: int
+    empty: str
+    state: str  # the payout list's filter for "see all"
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def preview_sections(preview: selectors.RunPreview) -> list[PreviewSection]:
+    minimum = f" (the minimum payout is {preview.minimum})" if preview.minimum else ""
+    return [
+        PreviewSection(
+            "paying",
+            "Payouts it pays",
+            "The payouts this run pays",
+            preview.paying[:PREVIEW_ROWS],
+            len(preview.paying),
+            "None: nothing is due.",
+            "earned",
+        ),
+        PreviewSection(
+            "held",
+            "Held payouts",
+            "Payouts on hold or waiting for the creator's payout details or tax form, "
+            "with the reason",
+            preview.held[:PREVIEW_ROWS],
+            len(preview.held),
+            "None: no payout is on hold.",
+            "on_hold",
+        ),
+        PreviewSection(
+            "carried",
+            "Carried to a later run",
+            f"Payouts below the minimum{minimum}, with the creator's due total",
+            preview.carried[:PREVIEW_ROWS],
+            len(preview.carried),
+            "None: no payout is below the minimum.",
+            "earned",
+        ),
+    ]
+
+
+class RunPreviewView(RunMixin, View):
+    """Starting a run: what it would pay, hold and carry, then the admin confirms (POST with
+    the preview's fingerprint). A preview gone stale is a 409 showing the new preview."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._render()
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.require_runner()
+        fingerprint = request.POST.get("fingerprint", "")
+        if not fingerprint:
+            return self._render(status=400, refused="Confirm the run from its preview.")
         try:
             run = runs.run_start(
-                organization=self.organization, actor=request.user, membership=self.membership
+                organization=self.organization,
+                actor=request.user,
+                membership=self.membership,
+                fingerprint=fingerprint,
             )
         except DomainError as exc:
             _refuse(exc)
-            # Shown by the start form itself (a 409 while another run is open).
             return self._render(status=exc.status_code, refused=str(exc))
         if run.state == PaymentRun.State.AWAITING_APPROVAL:
             messages.warning(
@@ -112,17 +192,17 @@ class RunListView(RunMixin, View):
         return redirect(self.url("payment_run_detail", pk=run.pk))
 
     def _render(self, status: int = 200, refused: str = "") -> HttpResponse:
-        page = Paginator(runs_of(self.organization), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
-        open_run = runs_of(self.organization).filter(state__in=OPEN_STATES).first()
+        schedule = schedule_for(organization=self.organization)
+        preview = selectors.run_preview(organization=self.organization, schedule=schedule)
         context = {
-            "page": page,
-            "open_run": open_run,
+            "preview": preview,
+            "schedule": schedule,
             "refused": refused,
-            "schedule": schedule_for(organization=self.organization),
+            "open_run": runs_of(self.organization).filter(state__in=OPEN_STATES).first(),
+            "needs_approval": selectors.needs_approval(schedule, preview.totals),
+            "sections": preview_sections(preview),
         }
-        return self.render_page("run_list.html", context, status=status)
+        return self.render_page("run_preview.html", context, status=status)
 
 
 # The POST actions of a run page: the service, and what to say when it is done.
@@ -156,13 +236,23 @@ def totals_of(run: PaymentRun) -> list[Total]:
     return [Total(currency, Decimal(amount)) for currency, amount in sorted(run.totals.items())]
 
 
+def progress_context(run: PaymentRun) -> dict[str, Any]:
+    return {"run": run, "totals": totals_of(run), "failures": selectors.run_failures(run)}
+
+
 class RunDetailView(RunMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         run = self.run(kwargs["pk"])
+        actions = run_actions(run, self.membership, request.user)
+        payouts = Paginator(selectors.run_payouts(run), PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
-            "run": run,
-            "totals": totals_of(run),
-            "actions": run_actions(run, self.membership, request.user),
+            **progress_context(run),
+            "actions": actions,
+            "payouts": payouts,
+            # What approving pays now, and its fingerprint for the approve form.
+            "preview": selectors.run_preview(organization=self.organization)
+            if actions["approve"]
+            else None,
         }
         return self.render_page("run_detail.html", context)
 
@@ -175,8 +265,11 @@ class RunActionView(RunMixin, View):
         self.require_runner()
         run = self.run(kwargs["pk"])
         back = self.url("payment_run_detail", pk=run.pk)
+        extra = {}
+        if kwargs["action"] == "approve" and request.POST.get("fingerprint"):
+            extra["fingerprint"] = request.POST["fingerprint"]
         try:
-            service(run=run, actor=request.user, membership=self.membership)
+            service(run=run, actor=request.user, membership=self.membership, **extra)
         except DomainError as exc:
             # An admin's refusal (their own run to approve, a run that moved on) is shown.
             return refuse_back(request, exc, back)
@@ -190,7 +283,7 @@ class RunProgressView(RunMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         run = self.run(kwargs["pk"])
-        response = self.render_page("_run_progress.html", {"run": run, "totals": totals_of(run)})
+        response = self.render_page("_run_progress.html", progress_context(run))
         if request.GET.get("polling") and run.state != PaymentRun.State.PROCESSING:
             response["HX-Refresh"] = "true"
         return response

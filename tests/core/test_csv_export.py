@@ -203,7 +203,9 @@ def hostile(request: pytest.FixtureRequest, world: World) -> tuple[World, Paymen
     )
     admin = cast.client_for(Role.ADMIN)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        admin.post(reverse("payment_run_list", kwargs={"org_slug": cast.org.slug}))
+        preview_url = reverse("payment_run_preview", kwargs={"org_slug": cast.org.slug})
+        fingerprint = admin.get(preview_url).context["preview"].fingerprint
+        admin.post(preview_url, {"fingerprint": fingerprint})
     run = PaymentRun.objects.get()
     assert run.state == PaymentRun.State.AWAITING_CONFIRMATION
     Payout.objects.filter(run=run).update(failure_reason=value)

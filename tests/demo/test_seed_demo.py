@@ -124,6 +124,26 @@ def check_the_desk_has_work_to_resolve(org: Organization) -> None:
     assert correction.owner_role == "ism" and correction.program.name == "Spring Glow"
 
 
+def check_a_creator_with_a_login_sees_a_held_payout(org: Organization) -> None:
+    """Cara (creator@demo.test) has a payout on hold with its reason: the next run's preview
+    lists it as held with that reason, and her portal shows it on hold."""
+    from django.urls import reverse
+
+    from payments.runs.selectors import run_preview
+
+    held = Payout.objects.filter(
+        organization=org, creator__user__email="creator@demo.test", state=PayoutState.ON_HOLD
+    ).exclude(hold_reason="")
+    payout = held.first()
+    assert payout is not None
+    preview = run_preview(organization=org)
+    assert {p.payout_id: p.reason for p in preview.held}[payout.pk] == payout.hold_reason
+    creator = Client()
+    assert creator.login(email="creator@demo.test", password=DEMO_PASSWORD)
+    page = creator.get(reverse("portal_payouts")).content.decode()
+    assert "On hold" in page and payout.hold_reason in page
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from tracking.models import ClickEvent
@@ -145,6 +165,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_every_state_is_shown(north)
         check_runs_hold_no_processing_payout()
         check_the_desk_has_work_to_resolve(north)
+        check_a_creator_with_a_login_sees_a_held_payout(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()

@@ -77,6 +77,13 @@ def page_url(name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs={"org_slug": SLUG, **kwargs})
 
 
+def start_run(c: Client) -> Any:
+    """Start a run as an admin does: open its preview, then confirm it."""
+    preview = c.get(page_url("payment_run_preview"))
+    fingerprint = preview.context["preview"].fingerprint
+    return post(c, page_url("payment_run_preview"), {"fingerprint": fingerprint})
+
+
 def api_url(path: str = "") -> str:
     return f"/api/v1/orgs/{SLUG}/payment-runs/{path}"
 
@@ -104,7 +111,7 @@ def test_it_requires_a_payouts_role_to_see_runs(due: World, role: str) -> None:
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.BRAND_MANAGER, Role.ISM, Role.BSM])
 def test_it_requires_an_admin_to_start_a_run(due: World, role: str) -> None:
-    assert client(due, role).post(page_url("payment_run_list")).status_code == 403
+    assert client(due, role).post(page_url("payment_run_preview")).status_code == 403
     assert client(due, role).post(api_url("start/")).status_code == 403
     assert not PaymentRun.objects.exists()
 
@@ -115,7 +122,7 @@ def test_an_ism_sees_runs_without_the_start_form(due: World) -> None:
     assert response.status_code == 200
     body = response.content.decode()
     assert f"#{run.pk}" in body and "Next scheduled run" in body
-    assert "Start a payment run</button>" not in body
+    assert "Start a payment run</a>" not in body
     assert 'href="/orgs/northwind/payments/payouts/"' in body  # the nav link
     detail = client(due, Role.ISM).get(page_url("payment_run_detail", pk=run.pk))
     assert detail.status_code == 200 and "Approve the run" not in detail.content.decode()
@@ -149,8 +156,8 @@ def test_outsider_gets_404(due: World) -> None:
 def test_an_admin_starts_a_run_that_pays_the_due_payouts(due: World) -> None:
     admin = client(due, Role.ADMIN)
     page = admin.get(page_url("payment_run_list")).content.decode()
-    assert "Start a payment run</button>" in page
-    response = post(admin, page_url("payment_run_list"))
+    assert "Start a payment run</a>" in page
+    response = start_run(admin)
     run = PaymentRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == page_url("payment_run_detail", pk=run.pk)
@@ -170,7 +177,7 @@ def test_the_run_page_says_what_a_failed_attempt_means(due: World) -> None:
     refused = Payout.objects.order_by("pk").first()
     providers.sandbox_fail(organization_id=due.cast.org.pk, payout_id=refused.pk)
     admin = client(due, Role.ADMIN)
-    response = post(admin, page_url("payment_run_list"))
+    response = start_run(admin)
     run = PaymentRun.objects.get()
     assert run.state == PaymentRun.State.COMPLETED and run.failed_count == 1
     detail = admin.get(response["Location"]).content.decode()
@@ -187,7 +194,7 @@ def test_the_run_page_says_what_a_failed_attempt_means(due: World) -> None:
 def test_a_second_run_while_one_is_open_is_a_409(due: World) -> None:
     run = open_run(due)
     admin = client(due, Role.ADMIN)
-    response = post(admin, page_url("payment_run_list"))
+    response = start_run(admin)
     assert response.status_code == 409
     assert 'role="alert"' in response.content.decode()
     assert PaymentRun.objects.get() == run
@@ -198,7 +205,7 @@ def test_a_second_run_while_one_is_open_is_a_409(due: World) -> None:
 def test_a_run_over_the_threshold_needs_another_admin(due: World) -> None:
     set_schedule(due, approval_threshold=Decimal("100.00"))
     admin = client(due, Role.ADMIN)
-    post(admin, page_url("payment_run_list"))
+    start_run(admin)
     run = PaymentRun.objects.get()
     assert run.state == PaymentRun.State.AWAITING_APPROVAL
     own = admin.get(page_url("payment_run_detail", pk=run.pk)).content.decode()
@@ -219,7 +226,7 @@ def test_a_run_over_the_threshold_needs_another_admin(due: World) -> None:
 def test_an_admin_cancels_a_run_awaiting_approval(due: World) -> None:
     set_schedule(due, approval_threshold=Decimal("10.00"))
     admin = client(due, Role.ADMIN)
-    post(admin, page_url("payment_run_list"))
+    start_run(admin)
     run = PaymentRun.objects.get()
     assert (
         client(due, Role.ISM)
@@ -236,7 +243,7 @@ def test_an_admin_cancels_a_run_awaiting_approval(due: World) -> None:
 def test_a_csv_export_run_is_confirmed_and_its_file_downloaded(due: World) -> None:
     set_schedule(due, provider="csv_export")
     admin = client(due, Role.ADMIN)
-    post(admin, page_url("payment_run_list"))
+    start_run(admin)
     run = PaymentRun.objects.get()
     assert run.state == PaymentRun.State.AWAITING_CONFIRMATION
     detail = admin.get(page_url("payment_run_detail", pk=run.pk)).content.decode()
@@ -311,7 +318,7 @@ def test_the_progress_fragment_polls_while_processing(due: World) -> None:
 def _run_with(world: World, count: int) -> PaymentRun:
     for n in range(count):
         make_payout(world, f"{10 + n}.00", key=f"csv-{count}-{n}")
-    post(client(world, Role.ADMIN), page_url("payment_run_list"))
+    start_run(client(world, Role.ADMIN))
     return PaymentRun.objects.get(state="completed", total_count=count)
 
 
