@@ -159,8 +159,9 @@ def _candidates(route: Route, login: Login) -> list[dict[str, Any]]:
             objects = model._default_manager.filter(organization__slug=scope["org_slug"])
         else:
             objects = model._default_manager.filter(**_owned(model, login.user))
-        ids = objects.order_by("pk").values_list("pk", flat=True)[:IDS_PER_ROUTE]
-        found += [{**scope, **extra, int_kwargs[0]: pk} for pk in ids]
+        ids = list(objects.order_by("pk").values_list("pk", flat=True))
+        step = max(1, len(ids) // IDS_PER_ROUTE)  # spread over the whole table (every brand)
+        found += [{**scope, **extra, int_kwargs[0]: pk} for pk in ids[::step]]
     return found
 
 
@@ -209,7 +210,10 @@ def test_every_page_a_demo_role_may_use_is_reached_by_clicking() -> None:
         problems += [(login.role, route, text) for route, text in result.problems()]
         unreachable[login.role] = unreached_but_usable(client, login, result, routes)
         seconds = time.monotonic() - begun
-        timings.append(f"{login.role} {len(result.fetches)} fetches {seconds:.1f}s")
+        reached = len(result.reached())
+        timings.append(
+            f"{login.role}: {len(result.fetches)} fetches, {reached} routes, {seconds:.1f}s"
+        )
     print(f"crawl: {time.monotonic() - started:.1f} s;", "; ".join(timings))
     found = {(role, name) for role, names in unreachable.items() for name in names}
     broken = {(role, route) for role, route, _text in problems}
