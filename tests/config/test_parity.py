@@ -14,6 +14,7 @@ For a representative subset, the page is rendered for a real object and must hol
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -22,12 +23,21 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from influencers import services as creators
 from messaging.kinds import Topic
 from messaging.models import Request, Task
 from messaging.services.requests import request_create
 from organizations.roles import Role
+from organizations.services import invitation_create
+from payments.models import PaymentRun
+from programs.cases import services as cases
+from programs.content import services as content
+from programs.deadlines import services as deadlines
+from programs.models import ComplianceCase, Deliverable
+from programs.recruiting import services as recruiting
 from tests.config.test_probe import _walk
-from tests.conftest import World, make_payout
+from tests.conftest import World, confirm_and_launch, make_payout
+from tests.factories import member
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -179,14 +189,16 @@ class FormParser(HTMLParser):
             self._open = False
 
 
-def offers(client: Client, api: tuple[str, str], kwargs: dict[str, Any]) -> bool:
-    """Whether the row's page, opened with ``kwargs``, has a POST form to the row's route (the
-    same kwargs name its object) carrying the row's ``action``."""
+def offers(
+    client: Client, api: tuple[str, str], kwargs: dict[str, Any], target: dict[str, Any] | None
+) -> bool:
+    """Whether the row's page, opened with ``kwargs``, has a POST form to the row's route
+    (named by ``target``, else by the same kwargs) carrying the row's ``action``."""
     control = PARITY[api]
     page_url = reverse(control.page, kwargs=kwargs)
     response = client.get(page_url)
     assert response.status_code == 200, (api, page_url, response.status_code)
-    target_url = reverse(control.post_to, kwargs=kwargs) if control.post_to else page_url
+    target_url = reverse(control.post_to, kwargs=target or kwargs) if control.post_to else page_url
     parser = FormParser()
     parser.feed(response.content.decode())
     return any(
@@ -194,6 +206,17 @@ def offers(client: Client, api: tuple[str, str], kwargs: dict[str, Any]) -> bool
         and (not control.action or control.action in values)
         for action, values in parser.forms
     )
+
+
+Check = tuple[tuple[str, str], dict[str, Any], dict[str, Any] | None]
+
+
+def missing_controls(client: Client, checks: list[Check]) -> list[str]:
+    return [
+        f"{PARITY[api].page} offers no form for {api}"
+        for api, kwargs, target in checks
+        if not offers(client, api, kwargs, target)
+    ]
 
 
 def _request_task(world: World) -> tuple[Request, Task]:
@@ -212,33 +235,105 @@ def test_pages_offer_the_mapped_controls(world: World) -> None:
     cast = world.cast
     org = {"org_slug": cast.org.slug}
     request, task = _request_task(world)
-    staff_checks: list[tuple[tuple[str, str], dict[str, Any]]] = [
-        (("api-program-launch", "POST"), {**org, "pk": world.program.pk}),
-        (("api-program-cancel", "POST"), {**org, "pk": world.program.pk}),
-        (("api-enrollment-withdraw", "POST"), {**org, "pk": world.enrollment.pk}),
-        (("api-enrollment-amend", "POST"), {**org, "pk": world.enrollment.pk}),
-        (("api-member-set-role", "POST"), {**org, "pk": cast.members[Role.ISM].pk}),
-        (("api-member-detail", "DELETE"), {**org, "pk": cast.members[Role.ISM].pk}),
-        (("api-brand-list", "POST"), org),
-        (("api-payment-run-start", "POST"), org),
-        (("api-payout-detail", "PATCH"), {**org, "pk": make_payout(world).pk}),
-        (("api-task-claim", "POST"), {**org, "pk": task.pk}),
-        (("api-task-complete", "POST"), {**org, "pk": task.pk}),
-        (("api-task-reassign", "POST"), {**org, "pk": task.pk}),
-        (("api-thread-messages", "POST"), {**org, "pk": request.thread_id}),
-        (("api-creator-milestone", "POST"), {**org, "pk": world.creator.pk}),
+    admin_user = cast.members[Role.ADMIN].user
+    spec = world.program.deliverable_specs.get()
+    invitation, _token = invitation_create(
+        organization=cast.org, actor=admin_user, email="new@northwind.test", role=Role.ISM
+    )
+    roster_only = creators.creator_create(
+        organization=cast.org, actor=admin_user, display_name="Nora Glow", email="nora@x.test"
+    )
+    recruiting.enrollment_move(
+        enrollment=world.other_enrollment, target="accepted", actor=admin_user
+    )
+    staff_checks: list[Check] = [
+        (("api-program-launch", "POST"), {**org, "pk": world.program.pk}, None),
+        (("api-program-cancel", "POST"), {**org, "pk": world.program.pk}, None),
+        (("api-enrollment-withdraw", "POST"), {**org, "pk": world.enrollment.pk}, None),
+        (("api-enrollment-amend", "POST"), {**org, "pk": world.enrollment.pk}, None),
+        (("api-member-set-role", "POST"), {**org, "pk": cast.members[Role.ISM].pk}, None),
+        (("api-member-detail", "DELETE"), {**org, "pk": cast.members[Role.ISM].pk}, None),
+        (("api-brand-list", "POST"), org, None),
+        (("api-payment-run-start", "POST"), org, None),
+        (("api-payout-detail", "PATCH"), {**org, "pk": make_payout(world).pk}, None),
+        (("api-task-claim", "POST"), {**org, "pk": task.pk}, None),
+        (("api-task-complete", "POST"), {**org, "pk": task.pk}, None),
+        (("api-task-reassign", "POST"), {**org, "pk": task.pk}, None),
+        (("api-thread-messages", "POST"), {**org, "pk": request.thread_id}, None),
+        (("api-creator-milestone", "POST"), {**org, "pk": world.creator.pk}, None),
+        (("api-program-deliverable-spec-list", "POST"), {**org, "pk": world.program.pk}, None),
+        (
+            ("api-program-deliverable-spec-detail", "DELETE"),
+            {**org, "pk": world.program.pk},
+            {**org, "pk": world.program.pk, "spec_pk": spec.pk},
+        ),
+        (("api-invitation-detail", "DELETE"), org, {**org, "pk": invitation.pk}),
+        (("api-creator-invite", "POST"), {**org, "pk": roster_only.pk}, None),
+        (("api-enrollment-confirm", "POST"), {**org, "pk": world.other_enrollment.pk}, None),
     ]
-    creator_checks: list[tuple[tuple[str, str], dict[str, Any]]] = [
-        (("api-my-invitation-accept", "POST"), {"pk": world.enrollment.pk}),
-        (("api-my-invitation-decline", "POST"), {"pk": world.enrollment.pk}),
-        (("api-my-thread-messages", "POST"), {"pk": request.thread_id}),
-        (("api_my_profile", "PATCH"), {}),
+    creator_checks: list[Check] = [
+        (("api-my-invitation-accept", "POST"), {"pk": world.enrollment.pk}, None),
+        (("api-my-invitation-decline", "POST"), {"pk": world.enrollment.pk}, None),
+        (("api-my-thread-messages", "POST"), {"pk": request.thread_id}, None),
+        (("api_my_profile", "PATCH"), {}, None),
     ]
-    admin, creator = cast.client_for(Role.ADMIN), world.creator_client()
-    missing = [
-        f"{PARITY[api].page} offers no form for {api}"
-        for client, checks in ((admin, staff_checks), (creator, creator_checks))
-        for api, kwargs in checks
-        if not offers(client, api, kwargs)
+    admin = cast.client_for(Role.ADMIN)
+    missing = missing_controls(admin, staff_checks)
+    missing += missing_controls(world.creator_client(), creator_checks)
+    # A run another admin started (one open run at a time; nobody approves their own).
+    run = PaymentRun.objects.create(
+        organization=cast.org,
+        state=PaymentRun.State.AWAITING_APPROVAL,
+        trigger=PaymentRun.Trigger.MANUAL,
+        provider="sandbox",
+        started_by=member(cast.org, Role.ADMIN, email="second@northwind.test").user,
+    )
+    run_page = {**org, "pk": run.pk}
+    missing += missing_controls(
+        admin,
+        [
+            (("api-payment-run-approve", "POST"), run_page, {**run_page, "action": "approve"}),
+            (("api-payment-run-cancel", "POST"), run_page, {**run_page, "action": "cancel"}),
+        ],
+    )
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.django_db
+def test_pages_of_a_launched_program_offer_the_mapped_controls(world: World) -> None:
+    confirm_and_launch(world)
+    cast, creator = world.cast, world.creator
+    org = {"org_slug": cast.org.slug}
+    deliverable = Deliverable.objects.get(enrollment=world.enrollment)
+    before = missing_controls(
+        world.creator_client(),
+        [
+            (("api-my-deliverable-submit", "POST"), {"pk": deliverable.pk}, None),
+            (("api-my-deliverable-extension", "POST"), {"pk": deliverable.pk}, None),
+        ],
+    )
+    extension = deadlines.extension_request(
+        deliverable=deliverable,
+        user=creator.user,
+        requested_due_on=deliverable.due_on + timedelta(days=60),  # beyond self-service
+        reason="I am ill",
+    )
+    content.submission_create(deliverable=deliverable, user=creator.user, caption="Glow #ad")
+    bsm = cast.members[Role.BSM]
+    case = cases.case_open(
+        enrollment=world.enrollment,
+        actor=bsm.user,
+        membership=bsm,
+        kind=ComplianceCase.Kind.GUIDELINE_BREACH,
+        severity=ComplianceCase.Severity.MEDIUM,
+        evidence="The serum is not shown.",
+        evidence_links=[],
+    )
+    staff_checks: list[Check] = [
+        (("api-submission-review", "POST"), {**org, "pk": deliverable.pk}, None),
+        (("api-extension-approve", "POST"), org, {**org, "pk": extension.pk}),
+        (("api-extension-deny", "POST"), org, {**org, "pk": extension.pk}),
+        (("api-case-actions", "POST"), {**org, "pk": case.pk}, None),
     ]
+    missing = before + missing_controls(cast.client_for(Role.ADMIN), staff_checks)
     assert not missing, "\n".join(missing)
