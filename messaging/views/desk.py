@@ -186,6 +186,7 @@ class StaffThreadView(DeskMixin, View):
             "thread": thread,
             "thread_messages": selectors.thread_messages(thread=thread),
             "open_tasks": selectors.thread_open_requests(thread=thread),
+            "desk_roles": selectors.desk_roles(self.membership),  # whose tasks link to their page
             "form": form,
         }
         return render(request, "messaging/staff_thread.html", context, status=status)
