@@ -189,6 +189,19 @@ def make_payout(world: World, amount: str = "100.00", key: str = "k1", **fields:
     return PayoutFactory(enrollment=enrollment, amount=Decimal(amount), earn_key=key, **fields)
 
 
+def make_ready(creator: Any) -> None:
+    """Give a creator what a payment run needs to pay them: payout details and a verified
+    tax form."""
+    from payments.models import PayoutDetails, TaxForm
+    from tests.factories import PayoutDetailsFactory, TaxFormFactory
+
+    if not PayoutDetails.objects.filter(creator=creator).exists():
+        PayoutDetailsFactory(creator=creator, account_identifier="DE89370400440532013000")
+    TaxFormFactory(
+        creator=creator, kind=TaxForm.Kind.W8BEN, state=TaxForm.State.VERIFIED, reference="1234"
+    )
+
+
 @contextmanager
 def celery_worker(tmp_path: Path, queue: str, **extra_env: str) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on its own ``queue`` (so parallel test runs never share

@@ -36,7 +36,7 @@ from programs.deadlines import services as deadlines
 from programs.models import ComplianceCase, Deliverable
 from programs.recruiting import services as recruiting
 from tests.config.test_probe import _walk
-from tests.conftest import World, confirm_and_launch, make_payout
+from tests.conftest import World, confirm_and_launch, make_payout, make_ready
 from tests.factories import member
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
@@ -105,7 +105,7 @@ PARITY: dict[tuple[str, str], Control] = {
     ),
     ("api-metric-import-csv", "POST"): Control("metrics_import"),
     # payments
-    ("api-payment-run-start", "POST"): Control("payment_run_list"),
+    ("api-payment-run-start", "POST"): Control("payment_run_preview"),
     ("api-payment-run-approve", "POST"): Control("payment_run_detail", "payment_run_action"),
     ("api-payment-run-cancel", "POST"): Control("payment_run_detail", "payment_run_action"),
     ("api-payment-run-confirm", "POST"): Control("payment_run_detail", "payment_run_action"),
@@ -235,6 +235,7 @@ def test_pages_offer_the_mapped_controls(world: World) -> None:
     cast = world.cast
     org = {"org_slug": cast.org.slug}
     request, task = _request_task(world)
+    make_ready(world.creator)  # so a run would pay the payout below, and offers to start
     admin_user = cast.members[Role.ADMIN].user
     spec = world.program.deliverable_specs.get()
     invitation, _token = invitation_create(

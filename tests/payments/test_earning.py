@@ -31,8 +31,7 @@ from programs.models import (
     TermsVersion,
 )
 from programs.recruiting import services as recruiting
-from tests.conftest import World, confirm_and_launch
-from tests.factories import PayoutDetailsFactory, TaxFormFactory
+from tests.conftest import World, confirm_and_launch, make_ready
 from tracking.models import DailyClicks, MilestoneReached, TrackedLink
 
 pytestmark = pytest.mark.django_db
@@ -73,14 +72,6 @@ def clicks(enrollment: Enrollment, valid: int) -> None:
     )
 
 
-def make_ready(world: World) -> None:
-    creator = world.creator
-    PayoutDetailsFactory(
-        creator=creator, account_name="Cara Creator", account_identifier="DE89370400440532013000"
-    )
-    TaxFormFactory(creator=creator, kind="w9", reference="1234", state="verified")
-
-
 def publish(world: World, deliverable: Deliverable) -> None:
     Deliverable.objects.filter(pk=deliverable.pk).update(state=DeliverableState.APPROVED)
     content.deliverable_publish(
@@ -119,7 +110,7 @@ def currency(world: World) -> str:
 def test_flat_fee_is_earned_when_every_deliverable_is_published_and_only_once(
     launched: World,
 ) -> None:
-    make_ready(launched)
+    make_ready(launched.creator)
     first = Deliverable.objects.get(enrollment=launched.enrollment)
     second = second_deliverable(launched)
     publish(launched, first)
@@ -336,7 +327,7 @@ def test_termination_pays_a_milestone_already_reached(launched: World) -> None:
 
 
 def test_termination_does_not_pay_the_flat_fee_twice(launched: World) -> None:
-    make_ready(launched)
+    make_ready(launched.creator)
     publish(launched, Deliverable.objects.get(enrollment=launched.enrollment))
     terminate(launched)
     assert [p.reason for p in payouts(launched)] == ["flat_fee"]

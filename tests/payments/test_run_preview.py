@@ -17,15 +17,15 @@ from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from organizations.models import Organization
 from organizations.roles import Role
 from payments.figures.checks import MONEY_FLOW_CHECKS, figures_violations
-from payments.models import PaymentRun, PaymentSchedule, Payout, PayoutState, TaxForm
+from payments.models import PaymentRun, PaymentSchedule, Payout, PayoutState
 from payments.payouts import services as payouts
 from payments.runs import providers
 from payments.runs import services as runs
 from payments.runs.schedule import schedule_for
 from payments.runs.selectors import run_preview
 from programs.recruiting import services as recruiting
-from tests.conftest import World, confirm_and_launch, login_client, make_payout
-from tests.factories import PayoutDetailsFactory, TaxFormFactory, member
+from tests.conftest import World, confirm_and_launch, login_client, make_payout, make_ready
+from tests.factories import member
 from tests.helpers import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +44,6 @@ def figures_add_up_afterwards() -> Iterator[None]:
         with db_scope(org_ids=[organization.pk]):
             found = figures_violations(organization=organization, checks=MONEY_FLOW_CHECKS)
         assert found == [], found
-
-
-def make_ready(creator: Any) -> None:
-    PayoutDetailsFactory(creator=creator, account_identifier="DE89370400440532013000")
-    TaxFormFactory(
-        creator=creator, kind=TaxForm.Kind.W8BEN, state=TaxForm.State.VERIFIED, reference="1234"
-    )
 
 
 def set_schedule(world: World, **fields: Any) -> None:

@@ -28,7 +28,6 @@ from payments.models import (
     PaymentRun,
     PaymentSchedule,
     Payout,
-    PayoutDetails,
     PayoutState,
     SandboxPayment,
     TaxForm,
@@ -38,8 +37,8 @@ from payments.runs import services as runs
 from payments.runs import tasks as run_tasks
 from payments.runs.schedule import schedule_for
 from programs.recruiting import services as recruiting
-from tests.conftest import World, confirm_and_launch, make_payout
-from tests.factories import PayoutDetailsFactory, TaxFormFactory, member
+from tests.conftest import World, confirm_and_launch, make_payout, make_ready
+from tests.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +61,6 @@ def figures_add_up_afterwards(request: pytest.FixtureRequest) -> Iterator[None]:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def make_ready(creator: Any) -> None:
-    if not PayoutDetails.objects.filter(creator=creator).exists():
-        PayoutDetailsFactory(creator=creator, account_identifier="DE89370400440532013000")
-    TaxFormFactory(
-        creator=creator, kind=TaxForm.Kind.W8BEN, state=TaxForm.State.VERIFIED, reference="1234"
-    )
 
 
 def launch(world: World) -> World:
