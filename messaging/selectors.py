@@ -27,9 +27,10 @@ from programs.models import Enrollment, Program
 
 
 def desk_roles(membership: Membership) -> list[str]:
-    """ISMs see pre-launch work, BSMs post-launch work, admins both."""
+    """ISMs see pre-launch work, BSMs post-launch work, admins both and the approvers' queue
+    (approvers work theirs from the approvals inbox, brand by brand)."""
     if membership.role == Role.ADMIN:
-        return [OwnerRole.ISM, OwnerRole.BSM]
+        return [OwnerRole.ISM, OwnerRole.BSM, OwnerRole.APPROVER]
     if membership.role in (Role.ISM, Role.BSM):
         return [membership.role]
     return []
