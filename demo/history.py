@@ -348,6 +348,7 @@ class History:
         self.past_program("Winter Warmers", 110, 20, close=False)
         self.past_program("Holiday Gifts", 80, 20, close=True)
         self.summit_trail()
+        content.awaiting_approval(self)
         self.recruiting_programs()
         self.money()
         for days_ago in range(START, 0, -1):

@@ -69,8 +69,8 @@ def _role_members(task: Task, role: str) -> list[Any]:
         organization_id=task.organization_id, role=role
     )
     if role == OwnerRole.APPROVER:
-        brand_id = task.program.brand_id if task.program_id else None
-        members = members.filter(brands__id=brand_id)
+        program = task.program
+        members = members.filter(brands__id=program.brand_id) if program else members.none()
     return [m.user for m in members]
 
 
@@ -289,7 +289,9 @@ def _hand_to_bsm(task: Task) -> None:
     """An approval past its due time goes to the BSM (person or queue) to chase, with a task
     event; the approvers can still decide from their inbox."""
     enrollment, program = task.enrollment, task.program
-    bsm = (enrollment and enrollment.assigned_bsm) or (program and program.assigned_bsm)
+    bsm = enrollment.assigned_bsm if enrollment is not None else None
+    if bsm is None and program is not None:
+        bsm = program.assigned_bsm
     previous = task.assignee
     task.owner_role = OwnerRole.BSM
     task.assignee = bsm

@@ -111,7 +111,7 @@ def check_every_state_is_shown(org: Organization) -> None:
     assert Payout.objects.filter(organization=org, failure_count__gt=0).exists()
     assert PaymentRun.objects.filter(organization=org).count() >= 2
     open_tasks = Task.objects.filter(organization=org, state="open")
-    assert {"ism", "bsm"} <= set(open_tasks.values_list("owner_role", flat=True))
+    assert {"ism", "bsm", "approver"} <= set(open_tasks.values_list("owner_role", flat=True))
     assert Request.objects.count() >= 4
 
 
