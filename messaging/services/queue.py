@@ -181,7 +181,8 @@ def _check_assignee(task: Task, user: Any | None) -> None:
     if user is None:
         return
     membership = Membership.objects.filter(organization_id=task.organization_id, user=user).first()
-    if membership is None or membership.role not in (task.owner_role, Role.ADMIN):
+    team = _role_members(task, task.owner_role)  # approvers: only those covering the brand
+    if membership is None or (membership.role != Role.ADMIN and membership.user not in team):
         raise DomainError(
             f"The task can only go to a member of the {task.get_owner_role_display()} team."
         )

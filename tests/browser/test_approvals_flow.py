@@ -37,7 +37,7 @@ def two_waiting() -> tuple[Deliverable, Deliverable]:
     enrollment = EnrollmentFactory(
         organization=org, program=world.program, creator=nia, state="active"
     )
-    second = DeliverableFactory(organization=org, enrollment=enrollment, state="submitted")
+    second = DeliverableFactory.create(organization=org, enrollment=enrollment, state="submitted")
     SubmissionFactory(organization=org, deliverable=second, caption="Evening glow #ad")
     return first, second
 

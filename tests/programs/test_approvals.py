@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from influencer_ops.errors import DomainError
 from influencer_ops.models import AuditEvent
 from messaging.kinds import NotificationKind, OwnerRole, TaskKind, TaskState
 from messaging.models import Notification, Task, TaskEvent
-from messaging.services.queue import escalate_overdue
+from messaging.selectors import assignable_members
+from messaging.services.queue import escalate_overdue, task_reassign
 from organizations.roles import Role
 from programs import services as programs
 from programs.content import services as content
@@ -266,7 +268,7 @@ def waiting(world: World, count: int) -> list[Deliverable]:
         enrollment = EnrollmentFactory(
             organization=world.cast.org, program=world.program, creator=creator, state="active"
         )
-        deliverable = DeliverableFactory(
+        deliverable = DeliverableFactory.create(
             organization=world.cast.org, enrollment=enrollment, state=DeliverableState.SUBMITTED
         )
         SubmissionFactory(organization=world.cast.org, deliverable=deliverable)
@@ -350,3 +352,21 @@ def test_after_each_decision_the_reviewer_goes_to_the_next_item(launched: World)
     )
     assert response.redirect_chain[-1][0] == page("approvals_inbox")
     assert "Nothing else awaits you." in response.content.decode()
+
+
+def test_an_approval_task_goes_only_to_approvers_of_its_brand(launched: World) -> None:
+    cast = launched.cast
+    other = member(cast.org, Role.APPROVER, brands=[cast.other_brand], email="a2@northwind.test")
+    submit(launched)
+    (task,) = review_tasks(launched)
+    admin = cast.members[Role.ADMIN]
+    people = {m.user.email for m in assignable_members(task=task)}
+    assert people == {"approver@northwind.test", "admin@northwind.test"}
+    with pytest.raises(DomainError):
+        task_reassign(task=task, membership=admin, assignee=other.user)
+    mine = cast.members[Role.APPROVER].user
+    task_reassign(task=task, membership=admin, assignee=mine)
+    task_reassign(task=task, membership=admin, assignee=None, note="Back to the team.")
+    told = Notification.objects.filter(event_key__startswith=f"task:{task.pk}:reassigned")
+    assert set(told.values_list("recipient__email", flat=True)) == {mine.email}
+    assert {n.url for n in told} == {page("approvals_inbox")}
