@@ -30,6 +30,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         context["membership"] = membership
         context["nav"] = {
             "desk": permissions.can_use_desk(membership),
+            "approvals": permissions.can_approve_content(membership),
             "members": permissions.can_view_members(membership),
             "settings": permissions.can_manage_settings(membership),
             "audit": permissions.can_view_audit(membership),

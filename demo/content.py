@@ -1,13 +1,16 @@
-"""Content through the real workflow: the creator submits, an approver reviews (changes
-requested, approved, approved with corrections), the creator publishes; the last publication
-earns the flat fee (``payments.earning``)."""
+"""Content through the real workflow: the creator submits (a version without the disclosure is
+refused), an approver reviews (changes requested, approved, approved with corrections), the
+creator publishes; the last publication earns the flat fee (``payments.earning``). One Lumen
+Skincare program keeps a version waiting in the approvers' inbox."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from demo import programs as demo_programs
 from organizations.models import Membership
 from programs.content import services as content
+from programs.content.services.submissions import DisclosureMissing
 from programs.models import Deliverable, Enrollment
 
 APPROVED = "approved"
@@ -23,6 +26,23 @@ def deliverables_of(enrollment: Enrollment) -> list[Deliverable]:
     )
 
 
+def send(deliverable: Deliverable, *, user: Any, first_without_disclosure: bool = False) -> Any:
+    """The creator sends a version with the disclosure; ``first_without_disclosure``: after one
+    without it, which the check refuses."""
+    caption = f"A week with {deliverable.program.name}, loving it!"
+    links = [f"https://example.com/draft/{deliverable.pk}"]
+    if first_without_disclosure:
+        try:
+            content.submission_create(deliverable=deliverable, user=user, caption=caption)
+        except DisclosureMissing:
+            pass  # refused, as intended: the creator adds the tag
+        else:  # pragma: no cover - the demo's programs block
+            raise AssertionError("a version without the disclosure was accepted")
+    return content.submission_create(
+        deliverable=deliverable, user=user, caption=f"#ad {caption}", links=links
+    )
+
+
 def deliver(
     deliverable: Deliverable,
     *,
@@ -33,27 +53,8 @@ def deliver(
     publish: bool = True,
 ) -> Deliverable:
     """One deliverable from first version to live post. ``first_without_disclosure``: the first
-    version forgets the disclosure (the check fails) and the approver asks for it."""
-    name = deliverable.program.name
-    if first_without_disclosure:
-        first = content.submission_create(
-            deliverable=deliverable,
-            user=user,
-            caption=f"Out on the trail with {name}, loving it!",
-            links=["https://example.com/draft/1"],
-        )
-        content.review_create(
-            submission=first,
-            membership=reviewer,
-            outcome=CHANGES,
-            comment="Lovely shot. Please add #ad at the start of the caption.",
-        )
-    submission = content.submission_create(
-        deliverable=deliverable,
-        user=user,
-        caption=f"#ad Out on the trail with {name}, loving it!",
-        links=[f"https://example.com/draft/{deliverable.pk}"],
-    )
+    version forgets the disclosure and is refused (nothing is stored); the next one passes."""
+    submission = send(deliverable, user=user, first_without_disclosure=first_without_disclosure)
     comment = (
         "Approved: please write the product name in full when you post."
         if outcome == WITH_CORRECTIONS
@@ -68,5 +69,37 @@ def deliver(
         deliverable=deliverable,
         user=user,
         live_url=f"https://instagram.com/p/demo{deliverable.pk}",
-        caption=f"#ad Out on the trail with {name}, loving it!",
+        caption=submission.caption,
     )
+
+
+WAITING = "Glow Serum Drop"  # launched six days ago; Cara's first post awaits the approvers
+
+
+def awaiting_approval(history: Any) -> None:
+    """A launched Lumen Skincare program whose first post waits for approver@demo.test: Cara's
+    version without #ad was refused, the one with it is in the approvals inbox."""
+    launch_ago = 6
+    cara = history.who("creator@demo.test")
+
+    def prepare() -> None:
+        fields = demo_programs.brief(
+            launch_on=history.day(launch_ago), length=30, categories=["beauty"]
+        )
+        program = demo_programs.create(
+            history.cast, "northwind", "Lumen Skincare", WAITING, **fields
+        )
+        history.programs[WAITING] = demo_programs.open_recruiting(history.cast, program)
+        for enrollment in demo_programs.invite(history.cast, program, cara):
+            demo_programs.accept(history.cast, enrollment)
+
+    def confirm() -> None:
+        demo_programs.confirm(history.cast, history.enrollment(WAITING, "creator@demo.test"))
+
+    def submit() -> None:
+        enrollment = history.enrollment(WAITING, "creator@demo.test")
+        send(deliverables_of(enrollment)[0], user=cara.user, first_without_disclosure=True)
+
+    history.on(launch_ago + 14, prepare)
+    history.on(launch_ago + 8, confirm)
+    history.on(1, submit)

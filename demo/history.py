@@ -351,6 +351,7 @@ class History:
         self.past_program("Winter Warmers", 110, 20, close=False)
         self.past_program("Holiday Gifts", 80, 20, close=True)
         self.summit_trail()
+        content.awaiting_approval(self)
         self.recruiting_programs()
         requests.schedule(self)
         self.money()

@@ -66,6 +66,8 @@ TASK_TRANSITIONS: dict[str, frozenset[str]] = {
 class OwnerRole(models.TextChoices):
     ISM = "ism", "Influencer success (ISM)"
     BSM = "bsm", "Brand success (BSM)"
+    # Content review: the approvers covering the program's brand; the BSM past its due time.
+    APPROVER = "approver", "Approver"
 
 
 class NotificationKind(models.TextChoices):

@@ -27,9 +27,10 @@ from programs.models import Enrollment, Program
 
 
 def desk_roles(membership: Membership) -> list[str]:
-    """ISMs see pre-launch work, BSMs post-launch work, admins both."""
+    """ISMs see pre-launch work, BSMs post-launch work, admins both and the approvers' queue
+    (approvers work theirs from the approvals inbox, brand by brand)."""
     if membership.role == Role.ADMIN:
-        return [OwnerRole.ISM, OwnerRole.BSM]
+        return [OwnerRole.ISM, OwnerRole.BSM, OwnerRole.APPROVER]
     if membership.role in (Role.ISM, Role.BSM):
         return [membership.role]
     return []
@@ -117,13 +118,13 @@ def task_history(*, task: Task) -> QuerySet[TaskEvent]:
 
 
 def assignable_members(*, task: Task) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(
-            organization_id=task.organization_id, role__in=[task.owner_role, Role.ADMIN]
-        )
-        .select_related("user")
-        .order_by("user__email")
+    members = Membership.objects.filter(
+        organization_id=task.organization_id, role__in=[task.owner_role, Role.ADMIN]
     )
+    if task.owner_role == OwnerRole.APPROVER:  # only the approvers covering the brand
+        brand_id = task.program.brand_id if task.program is not None else None
+        members = members.filter(Q(role=Role.ADMIN) | Q(brands__id=brand_id))
+    return members.select_related("user").order_by("user__email")
 
 
 def _with_unread(qs: QuerySet[Thread], user: Any) -> QuerySet[Thread]:

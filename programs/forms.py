@@ -73,7 +73,15 @@ class ProgramBriefForm(forms.Form):
     FIELDSETS = [
         (
             "Program",
-            ["name", "goals", "guidelines", "disclosure_rule", "nda_required", "destination_url"],
+            [
+                "name",
+                "goals",
+                "guidelines",
+                "disclosure_rule",
+                "disclosure_advisory",
+                "nda_required",
+                "destination_url",
+            ],
         ),
         (
             "Audience",
@@ -114,6 +122,12 @@ class ProgramBriefForm(forms.Form):
     disclosure_rule = forms.CharField(
         max_length=DISCLOSURE_RULE_MAX_LENGTH,
         help_text="Checked on every submission, e.g. #ad or #sponsored.",
+    )
+    disclosure_advisory = forms.BooleanField(
+        required=False,
+        label="Only advise on the disclosure check",
+        help_text="Unticked (the default): a version without the disclosure is refused. Ticked: "
+        "it goes to review flagged, and approving it needs a reason.",
     )
     nda_required = forms.BooleanField(required=False, label="Creators must accept an NDA")
     destination_url = forms.URLField(

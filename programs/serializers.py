@@ -129,6 +129,11 @@ class ProgramBriefSerializer(StrictSerializer):
         max_length=LONG_TEXT_MAX_LENGTH, required=False, allow_blank=True
     )
     disclosure_rule = serializers.CharField(max_length=DISCLOSURE_RULE_MAX_LENGTH, required=False)
+    disclosure_advisory = serializers.BooleanField(
+        required=False,
+        help_text="True: a version failing the disclosure check goes to review flagged instead "
+        "of being refused.",
+    )
     nda_required = serializers.BooleanField(required=False)
     recruit_by = _date()
     launch_on = _date()

@@ -57,7 +57,21 @@ def _event(task: Task, verb: str, actor: Any | None, **fields: Any) -> TaskEvent
 
 
 def _task_url(task: Task) -> str:
-    return reverse("desk_task", kwargs={"org_slug": task.organization.slug, "pk": task.pk})
+    """The desk's task page; approvers work from their inbox instead."""
+    approvals = task.owner_role == OwnerRole.APPROVER
+    name, args = ("approvals_inbox", {}) if approvals else ("desk_task", {"pk": task.pk})
+    return reverse(name, kwargs={"org_slug": task.organization.slug, **args})
+
+
+def _role_members(task: Task, role: str) -> list[Any]:
+    """Everyone holding ``role``; for the approvers' queue only those covering the brand."""
+    members = Membership.objects.select_related("user").filter(
+        organization_id=task.organization_id, role=role
+    )
+    if role == OwnerRole.APPROVER:
+        program = task.program
+        members = members.filter(brands__id=program.brand_id) if program else members.none()
+    return [m.user for m in members]
 
 
 def _notify_owner(task: Task, event: str) -> None:
@@ -65,12 +79,7 @@ def _notify_owner(task: Task, event: str) -> None:
     if task.assignee_id is not None:
         recipients = [task.assignee]
     else:
-        recipients = [
-            m.user
-            for m in Membership.objects.select_related("user").filter(
-                organization_id=task.organization_id, role=task.owner_role
-            )
-        ]
+        recipients = _role_members(task, task.owner_role)
     queue = "your queue" if task.assignee_id else f"the {task.get_owner_role_display()} queue"
     notifications.notify_many(
         recipients=recipients,
@@ -100,10 +109,12 @@ def task_create(
     actor: Any | None = None,
     note: str = "",
     due_at: datetime | None = None,
+    notify: bool = True,
 ) -> tuple[Task, bool]:
     """Create a task unless an active one with ``dedupe_key`` exists. Returns (task, created).
 
     Idempotent: the same event never makes two open tasks (a partial unique constraint).
+    ``notify=False`` when the caller sends its own, more precise notice to the owners.
     """
     if kind not in TaskKind.values:
         raise DomainError(f"Unknown task kind “{kind}”.")
@@ -135,7 +146,8 @@ def task_create(
             organization=organization, dedupe_key=dedupe_key, state__in=ACTIVE_TASK_STATES
         ), False
     _event(task, "created", actor, to_role=owner_role, to_assignee=assignee, note=note)
-    _notify_owner(task, "created")
+    if notify:
+        _notify_owner(task, "created")
     return task, True
 
 
@@ -169,7 +181,8 @@ def _check_assignee(task: Task, user: Any | None) -> None:
     if user is None:
         return
     membership = Membership.objects.filter(organization_id=task.organization_id, user=user).first()
-    if membership is None or membership.role not in (task.owner_role, Role.ADMIN):
+    team = _role_members(task, task.owner_role)  # approvers: only those covering the brand
+    if membership is None or (membership.role != Role.ADMIN and membership.user not in team):
         raise DomainError(
             f"The task can only go to a member of the {task.get_owner_role_display()} team."
         )
@@ -273,6 +286,30 @@ def task_handover_program(*, program: Any, actor: Any | None) -> int:
     return len(tasks)
 
 
+def _hand_to_bsm(task: Task) -> None:
+    """An approval past its due time goes to the BSM (person or queue) to chase, with a task
+    event; the approvers can still decide from their inbox."""
+    enrollment, program = task.enrollment, task.program
+    bsm = enrollment.assigned_bsm if enrollment is not None else None
+    if bsm is None and program is not None:
+        bsm = program.assigned_bsm
+    previous = task.assignee
+    task.owner_role = OwnerRole.BSM
+    task.assignee = bsm
+    task.state = TaskState.OPEN
+    task.save(update_fields=["owner_role", "assignee", "state", "updated_at"])
+    _event(
+        task,
+        "handed_over",
+        None,
+        from_role=OwnerRole.APPROVER,
+        to_role=OwnerRole.BSM,
+        from_assignee=previous,
+        to_assignee=bsm,
+        note="No approver decided in time: the BSM chases the approval.",
+    )
+
+
 def escalate_overdue(
     *, organization: Organization, now: datetime | None = None, batch_size: int = 200
 ) -> int:
@@ -287,7 +324,7 @@ def escalate_overdue(
         with transaction.atomic():
             batch = list(
                 Task.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("assignee", "organization")
+                .select_related("assignee", "organization", "program", "enrollment")
                 .filter(
                     organization=organization,
                     state__in=ACTIVE_TASK_STATES,
@@ -312,7 +349,11 @@ def escalate_overdue(
                     None,
                     note=f"Past its due time ({task.due_at:%Y-%m-%d %H:%M} UTC).",
                 )
-                recipients = ([task.assignee] if task.assignee else []) + admins
+                owners = [task.assignee] if task.assignee else []
+                if task.owner_role == OwnerRole.APPROVER:
+                    _hand_to_bsm(task)
+                    owners = [task.assignee] if task.assignee else _role_members(task, "bsm")
+                recipients = owners + admins
                 notifications.notify_many(
                     recipients=recipients,
                     organization=organization,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from organizations.models import Membership, Organization
+from organizations.permissions import can_approve_content
 from programs.models import Deliverable, DeliverableState, Program, Review, Submission
 from programs.selectors import brands_visible_to
 
@@ -97,3 +98,22 @@ def staff_submissions(
     return Submission.objects.filter(
         organization=organization, deliverable__program__brand_id__in=brand_ids
     ).prefetch_related(Prefetch("reviews", queryset=reviews))
+
+
+def awaiting_decision(
+    *, organization: Organization, membership: Membership
+) -> QuerySet[Deliverable]:
+    """The approvals inbox: submitted deliverables of the brands ``membership`` may approve,
+    the longest waiting (by their latest version) first."""
+    brand_ids = [
+        b.pk
+        for b in brands_visible_to(organization=organization, membership=membership)
+        if can_approve_content(membership, b)
+    ]
+    return with_latest_version(
+        Deliverable.objects.filter(
+            organization=organization,
+            state=DeliverableState.SUBMITTED,
+            program__brand_id__in=brand_ids,
+        ).select_related("program__brand", "enrollment__creator")
+    ).order_by("latest_submitted_at", "pk")

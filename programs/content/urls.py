@@ -14,6 +14,7 @@ page_patterns: list[URLPattern | URLResolver] = [
         views.ContentDeliverableView.as_view(),
         name="content_deliverable",
     ),
+    path("approvals/", views.ApprovalsInboxView.as_view(), name="approvals_inbox"),
 ]
 portal_patterns: list[URLPattern | URLResolver] = [
     path("deliverables/", views.PortalDeliverablesView.as_view(), name="portal_deliverables"),

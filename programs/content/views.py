@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
@@ -26,6 +27,8 @@ from programs.content.forms import PublishForm, ReviewForm, SubmissionForm
 from programs.models import Deliverable, DeliverableState, Submission
 from programs.states import EnrollmentState
 from programs.views import ProgramViewMixin
+
+INBOX_PAGE_SIZE = 25
 
 
 def _versions_context(deliverable: Deliverable) -> dict[str, Any]:
@@ -76,13 +79,20 @@ class PortalDeliverableView(CreatorViewMixin, View):
             except DomainError as exc:
                 status = form_add_domain_error(form, exc)
             else:
-                passed = "passed" if submission.disclosure_passed else "did not pass"
-                messages.success(
-                    request,
-                    f"Version {submission.version} sent for review. The disclosure check {passed}.",
-                )
+                self._sent(submission)
                 return redirect(request.path)
         return self._render(self._deliverable(pk), submission_form=form, status=status)
+
+    def _sent(self, submission: Submission) -> None:
+        if submission.disclosure_passed:
+            text = f"Version {submission.version} sent for review. The disclosure check passed."
+            messages.success(self.request, text)
+            return
+        messages.warning(
+            self.request,
+            f"Version {submission.version} sent for review, flagged: the caption has none of the "
+            "disclosure phrases. The brand may ask you to add one.",
+        )
 
     def _publish(self, deliverable: Deliverable) -> HttpResponse:
         form = PublishForm(self.request.POST)
@@ -179,11 +189,26 @@ class ContentDeliverableView(ProgramViewMixin, View):
             except DomainError as exc:
                 status = form_add_domain_error(form, exc)
             else:
-                messages.success(
-                    request, f"{review.get_outcome_display()}: the creator has been told."
-                )
-                return redirect(request.path)
+                return self._next(review.get_outcome_display())
         return self._render(self._deliverable(kwargs["pk"]), form, status=status)
+
+    def _next(self, outcome: str) -> HttpResponse:
+        """After a decision: the next item awaiting the reviewer, else back to the inbox."""
+        following = selectors.awaiting_decision(
+            organization=self.organization, membership=self.membership
+        ).first()
+        if following is None:
+            messages.success(
+                self.request, f"{outcome}: the creator has been told. Nothing else awaits you."
+            )
+            return redirect(self.url("approvals_inbox"))
+        creator = following.enrollment.creator.display_name
+        messages.success(
+            self.request,
+            f"{outcome}: the creator has been told. Next: {creator}'s {following.kind} for "
+            f"{following.program.name}.",
+        )
+        return redirect(self.url("content_deliverable", pk=following.pk))
 
     def _render(
         self, deliverable: Deliverable, form: ReviewForm | None = None, status: int = 200
@@ -202,3 +227,17 @@ class ContentDeliverableView(ProgramViewMixin, View):
             )
         context.update({"can_review": can_review, "form": form})
         return self.render_page("content_deliverable.html", context, status=status)
+
+
+class ApprovalsInboxView(ProgramViewMixin, View):
+    """Everything awaiting the viewer's decision, the longest waiting first: the approvers'
+    queue (content review tasks are theirs until the review SLA passes)."""
+
+    capability = can_approve_content
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        waiting = selectors.awaiting_decision(
+            organization=self.organization, membership=self.membership
+        )
+        page = Paginator(waiting, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        return self.render_page("content_inbox.html", {"page": page})

@@ -72,6 +72,12 @@ class Program(TenantModel):
     disclosure_rule = models.CharField(
         max_length=DISCLOSURE_RULE_MAX_LENGTH, default=DEFAULT_DISCLOSURE_RULE
     )
+    # False (the default): a version without the disclosure is refused. True: it goes to review
+    # flagged, and approving it needs an override with a reason.
+    disclosure_advisory = models.BooleanField(
+        default=False,
+        help_text="Send versions without the disclosure to review (flagged) instead of refusing.",
+    )
     nda_required = models.BooleanField(default=False)
     destination_url = models.URLField(
         max_length=URL_MAX_LENGTH,

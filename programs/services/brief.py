@@ -33,6 +33,7 @@ FIELD_LABELS: dict[str, str] = {
     "max_audience": "Largest audience",
     "guidelines": "Guidelines",
     "disclosure_rule": "Disclosure rule",
+    "disclosure_advisory": "Disclosure check only advises",
     "nda_required": "NDA required",
     "destination_url": "Destination of tracked links",
     "recruit_by": "Recruit by",
@@ -52,8 +53,9 @@ FIELD_LABELS: dict[str, str] = {
 }
 BRIEF_FIELDS = frozenset(FIELD_LABELS)
 EDITABLE_STATES = frozenset({ProgramState.DRAFT, ProgramState.RECRUITING})
-# From launch on the brief is what creators accepted; only its owner (the BSM) may change.
-POST_LAUNCH_EDITABLE = frozenset({"assigned_bsm", "destination_url"})
+# From launch on the brief is what creators accepted; its owner (the BSM) may still change, and
+# whether the disclosure check blocks or only advises (a compliance call, audited).
+POST_LAUNCH_EDITABLE = frozenset({"assigned_bsm", "destination_url", "disclosure_advisory"})
 DATE_ORDER = ("recruit_by", "launch_on", "content_due_on", "end_on")
 TEXT_LIMITS = {
     "name": validation.NAME_MAX_LENGTH,
@@ -74,7 +76,7 @@ MONEY_FIELDS = {
 INT_FIELDS = {"min_audience": 0, "max_audience": 0, "click_milestone": 1, "capacity": 1}
 CHOICE_LISTS = {"platforms": Platform.values, "categories": Category.values}
 FREE_LISTS = frozenset({"audience_interests", "audience_locations"})
-BOOL_FIELDS = frozenset({"nda_required", "prorate_if_missed"})
+BOOL_FIELDS = frozenset({"nda_required", "prorate_if_missed", "disclosure_advisory"})
 STAFF_ROLES = {
     "assigned_ism": (Role.ISM, Role.ADMIN),
     "assigned_bsm": (Role.BSM, Role.ADMIN),

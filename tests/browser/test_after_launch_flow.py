@@ -36,11 +36,13 @@ def test_content_review_and_a_case_ending_in_an_amendment(live_server: Any, new_
     creator.goto(f"{base}/portal/deliverables/{deliverable.pk}/")
     creator.get_by_label("Caption").fill("Loving my morning glow routine with Lumen!")
     creator.get_by_role("button", name="Send for review").click()
-    assert creator.get_by_text("#ad").first.is_visible()
-    assert creator.get_by_text("fail", exact=False).first.is_visible()
+    # Refused on the caption, naming the phrases; nothing goes to review.
+    assert creator.get_by_text("Not sent: the caption must disclose", exact=False).is_visible()
+    assert creator.get_by_text("“#ad”", exact=False).first.is_visible()
+    assert unscoped(lambda: deliverable.submissions.count()) == 0
     creator.get_by_label("Caption").fill("Loving my morning glow routine with Lumen! #ad")
     creator.get_by_role("button", name="Send for review").click()
-    assert unscoped(lambda: deliverable.submissions.count()) == 2
+    assert unscoped(lambda: deliverable.submissions.count()) == 1
 
     approver = new_page()
     sign_in(approver, base, "approver@northwind.test")

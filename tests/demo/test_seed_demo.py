@@ -20,9 +20,10 @@ from django.utils import timezone
 from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF
 from influencer_ops.tenancy import dangerously_unscoped
 from messaging.models import Request, Task
-from organizations.models import Organization
+from organizations.models import Membership, Organization
 from payments import ledger
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
+from programs.content.selectors import awaiting_decision
 from programs.models import Enrollment, Program
 from programs.states import ProgramState
 from tracking.models import MilestoneReached
@@ -111,7 +112,7 @@ def check_every_state_is_shown(org: Organization) -> None:
     assert Payout.objects.filter(organization=org, failure_count__gt=0).exists()
     assert PaymentRun.objects.filter(organization=org).count() >= 2
     open_tasks = Task.objects.filter(organization=org, state="open")
-    assert {"ism", "bsm"} <= set(open_tasks.values_list("owner_role", flat=True))
+    assert {"ism", "bsm", "approver"} <= set(open_tasks.values_list("owner_role", flat=True))
     assert Request.objects.count() >= 4
 
 
@@ -144,6 +145,15 @@ def check_a_creator_with_a_login_sees_a_held_payout(org: Organization) -> None:
     assert "On hold" in page and payout.hold_reason in page
 
 
+def check_content_awaits_the_approver(org: Organization) -> None:
+    """approver@demo.test (Lumen Skincare) finds a version awaiting them in the inbox."""
+    approver = Membership.objects.get(organization=org, user__email="approver@demo.test")
+    waiting = awaiting_decision(organization=org, membership=approver)
+    assert [d.program.name for d in waiting] == ["Glow Serum Drop"]
+    glow = Task.objects.filter(program__name="Glow Serum Drop", state="open")
+    assert list(glow.values_list("kind", "owner_role")) == [("content_review", "approver")]
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from tracking.models import ClickEvent
@@ -166,6 +176,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_runs_hold_no_processing_payout()
         check_the_desk_has_work_to_resolve(north)
         check_a_creator_with_a_login_sees_a_held_payout(north)
+        check_content_awaits_the_approver(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()

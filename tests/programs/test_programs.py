@@ -657,11 +657,15 @@ def test_the_full_lifecycle_from_the_program_page(world: World) -> None:
     world.enrollment.refresh_from_db()
     assert program.state == ProgramState.LAUNCHED and program.launched_at is not None
     assert world.enrollment.state == EnrollmentState.ACTIVE
-    # From launch only the BSM and the tracked links' destination may change.
+    # From launch only the BSM, the tracked links' destination and the disclosure mode change.
     response = _patch(client, _api(f"programs/{program.pk}/"), {"goals": "New goals"})
     assert response.status_code == 409
     response = client.get(_url("program_edit", pk=program.pk))
-    assert sorted(response.context["form"].fields) == ["assigned_bsm", "destination_url"]
+    assert sorted(response.context["form"].fields) == [
+        "assigned_bsm",
+        "destination_url",
+        "disclosure_advisory",
+    ]
     admin = world.cast.members[Role.ADMIN].user.pk
     response = _patch(client, _api(f"programs/{program.pk}/"), {"assigned_bsm": admin})
     assert response.status_code == 200 and response.json()["assigned_bsm"] == admin

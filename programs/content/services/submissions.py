@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
-from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.errors import Conflict, DomainError, FieldError
 from influencer_ops.validation import CAPTION_MAX_LENGTH, SUBMISSION_MAX_LINKS
 from messaging.kinds import NotificationKind, OwnerRole, TaskKind
 from messaging.services import notifications
 from messaging.services.queue import task_create
-from programs.content.disclosure import check_disclosure
+from programs.content.disclosure import DisclosureResult, check_disclosure
 from programs.content.services.common import (
     DELIVERABLE_TRANSITIONS,
     approvers,
@@ -39,8 +39,23 @@ def _clean_links(links: Sequence[str]) -> list[str]:
     return [clean_web_url(link, f"The link “{link[:60]}”") for link in cleaned]
 
 
+class DisclosureMissing(FieldError):
+    """The caption lacks the disclosure and the program's check blocks: nothing is stored."""
+
+    def __init__(self, result: DisclosureResult) -> None:
+        phrases = ", ".join(f"“{term}”" for term in result.required)
+        super().__init__(
+            "caption",
+            f"Not sent: the caption must disclose the partnership. Write one of {phrases} in "
+            "the caption itself (anywhere in it; the first line is best, before “more”). "
+            "Links and media are not checked.",
+        )
+
+
 def review_task(deliverable: Deliverable, actor: Any | None, due_at: datetime) -> bool:
-    """One open CONTENT_REVIEW task per deliverable (task_create dedupes)."""
+    """One open CONTENT_REVIEW task per deliverable (task_create dedupes), in the approvers'
+    queue: the approvers covering the brand hear of it (the submission's own notice); past
+    ``due_at`` the escalation sweep hands it to the BSM."""
     enrollment = deliverable.enrollment
     program = deliverable.program
     _task, created = task_create(
@@ -48,8 +63,8 @@ def review_task(deliverable: Deliverable, actor: Any | None, due_at: datetime) -
         kind=TaskKind.CONTENT_REVIEW,
         title=f"Review {enrollment.creator.display_name}'s {deliverable_label(deliverable)} for "
         f"{program.name}",
-        owner_role=OwnerRole.BSM,
-        assignee=enrollment.assigned_bsm or program.assigned_bsm,
+        owner_role=OwnerRole.APPROVER,
+        assignee=None,
         program=program,
         enrollment=enrollment,
         creator=enrollment.creator,
@@ -57,6 +72,7 @@ def review_task(deliverable: Deliverable, actor: Any | None, due_at: datetime) -
         source_event="submission.created",
         actor=actor,
         due_at=due_at,
+        notify=False,  # the approvers covering the brand get the submission's own notice
     )
     return created
 
@@ -73,8 +89,10 @@ def submission_create(
     """The deliverable's own creator sends a new version (all versions are kept).
 
     Refused: another person (404), an enrollment that is not active or a deliverable that is
-    not pending / changes requested (409), an empty or malformed submission (400). Opens one
-    review task for the BSM (deduped) and tells the brand's approvers.
+    not pending / changes requested (409), an empty or malformed submission (400), a caption
+    without the disclosure unless the program's check only advises (400, ``DisclosureMissing``,
+    naming the accepted phrases). Opens one review task in the approvers' queue (deduped) and
+    tells the approvers covering the brand.
     """
     locked = lock_deliverable(deliverable.pk)
     require_own(locked, user)
@@ -94,6 +112,8 @@ def submission_create(
         raise DomainError("Add a caption, a link or a media link: the submission is empty.")
     last = Submission.objects.filter(deliverable=locked).order_by("-version").first()
     result = check_disclosure(caption, disclosure_rule_for(locked))
+    if not result.passed and not locked.program.disclosure_advisory:
+        raise DisclosureMissing(result)
     submission = Submission.objects.create(
         organization_id=locked.organization_id,
         deliverable=locked,
@@ -123,7 +143,7 @@ def submission_create(
     )
     program = locked.program
     review_task(locked, user, timezone.now() + timedelta(days=program.review_sla_days))
-    disclosure = "passed" if result.passed else "FAILED"
+    disclosure = "passed" if result.passed else "FAILED (approving needs a reason)"
     notifications.notify_many(
         recipients=approvers(program),
         organization=locked.organization,
