@@ -1,6 +1,7 @@
 """Invitations, terms, confirmations: desk pages, the creator's invitation page, and the API."""
 
 from django.urls import URLPattern, URLResolver, path
+from django.views.generic import RedirectView
 from rest_framework.routers import SimpleRouter
 
 from influencer_ops.api import ORG_API
@@ -10,9 +11,13 @@ from programs.recruiting import views
 page_patterns: list[URLPattern | URLResolver] = [
     path("desk/programs/<int:pk>/roster/", views.RosterView.as_view(), name="desk_program_roster"),
     path("desk/programs/<int:pk>/invite/", views.InviteView.as_view(), name="desk_program_invite"),
-    path("desk/enrollments/<int:pk>/", views.EnrollmentView.as_view(), name="desk_enrollment"),
-    # The org-side hub for one creator in one program (#12 grows it; links point here).
+    # The org-side hub for one creator in one program; its old desk address redirects there.
     path("enrollments/<int:pk>/", views.EnrollmentView.as_view(), name="enrollment_detail"),
+    path(
+        "desk/enrollments/<int:pk>/",
+        RedirectView.as_view(pattern_name="enrollment_detail", permanent=True),
+        name="desk_enrollment",
+    ),
 ]
 portal_patterns: list[URLPattern | URLResolver] = [
     path("invitations/<int:pk>/", views.PortalInvitationView.as_view(), name="portal_invitation"),
