@@ -23,7 +23,7 @@ from messaging.models import Request, Task
 from organizations.models import Organization
 from payments import ledger
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
-from programs.models import Enrollment, Program
+from programs.models import ComplianceCase, Enrollment, Program
 from programs.states import ProgramState
 from tracking.models import MilestoneReached
 from tracking.pace.services import milestone_of, with_valid_clicks
@@ -115,6 +115,19 @@ def check_every_state_is_shown(org: Organization) -> None:
     assert Request.objects.count() >= 4
 
 
+def check_the_hub_has_work_to_show(org: Organization) -> None:
+    """Accepted enrollments wait for confirmation, each with its task; a case is open."""
+    waiting = Enrollment.objects.filter(
+        organization=org, state="accepted", creator__user__isnull=False
+    )
+    assert waiting.exists()
+    for enrollment in waiting:
+        assert Task.objects.filter(
+            enrollment=enrollment, kind="confirm_creator", state__in=["open", "in_progress"]
+        ).exists(), enrollment
+    assert ComplianceCase.objects.filter(organization=org, state="open").exists()
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from tracking.models import ClickEvent
@@ -135,6 +148,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_late_payouts_are_flagged_once()
         check_every_state_is_shown(north)
         check_runs_hold_no_processing_payout()
+        check_the_hub_has_work_to_show(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()
