@@ -14,8 +14,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging.kinds import OwnerRole, TaskKind
+from messaging.kinds import OwnerRole, TaskKind, Topic
 from messaging.models import Task
+from messaging.services.requests import request_create
+from messaging.services.threads import message_post
 from organizations.roles import Role
 from programs import services as programs
 from programs.cases.services import case_open
@@ -243,7 +245,17 @@ def test_the_hub_shows_terms_changes_work_clicks_payouts_thread_tasks_and_cases(
         evidence="A competitor's jacket in frame.",
         evidence_links=[],
     )
+    question = request_create(
+        creator=world.creator,
+        user=world.creator.user,
+        topic=Topic.REQUIREMENTS,
+        text="May the video be vertical?",
+        enrollment=enrollment,
+    )
     html = world.cast.client_for(Role.ADMIN).get(hub_url(enrollment)).content.decode()
+    assert "May the video be vertical?" in html
+    assert question.thread_id is not None
+    assert _url("desk_thread", pk=question.thread_id) in html
     assert "Version 2" in html and "awaiting the creator's acceptance" in html
     assert "Flat fee: <del>250.00" in html and "<ins>300.00" in html
     assert "Pay per valid click: <del>—</del> → <ins>0.1500" in html
@@ -383,10 +395,18 @@ def test_the_old_desk_address_redirects_permanently(world: World) -> None:
 def test_the_hub_has_a_constant_number_of_queries(world: World) -> None:
     enrollment = accepted(world)
     ism = world.cast.members[Role.ISM].user
+    thread = request_create(
+        creator=world.creator,
+        user=world.creator.user,
+        topic=Topic.REQUIREMENTS,
+        text="First question",
+        enrollment=enrollment,
+    ).thread
 
     def grow(n: int) -> None:
         for _ in range(n):
             i = next(_seq)
+            message_post(thread=thread, author=ism, text=f"Answer {i}", from_creator=False)
             recruiting.terms_amend(
                 enrollment=enrollment, actor=ism, reason=f"Change {i}", changes={"fee": i + 1}
             )
