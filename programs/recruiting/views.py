@@ -200,6 +200,14 @@ HUB_ACTIONS: dict[str, Callable[[Membership], bool]] = {
 }
 
 
+def amend_prefill(request: HttpRequest) -> dict[str, str]:
+    """Initial amendment values from the link that led here (``?per_click_rate=0.15&reason=…``,
+    as a task's remedy offers): only shown in the form, never written without a POST."""
+    if request.method != "GET":
+        return {}
+    return {name: request.GET[name] for name in AmendForm.base_fields if name in request.GET}
+
+
 class EnrollmentView(OrgViewMixin, View):
     """One creator in one program: state and its actions, terms versions with what changed,
     deliverables, clicks, payouts, thread, tasks, cases and history.
@@ -286,7 +294,7 @@ class EnrollmentView(OrgViewMixin, View):
             "can_withdraw": permissions.can_work_prelaunch(member) and state in WITHDRAWABLE,
             "can_open_case": cases_allowed and state in CASE_STATES and hub.open_case is None,
             "can_end": cases_allowed and hub.open_case is not None,
-            "amend_form": amend_form or AmendForm(),
+            "amend_form": amend_form or AmendForm(initial=amend_prefill(request)),
             "withdraw_form": withdraw_form or WithdrawForm(),
         }
         return render(request, "programs/recruiting_enrollment.html", context, status=status)

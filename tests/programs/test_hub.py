@@ -321,6 +321,14 @@ def test_the_bsm_amends_to_performance_based_pay(world: World) -> None:
     assert latest is not None and latest.snapshot["per_click_rate"] == "0.2000"
 
 
+def test_a_link_may_prefill_the_amendment_without_writing_it(world: World) -> None:
+    enrollment = accepted(world)
+    url = hub_url(enrollment) + "?per_click_rate=0.15&reason=Pace+is+behind&bogus=1"
+    html = world.cast.client_for(Role.BSM).get(url).content.decode()
+    assert 'value="0.15"' in html and 'value="Pace is behind"' in html
+    assert TermsVersion.objects.filter(enrollment=enrollment).count() == 1
+
+
 def test_the_ism_confirms_on_the_hub(world: World) -> None:
     enrollment = accepted(world)
     client = world.cast.client_for(Role.ISM)
