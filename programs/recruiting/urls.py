@@ -1,7 +1,6 @@
 """Invitations, terms, confirmations: desk pages, the creator's invitation page, and the API."""
 
 from django.urls import URLPattern, URLResolver, path
-from django.views.generic import RedirectView
 from rest_framework.routers import SimpleRouter
 
 from influencer_ops.api import ORG_API
@@ -13,11 +12,7 @@ page_patterns: list[URLPattern | URLResolver] = [
     path("desk/programs/<int:pk>/invite/", views.InviteView.as_view(), name="desk_program_invite"),
     # The org-side hub for one creator in one program; its old desk address redirects there.
     path("enrollments/<int:pk>/", views.EnrollmentView.as_view(), name="enrollment_detail"),
-    path(
-        "desk/enrollments/<int:pk>/",
-        RedirectView.as_view(pattern_name="enrollment_detail", permanent=True),
-        name="desk_enrollment",
-    ),
+    path("desk/enrollments/<int:pk>/", views.EnrollmentMovedView.as_view(), name="desk_enrollment"),
 ]
 portal_patterns: list[URLPattern | URLResolver] = [
     path("invitations/<int:pk>/", views.PortalInvitationView.as_view(), name="portal_invitation"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -192,7 +192,8 @@ AMENDABLE_STATES = PLACE_HOLDING_STATES - {EnrollmentState.WAITLISTED}
 CASE_STATES = frozenset(
     {EnrollmentState.ACCEPTED, EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE}
 )
-# Who may post each action of the hub (the API's rules for the same services).
+# Who may post each action of the hub: confirm and withdraw as the API allows; amending also
+# for the BSM, who handles underperformance after launch (performance-based pay).
 HUB_ACTIONS: dict[str, Callable[[Membership], bool]] = {
     "confirm": permissions.can_work_prelaunch,
     "withdraw": permissions.can_work_prelaunch,
@@ -298,3 +299,16 @@ class EnrollmentView(OrgViewMixin, View):
             "withdraw_form": withdraw_form or WithdrawForm(),
         }
         return render(request, "programs/recruiting_enrollment.html", context, status=status)
+
+
+class EnrollmentMovedView(OrgViewMixin, View):
+    """The hub's old desk address: a permanent redirect for the enrollments the member may
+    read, the hub's own 404 for any other (so the redirect tells nothing about foreign ids)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        rows = selectors.hub_enrollments(organization=self.organization, membership=self.membership)
+        enrollment = get_for_org(rows.select_related(None), self.organization, kwargs["pk"])
+        slug_pk = {"org_slug": self.organization.slug, "pk": enrollment.pk}
+        return HttpResponsePermanentRedirect(reverse("enrollment_detail", kwargs=slug_pk))
