@@ -249,6 +249,8 @@ class History:
                 Topic.PROGRAM_DETAILS,
                 "Is it “Acme Snacks” or “ACME snacks” in captions?",
             )
+            # Cara accepts in the portal: Acme's ISM team queue gets "Confirm Cara Creator".
+            demo_programs.accept(self.cast, invited[1])
 
         def away() -> None:
             maya = self.who("maya@demo.test")
@@ -259,8 +261,14 @@ class History:
                 "I am travelling from 1 to 15 March and cannot post then.",
             )
 
+        def cara_accepts() -> None:
+            # Accepted in the portal after her question: the ISM's "Confirm Cara Creator for
+            # Spring Glow" task is waiting, and her enrollment hub offers the confirmation.
+            demo_programs.accept(self.cast, self.enrollment("Spring Glow", "creator@demo.test"))
+
         self.on(8, popup)
         self.on(6, spring)
+        self.on(5, cara_accepts)
         self.on(4, crunch)
         self.on(1, away)
 

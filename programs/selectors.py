@@ -130,11 +130,31 @@ def program_audit_trail(*, program: Program) -> QuerySet[AuditEvent]:
         .annotate(target=Cast("pk", output_field=CharField()))
         .values("target")
     )
-    return AuditEvent.objects.filter(
-        Q(target_type="programs.program", target_id=str(program.pk))
-        | Q(target_type="programs.enrollment", target_id__in=enrollment_ids),
-        organization_id=program.organization_id,
-    ).order_by("-at", "-id")
+    return (
+        AuditEvent.objects.filter(
+            Q(target_type="programs.program", target_id=str(program.pk))
+            | Q(target_type="programs.enrollment", target_id__in=enrollment_ids),
+            organization_id=program.organization_id,
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
+def program_cancel_reason(*, program: Program) -> str:
+    """Why the program was cancelled (kept on its audit event), or ""."""
+    event = (
+        AuditEvent.objects.filter(
+            organization_id=program.organization_id,
+            target_type="programs.program",
+            target_id=str(program.pk),
+            verb="program.cancelled",
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    reason = event.after.get("reason") if event and isinstance(event.after, dict) else ""
+    return reason if isinstance(reason, str) else ""
 
 
 def program_staff_choices(*, organization: Organization, field: str) -> QuerySet[Any]:

@@ -22,6 +22,9 @@ page_patterns: list[URLPattern | URLResolver] = [
         name="program_deliverable_remove",
     ),
     path("programs/<int:pk>/clone/", views.ProgramCloneView.as_view(), name="program_clone"),
+    path("programs/<int:pk>/tasks/", views.ProgramTasksView.as_view(), name="program_tasks"),
+    path("programs/<int:pk>/payouts/", views.ProgramPayoutsView.as_view(), name="program_payouts"),
+    path("programs/<int:pk>/history/", views.ProgramHistoryView.as_view(), name="program_history"),
     *(
         path(
             f"programs/<int:pk>/{move.replace('_', '-')}/",

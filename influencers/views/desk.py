@@ -29,6 +29,7 @@ from influencers.forms import (
 from influencers.models import CreatorLink, CreatorProfile
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
+from programs.recruiting import selectors as recruiting_selectors
 from programs.recruiting import services as recruiting
 
 PAGE_SIZE = 50
@@ -157,6 +158,9 @@ class CreatorDetailView(CreatorMixin, View):
             creator=creator,
             link=link,
             link_state=selectors.creator_link_state(link) if link else "",
+            enrollments=recruiting_selectors.creator_enrollments(
+                organization=self.organization, creator=creator
+            ),
             availability_form=AvailabilityForm(prefix="away"),
             interest_form=InterestForm(prefix="interest"),
         )

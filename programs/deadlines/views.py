@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from programs.deadlines import services as deadlines
 from programs.deadlines.forms import DueDatesShiftForm, ExtensionDecisionForm, ExtensionRequestForm
 from programs.models import Deliverable, Extension, ExtensionState, Program
 from programs.states import EnrollmentState, ProgramState
+from programs.tabs import may_open_tab
+from programs.views import ProgramViewMixin
 
 # --- the creator's side ---
 
@@ -136,9 +139,17 @@ class DeskExtensionDecideView(PostLaunchMixin, View):
         return redirect(reverse("desk_extensions", kwargs={"org_slug": self.organization.slug}))
 
 
-class ProgramDueDatesView(PostLaunchMixin, View):
+class ProgramDueDatesView(ProgramViewMixin, View):
+    """The program's due-dates tab: read by the desk and the brand's program managers (the
+    tab's rule); moving due dates stays with the BSM and admins (403 for the others)."""
+
     def _program(self, pk: int) -> Program:
-        return get_for_org(Program.objects.select_related("brand"), self.organization, pk)
+        program = self.program(pk)
+        if not may_open_tab(self.membership, program, "due_dates"):
+            raise PermissionDenied("Your role does not allow this.")
+        if self.request.method == "POST" and not permissions.can_work_postlaunch(self.membership):
+            raise PermissionDenied("Only the BSM and admins move due dates.")
+        return program
 
     def _open(self, program: Program) -> list[Deliverable]:
         return selectors.open_deliverables(organization=self.organization, program=program)
@@ -184,5 +195,6 @@ class ProgramDueDatesView(PostLaunchMixin, View):
             "chosen": {str(v) for v in form["deliverables"].value() or ()},
             "form": form,
             "launched": program.state == ProgramState.LAUNCHED,
+            "can_shift": permissions.can_work_postlaunch(self.membership),
         }
         return render(request, "programs/deadlines_due_dates.html", context, status=status)

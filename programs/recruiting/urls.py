@@ -10,9 +10,9 @@ from programs.recruiting import views
 page_patterns: list[URLPattern | URLResolver] = [
     path("desk/programs/<int:pk>/roster/", views.RosterView.as_view(), name="desk_program_roster"),
     path("desk/programs/<int:pk>/invite/", views.InviteView.as_view(), name="desk_program_invite"),
-    path("desk/enrollments/<int:pk>/", views.EnrollmentView.as_view(), name="desk_enrollment"),
-    # The org-side hub for one creator in one program (#12 grows it; links point here).
+    # The org-side hub for one creator in one program; its old desk address redirects there.
     path("enrollments/<int:pk>/", views.EnrollmentView.as_view(), name="enrollment_detail"),
+    path("desk/enrollments/<int:pk>/", views.EnrollmentMovedView.as_view(), name="desk_enrollment"),
 ]
 portal_patterns: list[URLPattern | URLResolver] = [
     path("invitations/<int:pk>/", views.PortalInvitationView.as_view(), name="portal_invitation"),

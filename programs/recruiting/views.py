@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from influencer_ops.calendar import org_today
 from influencer_ops.errors import DomainError, refuse_back
 from influencers.access import CreatorViewMixin
 from influencers.models import CreatorProfile
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
+from organizations.models import Membership
+from programs.cases.services import may_act_on_cases
 from programs.models import Enrollment, Program
 from programs.recruiting import selectors
 from programs.recruiting import services as recruiting
 from programs.recruiting.forms import AcceptForm, AmendForm, DeclineForm, WithdrawForm
 from programs.states import PLACE_HOLDING_STATES, EnrollmentState
+from tracking.pace.services import enrollment_pace
 
 
 def _terms_context(enrollment: Enrollment) -> dict[str, Any]:
@@ -116,11 +122,6 @@ class RecruitingMixin(OrgViewMixin):
     def program(self, pk: int) -> Program:
         return get_for_org(Program.objects.select_related("brand"), self.organization, pk)
 
-    def enrollment(self, pk: int) -> Enrollment:
-        return get_for_org(
-            Enrollment.objects.select_related("program__brand", "creator"), self.organization, pk
-        )
-
 
 class RosterView(RecruitingMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -177,13 +178,61 @@ class InviteView(RecruitingMixin, View):
         )
 
 
-class EnrollmentView(RecruitingMixin, View):
+# --- the enrollment hub (every role covering the brand reads it; actions need their role) ---
+
+WITHDRAWABLE = frozenset(
+    {
+        EnrollmentState.WAITLISTED,
+        EnrollmentState.INVITED,
+        EnrollmentState.ACCEPTED,
+        EnrollmentState.CONFIRMED,
+    }
+)
+AMENDABLE_STATES = PLACE_HOLDING_STATES - {EnrollmentState.WAITLISTED}
+CASE_STATES = frozenset(
+    {EnrollmentState.ACCEPTED, EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE}
+)
+# Who may post each action of the hub: confirm and withdraw as the API allows; amending also
+# for the BSM, who handles underperformance after launch (performance-based pay).
+HUB_ACTIONS: dict[str, Callable[[Membership], bool]] = {
+    "confirm": permissions.can_work_prelaunch,
+    "withdraw": permissions.can_work_prelaunch,
+    "amend": permissions.can_use_desk,
+}
+
+
+def amend_prefill(request: HttpRequest) -> dict[str, str]:
+    """Initial amendment values from the link that led here (``?per_click_rate=0.15&reason=…``,
+    as a task's remedy offers): only shown in the form, never written without a POST."""
+    if request.method != "GET":
+        return {}
+    return {name: request.GET[name] for name in AmendForm.base_fields if name in request.GET}
+
+
+class EnrollmentView(OrgViewMixin, View):
+    """One creator in one program: state and its actions, terms versions with what changed,
+    deliverables, clicks, payouts, thread, tasks, cases and history.
+
+    Any role covering the program's brand reads it (another brand's or org's is a 404); an
+    action without its role is a 403 and writes nothing.
+    """
+
+    def enrollment(self, pk: Any) -> Enrollment:
+        rows = selectors.hub_enrollments(organization=self.organization, membership=self.membership)
+        return get_for_org(rows, self.organization, pk)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self._render(request, self.enrollment(kwargs["pk"]))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         enrollment = self.enrollment(kwargs["pk"])
-        action = request.POST.get("action")
+        action = request.POST.get("action", "")
+        allowed = HUB_ACTIONS.get(action)
+        if allowed is None:
+            messages.error(request, "Choose an action.")
+            return self._render(request, enrollment, status=400)
+        if not allowed(self.membership):
+            raise PermissionDenied("Your role does not allow this.")
         amend_form = AmendForm(request.POST if action == "amend" else None)
         withdraw_form = WithdrawForm(request.POST if action == "withdraw" else None)
         try:
@@ -221,13 +270,45 @@ class EnrollmentView(RecruitingMixin, View):
         withdraw_form: WithdrawForm | None = None,
         status: int = 200,
     ) -> HttpResponse:
-        context = _terms_context(enrollment)
-        context.update(
-            {
-                "enrollment": enrollment,
-                "amend_form": amend_form or AmendForm(),
-                "withdraw_form": withdraw_form or WithdrawForm(),
-                "milestone_blocked": recruiting.open_milestone_correction(enrollment=enrollment),
-            }
+        member = self.membership
+        hub = selectors.enrollment_hub(
+            enrollment=enrollment,
+            with_money=permissions.can_view_payouts(member),
+            with_desk=permissions.can_use_desk(member),
         )
+        state = enrollment.state
+        can_confirm = permissions.can_work_prelaunch(member) and state == EnrollmentState.ACCEPTED
+        cases_allowed = may_act_on_cases(member, enrollment.program.brand)
+        context = {
+            "organization": self.organization,
+            "membership": member,
+            "enrollment": enrollment,
+            "hub": hub,
+            "latest": hub.terms[0].version if hub.terms else None,
+            "pace": enrollment_pace(
+                enrollment, org_today(self.organization), valid_clicks=hub.valid_clicks
+            ),
+            "can_confirm": can_confirm,
+            "milestone_blocked": can_confirm
+            and recruiting.open_milestone_correction(enrollment=enrollment),
+            "can_amend": permissions.can_use_desk(member) and state in AMENDABLE_STATES,
+            "can_withdraw": permissions.can_work_prelaunch(member) and state in WITHDRAWABLE,
+            "can_open_case": cases_allowed and state in CASE_STATES and hub.open_case is None,
+            "can_end": cases_allowed and hub.open_case is not None,
+            "amend_form": amend_form or AmendForm(initial=amend_prefill(request)),
+            "withdraw_form": withdraw_form or WithdrawForm(),
+        }
         return render(request, "programs/recruiting_enrollment.html", context, status=status)
+
+
+class EnrollmentMovedView(OrgViewMixin, View):
+    """The hub's old desk address: a permanent redirect for the enrollments the member may
+    read, the hub's own 404 for any other (so the redirect tells nothing about foreign ids)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        rows = selectors.hub_enrollments(organization=self.organization, membership=self.membership)
+        enrollment = get_for_org(rows.select_related(None), self.organization, kwargs["pk"])
+        slug_pk = {"org_slug": self.organization.slug, "pk": enrollment.pk}
+        return HttpResponsePermanentRedirect(reverse("enrollment_detail", kwargs=slug_pk))

@@ -24,7 +24,7 @@ from organizations.models import Membership, Organization
 from payments import ledger
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
 from programs.content.selectors import awaiting_decision
-from programs.models import Enrollment, Program
+from programs.models import ComplianceCase, Enrollment, Program
 from programs.states import ProgramState
 from tracking.models import MilestoneReached
 from tracking.pace.services import milestone_of, with_valid_clicks
@@ -154,6 +154,19 @@ def check_content_awaits_the_approver(org: Organization) -> None:
     assert list(glow.values_list("kind", "owner_role")) == [("content_review", "approver")]
 
 
+def check_the_hub_has_work_to_show(org: Organization) -> None:
+    """Accepted enrollments wait for confirmation, each with its task; a case is open."""
+    waiting = Enrollment.objects.filter(
+        organization=org, state="accepted", creator__user__isnull=False
+    )
+    assert waiting.exists()
+    for enrollment in waiting:
+        assert Task.objects.filter(
+            enrollment=enrollment, kind="confirm_creator", state__in=["open", "in_progress"]
+        ).exists(), enrollment
+    assert ComplianceCase.objects.filter(organization=org, state="open").exists()
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from tracking.models import ClickEvent
@@ -177,6 +190,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_the_desk_has_work_to_resolve(north)
         check_a_creator_with_a_login_sees_a_held_payout(north)
         check_content_awaits_the_approver(north)
+        check_the_hub_has_work_to_show(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()

@@ -618,7 +618,27 @@ def test_page_it_requires_a_bsm_or_admin(world: World, role: str, status: int) -
     slug = world.cast.org.slug
     assert client.get(reverse("desk_extensions", kwargs={"org_slug": slug})).status_code == status
     due = reverse("program_due_dates", kwargs={"org_slug": slug, "pk": world.program.pk})
-    assert client.get(due).status_code == status
+    assert client.post(due, {"days": 3}).status_code == status
+
+
+def test_the_due_dates_tab_is_read_by_the_desk_and_moved_by_the_bsm_only(world: World) -> None:
+    """ISMs and the brand's program managers read the due dates (the program's tab); only the
+    BSM and admins move them: a reader's POST is a 403 and moves nothing."""
+    launched(world)
+    slug = world.cast.org.slug
+    due = reverse("program_due_dates", kwargs={"org_slug": slug, "pk": world.program.pk})
+    before = list(Deliverable.objects.values_list("pk", "due_on"))
+    for role in (Role.ISM, Role.BRAND_MANAGER):
+        client = world.cast.client_for(role)
+        page = client.get(due)
+        assert page.status_code == 200, role
+        assert "Move due dates" not in page.content.decode()
+        assert client.post(due, {"days": 3}).status_code == 403
+    assert list(Deliverable.objects.values_list("pk", "due_on")) == before
+    for role in (Role.APPROVER, Role.ANALYST):
+        assert world.cast.client_for(role).get(due).status_code == 403
+    page = world.cast.client_for(Role.BSM).get(due)
+    assert "Move due dates" in page.content.decode()
 
 
 def test_page_outsider_gets_404(world: World) -> None:

@@ -708,6 +708,8 @@ def test_cancel_needs_a_reason_and_keeps_it(world: World) -> None:
     assert event.after["reason"] == "The brand paused spring."
     page = client.get(_url("program_detail", pk=program.pk))
     assert b"The brand paused spring." in page.content
+    history = client.get(_url("program_history", pk=program.pk)).content.decode()
+    assert "cancelled Spring Glow (“The brand paused spring.”)" in history
     assert _url("program_cancel", pk=program.pk).encode() not in page.content
 
 
@@ -736,15 +738,22 @@ def test_the_program_page_shows_roster_tasks_and_history(world: World) -> None:
     text = response.content.decode()
     assert text.count("<h1>") == 1
     assert "Confirmed" in text and "Cara Creator" in text and "Olli Other" in text
-    assert "Is a vertical video fine?" in text and "Already answered" not in text
-    assert "program.created" in text and "program.recruiting" in text
+    hub = _url("enrollment_detail", pk=world.enrollment.pk)
+    assert f'href="{hub}">Cara Creator</a>' in text  # roster names lead to the hub
     assert "Programs</a>" in text and 'aria-current="page">Programs' in text
-    # Only those who may work on a task get a link to it (a BSM would get a 404 for an ISM's).
+    history = world.cast.client_for(Role.ANALYST).get(_url("program_history", pk=world.program.pk))
+    assert "created the program Spring Glow" in history.content.decode()
+    assert "opened recruiting for Spring Glow" in history.content.decode()
+    # Open tasks live on the tasks tab, for the desk; only those who may work on a task get a
+    # link to it (a BSM would get a 404 for an ISM's).
+    tasks = _url("program_tasks", pk=world.program.pk)
+    assert world.cast.client_for(Role.ANALYST).get(tasks).status_code == 403
     task = Task.objects.get(dedupe_key="t1")
     link = f"/desk/tasks/{task.pk}/"
     for role, linked in ((Role.ISM, True), (Role.ADMIN, True), (Role.BSM, False)):
-        page = world.cast.client_for(role).get(_url("program_detail", pk=world.program.pk))
-        assert (link in page.content.decode()) is linked, role
+        page = world.cast.client_for(role).get(tasks).content.decode()
+        assert "Is a vertical video fine?" in page and "Already answered" not in page
+        assert (link in page) is linked, role
         if linked:
             assert world.cast.client_for(role).get(f"/orgs/northwind{link}").status_code == 200
 

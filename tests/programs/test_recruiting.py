@@ -340,19 +340,15 @@ def test_a_creator_cannot_see_another_creators_or_another_orgs_invitation(world:
     assert login_client(stranger.user).get(url).status_code == 404
 
 
-def test_roster_and_enrollment_pages_walls_and_roles(world: World) -> None:
+def test_roster_page_walls_and_roles(world: World) -> None:
     slug = world.cast.org.slug
-    urls = [
-        reverse("desk_program_roster", kwargs={"org_slug": slug, "pk": world.program.pk}),
-        reverse("desk_enrollment", kwargs={"org_slug": slug, "pk": world.enrollment.pk}),
-    ]
-    for url in urls:
-        assert world.cast.client_for(Role.ISM).get(url).status_code == 200
-        assert world.cast.client_for(Role.ADMIN).get(url).status_code == 200
-        for role in (Role.BSM, Role.ANALYST, Role.BRAND_MANAGER, Role.APPROVER):
-            assert world.cast.client_for(role).get(url).status_code == 403
-        assert login_client(world.cast.outsider.user).get(url).status_code == 404
-    acme = reverse("desk_enrollment", kwargs={"org_slug": "acme", "pk": world.enrollment.pk})
+    url = reverse("desk_program_roster", kwargs={"org_slug": slug, "pk": world.program.pk})
+    assert world.cast.client_for(Role.ISM).get(url).status_code == 200
+    assert world.cast.client_for(Role.ADMIN).get(url).status_code == 200
+    for role in (Role.BSM, Role.ANALYST, Role.BRAND_MANAGER, Role.APPROVER):
+        assert world.cast.client_for(role).get(url).status_code == 403
+    assert login_client(world.cast.outsider.user).get(url).status_code == 404
+    acme = reverse("enrollment_detail", kwargs={"org_slug": "acme", "pk": world.enrollment.pk})
     assert login_client(world.cast.outsider.user).get(acme).status_code == 404
 
 
@@ -367,7 +363,7 @@ def test_the_ism_invites_from_the_desk_and_confirms(world: World) -> None:
     assert response.status_code == 302
     enrollment = Enrollment.objects.get(creator=newcomer)
     recruiting.invitation_accept(enrollment=enrollment, user=newcomer.user, terms_version=1)
-    url = reverse("desk_enrollment", kwargs={"org_slug": slug, "pk": enrollment.pk})
+    url = reverse("enrollment_detail", kwargs={"org_slug": slug, "pk": enrollment.pk})
     assert client.post(url, {"action": "confirm"}).status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.state == EnrollmentState.CONFIRMED

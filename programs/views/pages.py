@@ -1,8 +1,5 @@
-"""Program pages of the org web app: thin; each calls one service or selector.
-
-Reading a program needs a role that covers its brand (any other program is a 404, like a
-missing one); changing it needs ``can_manage_programs`` for its brand (403 otherwise).
-"""
+"""The program's own pages: list, create, the overview tab, the brief, deliverables, clone and
+the lifecycle buttons."""
 
 from __future__ import annotations
 
@@ -10,17 +7,15 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.views import View
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from influencer_ops.validation import NAME_MAX_LENGTH
-from organizations.access import OrgViewMixin, get_for_org
+from organizations.access import get_for_org
 from organizations.permissions import can_manage_programs
 from programs import selectors, services
 from programs.forms import (
@@ -34,35 +29,7 @@ from programs.forms import (
 )
 from programs.models import Program
 from programs.states import PROGRAM_TRANSITIONS, ProgramState
-
-PAGE_SIZE = 50
-AUDIT_LIMIT = 100
-
-
-class ProgramViewMixin(OrgViewMixin):
-    request: HttpRequest
-
-    def url(self, name: str, **kwargs: Any) -> str:
-        return reverse(name, kwargs={"org_slug": self.organization.slug, **kwargs})
-
-    def program(self, pk: Any) -> Program:
-        """A program of a brand the member covers; 404 for any other."""
-        programs = selectors.program_detail(
-            organization=self.organization, membership=self.membership
-        )
-        return get_for_org(programs, self.organization, pk)
-
-    def managed_program(self, pk: Any) -> Program:
-        program = self.program(pk)
-        if not can_manage_programs(self.membership, program.brand):
-            raise PermissionDenied("Your role does not allow changing this program.")
-        return program
-
-    def render_page(
-        self, template: str, context: dict[str, Any], status: int = 200
-    ) -> HttpResponse:
-        base = {"organization": self.organization, "membership": self.membership}
-        return render(self.request, f"programs/{template}", base | context, status=status)
+from programs.views.base import PAGE_SIZE, ProgramViewMixin
 
 
 class ProgramListView(ProgramViewMixin, View):
@@ -141,8 +108,9 @@ class ProgramDetailView(ProgramViewMixin, View):
             if program.state in services.EDITABLE_STATES
             else [],
             "roster": selectors.program_roster(program=program),
-            "tasks": selectors.program_open_tasks(program=program),
-            "events": selectors.program_audit_trail(program=program)[:AUDIT_LIMIT],
+            "cancel_reason": selectors.program_cancel_reason(program=program)
+            if program.state == ProgramState.CANCELLED
+            else "",
             "can_manage": can_manage,
             "can_edit": can_manage and bool(services.program_editable_fields(program)),
             "can_open_recruiting": ProgramState.RECRUITING in next_states,
