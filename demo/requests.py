@@ -21,14 +21,11 @@ MILESTONE_QUESTION = (
 def schedule(history: History) -> None:
     """Add the open requests to the history's days (days ago → event)."""
 
-    def cara_accepts() -> None:
-        demo_programs.accept(history.cast, history.enrollment("Spring Glow", "creator@demo.test"))
-
     def cara_asks_for_a_lower_milestone() -> None:
         enrollment = history.enrollment("Spring Glow", "creator@demo.test")
         demo_programs.ask(
             enrollment, enrollment.creator, Topic.MILESTONE_CORRECTION, MILESTONE_QUESTION
         )
 
-    history.on(3, cara_accepts)
+    # Cara accepted Spring Glow five days ago (``History.recruiting_programs``).
     history.on(2, cara_asks_for_a_lower_milestone)

@@ -230,6 +230,26 @@ def task_detail_for_desk(*, membership: Membership) -> QuerySet[Task]:
     )
 
 
+def task_moved_away(*, membership: Membership, pk: Any) -> tuple[Task, TaskEvent] | None:
+    """A task that once sat in one of ``membership``'s desk queues and was handed to another
+    role (at launch, or on escalation), with the event that moved it; None otherwise. Its
+    former owners may still read where it went (their notifications link to it)."""
+    roles = desk_roles(membership)
+    moved = (
+        TaskEvent.objects.filter(
+            organization_id=membership.organization_id,
+            task_id=pk,
+            verb="handed_over",
+            from_role__in=roles or ["-"],
+        )
+        .exclude(task__owner_role__in=roles or ["-"])
+        .select_related("task__program", "task__creator", "to_assignee")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return (moved.task, moved) if moved is not None else None
+
+
 def creator_enrollment(*, user: Any, enrollment_id: int) -> Any | None:
     """One of the creator's own enrollments (with program and creator), or None."""
 

@@ -123,7 +123,16 @@ class TaskPageMixin(DeskMixin):
 
 class TaskDetailView(TaskPageMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_task(request, self.task(kwargs["pk"]))
+        try:
+            task = self.task(kwargs["pk"])
+        except Http404:
+            moved = selectors.task_moved_away(membership=self.membership, pk=kwargs["pk"])
+            if moved is None:
+                raise
+            # Read-only: where the task went, so an old notification is not a dead end.
+            context = {"task": moved[0], "moved": moved[1]}
+            return render(request, "messaging/task_moved.html", context)
+        return self.render_task(request, task)
 
 
 class TaskWorkView(TaskPageMixin, View):

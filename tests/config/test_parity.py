@@ -84,9 +84,9 @@ PARITY: dict[tuple[str, str], Control] = {
     ("api-enrollment-invite", "POST"): Control(
         "desk_program_candidates", "desk_program_invite", note="the enrollment hub may add one"
     ),
-    ("api-enrollment-amend", "POST"): Control("desk_enrollment", action="amend"),
-    ("api-enrollment-confirm", "POST"): Control("desk_enrollment", action="confirm"),
-    ("api-enrollment-withdraw", "POST"): Control("desk_enrollment", action="withdraw"),
+    ("api-enrollment-amend", "POST"): Control("enrollment_detail", action="amend"),
+    ("api-enrollment-confirm", "POST"): Control("enrollment_detail", action="confirm"),
+    ("api-enrollment-withdraw", "POST"): Control("enrollment_detail", action="withdraw"),
     ("api-my-invitation-accept", "POST"): Control("portal_invitation", action="accept"),
     ("api-my-invitation-decline", "POST"): Control("portal_invitation", action="decline"),
     # content, deadlines, cases

@@ -61,34 +61,9 @@ IDS_PER_ROUTE = 40
 
 # (role, route name): why the role cannot click its way there today. Owned areas are fixed when
 # their branches are merged; the test fails once a pair here is reached, so remove it then.
-PROGRAM_TABS = "owned by program tabs (program_detail.html), fixed on merge"
-ENROLLMENT_HUB = "owned by the enrollment hub (its 'open a case' action), fixed on merge"
-RECRUITING = "owned by program tabs + recruiting pages (roster, candidates), fixed on merge"
-KNOWN_UNREACHABLE: dict[tuple[str, str], str] = {
-    **{(role, "desk_program_roster"): RECRUITING for role in ("admin", "ism")},
-    **{(role, "desk_program_candidates"): RECRUITING for role in ("admin", "ism")},
-    **{(role, "desk_enrollment"): RECRUITING for role in ("admin", "ism")},
-    **{(role, "enrollment_detail"): ENROLLMENT_HUB for role in ("admin", "ism")},
-    **{(role, "case_new"): ENROLLMENT_HUB for role in ("admin", "bsm", "brand_manager")},
-    **{
-        (role, "program_content"): PROGRAM_TABS
-        for role in ("ism", "brand_manager", "approver", "analyst")
-    },
-    **{(role, "content_deliverable"): PROGRAM_TABS for role in ("ism", "analyst")},
-    ("bsm", "program_due_dates"): PROGRAM_TABS,
-    # The page answers for any of her deliverables (it lists past requests), but asking is
-    # offered only while a deliverable is open, and none of Cara's is in the demo (Maya's is).
-    ("creator", "portal_extension_request"): "no open deliverable of Cara's in the demo",
-    # The page (and /api/v1/me/…/performance/) answers for an invitation too, with 0 clicks; the
-    # portal links it from launch on, and Leo only has an invitation. Decide: narrow the page to
-    # launched enrollments, or link it from the invitation.
-    ("leo", "portal_performance"): "the page answers before launch; the link shows from launch",
-}
+KNOWN_UNREACHABLE: dict[tuple[str, str], str] = {}
 # (role, route name): a link that leads this role to a 404/403 page today, and why.
-KNOWN_BROKEN: dict[tuple[str, str], str] = {
-    ("ism", "desk_task"): "owned by task pages, fixed on merge: the ISM's old notification of a "
-    "request links to its task, which now belongs to the BSM team (404 for the ISM)",
-}
+KNOWN_BROKEN: dict[tuple[str, str], str] = {}
 
 
 @dataclass

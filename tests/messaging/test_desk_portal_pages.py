@@ -55,6 +55,29 @@ def test_the_bsm_does_not_see_pre_launch_ism_tasks(world: World) -> None:
     assert task.title.encode() not in client.get(desk("org_desk")).content
 
 
+def test_the_ism_reads_where_a_handed_over_task_went_but_cannot_act_on_it(world: World) -> None:
+    task = ask(world)
+    confirm_and_launch(world)
+    task.refresh_from_db()
+    assert task.owner_role == "bsm"
+    ism = world.cast.client_for(Role.ISM)
+    page = ism.get(desk("desk_task", pk=task.pk))
+    assert page.status_code == 200
+    assert b"This task has moved" in page.content and b"to the BSM" in page.content
+    assert b"Claim" not in page.content
+    assert ism.post(desk("desk_task_claim", pk=task.pk)).status_code == 404
+    # Never the ISM's: a BSM's own post-launch task stays a 404 like a missing one.
+    bsm_task = ask(world, Topic.EXTENSION, "Can I post a day later?")
+    assert bsm_task.owner_role == "bsm"
+    assert ism.get(desk("desk_task", pk=bsm_task.pk)).status_code == 404
+    assert (
+        login_client(world.cast.outsider.user)
+        .get(desk("desk_task", slug="acme", pk=task.pk))
+        .status_code
+        == 404
+    )
+
+
 def test_outsider_gets_404_on_every_desk_page(world: World) -> None:
     task = ask(world)
     client = login_client(world.cast.outsider.user)
