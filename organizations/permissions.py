@@ -31,6 +31,9 @@ can_view_members = _role_in(Role.ADMIN, Role.ISM, Role.BSM)
 can_use_desk = _role_in(Role.ADMIN, Role.ISM, Role.BSM)
 can_work_prelaunch = _role_in(Role.ADMIN, Role.ISM)
 can_work_postlaunch = _role_in(Role.ADMIN, Role.BSM)
+# Terms change before launch (the ISM) and after it (the BSM, e.g. performance-based pay for an
+# underperformer); the creator accepts every amendment.
+can_amend_terms = _role_in(Role.ADMIN, Role.ISM, Role.BSM)
 can_view_reports = _role_in(Role.ADMIN, Role.ISM, Role.BSM, Role.BRAND_MANAGER, Role.ANALYST)
 # Payouts are org-wide money: the org-wide roles read them, admins and BSMs act on them, and
 # only admins start, approve or confirm payment runs and set the schedule.

@@ -197,6 +197,8 @@ def task_pay_amend(
     """Propose performance-based pay to the task's creator: a terms amendment with the new rate
     per valid click, which they accept in the portal; recorded as a remedy."""
     _require(task, membership)
+    if not permissions.can_amend_terms(membership):
+        raise Forbidden("Your role does not allow amending terms.")
     version = terms_amend(
         enrollment=_enrollment(task),
         actor=membership.user,

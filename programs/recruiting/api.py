@@ -41,7 +41,7 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
         "invite": permissions.can_work_prelaunch,
         "confirm": permissions.can_work_prelaunch,
         "withdraw": permissions.can_work_prelaunch,
-        "amend": permissions.can_work_prelaunch,
+        "amend": permissions.can_amend_terms,
     }
 
     def get_org_queryset(self) -> Any:

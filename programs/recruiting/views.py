@@ -192,12 +192,11 @@ AMENDABLE_STATES = PLACE_HOLDING_STATES - {EnrollmentState.WAITLISTED}
 CASE_STATES = frozenset(
     {EnrollmentState.ACCEPTED, EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE}
 )
-# Who may post each action of the hub: confirm and withdraw as the API allows; amending also
-# for the BSM, who handles underperformance after launch (performance-based pay).
+# Who may post each action of the hub: the same predicates as the API's actions.
 HUB_ACTIONS: dict[str, Callable[[Membership], bool]] = {
     "confirm": permissions.can_work_prelaunch,
     "withdraw": permissions.can_work_prelaunch,
-    "amend": permissions.can_use_desk,
+    "amend": permissions.can_amend_terms,
 }
 
 
@@ -291,7 +290,7 @@ class EnrollmentView(OrgViewMixin, View):
             "can_confirm": can_confirm,
             "milestone_blocked": can_confirm
             and recruiting.open_milestone_correction(enrollment=enrollment),
-            "can_amend": permissions.can_use_desk(member) and state in AMENDABLE_STATES,
+            "can_amend": permissions.can_amend_terms(member) and state in AMENDABLE_STATES,
             "can_withdraw": permissions.can_work_prelaunch(member) and state in WITHDRAWABLE,
             "can_open_case": cases_allowed and state in CASE_STATES and hub.open_case is None,
             "can_end": cases_allowed and hub.open_case is not None,

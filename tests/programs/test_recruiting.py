@@ -530,3 +530,29 @@ def test_launch_gives_each_active_creator_their_deliverables_from_the_terms(worl
     from programs.deadlines.delivery import deliverables_create_for_program
 
     assert deliverables_create_for_program(program=world.program) == 0  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(Role.ADMIN, True), (Role.ISM, True), (Role.BSM, True), (Role.BRAND_MANAGER, False)],
+)
+def test_api_and_hub_agree_on_who_may_amend_terms(world: World, role: str, allowed: bool) -> None:
+    """The BSM amends after launch (performance-based pay): the API allows what the hub does."""
+    client = world.cast.client_for(role)
+    before = world.enrollment.terms_versions.count()
+    api = client.post(
+        _api(world, f"enrollments/{world.enrollment.pk}/amend/"),
+        {"reason": "Pay per valid click instead", "per_click_rate": "0.20"},
+        content_type="application/json",
+    )
+    hub = client.post(
+        reverse("enrollment_detail", kwargs={"org_slug": "northwind", "pk": world.enrollment.pk}),
+        {"action": "amend", "reason": "And a higher rate", "per_click_rate": "0.25"},
+    )
+    if allowed:
+        assert api.status_code == 200, api.content
+        assert hub.status_code == 302, hub.content[:500]
+        assert world.enrollment.terms_versions.count() == before + 2
+    else:
+        assert (api.status_code, hub.status_code) == (403, 403)
+        assert world.enrollment.terms_versions.count() == before
