@@ -23,14 +23,13 @@ from payments.figures.tasks import audit_figures_all
 from payments.models import Payout, PayoutState
 from payments.payouts.delays import payout_delay_sweep
 from programs.models import Deliverable
-from tests.conftest import World, make_payout
+from tests.conftest import World, make_payout, make_ready
 from tests.factories import CreatorProfileFactory, EnrollmentFactory
 from tests.helpers import assert_constant_queries
 from tests.payments.test_earning import (
     clicks,
     complete,
     launched,  # noqa: F401  (the fixture)
-    make_ready,
     publish,
     terms,
 )
@@ -53,7 +52,7 @@ def audit(*args: str) -> tuple[int, str]:
 
 
 def earn_the_fee(world: World) -> Payout:
-    make_ready(world)
+    make_ready(world.creator)
     publish(world, Deliverable.objects.get(enrollment=world.enrollment))
     return Payout.objects.get(enrollment=world.enrollment, reason="flat_fee")
 
