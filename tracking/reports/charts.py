@@ -118,3 +118,9 @@ def program_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Cha
 def creator_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Chart:
     """One creator's valid and filtered clicks per day (a bar chart)."""
     return _clicks_chart(pygal.Bar, days, f"Your clicks per day: {program_name}")
+
+
+def week_clicks_chart(days: Sequence[DayClicks], *, title: str = "Clicks this week") -> Chart:
+    """The last seven days' valid and filtered clicks across the programs a member reads (a
+    bar chart: the staff home's small chart)."""
+    return _clicks_chart(pygal.Bar, days, title)
