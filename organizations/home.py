@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from influencer_ops.calendar import org_today
 from messaging import selectors as desk
@@ -120,15 +121,15 @@ def _block(queryset: QuerySet[Any]) -> Block:
 
 
 def escalated_tasks(*, membership: Membership) -> QuerySet[Task]:
-    """Active desk tasks of the member's queues past their due time (escalated), oldest due
-    first."""
+    """Active desk tasks of the member's queues past their due time (or escalated by the
+    sweep), the longest overdue first: the desk's "overdue only" list."""
     return (
         Task.objects.filter(
             organization=membership.organization,
             owner_role__in=desk.desk_roles(membership) or ["-"],
             state__in=ACTIVE_TASK_STATES,
-            escalated_at__isnull=False,
         )
+        .filter(Q(due_at__lt=timezone.now()) | Q(escalated_at__isnull=False))
         .select_related("assignee", "program", "creator")
         .order_by("due_at", "id")
     )

@@ -34,6 +34,8 @@ ZERO = Decimal("0.00")
 # Where a payout stands, as the creator reads it (cancelled ones are not earnings).
 AWAITING = (PayoutState.EARNED, PayoutState.ON_HOLD, PayoutState.FAILED)
 SCHEDULED = (PayoutState.SCHEDULED, PayoutState.PROCESSING)
+# Payouts with a payment date to expect (one on hold or failed waits for a fix first).
+NEXT_PAYMENT = (PayoutState.EARNED, *SCHEDULED)
 PLACES = (EnrollmentState.ACCEPTED, EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE)
 
 
@@ -138,8 +140,10 @@ def creator_earnings(*, user: Any) -> list[Earnings]:
             line.scheduled += amount
         else:
             line.awaiting += amount
-        if row["next_on"] is not None and (
-            line.next_payment_on is None or row["next_on"] < line.next_payment_on
+        if (
+            row["state"] in NEXT_PAYMENT
+            and row["next_on"] is not None
+            and (line.next_payment_on is None or row["next_on"] < line.next_payment_on)
         ):
             line.next_payment_on = row["next_on"]
     return list(by_currency.values())

@@ -142,7 +142,7 @@ def test_earnings_equal_the_ledger(active: World) -> None:
     scheduled = make_payout(active, "30.00", key="sched", expected_on=today + timedelta(days=9))
     ledger.payout_move(payout=scheduled, target=PayoutState.SCHEDULED)
     make_payout(active, "12.50", key="earned", expected_on=today + timedelta(days=4))
-    held = make_payout(active, "7.00", key="held")
+    held = make_payout(active, "7.00", key="held", expected_on=today + timedelta(days=1))
     ledger.payout_move(payout=held, target=PayoutState.ON_HOLD)
     gone = make_payout(active, "500.00", key="gone")
     ledger.payout_move(payout=gone, target=PayoutState.CANCELLED)

@@ -83,15 +83,17 @@ def clicks_summary(days: Sequence[DayClicks]) -> str:
     )
 
 
-def _clicks_chart(kind: Any, days: Sequence[DayClicks], title: str) -> Chart:
+def _clicks_chart(
+    kind: Any, days: Sequence[DayClicks], title: str, width: int = 800, height: int = 320
+) -> Chart:
     summary = clicks_summary(days)
     chart = kind(
         title=title,
         x_title="Day",
         y_title="Clicks",
         style=STYLE,
-        width=800,
-        height=320,
+        width=width,
+        height=height,
         js=[],
         disable_xml_declaration=True,
         show_minor_x_labels=False,
@@ -123,4 +125,4 @@ def creator_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Cha
 def week_clicks_chart(days: Sequence[DayClicks], *, title: str = "Clicks this week") -> Chart:
     """The last seven days' valid and filtered clicks across the programs a member reads (a
     bar chart: the staff home's small chart)."""
-    return _clicks_chart(pygal.Bar, days, title)
+    return _clicks_chart(pygal.Bar, days, title, width=800, height=240)
