@@ -84,7 +84,12 @@ def clicks_summary(days: Sequence[DayClicks]) -> str:
 
 
 def _clicks_chart(
-    kind: Any, days: Sequence[DayClicks], title: str, width: int = 800, height: int = 320
+    kind: Any,
+    days: Sequence[DayClicks],
+    title: str,
+    width: int = 800,
+    height: int = 320,
+    **options: Any,
 ) -> Chart:
     summary = clicks_summary(days)
     chart = kind(
@@ -103,6 +108,7 @@ def _clicks_chart(
         min_scale=2,
         no_data_text="No clicks yet",
         margin=12,
+        **options,
     )
     chart.add_xml_filter(_accessible(summary))
     chart.x_labels = [f"{d.day:%d %b}" for d in days]
@@ -125,4 +131,4 @@ def creator_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Cha
 def week_clicks_chart(days: Sequence[DayClicks], *, title: str = "Clicks this week") -> Chart:
     """The last seven days' valid and filtered clicks across the programs a member reads (a
     bar chart: the staff home's small chart)."""
-    return _clicks_chart(pygal.Bar, days, title, width=800, height=240)
+    return _clicks_chart(pygal.Bar, days, title, width=800, height=260, max_scale=6)
