@@ -22,8 +22,10 @@ from organizations.forms import (
     MembershipRoleForm,
     OrganizationSettingsForm,
 )
+from organizations.home import staff_home
 from organizations.models import Brand, Membership, StaffInvitation
 from organizations.roles import SUCCESS_ROLES, Role
+from tracking.reports.charts import week_clicks_chart
 
 
 def _org_url(name: str, organization: Any, **kwargs: Any) -> str:
@@ -35,6 +37,9 @@ class OrgHomeView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        home = staff_home(membership=self.membership)
+        context["home"] = home
+        context["chart"] = week_clicks_chart(home.clicks) if home.clicks is not None else None
         context["brands"] = selectors.brand_list(organization=self.organization)
         context["member_count"] = selectors.member_list(organization=self.organization).count()
         context["is_success_role"] = self.membership.role in SUCCESS_ROLES

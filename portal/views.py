@@ -1,4 +1,5 @@
-"""The creator's home: their enrollments, questions, threads and cases across every org."""
+"""The creator's home: a dated to-do list and earnings, then their enrollments, questions,
+threads and cases across every org."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.views import View
 
 from influencers.access import CreatorViewMixin
 from messaging import selectors
+from portal.selectors import creator_home
 from programs.cases.services import cases_for_creator
 
 
@@ -17,6 +19,7 @@ class PortalHomeView(CreatorViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         context = {
+            "home": creator_home(user=user),
             "enrollments": selectors.creator_enrollments(user=user),
             "requests": selectors.creator_requests(user=user)[:50],
             "threads": selectors.creator_threads(user=user)[:50],

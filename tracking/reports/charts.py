@@ -83,15 +83,22 @@ def clicks_summary(days: Sequence[DayClicks]) -> str:
     )
 
 
-def _clicks_chart(kind: Any, days: Sequence[DayClicks], title: str) -> Chart:
+def _clicks_chart(
+    kind: Any,
+    days: Sequence[DayClicks],
+    title: str,
+    width: int = 800,
+    height: int = 320,
+    **options: Any,
+) -> Chart:
     summary = clicks_summary(days)
     chart = kind(
         title=title,
         x_title="Day",
         y_title="Clicks",
         style=STYLE,
-        width=800,
-        height=320,
+        width=width,
+        height=height,
         js=[],
         disable_xml_declaration=True,
         show_minor_x_labels=False,
@@ -101,6 +108,7 @@ def _clicks_chart(kind: Any, days: Sequence[DayClicks], title: str) -> Chart:
         min_scale=2,
         no_data_text="No clicks yet",
         margin=12,
+        **options,
     )
     chart.add_xml_filter(_accessible(summary))
     chart.x_labels = [f"{d.day:%d %b}" for d in days]
@@ -118,3 +126,9 @@ def program_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Cha
 def creator_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Chart:
     """One creator's valid and filtered clicks per day (a bar chart)."""
     return _clicks_chart(pygal.Bar, days, f"Your clicks per day: {program_name}")
+
+
+def week_clicks_chart(days: Sequence[DayClicks], *, title: str = "Clicks this week") -> Chart:
+    """The last seven days' valid and filtered clicks across the programs a member reads (a
+    bar chart: the staff home's small chart)."""
+    return _clicks_chart(pygal.Bar, days, title, width=800, height=260, max_scale=6)
