@@ -61,7 +61,7 @@
       var job = pending;
       pending = null;
       if (!job) return;
-      if (dialog.returnValue === "confirm") {
+      if (dialog.returnValue === "proceed") {
         job.form.dataset.confirmed = "yes";
         if (typeof job.form.requestSubmit === "function") {
           job.form.requestSubmit(job.submitter);

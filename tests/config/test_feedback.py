@@ -49,7 +49,7 @@ def test_the_page_carries_one_confirmation_dialog(cast: Cast) -> None:
     html = cast.client_for(Role.ADMIN).get(_url("org_home")).content.decode()
     assert html.count('<dialog id="confirm-dialog"') == 1
     assert '<form method="dialog">' in html
-    assert 'value="confirm"' in html and 'value="cancel"' in html
+    assert 'value="proceed"' in html and 'value="back"' in html
 
 
 def test_cancel_program_sits_in_a_danger_zone_and_asks_first(world: World) -> None:
