@@ -67,10 +67,12 @@ class TaskActionView(DeskMixin, View):
     def respond(self, request: HttpRequest, task: Task) -> HttpResponse:
         if getattr(request, "htmx", False):
             task = self.task(task.pk)
+            # The row, and the desk's counters swapped out of band (they change with it).
+            counts = selectors.task_counts(membership=self.membership)
             return render(
                 request,
                 "messaging/_task_row.html",
-                {"task": task, "organization": self.organization},
+                {"task": task, "organization": self.organization, "oob_counts": counts},
             )
         return redirect(
             reverse("desk_task", kwargs={"org_slug": self.organization.slug, "pk": task.pk})

@@ -80,6 +80,9 @@ def test_admin_without_an_authenticator_is_asked_to_set_one_up(live_server: Any,
     secret = page.get_by_label("Authenticator secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
-    page.wait_for_load_state()
-    page.goto(f"{live_server.url}/orgs/northwind/")
+    # They land where they were going (their org's home), not on the recovery codes; the
+    # message says where the codes are and takes the focus.
+    page.wait_for_url(f"{live_server.url}/orgs/northwind/")
     assert page.get_by_role("heading", level=1).inner_text() == "Northwind Agency"
+    assert page.get_by_role("link", name="recovery codes").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('messages')")

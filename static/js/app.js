@@ -1,0 +1,88 @@
+/* Influencer Ops: the few behaviours the layout needs (no inline scripts: CSP).
+   - the menu button opens and closes the sidebar on phones;
+   - after a redirect, focus moves to the flash messages so they are read first;
+   - forms marked data-confirm ask in a <dialog> before a destructive or money-moving action. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function setUpMenu() {
+    var button = document.querySelector(".menu-button[aria-controls]");
+    if (!button) return;
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+      if (open) {
+        var first = nav.querySelector("a");
+        if (first) first.focus();
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        nav.classList.remove("is-open");
+        button.focus();
+      }
+    });
+  }
+
+  function focusMessages() {
+    var region = document.querySelector(".messages[tabindex]");
+    if (region) region.focus();
+  }
+
+  function setUpConfirm() {
+    var dialog = document.getElementById("confirm-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    var text = document.getElementById("confirm-dialog-text");
+    var yes = document.getElementById("confirm-dialog-yes");
+    var pending = null;
+
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm")) return;
+      if (form.dataset.confirmed === "yes") {
+        delete form.dataset.confirmed;
+        return;
+      }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      pending = { form: form, submitter: event.submitter || null };
+      text.textContent = form.getAttribute("data-confirm");
+      yes.textContent = form.getAttribute("data-confirm-button") || "Yes, go ahead";
+      dialog.returnValue = "";
+      dialog.showModal();
+    }, true);
+
+    dialog.addEventListener("close", function () {
+      var job = pending;
+      pending = null;
+      if (!job) return;
+      if (dialog.returnValue === "proceed") {
+        job.form.dataset.confirmed = "yes";
+        if (typeof job.form.requestSubmit === "function") {
+          job.form.requestSubmit(job.submitter);
+        } else {
+          job.form.submit();
+        }
+      } else if (job.submitter) {
+        job.submitter.focus();
+      }
+    });
+  }
+
+  function start() {
+    setUpMenu();
+    setUpConfirm();
+    focusMessages();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
