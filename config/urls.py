@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import urls as preferences
 from config import views
 from influencers import urls as creators
 from messaging import urls as messaging
@@ -75,6 +76,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("notifications/", include(messaging.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/preferences/", include(preferences.preference_patterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(_gather(API_FEATURES, "api_patterns"))),

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Times shown in the viewer's zone: their preference, else the org's (inside the transaction).
+    "accounts.middleware.ViewerTimeZoneMiddleware",
     # A DomainError escaping an HTML view: its 4xx page, the request's writes rolled back.
     "influencer_ops.errors.DomainErrorMiddleware",
 ]
@@ -82,6 +84,8 @@ TEMPLATES = [
                 "config.context_processors.navigation",
                 "config.context_processors.clock",
             ],
+            # money, number, percent, reldate, day, when: in every template, no {% load %}.
+            "builtins": ["influencer_ops.templatetags.formatting"],
         },
     },
 ]
