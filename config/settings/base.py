@@ -85,7 +85,10 @@ TEMPLATES = [
                 "config.context_processors.clock",
             ],
             # money, number, percent, reldate, day, when: in every template, no {% load %}.
-            "builtins": ["influencer_ops.templatetags.formatting"],
+            "builtins": [
+                "influencer_ops.templatetags.formatting",
+                "programs.templatetags.deliverable_phrases",
+            ],
         },
     },
 ]

@@ -88,6 +88,21 @@ def percent(ratio: Any, places: int = 0) -> str:
     return format_percent(parsed, format=pattern, locale=active_locale())
 
 
+NBSP = "\u00a0"
+
+
+def _as_day(value: Any) -> date | None:
+    """A date, a datetime (its day where the viewer is) or an ISO string (terms snapshots)."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, date):
+        return _viewer_day(value)
+    return None
+
+
 def _viewer_day(value: date | datetime) -> date:
     if isinstance(value, datetime):
         if timezone.is_aware(value):
@@ -100,10 +115,11 @@ def _viewer_day(value: date | datetime) -> date:
 def reldate(value: Any, today: date | None = None) -> str:
     """``today``, ``tomorrow``, ``yesterday``, ``in 3 days``, ``3 days ago`` — counted in the
     viewer's calendar (the active time zone), so a deadline at 01:00 UTC can be "today"."""
-    if not isinstance(value, date):
+    parsed = _as_day(value)
+    if parsed is None:
         return ""
     reference = today if isinstance(today, date) else timezone.localdate()
-    days = (_viewer_day(value) - reference).days
+    days = (parsed - reference).days
     if days == 0:
         return gettext("today")
     if days == 1:
@@ -117,10 +133,11 @@ def reldate(value: Any, today: date | None = None) -> str:
 
 @register.filter
 def day(value: Any) -> str:
-    """A calendar day in the viewer's locale: ``Dec 7, 2026``."""
-    if not isinstance(value, date):
+    """A calendar day in the viewer's locale, never broken over two lines: ``Dec 7, 2026``."""
+    parsed = _as_day(value)
+    if parsed is None:
         return ""
-    return format_date(_viewer_day(value), format="medium", locale=active_locale())
+    return format_date(parsed, format="medium", locale=active_locale()).replace(" ", NBSP)
 
 
 @register.filter
@@ -130,12 +147,13 @@ def when(value: Any) -> str:
         return day(value)
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     locale = active_locale()
-    text = gettext("%(day)s, %(time)s") % {
-        "day": format_date(local, format="medium", locale=locale),
-        "time": format_time(local, format="short", locale=locale),
-    }
+    # The day and the time each stay on one line; a narrow column may break between them.
+    shown_day = format_date(local, format="medium", locale=locale).replace(" ", NBSP)
+    shown_time = format_time(local, format="short", locale=locale).replace(" ", NBSP)
     zone = local.tzname()
-    return f"{text} {zone}" if zone else text
+    if zone:
+        shown_time = f"{shown_time}{NBSP}{zone}"
+    return gettext("%(day)s, %(time)s") % {"day": shown_day, "time": shown_time}
 
 
 @register.filter
