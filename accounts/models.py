@@ -33,7 +33,8 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=150, blank=True)
-    time_zone = models.CharField(max_length=64, default="UTC")
+    # Empty: times show in the current organization's zone (a creator's: their first org's).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
     is_creator = models.BooleanField(default=False, help_text="Has access to the creator portal.")
     is_staff = models.BooleanField(default=False, help_text="Platform staff: may use /admin/.")
     is_active = models.BooleanField(default=True)

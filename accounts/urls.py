@@ -8,3 +8,6 @@ from accounts import views
 mfa_patterns = [
     path("2fa/totp/activate/", views.activate_totp, name="mfa_activate_totp"),
 ]
+preference_patterns = [
+    path("", views.preferences, name="account_preferences"),
+]

@@ -77,6 +77,7 @@ urlpatterns = [
     path("notifications/", include(messaging.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(accounts.mfa_patterns)),  # first: TOTP set-up lands at home
+    path("accounts/preferences/", include(accounts.preference_patterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(_gather(API_FEATURES, "api_patterns"))),

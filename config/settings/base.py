@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Times shown in the viewer's zone: their preference, else the org's (inside the transaction).
+    "accounts.middleware.ViewerTimeZoneMiddleware",
     # A DomainError escaping an HTML view: its 4xx page, the request's writes rolled back.
     "influencer_ops.errors.DomainErrorMiddleware",
 ]
@@ -81,6 +83,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
                 "config.context_processors.clock",
+            ],
+            # money, number, percent, reldate, day, when: in every template, no {% load %}.
+            "builtins": [
+                "influencer_ops.templatetags.formatting",
+                "programs.templatetags.deliverable_phrases",
             ],
         },
     },

@@ -315,7 +315,7 @@ def test_the_underperforming_task_shows_the_numbers_and_the_remedies(world: Worl
     for text in (
         "Valid clicks so far",
         "Target milestone",
-        "1000 valid clicks",
+        "1,000 valid clicks",
         "needed",
         "left",
         "Send extra material",

@@ -13,6 +13,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from influencer_ops.errors import Conflict
+from influencer_ops.templatetags.formatting import money
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from organizations.models import Organization
 from organizations.roles import Role
@@ -378,7 +379,8 @@ def test_a_run_awaiting_approval_says_what_it_will_pay(launched: World) -> None:
     post(admin, PREVIEW, {"fingerprint": admin.get(PREVIEW).context["preview"].fingerprint})
     run = PaymentRun.objects.get()
     detail = " ".join(admin.get(page_url("payment_run_detail", pk=run.pk)).content.decode().split())
-    assert f"waits for a second admin's approval to pay 60.00 {payout.currency}" in detail
+    shown = money(Decimal("60.00"), payout.currency)  # "$60.00"
+    assert f"waits for a second admin's approval to pay {shown}" in detail
     assert "0 of 0" not in detail and "paid nothing" not in detail
     listing = admin.get(page_url("payment_run_list")).content.decode()
     assert "Not started: awaiting approval" in listing and "0 paid of 0" not in listing

@@ -207,7 +207,7 @@ def test_earned_and_paid_are_the_programs_payouts_and_agree_with_the_ledger(rep:
         reverse("program_report", args=[rep.world.cast.org.slug, rep.program.pk])
     )
     text = " ".join(page.content.decode().split())
-    assert "<dt>Earned</dt><dd>260.50" in text and "<dt>Paid</dt><dd>250.00" in text
+    assert "<dt>Earned</dt><dd>$260.50" in text and "<dt>Paid</dt><dd>$250.00" in text
 
 
 def test_cost_per_valid_click_is_none_without_clicks(world: World) -> None:
@@ -336,7 +336,7 @@ def test_the_report_page_shows_the_chart_with_a_text_alternative(rep: Report) ->
     assert "<desc " in html and "80 valid and 8 filtered in total" in html
     assert "the numbers behind the chart" in html  # the visually hidden data table
     assert "<script" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert "900.00 USD" in html and "11.25 USD" in html
+    assert "$900.00" in html and "$11.25" in html
 
 
 def test_the_chart_summary_names_the_busiest_day(rep: Report) -> None:
