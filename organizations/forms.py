@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 
-from organizations.models import Brand, Organization
+from influencer_ops.history import GROUPS
+from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -57,3 +59,37 @@ class OrganizationSettingsForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     name = forms.CharField(max_length=150, label="Your name")
     password = forms.CharField(widget=forms.PasswordInput, label="Choose a password", min_length=8)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters: who, what, and from/to days (the org's calendar)."""
+
+    who = forms.ChoiceField(label="Who", required=False)
+    what = forms.ChoiceField(
+        label="What",
+        required=False,
+        choices=[("", "Everything"), *((key, label) for key, (label, _) in GROUPS.items())],
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, members: Iterable[Membership], system: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        people = sorted(((str(m.user_id), m.user.display_name) for m in members), key=_by_name)
+        who = cast(forms.ChoiceField, self.fields["who"])
+        who.choices = [("", "Anyone"), (system, "The system"), *people]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The first day is after the last day.")
+        return cleaned
+
+
+def _by_name(choice: tuple[str, str]) -> str:
+    return choice[1].casefold()
