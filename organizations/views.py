@@ -287,7 +287,8 @@ class AuditView(OrgViewMixin, View):
         )
 
     def refuse(self, form: AuditFilterForm) -> HttpResponse:
-        response = render(self.request, "organizations/audit.html", self.context(form), status=400)
+        context = self.context(form, refused=True)
+        response = render(self.request, "organizations/audit.html", context, status=400)
         if self.request.htmx:  # type: ignore[attr-defined]
             response["HX-Redirect"] = self.request.get_full_path()  # show the errors in full
         return response
