@@ -5,10 +5,13 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
+from django.utils import formats
 
 from influencer_ops.history import GROUPS
 from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
+from organizations.selectors import AuditFilters
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -89,6 +92,37 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError("The first day is after the last day.")
         return cleaned
+
+    def filters(self) -> AuditFilters | None:
+        """What to show: everything when nothing was asked, None when a filter does not hold."""
+        if not self.is_bound:
+            return AuditFilters()
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return AuditFilters(
+            who=data["who"], what=data["what"], since=data["since"], until=data["until"]
+        )
+
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force in words, each with the query that drops it (the chips)."""
+        chips = []
+        for name, value in (self.cleaned_data if self.is_bound else {}).items():
+            if value:
+                rest = QueryDict(mutable=True)
+                rest.update(self.data)
+                for key in (name, "page"):
+                    rest.pop(key, None)
+                chips.append((f"{self[name].label}: {self.value_words(name)}", rest.urlencode()))
+        return chips
+
+    def value_words(self, name: str) -> str:
+        """A cleaned filter as the reader chose it: a name, a group, a date."""
+        value = self.cleaned_data[name]
+        if name in ("who", "what"):
+            field = cast(forms.ChoiceField, self.fields[name])
+            return dict(cast(list[tuple[str, str]], field.choices)).get(value, value)
+        return formats.date_format(value, "DATE_FORMAT")
 
 
 def _by_name(choice: tuple[str, str]) -> str:

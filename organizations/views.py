@@ -277,14 +277,7 @@ class AuditView(OrgViewMixin, View):
         form = AuditFilterForm(
             self.request.GET or None, members=members, system=selectors.SYSTEM_ACTOR
         )
-        if not form.is_bound:
-            return form, selectors.AuditFilters()
-        if not form.is_valid():
-            return form, None
-        data = form.cleaned_data
-        return form, selectors.AuditFilters(
-            who=data["who"], what=data["what"], since=data["since"], until=data["until"]
-        )
+        return form, form.filters()
 
     def refuse(self, form: AuditFilterForm) -> HttpResponse:
         context = self.context(form, refused=True)
@@ -310,7 +303,8 @@ class AuditView(OrgViewMixin, View):
             return self.refuse(form)
         events = selectors.audit_events(organization=self.organization, filters=filters)
         page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-        context = self.context(form, page=page, lines=describe_events(page))
+        lines = describe_events(page)
+        context = self.context(form, page=page, lines=lines, applied=form.applied())
         htmx = request.htmx  # type: ignore[attr-defined]
         template = "organizations/_audit_results.html" if htmx else "organizations/audit.html"
         return render(request, template, context)

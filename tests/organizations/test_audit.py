@@ -240,3 +240,12 @@ def test_the_csv_costs_the_same_queries_for_few_or_many_events(cast: Cast) -> No
     _grow(cast)
     client = _admin(cast)
     assert_constant_queries(lambda: client.get(_url("org_audit_export")), grow=lambda: _grow(cast))
+
+
+def test_the_filters_in_force_show_as_chips_that_remove_them(cast: Cast) -> None:
+    _named(cast)
+    ism = cast.members[Role.ISM].user
+    html = _admin(cast).get(_url(who=ism.pk, what="payouts", since="2026-03-01")).content.decode()
+    assert "Who: Ivy ISM" in html and "What: Payouts and tax forms" in html
+    assert "From: March 1, 2026" in html or "From: Mar. 1, 2026" in html
+    assert 'href="?what=payouts&amp;since=2026-03-01"' in html  # drops who
