@@ -13,6 +13,7 @@ from messaging.kinds import Topic
 from messaging.services import queue
 from organizations.roles import Role
 from tests.conftest import World
+from tests.helpers import assert_constant_queries
 from tests.messaging.test_task_queue import ask
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,35 @@ def test_the_hub_and_the_history_tab_read_in_sentences_with_details(world: World
     assert f"invited {world.creator.display_name} in {world.program.name}" in hub
     assert f"created the program {world.program.name}" in tab
     assert "<summary>Details" in tab
+
+
+def test_the_history_tab_costs_the_same_queries_whatever_its_events_refer_to(
+    world: World,
+) -> None:
+    from influencer_ops.audit import AuditVerb, audit_record
+    from tests.factories import CreatorProfileFactory
+
+    def grow() -> None:
+        for _ in range(8):
+            creator = CreatorProfileFactory(organization=world.cast.org)
+            audit_record(
+                organization=world.cast.org,
+                actor=world.cast.members[Role.ADMIN].user,
+                verb=AuditVerb.PROGRAM_UPDATED,
+                target=world.program,
+                before={"brand": world.cast.brand.pk, "assigned_ism": None},
+                after={
+                    "brand": world.cast.other_brand.pk,
+                    "assigned_ism": world.cast.members[Role.ISM].user.pk,
+                    "enrollment": world.enrollment.pk,
+                    "ids": [creator.pk],
+                },
+            )
+
+    grow()  # one query per kind of thing referred to, however many events refer to it
+    client = world.cast.client_for(Role.ADMIN)
+    url = _page(world, "program_history", pk=world.program.pk)
+    response = assert_constant_queries(lambda: client.get(url), grow=grow)
+    html = response.content.decode()
+    assert "Brand: <del>Lumen</del> → <ins>Trailhead</ins>" in html
+    assert f"Enrollment: <ins>{world.enrollment}</ins>" in html
