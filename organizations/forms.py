@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
+from django.utils import formats
 
-from organizations.models import Brand, Organization
+from influencer_ops.history import GROUPS
+from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
+from organizations.selectors import AuditFilters
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -57,3 +62,68 @@ class OrganizationSettingsForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     name = forms.CharField(max_length=150, label="Your name")
     password = forms.CharField(widget=forms.PasswordInput, label="Choose a password", min_length=8)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters: who, what, and from/to days (the org's calendar)."""
+
+    who = forms.ChoiceField(label="Who", required=False)
+    what = forms.ChoiceField(
+        label="What",
+        required=False,
+        choices=[("", "Everything"), *((key, label) for key, (label, _) in GROUPS.items())],
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, members: Iterable[Membership], system: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        people = sorted(((str(m.user_id), m.user.display_name) for m in members), key=_by_name)
+        who = cast(forms.ChoiceField, self.fields["who"])
+        who.choices = [("", "Anyone"), (system, "The system"), *people]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError("The first day is after the last day.")
+        return cleaned
+
+    def filters(self) -> AuditFilters | None:
+        """What to show: everything when nothing was asked, None when a filter does not hold."""
+        if not self.is_bound:
+            return AuditFilters()
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return AuditFilters(
+            who=data["who"], what=data["what"], since=data["since"], until=data["until"]
+        )
+
+    def applied(self) -> list[tuple[str, str]]:
+        """The filters in force in words, each with the query that drops it (the chips)."""
+        chips = []
+        for name, value in (self.cleaned_data if self.is_bound else {}).items():
+            if value:
+                rest = QueryDict(mutable=True)
+                rest.update(self.data)
+                for key in (name, "page"):
+                    rest.pop(key, None)
+                chips.append((f"{self[name].label}: {self.value_words(name)}", rest.urlencode()))
+        return chips
+
+    def value_words(self, name: str) -> str:
+        """A cleaned filter as the reader chose it: a name, a group, a date."""
+        value = self.cleaned_data[name]
+        if name in ("who", "what"):
+            field = cast(forms.ChoiceField, self.fields[name])
+            return dict(cast(list[tuple[str, str]], field.choices)).get(value, value)
+        return formats.date_format(value, "DATE_FORMAT")
+
+
+def _by_name(choice: tuple[str, str]) -> str:
+    return choice[1].casefold()

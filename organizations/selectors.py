@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from influencer_ops.calendar import org_zone
+from influencer_ops.history import group_verbs
 from influencer_ops.models import AuditEvent
 from organizations.models import Brand, Membership, Organization, StaffInvitation
 
@@ -59,3 +63,38 @@ def invitation_list(*, organization: Organization) -> QuerySet[StaffInvitation]:
 
 def audit_event_list(*, organization: Organization) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(organization=organization).order_by("-at", "-id")
+
+
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """Who (a user id, or ``SYSTEM_ACTOR`` for what no person did), what (a verb group of
+    ``influencer_ops.history``) and when (calendar days in the org's time zone, both included)."""
+
+    who: str = ""
+    what: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def _org_midnight(organization: Organization, day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=org_zone(organization))
+
+
+def audit_events(*, organization: Organization, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """The org's audit trail, newest first, narrowed by ``filters``; the actor is loaded."""
+    events = audit_event_list(organization=organization).select_related("actor")
+    if filters.who == SYSTEM_ACTOR:
+        events = events.filter(actor__isnull=True)
+    elif filters.who:
+        events = events.filter(actor_id=int(filters.who))
+    if filters.what:
+        events = events.filter(verb__in=group_verbs(filters.what))
+    if filters.since is not None:
+        events = events.filter(at__gte=_org_midnight(organization, filters.since))
+    if filters.until is not None:
+        next_day = filters.until + timedelta(days=1)
+        events = events.filter(at__lt=_org_midnight(organization, next_day))
+    return events

@@ -17,6 +17,7 @@ page_patterns = [
     path("brands/<int:pk>/", views.BrandEditView.as_view(), name="org_brand_edit"),
     path("settings/", views.SettingsView.as_view(), name="org_settings"),
     path("audit/", views.AuditView.as_view(), name="org_audit"),
+    path("audit/export.csv", views.AuditExportView.as_view(), name="org_audit_export"),
 ]
 
 invitation_patterns = [

@@ -6,17 +6,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from influencer_ops.csv_export import csv_download, csv_text
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
+from influencer_ops.history import describe_events
+from influencer_ops.history.export import CHUNK, CSV_HEADERS, csv_rows
 from organizations import permissions, selectors, services
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.forms import (
     AcceptInvitationForm,
+    AuditFilterForm,
     BrandForm,
     InvitationForm,
     MembershipRoleForm,
@@ -262,14 +267,64 @@ class SettingsView(OrgViewMixin, View):
         return render(request, "organizations/settings.html", context, status=status)
 
 
-class AuditView(OrgViewMixin, TemplateView):
-    capability = permissions.can_view_audit
-    template_name = "organizations/audit.html"
+AUDIT_PAGE_SIZE = 50
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["events"] = selectors.audit_event_list(organization=self.organization)[:200]
-        return context
+
+class AuditView(OrgViewMixin, View):
+    """The audit trail in sentences, 50 a page, filtered by who, what and when. An htmx
+    request (a filter changed) gets the results only; a filter that does not hold (a bad date,
+    someone not in the org) is refused with 400 and the form says why."""
+
+    capability = permissions.can_view_audit
+
+    def filtered(self) -> tuple[AuditFilterForm, selectors.AuditFilters | None]:
+        members = selectors.member_list(organization=self.organization)
+        form = AuditFilterForm(
+            self.request.GET or None, members=members, system=selectors.SYSTEM_ACTOR
+        )
+        return form, form.filters()
+
+    def refuse(self, form: AuditFilterForm) -> HttpResponse:
+        context = self.context(form, refused=True)
+        response = render(self.request, "organizations/audit.html", context, status=400)
+        if self.request.htmx:  # type: ignore[attr-defined]
+            response["HX-Redirect"] = self.request.get_full_path()  # show the errors in full
+        return response
+
+    def context(self, form: AuditFilterForm, **extra: Any) -> dict[str, Any]:
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            "organization": self.organization,
+            "membership": self.membership,
+            "form": form,
+            "query": query.urlencode(),
+            **extra,
+        }
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form, filters = self.filtered()
+        if filters is None:
+            return self.refuse(form)
+        events = selectors.audit_events(organization=self.organization, filters=filters)
+        page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+        lines = describe_events(page)
+        context = self.context(form, page=page, lines=lines, applied=form.applied())
+        htmx = request.htmx  # type: ignore[attr-defined]
+        template = "organizations/_audit_results.html" if htmx else "organizations/audit.html"
+        return render(request, template, context)
+
+
+class AuditExportView(AuditView):
+    """The filtered trail as CSV (``influencer_ops.history.export``)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form, filters = self.filtered()
+        if filters is None:
+            return self.refuse(form)
+        events = selectors.audit_events(organization=self.organization, filters=filters)
+        text = csv_text(CSV_HEADERS, csv_rows(events.iterator(chunk_size=CHUNK)))
+        return csv_download(text, f"audit-{self.organization.slug}.csv")
 
 
 class InvitationAcceptView(View):

@@ -10,12 +10,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 
+from influencer_ops.history import HistoryLine, describe_events
 from influencer_ops.models import AuditEvent
 from messaging.kinds import ACTIVE_TASK_STATES
 from messaging.models import Message, Task, Thread
 from organizations.models import Membership, Organization
 from payments.models import Payout
-from programs.history import HistoryLine, describe
 from programs.models import (
     AmountOwed,
     ComplianceCase,
@@ -277,7 +277,7 @@ def enrollment_hub(*, enrollment: Enrollment, with_money: bool, with_desk: bool)
                 "-created_at", "-id"
             )
         ),
-        history=[describe(event) for event in trail[:HUB_HISTORY_LIMIT]],
+        history=describe_events(trail[:HUB_HISTORY_LIMIT]),
         history_count=trail.count(),
     )
     if with_money:

@@ -12,10 +12,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.views import View
 
+from influencer_ops.history import describe_events
 from organizations.permissions import can_use_desk, can_view_payouts
 from payments.payouts import selectors as payouts
 from programs import selectors
-from programs.history import describe
 from programs.models import Program
 from programs.tabs import may_open_tab
 from programs.views.base import PAGE_SIZE, ProgramViewMixin
@@ -67,6 +67,6 @@ class ProgramHistoryView(ProgramTabView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         program = self.tab_program(kwargs["pk"])
         page = self.page(selectors.program_audit_trail(program=program))
-        lines = [describe(event) for event in page]
+        lines = describe_events(page)
         context = {"program": program, "page": page, "lines": lines}
         return self.render_page("program_history.html", context)

@@ -59,7 +59,7 @@ def test_confirm_and_amend_from_the_task_pages(live_server: Any, new_page: Any) 
     bsm.get_by_label("Reason the creator reads").fill("Pay per click suits your audience better.")
     bsm.get_by_role("button", name="Send the amendment").click()
     assert bsm.get_by_text("Terms version 2 sent to the creator to accept.").is_visible()
-    assert bsm.get_by_text("Remedy tried").is_visible()
+    assert bsm.get_by_text("tried a remedy").is_visible()
     with dangerously_unscoped():
         enrollment = Enrollment.objects.get(pk=world.enrollment.pk)
         latest = recruiting.latest_terms(enrollment)

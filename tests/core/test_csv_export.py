@@ -226,6 +226,7 @@ def export_urls(world: World, run: PaymentRun) -> dict[str, list[str]]:
         "org_overview_csv": [url("org_overview_csv")],
         "payment_run_csv": [url("payment_run_csv", pk=run.pk)],
         "payment_run_export": [url("payment_run_export", pk=run.pk)],
+        "org_audit_export": [url("org_audit_export")],
     }
 
 

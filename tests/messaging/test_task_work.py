@@ -367,7 +367,7 @@ def test_each_remedy_is_recorded(world: World) -> None:
     assert len(texts) == 3 and not any("19:00" in t for t in texts)
     assert state_of(task) == TaskState.OPEN  # remedies do not close it; recovery or the BSM does
     html = bsm.get(page(task)).content.decode()
-    assert "Remedy tried" in html and "Suggested posting at 19:00." in html
+    assert "tried a remedy" in html and "Suggested posting at 19:00." in html
 
 
 @pytest.mark.parametrize(

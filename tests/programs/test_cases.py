@@ -369,7 +369,7 @@ def test_a_case_ends_in_a_terms_amendment_the_creator_accepts(active: World) -> 
     assert case.state == ComplianceCase.State.RESOLVED
     # The creator's case page shows the accepted version.
     body = active.creator_client().get(reverse("portal_case", kwargs={"pk": case.pk})).content
-    assert f"Terms version {version.number}: accepted".encode() in body
+    assert f"Terms version {version.number}: <ins>accepted".encode() in body
 
 
 def test_a_terms_amendment_needs_changes(active: World) -> None:
@@ -770,3 +770,26 @@ def test_the_api_refuses_roles_and_bad_input(active: World) -> None:
     invited = body | {"enrollment": active.other_enrollment.pk}
     assert bsm.post(api(active), invited, content_type="application/json").status_code == 409
     assert not ComplianceCase.objects.exists()
+
+
+def test_a_cases_history_shows_staff_everything_and_the_creator_what_is_theirs(
+    active: World,
+) -> None:
+    bsm = user_of(active, Role.BSM)
+    bsm.name = "Ben BSM"
+    bsm.save()
+    case = open_case(active)
+    due = timezone.localdate() + timedelta(days=5)
+    act(active, case, Kind.REMEDY, remedy="extra_material", due_on=due, text="Two more shots.")
+    act(active, case, Kind.NOTE, text="She was on holiday.")
+    staff = active.cast.client_for(Role.BSM).get(page(active, "case_detail", pk=case.pk))
+    html = staff.content.decode()
+    assert "Ben BSM opened the case: guideline breach, medium severity" in html
+    assert "Ben BSM asked for a remedy" in html and "Remedy: <ins>Extra material</ins>" in html
+    assert '<details class="history-details" open>' in html  # what is asked is never hidden
+    assert "Ben BSM added an internal note" in html and "Internal: not shown to the creator" in html
+    portal = active.creator_client().get(reverse("portal_case", kwargs={"pk": case.pk}))
+    mine = portal.content.decode()
+    assert "Case opened: guideline breach, medium severity" in mine and "Ben BSM opened" not in mine
+    assert "Two more shots." in mine and "Remedy: <ins>Extra material</ins>" in mine
+    assert "She was on holiday." not in mine and "internal note" not in mine
