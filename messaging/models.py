@@ -202,6 +202,14 @@ class TaskEvent(TenantModel):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def label(self) -> str:
+        """The verb in words for the history: "Handed over", "Remedy tried"."""
+        return EVENT_LABELS.get(self.verb) or self.verb.replace("_", " ").capitalize()
+
+
+EVENT_LABELS = {"remedy": "Remedy tried"}
+
 
 class Message(TenantModel):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")

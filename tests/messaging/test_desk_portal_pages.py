@@ -78,6 +78,15 @@ def test_the_ism_reads_where_a_handed_over_task_went_but_cannot_act_on_it(world:
     )
 
 
+def test_the_bsm_reads_a_handed_over_tasks_history_in_words(world: World) -> None:
+    task = ask(world)
+    confirm_and_launch(world)
+    html = world.cast.client_for(Role.BSM).get(desk("desk_task", pk=task.pk)).content.decode()
+    assert "<strong>Created</strong>" in html
+    assert "<strong>Handed over</strong>" in html and "ISM → BSM" in html
+    assert "Handed_over" not in html
+
+
 def test_outsider_gets_404_on_every_desk_page(world: World) -> None:
     task = ask(world)
     client = login_client(world.cast.outsider.user)
