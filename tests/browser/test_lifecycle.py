@@ -9,8 +9,9 @@ payments and the creator sees the payout paid, with its date.
 
 After sign-in no step types a deep URL: every page is reached by links, tabs and buttons from a
 landing page (``home`` goes back to one). Only what time or a scheduled job would do is done
-directly: moving the program's dates so that half of it has passed, running the pace sweep and
-processing the payment run.
+directly: moving the program's dates so that two thirds of it have passed (a browser test cannot
+wait forty days) and running the daily pace sweep (a beat job, not a page). The payment run is
+processed by its real Celery task, run eagerly on commit by the test settings.
 """
 
 from __future__ import annotations
@@ -298,6 +299,13 @@ def time_passes_and_the_pace_sweep_runs() -> None:
             launch_on=today - timedelta(days=40), end_on=today + timedelta(days=20)
         )
     assert pace_sweep_all() == 1
+    task = unscoped(
+        lambda: Task.objects.select_related("assignee").get(
+            program__name=PROGRAM, kind="underperforming"
+        )
+    )
+    assert task.assignee is not None
+    assert (task.owner_role, task.assignee.email) == ("bsm", "bsm@northwind.test")
 
 
 def bsm_amends_to_performance_pay(scene: Scene) -> Any:
@@ -310,12 +318,20 @@ def bsm_amends_to_performance_pay(scene: Scene) -> Any:
     assert bsm.get_by_text("Terms version 2 sent to the creator to accept.").is_visible()
     latest = unscoped(lambda: scene.enrollment().terms_versions.order_by("-number").first())
     assert latest is not None and latest.number == 2 and latest.accepted_at is None
+    assert latest.snapshot["per_click_rate"] == "0.2500"
+    task = unscoped(lambda: Task.objects.get(program__name=PROGRAM, kind="underperforming"))
+    assert unscoped(lambda: task.events.filter(verb="remedy").exists())
     return bsm
 
 
 def creator_accepts_the_amendment(scene: Scene, ava: Any) -> None:
     scene.home(ava)
-    ava.get_by_role("link", name=PROGRAM, exact=True).click()
+    program = ava.get_by_role("listitem").filter(
+        has=ava.get_by_role("link", name=PROGRAM, exact=True)
+    )
+    assert program.get_by_text("New terms to accept").is_visible()
+    program.get_by_role("link", name=PROGRAM, exact=True).click()
+    assert ava.get_by_role("heading", name="Accept the new terms").is_visible()
     ava.get_by_label("I accept these terms").check()
     ava.get_by_role("button", name="Accept").click()
     assert ava.get_by_text("You accepted the new terms").is_visible()

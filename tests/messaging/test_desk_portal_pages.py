@@ -240,6 +240,23 @@ def test_the_portal_shows_who_owns_each_open_request(world: World) -> None:
     assert "With" in page and "answer due by" in page
 
 
+def test_the_portal_home_says_when_new_terms_await_the_creator(world: World) -> None:
+    from programs.recruiting import services as recruiting
+
+    confirm_and_launch(world)
+    client = world.creator_client()
+    assert "New terms to accept" not in client.get(reverse("portal_home")).content.decode()
+    recruiting.terms_amend(
+        enrollment=world.enrollment,
+        actor=world.cast.members[Role.BSM].user,
+        reason="Pay per click suits your audience.",
+        changes={"per_click_rate": "0.25"},
+    )
+    assert "New terms to accept" in client.get(reverse("portal_home")).content.decode()
+    recruiting.terms_accept(enrollment=world.enrollment, user=world.creator.user, terms_version=2)
+    assert "New terms to accept" not in client.get(reverse("portal_home")).content.decode()
+
+
 def test_a_creator_in_another_org_sees_none_of_this(world: World) -> None:
     ask(world)
     stranger = make_creator(world.cast.outsider_org, "Sam Stranger", "sam@example.test")
