@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from influencer_ops.tenancy import dangerously_unscoped
 from influencers import services as creators
-from messaging.models import Task
+from messaging.models import Request, Task
 from organizations.roles import Role
 from payments.models import Payout, TaxForm
 from programs.matching.reasons import away_reason
@@ -60,7 +60,7 @@ class Scene:
 
     def staff(self, role: str) -> Any:
         """The role's page, signed in once (a TOTP code is accepted only once), on its landing
-        page."""
+        page (every step starts from there)."""
         if role not in self.signed_in:
             page = self.new_page()
             totp = TOTP_SECRET if role in (Role.ADMIN, Role.ISM, Role.BSM) else None
@@ -71,10 +71,15 @@ class Scene:
         self.home(page)
         return page
 
-    def creator(self, email: str) -> Any:
-        page = self.new_page()
-        sign_in(page, self.base, email)
-        page.wait_for_url(lambda url: "/accounts/" not in url)
+    def ava(self) -> Any:
+        """The creator's page, signed in once, on the portal home."""
+        if "ava" not in self.signed_in:
+            page = self.new_page()
+            sign_in(page, self.base, "ava@example.test")
+            page.wait_for_url(lambda url: "/accounts/" not in url)
+            self.signed_in["ava"] = page
+        page = self.signed_in["ava"]
+        self.home(page)
         return page
 
     def home(self, page: Any) -> None:
@@ -123,14 +128,12 @@ def nav(page: Any, name: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
 
-def open_program(scene: Scene, page: Any) -> None:
-    scene.home(page)
+def open_program(page: Any) -> None:
     nav(page, "Programs")
     page.get_by_role("link", name=PROGRAM, exact=True).click()
 
 
-def open_task(scene: Scene, page: Any, title: str | re.Pattern[str]) -> None:
-    scene.home(page)
+def open_task(page: Any, title: str | re.Pattern[str]) -> None:
     if not page.get_by_role("heading", level=1, name="Success desk").count():
         page.get_by_role("link", name="Open the desk").click()
     page.get_by_role("link", name=title).first.click()
@@ -139,7 +142,7 @@ def open_task(scene: Scene, page: Any, title: str | re.Pattern[str]) -> None:
 # --- the steps ---
 
 
-def brand_manager_writes_the_brief(scene: Scene) -> Any:
+def brand_manager_writes_the_brief(scene: Scene) -> None:
     today = timezone.localdate()
     brand = scene.staff(Role.BRAND_MANAGER)
     nav(brand, "Programs")
@@ -171,12 +174,11 @@ def brand_manager_writes_the_brief(scene: Scene) -> Any:
     assert program.state == "recruiting", brand.content()[:3000]
     assert program.goals == "Introduce the new serum."
     assert unscoped(lambda: program.deliverable_specs.count()) == 1
-    return brand
 
 
-def ism_finds_and_invites(scene: Scene) -> Any:
+def ism_finds_and_invites(scene: Scene) -> None:
     ism = scene.staff(Role.ISM)
-    open_program(scene, ism)
+    open_program(ism)
     ism.get_by_role("navigation", name="Program").get_by_role(
         "link", name="Recruiting roster"
     ).click()
@@ -198,16 +200,16 @@ def ism_finds_and_invites(scene: Scene) -> Any:
         )
     )
     assert enrollments == [("Ava Accepts", "invited")]
-    return ism
 
 
-def creator_asks_and_accepts(scene: Scene) -> Any:
-    ava = scene.creator("ava@example.test")
+def creator_asks_and_accepts(scene: Scene) -> None:
+    ava = scene.ava()
     ava.get_by_role("link", name=PROGRAM, exact=True).click()
     ava.get_by_role("link", name="Ask a question about the requirements").click()
     ava.get_by_label("Your question").fill(QUESTION)
     ava.get_by_role("button", name="Send question").click()
-    scene.home(ava)
+    assert unscoped(lambda: Request.objects.get(enrollment=scene.enrollment())).text == QUESTION
+    ava = scene.ava()
     ava.get_by_role("link", name=PROGRAM, exact=True).click()
     ava.get_by_label("I accept these terms").check()
     ava.get_by_role("button", name="Accept").click()
@@ -215,18 +217,19 @@ def creator_asks_and_accepts(scene: Scene) -> Any:
     assert scene.enrollment().state == "accepted"
     question = unscoped(lambda: Task.objects.get(program__name=PROGRAM, kind="creator_request"))
     assert question.owner_role == "ism"
-    return ava
 
 
-def ism_confirms_from_the_desk(scene: Scene, ism: Any) -> None:
-    open_task(scene, ism, f"Confirm Ava Accepts for {PROGRAM}")
+def ism_confirms_from_the_desk(scene: Scene) -> None:
+    ism = scene.staff(Role.ISM)
+    open_task(ism, f"Confirm Ava Accepts for {PROGRAM}")
     ism.get_by_role("button", name="Confirm Ava Accepts").click()
     assert ism.get_by_text("Ava Accepts is confirmed.").is_visible()
     assert scene.enrollment().state == "confirmed"
 
 
-def brand_manager_launches(scene: Scene, brand: Any) -> None:
-    open_program(scene, brand)
+def brand_manager_launches(scene: Scene) -> None:
+    brand = scene.staff(Role.BRAND_MANAGER)
+    open_program(brand)
     brand.get_by_role("button", name="Launch").click()
     assert scene.program().state == "launched"
     assert scene.enrollment().state == "active"
@@ -235,14 +238,14 @@ def brand_manager_launches(scene: Scene, brand: Any) -> None:
     events = unscoped(lambda: list(question.events.values_list("verb", flat=True)))
     assert "handed_over" in events and events.index("handed_over") > 0  # its history came along
     bsm = scene.staff(Role.BSM)
-    open_task(scene, bsm, question.title)
+    open_task(bsm, question.title)
     assert bsm.get_by_text(QUESTION).first.is_visible()
     history = bsm.get_by_role("region", name="History").inner_text()
     assert "Handed over" in history and "ISM → BSM" in history, history
 
 
-def creator_submits(scene: Scene, ava: Any) -> None:
-    scene.home(ava)
+def creator_submits(scene: Scene) -> None:
+    ava = scene.ava()
     ava.get_by_role("link", name="Your deliverables").click()
     ava.get_by_role("link", name=re.compile("post", re.I)).first.click()
     ava.get_by_label("Caption").fill("Loving my morning glow routine with Lumen!")
@@ -271,8 +274,8 @@ def approver_approves_with_corrections(scene: Scene) -> None:
     assert review.reviewer.email == "approver@northwind.test"
 
 
-def creator_publishes(scene: Scene, ava: Any) -> None:
-    scene.home(ava)
+def creator_publishes(scene: Scene) -> None:
+    ava = scene.ava()
     ava.get_by_role("link", name="Your deliverables").click()
     ava.get_by_role("link", name=re.compile("post", re.I)).first.click()
     assert ava.get_by_text("Write LUMEN in capitals.").first.is_visible()
@@ -308,9 +311,9 @@ def time_passes_and_the_pace_sweep_runs() -> None:
     assert (task.owner_role, task.assignee.email) == ("bsm", "bsm@northwind.test")
 
 
-def bsm_amends_to_performance_pay(scene: Scene) -> Any:
+def bsm_amends_to_performance_pay(scene: Scene) -> None:
     bsm = scene.staff(Role.BSM)
-    open_task(scene, bsm, re.compile(r"^Behind pace: Ava Accepts"))
+    open_task(bsm, re.compile(r"^Behind pace: Ava Accepts"))
     assert bsm.get_by_text("Valid clicks so far").is_visible()
     bsm.get_by_label("New pay per valid click").fill("0.25")
     bsm.get_by_label("Reason the creator reads").fill("Pay per click suits your audience.")
@@ -321,11 +324,10 @@ def bsm_amends_to_performance_pay(scene: Scene) -> Any:
     assert latest.snapshot["per_click_rate"] == "0.2500"
     task = unscoped(lambda: Task.objects.get(program__name=PROGRAM, kind="underperforming"))
     assert unscoped(lambda: task.events.filter(verb="remedy").exists())
-    return bsm
 
 
-def creator_accepts_the_amendment(scene: Scene, ava: Any) -> None:
-    scene.home(ava)
+def creator_accepts_the_amendment(scene: Scene) -> None:
+    ava = scene.ava()
     program = ava.get_by_role("listitem").filter(
         has=ava.get_by_role("link", name=PROGRAM, exact=True)
     )
@@ -340,8 +342,8 @@ def creator_accepts_the_amendment(scene: Scene, ava: Any) -> None:
     assert enrollment.terms_version.snapshot["per_click_rate"] == "0.2500"
 
 
-def creator_gets_ready_to_be_paid(scene: Scene, ava: Any) -> None:
-    scene.home(ava)
+def creator_gets_ready_to_be_paid(scene: Scene) -> None:
+    ava = scene.ava()
     ava.get_by_role("link", name="Payout details and tax form").click()
     ava.get_by_label("Name on the account").fill("Ava Accepts")
     ava.get_by_label("IBAN, account number or PayPal e-mail").fill("DE89370400440532013000")
@@ -375,8 +377,8 @@ def admin_runs_payments(scene: Scene) -> Payout:
     return payout
 
 
-def creator_sees_paid(scene: Scene, ava: Any, payout: Payout) -> None:
-    scene.home(ava)
+def creator_sees_paid(scene: Scene, payout: Payout) -> None:
+    ava = scene.ava()
     ava.get_by_role("link", name="Your payouts").click()
     row = ava.get_by_role("row").filter(has_text="400.00")
     assert row.get_by_text("Paid", exact=True).is_visible()
@@ -397,17 +399,17 @@ def test_the_whole_lifecycle_by_clicking(live_server: Any, new_page: Any) -> Non
         )
     scene = Scene(live_server.url, new_page, cast, away_from, away_to)
 
-    brand = brand_manager_writes_the_brief(scene)
-    ism = ism_finds_and_invites(scene)
-    ava = creator_asks_and_accepts(scene)
-    ism_confirms_from_the_desk(scene, ism)
-    brand_manager_launches(scene, brand)
-    creator_submits(scene, ava)
+    brand_manager_writes_the_brief(scene)
+    ism_finds_and_invites(scene)
+    creator_asks_and_accepts(scene)
+    ism_confirms_from_the_desk(scene)
+    brand_manager_launches(scene)
+    creator_submits(scene)
     approver_approves_with_corrections(scene)
-    creator_publishes(scene, ava)
+    creator_publishes(scene)
     time_passes_and_the_pace_sweep_runs()
     bsm_amends_to_performance_pay(scene)
-    creator_accepts_the_amendment(scene, ava)
-    creator_gets_ready_to_be_paid(scene, ava)
+    creator_accepts_the_amendment(scene)
+    creator_gets_ready_to_be_paid(scene)
     payout = admin_runs_payments(scene)
-    creator_sees_paid(scene, ava, payout)
+    creator_sees_paid(scene, payout)
