@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from influencers.models import CreatorProfile
@@ -23,7 +24,7 @@ from messaging.models import (
 )
 from organizations.models import Membership, Organization
 from organizations.roles import Role
-from programs.models import Enrollment, Program
+from programs.models import Enrollment, Program, TermsVersion
 
 
 def desk_roles(membership: Membership) -> list[str]:
@@ -169,11 +170,20 @@ def creator_profiles(*, user: Any) -> QuerySet[Any]:
 
 
 def creator_enrollments(*, user: Any) -> QuerySet[Any]:
+    """The creator's places; ``new_terms_waiting``: an amendment after the terms they accepted
+    awaits their answer."""
+    amendment = TermsVersion.objects.filter(
+        enrollment=OuterRef("pk"),
+        number__gt=Coalesce(OuterRef("terms_version__number"), 0),
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+    )
     return (
         # A waitlisted place is not an invitation yet: the creator hears when it is sent.
         Enrollment.objects.filter(creator__user=user)
         .exclude(state="waitlisted")
         .select_related("program", "program__brand", "creator", "organization")
+        .annotate(new_terms_waiting=Exists(amendment))
         .order_by("-created_at")
     )
 

@@ -78,6 +78,15 @@ def test_the_ism_reads_where_a_handed_over_task_went_but_cannot_act_on_it(world:
     )
 
 
+def test_the_bsm_reads_a_handed_over_tasks_history_in_words(world: World) -> None:
+    task = ask(world)
+    confirm_and_launch(world)
+    html = world.cast.client_for(Role.BSM).get(desk("desk_task", pk=task.pk)).content.decode()
+    assert "created the task for" in html and "handed the task over to" in html
+    assert "Owning team: <del>ISM</del> → <ins>BSM</ins>" in html
+    assert "Handed_over" not in html
+
+
 def test_outsider_gets_404_on_every_desk_page(world: World) -> None:
     task = ask(world)
     client = login_client(world.cast.outsider.user)
@@ -229,6 +238,23 @@ def test_the_portal_shows_who_owns_each_open_request(world: World) -> None:
     ask(world)
     page = world.creator_client().get(reverse("portal_home")).content.decode()
     assert "With" in page and "answer due by" in page
+
+
+def test_the_portal_home_says_when_new_terms_await_the_creator(world: World) -> None:
+    from programs.recruiting import services as recruiting
+
+    confirm_and_launch(world)
+    client = world.creator_client()
+    assert "New terms to accept" not in client.get(reverse("portal_home")).content.decode()
+    recruiting.terms_amend(
+        enrollment=world.enrollment,
+        actor=world.cast.members[Role.BSM].user,
+        reason="Pay per click suits your audience.",
+        changes={"per_click_rate": "0.25"},
+    )
+    assert "New terms to accept" in client.get(reverse("portal_home")).content.decode()
+    recruiting.terms_accept(enrollment=world.enrollment, user=world.creator.user, terms_version=2)
+    assert "New terms to accept" not in client.get(reverse("portal_home")).content.decode()
 
 
 def test_a_creator_in_another_org_sees_none_of_this(world: World) -> None:
