@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from influencer_ops.tables import ListTable, sort_by
 from payments.models import Payout, PayoutReason, PayoutState
@@ -142,7 +143,7 @@ class PayoutTable(ListTable):
 
     def render_state(self, record: Payout) -> str:
         delayed = (
-            format_html(' <span class="badge badge-overdue">Delayed</span>')
+            mark_safe(' <span class="badge badge-overdue">Delayed</span>')
             if record.delayed_at
             else ""
         )
