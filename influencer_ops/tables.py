@@ -45,9 +45,11 @@ class ListTable(tables.Table):
 
     row_header: ClassVar[str] = ""
 
-    class Meta:
-        orderable = False  # a column opts in with orderable=True and a sort_by(...) order_by
-        empty_text = ""
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Nothing sorts unless its column says orderable=True (with a sort_by(...) order_by):
+        # set here, as a subclass without its own Meta would not inherit one.
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
 
 
 @dataclass

@@ -106,7 +106,7 @@ class PayoutTable(ListTable):
         accessor="run_id", verbose_name="Run", orderable=True, order_by=sort_by("run_id")
     )
 
-    class Meta(ListTable.Meta):
+    class Meta:
         sequence = (
             "select",
             "amount",
