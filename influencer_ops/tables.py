@@ -52,6 +52,15 @@ class ListTable(tables.Table):
         super().__init__(*args, **kwargs)
 
 
+@dataclass(frozen=True)
+class Chip:
+    """One applied filter, shown above the table with a link that removes it."""
+
+    label: str
+    value: str
+    remove_query: str  # the query string without this filter (and the page)
+
+
 @dataclass
 class TableView:
     """What a list template needs: the filter form, the table (one page) and whether any
@@ -61,6 +70,7 @@ class TableView:
     table: ListTable
     filtered: bool
     rows: QuerySet[Any]  # every filtered row (for totals), not only this page
+    chips: list[Chip]
 
     @property
     def page(self) -> Any:
@@ -85,9 +95,10 @@ def build_table(
         table.paginate(per_page=PAGE_SIZE, page=int(page) if page.isdigit() else 1)
     except (EmptyPage, PageNotAnInteger):
         table.paginate(per_page=PAGE_SIZE, page=table.paginator.num_pages)
-    cleaned = getattr(filterset.form, "cleaned_data", {})
-    filtered = any(value not in ("", None, []) for value in cleaned.values())
-    return TableView(filterset=filterset, table=table, filtered=filtered, rows=queryset)
+    chips = _chips(request, filterset.form)
+    return TableView(
+        filterset=filterset, table=table, filtered=bool(chips), rows=queryset, chips=chips
+    )
 
 
 def bad_filter(view: TableView) -> bool:
@@ -113,6 +124,20 @@ def table_csv(
     _sort(request, table)
     rows = list(table.as_values())
     return csv_download(csv_text(rows[0], rows[1:]), filename)
+
+
+def _chips(request: HttpRequest, form: Any) -> list[Chip]:
+    chips = []
+    for name, value in getattr(form, "cleaned_data", {}).items():
+        if value in ("", None, []):
+            continue
+        field = form.fields[name]
+        shown = dict(getattr(field, "choices", ())).get(value, value)
+        query = request.GET.copy()
+        for key in (name, "page", "format"):
+            query.pop(key, None)
+        chips.append(Chip(str(field.label), str(shown), query.urlencode()))
+    return chips
 
 
 def _sort(request: HttpRequest, table: ListTable) -> None:

@@ -300,3 +300,16 @@ def test_another_orgs_ids_are_a_404_and_nothing_is_written(world3: World) -> Non
 
 def test_bulk_is_post_only(world3: World) -> None:
     assert world3.cast.client_for(Role.BSM).get(url(world3, "bulk/")).status_code == 405
+
+
+def test_applied_filters_show_as_chips_that_remove_themselves(world3: World) -> None:
+    client = world3.cast.client_for(Role.BSM)
+    response = client.get(url(world3), {"state": "paid", "q": "glow", "sort": "amount"})
+    chips = {(c.label, c.value): c.remove_query for c in response.context["listing"].chips}
+    assert chips == {
+        ("State", "Paid"): "q=glow&sort=amount",
+        ("Search", "glow"): "state=paid&sort=amount",
+    }
+    html = response.content.decode()
+    assert 'aria-label="Remove the filter State: Paid"' in html
+    assert client.get(url(world3)).context["listing"].chips == []
