@@ -91,8 +91,9 @@ def build_table(
     table = table_class(queryset, **table_kwargs)
     _sort(request, table)
     page = request.GET.get(table.prefixed_page_field, "1")
+    number = int(page) if page.isascii() and page.isdigit() and len(page) < 10 else 1
     try:
-        table.paginate(per_page=PAGE_SIZE, page=int(page) if page.isdigit() else 1)
+        table.paginate(per_page=PAGE_SIZE, page=number)
     except (EmptyPage, PageNotAnInteger):
         table.paginate(per_page=PAGE_SIZE, page=table.paginator.num_pages)
     chips = _chips(request, filterset.form)
@@ -132,7 +133,8 @@ def _chips(request: HttpRequest, form: Any) -> list[Chip]:
         if value in ("", None, []):
             continue
         field = form.fields[name]
-        shown = dict(getattr(field, "choices", ())).get(value, value)
+        choices = {str(key): text for key, text in getattr(field, "choices", ())}
+        shown = choices.get(str(value), value)
         query = request.GET.copy()
         for key in (name, "page", "format"):
             query.pop(key, None)

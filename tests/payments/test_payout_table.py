@@ -313,3 +313,13 @@ def test_applied_filters_show_as_chips_that_remove_themselves(world3: World) -> 
     html = response.content.decode()
     assert 'aria-label="Remove the filter State: Paid"' in html
     assert client.get(url(world3)).context["listing"].chips == []
+
+
+def test_a_chip_names_the_chosen_program_and_odd_pages_fall_back(world3: World) -> None:
+    client = world3.cast.client_for(Role.BSM)
+    response = client.get(url(world3), {"program": world3.program.pk})
+    assert [(c.label, c.value) for c in response.context["listing"].chips] == [
+        ("Program", world3.program.name)
+    ]
+    for page in ("²", "0", "-1", "9" * 30, "abc"):
+        assert client.get(url(world3), {"page": page}).status_code == 200, page
