@@ -76,10 +76,12 @@ def test_filters_apply_on_change_and_ticked_payouts_go_on_hold(
     table = page.get_by_role("table", name="Payouts of Northwind")
     assert table.locator("tbody tr").count() == 3
     # No "Apply" click: htmx fetches the filtered table and updates the address.
-    page.get_by_label("State").select_option("paid")
+    page.get_by_role("combobox", name="State", exact=True).select_option("paid")
     page.wait_for_url("**/payouts/?*state=paid*")
     page.get_by_text("No payouts match these filters.").wait_for()
-    page.get_by_label("State").select_option("earned")
+    # The applied filter shows as a chip that removes it.
+    assert page.get_by_role("link", name="Remove the filter State: Paid").is_visible()
+    page.get_by_role("combobox", name="State", exact=True).select_option("earned")
     page.wait_for_url("**/payouts/?*state=earned*")
     table.locator("tbody tr").nth(2).wait_for()
     # Tick two payouts and hold them with one reason.
