@@ -141,18 +141,6 @@ class HandlesForm(forms.Form):
         return initial
 
 
-class CreatorFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
-    category = forms.ChoiceField(choices=[("", "Any category"), *Category.choices], required=False)
-    platform = forms.ChoiceField(choices=[("", "Any platform"), *Platform.choices], required=False)
-
-    def filters(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"search": "", "category": "", "platform": ""}
-        data = self.cleaned_data
-        return {"search": data["q"], "category": data["category"], "platform": data["platform"]}
-
-
 ImportForm = CsvImportForm
 
 

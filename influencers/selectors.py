@@ -27,6 +27,15 @@ def creator_list(
     """The org's creators with their handles (one extra query), searched by name, e-mail or
     handle, filtered by category and platform."""
     creators = CreatorProfile.objects.filter(organization=organization).prefetch_related(_handles())
+    creators = creators_filtered(creators, search=search, category=category, platform=platform)
+    return creators.order_by("display_name", "id")
+
+
+def creators_filtered(
+    creators: QuerySet[CreatorProfile], *, search: str = "", category: str = "", platform: str = ""
+) -> QuerySet[CreatorProfile]:
+    """``creators`` whose name, e-mail or handle contains ``search``, in ``category``, with a
+    handle on ``platform`` (each only when given)."""
     search = search.strip()
     if search:
         handle_match = SocialHandle.objects.filter(
@@ -41,7 +50,7 @@ def creator_list(
         creators = creators.filter(
             Exists(SocialHandle.objects.filter(profile=OuterRef("pk"), platform=platform))
         )
-    return creators.order_by("display_name", "id")
+    return creators
 
 
 def creator_detail(*, organization: Any) -> QuerySet[CreatorProfile]:

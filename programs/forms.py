@@ -23,7 +23,6 @@ from organizations.models import Brand, Organization
 from programs import selectors
 from programs.models import DeliverableSpec
 from programs.services import FIELD_LABELS
-from programs.states import ProgramState
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -220,15 +219,3 @@ class ProgramCloneForm(forms.Form):
 
 class ProgramCancelForm(forms.Form):
     reason = forms.CharField(max_length=REASON_MAX_LENGTH, label="Reason for cancelling")
-
-
-class ProgramFilterForm(forms.Form):
-    state = forms.ChoiceField(choices=[("", "Any state"), *ProgramState.choices], required=False)
-    brand = forms.ModelChoiceField(
-        queryset=Brand.objects.none(), required=False, empty_label="Any brand"
-    )
-
-    def __init__(self, *args: Any, brands: Iterable[Brand], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        brand_field = cast(forms.ModelChoiceField, self.fields["brand"])
-        brand_field.queryset = Brand.objects.filter(pk__in=[b.pk for b in brands]).order_by("name")

@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +15,10 @@ from django.views import View
 
 from influencer_ops.choices import Category
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
+from influencer_ops.tables import bad_filter, build_table, table_csv, wants_csv
 from influencers import selectors, services
 from influencers.forms import (
     AvailabilityForm,
-    CreatorFilterForm,
     CreatorForm,
     HandlesForm,
     ImportForm,
@@ -27,12 +26,11 @@ from influencers.forms import (
     MilestoneForm,
 )
 from influencers.models import CreatorLink, CreatorProfile
+from influencers.tables import CreatorFilter, CreatorTable
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from programs.recruiting import selectors as recruiting_selectors
 from programs.recruiting import services as recruiting
-
-PAGE_SIZE = 50
 
 
 def _add_error(exc: DomainError, *forms_: forms.Form) -> None:
@@ -67,19 +65,28 @@ class CreatorMixin(OrgViewMixin):
 
 
 class CreatorListView(CreatorMixin, View):
+    """The roster: search, filters, sortable columns and the CSV of what is filtered."""
+
     capability = permissions.can_use_desk
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = CreatorFilterForm(request.GET or None)
-        filters = form.filters()
-        creators = selectors.creator_list(organization=self.organization, **filters)
-        page = Paginator(creators, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = self.context(
-            filter_form=form, page=page, filtered=any(filters.values()), query=query.urlencode()
+        creators = selectors.creator_list(organization=self.organization)
+        filterset = CreatorFilter(request.GET, queryset=creators)
+        table_kwargs = {"org_slug": self.organization.slug}
+        if wants_csv(request) and filterset.is_valid():
+            return table_csv(
+                request,
+                table_class=CreatorTable,
+                filterset=filterset,
+                filename=f"creators-{self.organization.slug}.csv",
+                **table_kwargs,
+            )
+        listing = build_table(
+            request, table_class=CreatorTable, filterset=filterset, **table_kwargs
         )
-        return render(request, "influencers/creator_list.html", context)
+        status = 400 if bad_filter(listing) else 200
+        context = self.context(listing=listing)
+        return render(request, "influencers/creator_list.html", context, status=status)
 
 
 class CreatorCreateView(CreatorMixin, View):

@@ -1,4 +1,4 @@
-"""Forms of the payout pages: the list filter and the staff actions on one payout."""
+"""Forms of the payout pages: the bulk action on the list and the staff actions on one payout."""
 
 from __future__ import annotations
 
@@ -8,40 +8,44 @@ from typing import Any
 from django import forms
 
 from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
-from payments.models import PayoutState
-from payments.payouts.selectors import PayoutFilters
 
 REASON_MAX = PAYMENT_TEXT_MAX_LENGTH
 
 
-def _choices(field: forms.Field, choices: list[Any]) -> None:
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
+class PayoutIdsField(forms.Field):
+    """The ids of the rows ticked in the list (``payout=3&payout=5``)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "Choose payouts from the list."}
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value or []
+        if not all(str(v).isdigit() and len(str(v)) < 10 for v in values):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return sorted({int(v) for v in values})
 
 
-class PayoutFilterForm(forms.Form):
-    state = forms.ChoiceField(choices=[("", "Any state"), *PayoutState.choices], required=False)
-    program = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    creator = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+class PayoutBulkForm(forms.Form):
+    """One action on the payouts ticked in the list; a hold needs the reason creators read."""
 
-    def __init__(
-        self,
-        *args: Any,
-        programs: list[tuple[int, str]],
-        creators: list[tuple[int, str]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _choices(self.fields["program"], [("", "Any program"), *programs])
-        _choices(self.fields["creator"], [("", "Any creator"), *creators])
+    action = forms.ChoiceField(
+        label="Action", choices=[("hold", "Put on hold"), ("release", "Release from hold")]
+    )
+    reason = forms.CharField(
+        label="Reason for a hold",
+        max_length=REASON_MAX,
+        required=False,
+        help_text="Each creator reads this.",
+    )
+    payout = PayoutIdsField(
+        label="Payouts", error_messages={"required": "Tick at least one payout."}
+    )
 
-    def to_filters(self) -> PayoutFilters:
-        if not self.is_valid():
-            return PayoutFilters()
-        data = self.cleaned_data
-        return PayoutFilters(
-            state=data["state"], program_id=data["program"], creator_id=data["creator"]
-        )
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "hold" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the payouts are on hold: each creator reads it.")
+        return data
 
 
 class PayoutAdjustForm(forms.Form):

@@ -50,6 +50,23 @@ def payouts_for_org(*, organization: Any, filters: PayoutFilters | None = None) 
     return payouts.order_by("-earned_at", "-id")
 
 
+def payouts_search(*, payouts: QuerySet[Payout], text: str) -> QuerySet[Payout]:
+    """``payouts`` whose creator (name or e-mail) or program matches ``text``, or whose run is
+    the number typed (``12`` or ``#12``)."""
+    text = text.strip()
+    if not text:
+        return payouts
+    match = (
+        Q(creator__display_name__icontains=text)
+        | Q(creator__email__icontains=text)
+        | Q(enrollment__program__name__icontains=text)
+    )
+    number = text.removeprefix("#")
+    if number.isdigit() and len(number) < 10:
+        match |= Q(run_id=int(number)) | Q(pk=int(number))
+    return payouts.filter(match)
+
+
 @dataclass(frozen=True)
 class ProgramSpend:
     """What a program's payouts add up to in one currency: earned (every payout not cancelled,

@@ -5,13 +5,14 @@ audit event; the creator hears about a hold after commit. Callers check ``can_ma
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 
 from influencer_ops.audit import AuditVerb, audit_record
-from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.errors import Conflict, DomainError, NotFound
 from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
 from payments import ledger, notify
 from payments.models import Payout, PayoutState
@@ -133,3 +134,57 @@ def payout_cancel(*, payout: Payout, actor: Any, reason: str) -> Payout:
     """Cancel a payout that has not been paid (``Conflict`` once processing or paid)."""
     reason = _reason(reason, "cancelled")
     return ledger.payout_move(payout=payout, target=PayoutState.CANCELLED, actor=actor, memo=reason)
+
+
+class BulkRefused(Conflict):
+    """A bulk action refused for some of the chosen payouts: nothing was changed.
+    ``refusals`` says which payout and why, one line each."""
+
+    def __init__(self, refusals: list[str]) -> None:
+        super().__init__(
+            f"Nothing was changed: {len(refusals)} of the chosen payouts cannot be "
+            "changed this way."
+        )
+        self.refusals = refusals
+
+
+@transaction.atomic
+def payouts_hold(*, organization: Any, payout_ids: Iterable[int], actor: Any, reason: str) -> int:
+    """Hold every chosen payout with one reason, through ``payout_hold``: all or none."""
+    reason = _reason(reason, "on hold")
+    return _bulk(
+        organization, payout_ids, lambda p: payout_hold(payout=p, actor=actor, reason=reason)
+    )
+
+
+@transaction.atomic
+def payouts_release(*, organization: Any, payout_ids: Iterable[int], actor: Any) -> int:
+    """Release every chosen held payout, through ``payout_release``: all or none."""
+    return _bulk(organization, payout_ids, lambda p: payout_release(payout=p, actor=actor))
+
+
+def _bulk(organization: Any, payout_ids: Iterable[int], act: Callable[[Payout], Any]) -> int:
+    """Run ``act`` on each chosen payout of ``organization`` (locked, in id order). A payout
+    that is missing or another org's is a ``NotFound`` before anything is written; when any
+    payout is refused, the whole change is rolled back and ``BulkRefused`` lists each refusal.
+    Returns how many payouts changed. The caller holds the transaction."""
+    wanted = sorted(set(payout_ids))
+    if not wanted:
+        raise DomainError("Choose at least one payout.")
+    payouts = list(
+        Payout.objects.select_for_update(of=("self",))
+        .select_related("creator")
+        .filter(organization=organization, pk__in=wanted)
+        .order_by("pk")
+    )
+    if len(payouts) != len(wanted):
+        raise NotFound("Some chosen payouts do not exist.")
+    refusals = []
+    for payout in payouts:
+        try:
+            act(payout)
+        except DomainError as exc:
+            refusals.append(f"#{payout.pk} ({payout.creator.display_name}): {exc}")
+    if refusals:
+        raise BulkRefused(refusals)
+    return len(payouts)

@@ -10,23 +10,23 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views import View
 
 from influencer_ops.errors import DomainError
+from influencer_ops.tables import bad_filter, build_table, table_csv, wants_csv
 from influencers.access import CreatorViewMixin
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_manage_payouts, can_view_payouts
 from payments.models import Payout
 from payments.notify import payout_details_url
 from payments.payouts import selectors, services
-from payments.payouts.forms import PayoutAdjustForm, PayoutFilterForm, PayoutReasonForm
+from payments.payouts.forms import PayoutAdjustForm, PayoutBulkForm, PayoutReasonForm
 from payments.payouts.services import ADJUSTABLE_STATES
-
-PAGE_SIZE = 50
+from payments.payouts.tables import PayoutFilter, PayoutTable
 
 
 class PayoutMixin(OrgViewMixin):
@@ -61,26 +61,114 @@ class PayoutMixin(OrgViewMixin):
 
 
 class PayoutListView(PayoutMixin, View):
+    """The org's payouts: search, filters, sortable columns, CSV, and (for those who may manage
+    payouts) hold or release the ticked rows at once."""
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = PayoutFilterForm(
-            request.GET or None,
-            programs=selectors.program_choices(organization=self.organization),
-            creators=selectors.creator_choices(organization=self.organization),
+        filterset = self.filterset(request)
+        if wants_csv(request) and filterset.is_valid():
+            return table_csv(
+                request,
+                table_class=PayoutTable,
+                filterset=filterset,
+                filename=f"payouts-{self.organization.slug}.csv",
+                **self.table_kwargs(),
+            )
+        return self.render_list(request, filterset=filterset)
+
+    def filterset(self, request: HttpRequest) -> PayoutFilter:
+        payouts = selectors.payouts_for_org(organization=self.organization)
+        return PayoutFilter(request.GET, queryset=payouts, organization=self.organization)
+
+    def table_kwargs(self) -> dict[str, Any]:
+        return {
+            "org_slug": self.organization.slug,
+            "can_manage": can_manage_payouts(self.membership),
+        }
+
+    def render_list(
+        self,
+        request: HttpRequest,
+        *,
+        filterset: PayoutFilter,
+        bulk_form: PayoutBulkForm | None = None,
+        refusals: list[str] | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        listing = build_table(
+            request, table_class=PayoutTable, filterset=filterset, **self.table_kwargs()
         )
-        payouts = selectors.payouts_for_org(
-            organization=self.organization, filters=form.to_filters()
-        )
-        page = Paginator(payouts, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        if bad_filter(listing):
+            status = 400
+        totals = selectors.payout_totals(payouts=listing.rows)
         context = {
             "organization": self.organization,
-            "filter_form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "totals": selectors.payout_totals(payouts=payouts),
+            "listing": listing,
+            "totals": totals,
+            "can_manage": can_manage_payouts(self.membership),
+            "bulk_form": bulk_form or PayoutBulkForm(auto_id="bulk_%s"),
+            "refusals": refusals or [],
         }
-        return render(request, "payments/payout_list.html", context)
+        return render(request, "payments/payout_list.html", context, status=status)
+
+
+class PayoutBulkView(PayoutListView):
+    """POST only: hold or release the ticked payouts, all or none (``can_manage_payouts``).
+    The list's query string rides along, so the page comes back as it was."""
+
+    capability = can_manage_payouts
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = PayoutBulkForm(request.POST, auto_id="bulk_%s")
+        if not form.is_valid():
+            return self._again(request, form, status=400)
+        data = form.cleaned_data
+        try:
+            if data["action"] == "hold":
+                count = services.payouts_hold(
+                    organization=self.organization,
+                    payout_ids=data["payout"],
+                    actor=request.user,
+                    reason=data["reason"],
+                )
+            else:
+                count = services.payouts_release(
+                    organization=self.organization, payout_ids=data["payout"], actor=request.user
+                )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise Http404(str(exc)) from exc
+            form.add_error(None, str(exc))
+            refusals = getattr(exc, "refusals", [])
+            return self._again(request, form, status=exc.status_code, refusals=refusals)
+        done = (
+            "put on hold; each creator has been told why"
+            if data["action"] == "hold"
+            else ("released: the next run will pick them up")
+        )
+        messages.success(request, f"{count} payout{pluralize(count)} {done}.")
+        url = reverse("payout_list", kwargs={"org_slug": self.organization.slug})
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+
+    def _again(
+        self,
+        request: HttpRequest,
+        form: PayoutBulkForm,
+        *,
+        status: int,
+        refusals: list[str] | None = None,
+    ) -> HttpResponse:
+        return self.render_list(
+            request,
+            filterset=self.filterset(request),
+            bulk_form=form,
+            refusals=refusals,
+            status=status,
+        )
 
 
 class PayoutDetailView(PayoutMixin, View):

@@ -26,12 +26,6 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class CaseFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        choices=[("", "Any state"), *ComplianceCase.State.choices], required=False
-    )
-
-
 class CaseOpenForm(forms.Form):
     kind = forms.ChoiceField(choices=ComplianceCase.Kind.choices, label="Kind of case")
     severity = forms.ChoiceField(

@@ -11,13 +11,13 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error
+from influencer_ops.tables import bad_filter, build_table, table_csv, wants_csv
 from influencers.access import CreatorViewMixin
 from messaging.models import Thread
 from organizations.access import OrgViewMixin, get_for_org
@@ -28,14 +28,12 @@ from programs.cases.forms import (
     ACTION_FORM_BY_KIND,
     ACTION_FORMS,
     CaseActionForm,
-    CaseFilterForm,
     CaseOpenForm,
     RespondForm,
 )
+from programs.cases.tables import CaseFilter, CaseTable
 from programs.models import ComplianceCase, Enrollment
 from programs.states import ENDED_STATES
-
-PAGE_SIZE = 50
 
 
 class CaseMixin(OrgViewMixin):
@@ -66,17 +64,25 @@ class CaseMixin(OrgViewMixin):
 
 
 class CaseListView(CaseMixin, View):
+    """Cases the member may read: search, filters, sortable columns, CSV."""
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        filters = CaseFilterForm(request.GET or None)
-        state = filters.cleaned_data["state"] if filters.is_valid() else ""
         found = selectors.cases_visible_to(
-            organization=self.organization, membership=self.membership, state=state or None
+            organization=self.organization, membership=self.membership
         )
-        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"page": page, "filter_form": filters, "query": query.urlencode()}
-        return self.render_page("case_list.html", context)
+        filterset = CaseFilter(request.GET, queryset=found)
+        table_kwargs = {"org_slug": self.organization.slug}
+        if wants_csv(request) and filterset.is_valid():
+            return table_csv(
+                request,
+                table_class=CaseTable,
+                filterset=filterset,
+                filename=f"cases-{self.organization.slug}.csv",
+                **table_kwargs,
+            )
+        listing = build_table(request, table_class=CaseTable, filterset=filterset, **table_kwargs)
+        status = 400 if bad_filter(listing) else 200
+        return self.render_page("case_list.html", {"listing": listing}, status=status)
 
 
 class CaseNewView(CaseMixin, View):

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views import View
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
+from influencer_ops.tables import bad_filter, build_table, table_csv, wants_csv
 from influencer_ops.validation import NAME_MAX_LENGTH
 from organizations.access import get_for_org
 from organizations.permissions import can_manage_programs
@@ -24,43 +24,44 @@ from programs.forms import (
     ProgramCancelForm,
     ProgramCloneForm,
     ProgramCreateForm,
-    ProgramFilterForm,
     brief_initial,
 )
 from programs.models import Program
 from programs.states import PROGRAM_TRANSITIONS, ProgramState
-from programs.views.base import PAGE_SIZE, ProgramViewMixin
+from programs.tables import ProgramFilter, ProgramTable
+from programs.views.base import ProgramViewMixin
 
 
 class ProgramListView(ProgramViewMixin, View):
+    """Programs of the brands the member covers: search, filters, sortable columns, CSV."""
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         brands = selectors.brands_visible_to(
             organization=self.organization, membership=self.membership
         )
-        filters = ProgramFilterForm(request.GET or None, brands=brands)
-        state, brand = "", None
-        if filters.is_valid():
-            state = filters.cleaned_data["state"]
-            brand = filters.cleaned_data["brand"]
         programs = selectors.program_list(
-            organization=self.organization,
-            membership=self.membership,
-            state=state or None,
-            brand_id=brand.pk if brand else None,
+            organization=self.organization, membership=self.membership
         )
-        page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+        filterset = ProgramFilter(request.GET, queryset=programs, brands=brands)
+        table_kwargs = {"org_slug": self.organization.slug}
+        if wants_csv(request) and filterset.is_valid():
+            return table_csv(
+                request,
+                table_class=ProgramTable,
+                filterset=filterset,
+                filename=f"programs-{self.organization.slug}.csv",
+                **table_kwargs,
+            )
+        listing = build_table(
+            request, table_class=ProgramTable, filterset=filterset, **table_kwargs
+        )
         managed = selectors.brands_managed_by(
             organization=self.organization, membership=self.membership
         )
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {
-            "page": page,
-            "filter_form": filters,
-            "query": query.urlencode(),
-            "can_create": bool(managed),
-        }
-        return self.render_page("program_list.html", context)
+        context = {"listing": listing, "can_create": bool(managed)}
+        return self.render_page(
+            "program_list.html", context, status=400 if bad_filter(listing) else 200
+        )
 
 
 class ProgramCreateView(ProgramViewMixin, View):

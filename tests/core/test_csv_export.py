@@ -227,6 +227,10 @@ def export_urls(world: World, run: PaymentRun) -> dict[str, list[str]]:
         "payment_run_csv": [url("payment_run_csv", pk=run.pk)],
         "payment_run_export": [url("payment_run_export", pk=run.pk)],
         "org_audit_export": [url("org_audit_export")],
+        # The list tables (influencer_ops.tables): the same page with ?format=csv.
+        "list_tables": [
+            f"{url(name)}?format=csv" for name in ("payout_list", "creator_list", "program_list")
+        ],
     }
 
 

@@ -1,0 +1,194 @@
+"""The payout list as a table: its columns (shared by the page and the CSV), its search and
+filters (see ``influencer_ops.tables`` for the common rules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from influencer_ops.tables import ListTable, sort_by, time_cell
+from influencer_ops.templatetags.formatting import money
+from payments.models import Payout, PayoutReason, PayoutState
+from payments.payouts import selectors
+
+
+class PayoutFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", max_length=100)
+    state = django_filters.ChoiceFilter(
+        choices=PayoutState.choices, empty_label="Any state", label="State"
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=PayoutReason.choices, empty_label="Any reason", label="Reason"
+    )
+    program = django_filters.ChoiceFilter(
+        field_name="enrollment__program_id", empty_label="Any program", label="Program"
+    )
+    creator = django_filters.ChoiceFilter(
+        field_name="creator_id", empty_label="Any creator", label="Creator"
+    )
+
+    class Meta:
+        model = Payout
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["program"].extra["choices"] = selectors.program_choices(
+            organization=organization
+        )
+        self.filters["creator"].extra["choices"] = selectors.creator_choices(
+            organization=organization
+        )
+        self.form.fields["q"].widget.input_type = "search"
+        self.form.fields[
+            "q"
+        ].help_text = "Creator name or e-mail, program, or a payout or run number"
+
+    def search(self, queryset: QuerySet[Payout], name: str, value: str) -> QuerySet[Payout]:
+        return selectors.payouts_search(payouts=queryset, text=value)
+
+
+class SelectColumn(tables.Column):
+    """A checkbox per row for the bulk actions; its form is the bulk form above the table."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            accessor="pk",
+            verbose_name="Select",
+            exclude_from_export=True,
+            empty_values=(),
+            **kwargs,
+        )
+
+    def render(self, record: Payout) -> str:
+        return format_html(
+            '<input type="checkbox" name="payout" value="{}" form="bulk-form" '
+            'aria-label="Select payout #{}">',
+            record.pk,
+            record.pk,
+        )
+
+
+class PayoutTable(ListTable):
+    row_header = "amount"
+
+    select = SelectColumn()
+    id = tables.Column(verbose_name="Payout", orderable=True, order_by=("id",))
+    amount = tables.Column(orderable=True, order_by=sort_by("amount"))
+    currency = tables.Column(orderable=True, order_by=sort_by("currency"))
+    creator = tables.Column(
+        accessor="creator__display_name",
+        verbose_name="Creator",
+        orderable=True,
+        order_by=sort_by("creator__display_name"),
+    )
+    program = tables.Column(
+        accessor="enrollment__program__name",
+        verbose_name="Program",
+        orderable=True,
+        order_by=sort_by("enrollment__program__name"),
+    )
+    reason = tables.Column(orderable=True, order_by=sort_by("reason"))
+    state = tables.Column(orderable=True, order_by=sort_by("state"))
+    earned_at = tables.Column(verbose_name="Earned", orderable=True, order_by=sort_by("earned_at"))
+    expected_on = tables.Column(
+        verbose_name="Expected", orderable=True, order_by=sort_by("expected_on")
+    )
+    paid_at = tables.Column(verbose_name="Paid", orderable=True, order_by=sort_by("paid_at"))
+    run = tables.Column(
+        accessor="run_id", verbose_name="Run", orderable=True, order_by=sort_by("run_id")
+    )
+
+    class Meta:
+        sequence = (
+            "select",
+            "amount",
+            "currency",
+            "creator",
+            "program",
+            "reason",
+            "state",
+            "earned_at",
+            "expected_on",
+            "paid_at",
+            "run",
+            "id",
+        )
+
+    def __init__(self, *args: Any, org_slug: str, can_manage: bool, **kwargs: Any) -> None:
+        super().__init__(*args, exclude=() if can_manage else ("select",), **kwargs)
+        self.org_slug = org_slug
+
+    def render_amount(self, record: Payout) -> str:
+        url = reverse("payout_detail", kwargs={"org_slug": self.org_slug, "pk": record.pk})
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> payout #{}</span></a>',
+            url,
+            money(record.amount, record.currency),
+            record.pk,
+        )
+
+    def render_program(self, record: Payout, value: str) -> str:
+        url = reverse(
+            "enrollment_detail", kwargs={"org_slug": self.org_slug, "pk": record.enrollment_id}
+        )
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def render_state(self, record: Payout) -> str:
+        delayed = (
+            mark_safe(' <span class="badge badge-overdue">Delayed</span>')
+            if record.delayed_at
+            else ""
+        )
+        return format_html(
+            '<span class="badge badge-{}">{}</span>{}',
+            record.state,
+            record.get_state_display(),
+            delayed,
+        )
+
+    def render_earned_at(self, value: Any) -> str:
+        return time_cell(value)
+
+    def render_expected_on(self, value: Any) -> str:
+        return time_cell(value)
+
+    def render_paid_at(self, value: Any) -> str:
+        return time_cell(value)
+
+    def render_run(self, value: int) -> str:
+        return f"#{value}"
+
+    def render_id(self, value: int) -> str:
+        return f"#{value}"
+
+    # The CSV: raw values (numbers stay numbers, dates ISO) instead of the page's HTML.
+    def value_amount(self, record: Payout) -> Any:
+        return record.amount
+
+    def value_program(self, value: str) -> str:
+        return value
+
+    def value_state(self, record: Payout) -> str:
+        return str(record.get_state_display())
+
+    def value_earned_at(self, value: Any) -> Any:
+        return value
+
+    def value_expected_on(self, value: Any) -> Any:
+        return value
+
+    def value_paid_at(self, value: Any) -> Any:
+        return value
+
+    def value_run(self, value: int) -> int:
+        return value
+
+    def value_id(self, value: int) -> int:
+        return value
