@@ -9,12 +9,12 @@ import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.tables import ListTable, sort_by
-from influencer_ops.templatetags.formatting import format_html_join, number
+from influencer_ops.templatetags.formatting import number
 from influencers import selectors
 from influencers.models import CreatorProfile
 
