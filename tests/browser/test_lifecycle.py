@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 import pytest
 from django.utils import timezone
 
+from influencer_ops.calendar import org_zone
+from influencer_ops.templatetags.formatting import day
 from influencer_ops.tenancy import dangerously_unscoped
 from influencers import services as creators
 from messaging.models import Request, Task
@@ -204,13 +206,13 @@ def ism_finds_and_invites(scene: Scene) -> None:
 
 def creator_asks_and_accepts(scene: Scene) -> None:
     ava = scene.ava()
-    ava.get_by_role("link", name=PROGRAM, exact=True).click()
+    ava.get_by_role("link", name=PROGRAM, exact=True).first.click()
     ava.get_by_role("link", name="Ask a question about the requirements").click()
     ava.get_by_label("Your question").fill(QUESTION)
     ava.get_by_role("button", name="Send question").click()
     assert unscoped(lambda: Request.objects.get(enrollment=scene.enrollment())).text == QUESTION
     ava = scene.ava()
-    ava.get_by_role("link", name=PROGRAM, exact=True).click()
+    ava.get_by_role("link", name=PROGRAM, exact=True).first.click()
     ava.get_by_label("I accept these terms").check()
     ava.get_by_role("button", name="Accept").click()
     assert ava.get_by_text("You accepted").is_visible()
@@ -335,10 +337,13 @@ def bsm_amends_to_performance_pay(scene: Scene) -> None:
 
 def creator_accepts_the_amendment(scene: Scene) -> None:
     ava = scene.ava()
-    program = ava.get_by_role("listitem").filter(
-        has=ava.get_by_role("link", name=PROGRAM, exact=True)
+    program = (
+        ava.get_by_role("listitem")
+        .filter(has=ava.get_by_role("link", name=PROGRAM, exact=True))
+        .filter(has_text="New terms to accept")
+        .first
     )
-    assert program.get_by_text("New terms to accept").is_visible()
+    assert program.get_by_text("New terms to accept").first.is_visible()
     program.get_by_role("link", name=PROGRAM, exact=True).click()
     assert ava.get_by_role("heading", name="Accept the new terms").is_visible()
     ava.get_by_label("I accept these terms").check()
@@ -377,6 +382,9 @@ def admin_runs_payments(scene: Scene) -> Payout:
     admin.get_by_role("link", name="Start a payment run").click()
     assert "1 payout" in admin.locator("#preview-summary").inner_text()
     admin.get_by_role("button", name="Confirm and start the run").click()
+    confirm = admin.get_by_role("dialog", name="Are you sure?")
+    assert "pay 1 payout ($400.00)" in confirm.inner_text()
+    confirm.get_by_role("button", name="Yes, start the run").click()
     admin.get_by_role("progressbar", name="Payouts done: 1 of 1 (100%)").wait_for()
     payout = scene.payout()
     assert payout.state == "paid" and payout.paid_at is not None
@@ -386,11 +394,13 @@ def admin_runs_payments(scene: Scene) -> Payout:
 
 def creator_sees_paid(scene: Scene, payout: Payout) -> None:
     ava = scene.ava()
-    ava.get_by_role("link", name="Your payouts").click()
+    ava.get_by_role("link", name="Your payouts").first.click()
     row = ava.get_by_role("row").filter(has_text="400.00")
     assert row.get_by_text("Paid", exact=True).is_visible()
     assert payout.paid_at is not None
-    assert timezone.localtime(payout.paid_at).strftime("%Y-%m-%d") in row.inner_text()
+    zone = org_zone(scene.enrollment().organization)
+    with timezone.override(zone):
+        assert day(payout.paid_at) in row.inner_text()  # the day, in the org's zone
 
 
 def test_the_whole_lifecycle_by_clicking(live_server: Any, new_page: Any) -> None:

@@ -65,7 +65,7 @@ def test_an_admin_runs_payments_and_the_creator_sees_the_payout_paid(
     admin.get_by_role("button", name="Confirm and start the run").click()
     # Money moves: the page asks once more, naming what the run pays.
     confirm = admin.get_by_role("dialog", name="Are you sure?")
-    assert "pay 1 payout (250.00" in confirm.inner_text()
+    assert "pay 1 payout ($250.00)" in confirm.inner_text()
     confirm.get_by_role("button", name="Yes, start the run").click()
     admin.wait_for_url("**/payments/runs/*/")
     progress = admin.get_by_role("progressbar", name="Payouts done: 1 of 1 (100%)")
