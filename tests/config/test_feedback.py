@@ -104,7 +104,7 @@ def test_starting_a_run_and_cancelling_a_payout_ask_first(world: World) -> None:
     payout = make_payout(world, "250.00")
     client = world.cast.client_for(Role.ADMIN)
     html = client.get(_url("payment_run_preview")).content.decode()
-    _asks_first(_form_posting_to(html, _url("payment_run_preview")), "pay 1 payout (250.00")
+    _asks_first(_form_posting_to(html, _url("payment_run_preview")), "pay 1 payout ($250.00)")
     html = client.get(_url("payout_detail", pk=payout.pk)).content.decode()
     cancel = _form_posting_to(html, _url("payout_cancel", pk=payout.pk))
     _asks_first(cancel, f"Cancel payout #{payout.pk}")
