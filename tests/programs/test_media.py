@@ -6,6 +6,9 @@ the API upload, and the review page's previews and shortcuts."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -409,3 +412,51 @@ def test_the_review_page_links_the_next_item(launched: World) -> None:
 def test_the_media_module_never_trusts_the_name() -> None:
     checked = media.check_upload(upload("cat.mp4", png()))
     assert (checked.kind, checked.content_type, checked.extension) == ("image", "image/png", "png")
+
+
+# --- storage configuration ---
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_object_storage_is_used_when_its_bucket_is_set() -> None:
+    """MEDIA_S3_* select django-storages' S3 backend: private, signed, never overwriting."""
+    script = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages; s = storages[\"default\"];"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl,"
+        " s.querystring_auth, s.file_overwrite)"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MEDIA_")},
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "MEDIA_S3_BUCKET": "media-bucket",
+        "MEDIA_S3_ENDPOINT_URL": "http://minio:9000",
+        "MEDIA_S3_ACCESS_KEY": "key",
+        "MEDIA_S3_SECRET_KEY": "secret",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "media-bucket",
+        "http://minio:9000",
+        "private",
+        "True",
+        "False",
+    ]
+
+
+def test_compose_runs_minio_with_a_private_bucket_wired_to_the_app() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert "  minio:\n    image: minio/minio:" in compose
+    assert "MEDIA_S3_ENDPOINT_URL: http://minio:9000" in compose
+    assert "mc anonymous set none local/$$MEDIA_S3_BUCKET" in compose
+    assert "minio-bucket: { condition: service_completed_successfully }" in compose
