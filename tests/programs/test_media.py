@@ -423,7 +423,7 @@ def test_object_storage_is_used_when_its_bucket_is_set() -> None:
     """MEDIA_S3_* select django-storages' S3 backend: private, signed, never overwriting."""
     script = (
         "import django; django.setup();"
-        "from django.core.files.storage import storages; s = storages[\"default\"];"
+        'from django.core.files.storage import storages; s = storages["default"];'
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl,"
         " s.querystring_auth, s.file_overwrite)"
     )
