@@ -25,6 +25,14 @@ def a_png() -> bytes:
     return out.getvalue()
 
 
+def fits_a_phone(page: Any) -> bool:
+    """At 320 px wide nothing scrolls sideways; the desktop size is restored."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    fits = page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.set_viewport_size({"width": 1280, "height": 720})
+    return bool(fits)
+
+
 def test_an_uploaded_image_is_previewed_and_approved_with_a_key(
     live_server: Any, new_page: Any, settings: Any, tmp_path: Path
 ) -> None:
@@ -48,6 +56,7 @@ def test_an_uploaded_image_is_previewed_and_approved_with_a_key(
     assert preview.evaluate("img => img.complete && img.naturalWidth") == 480
     with dangerously_unscoped():
         assert SubmissionMedia.objects.get().thumbnail
+    assert fits_a_phone(creator)
 
     approver = new_page()
     sign_in(approver, base, "approver@northwind.test")
@@ -59,6 +68,7 @@ def test_an_uploaded_image_is_previewed_and_approved_with_a_key(
     approver.wait_for_url(re.compile(rf"/content/deliverables/{deliverable.pk}/$"))
     image = approver.get_by_role("img", name=re.compile("Image 1 of version 1"))
     assert image.evaluate("img => img.complete && img.naturalWidth") == 480
+    assert fits_a_phone(approver)
     # The decision form comes after the content.
     assert (
         approver.get_by_role("heading", name="To review").bounding_box()["y"]
