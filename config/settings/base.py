@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "messaging.kinds.NotificationKind",
         "DeliverableStateEnum": "programs.models.delivery.DeliverableState",
         "ReviewOutcomeEnum": "programs.models.delivery.Review.Outcome",
+        "MediaKindEnum": "programs.models.media.MediaKind",
         "CaseKindEnum": "programs.models.delivery.ComplianceCase.Kind",
         "CaseStateEnum": "programs.models.delivery.ComplianceCase.State",
         "CaseSeverityEnum": "programs.models.delivery.ComplianceCase.Severity",

@@ -98,7 +98,8 @@ def _thumbnail(upload: File) -> bytes:
 def check_upload(upload: File) -> Checked:
     """Refused (400, on the ``media_files`` field): a type we do not accept, whatever its name
     says; a file over its kind's limit; an image Pillow cannot verify or decode."""
-    name = (upload.name or "file").rsplit("/", 1)[-1][:200]
+    name = "".join(c for c in (upload.name or "file").rsplit("/", 1)[-1] if c.isprintable())
+    name = name.strip()[:200] or "file"
     size = int(upload.size or 0)
     if size == 0:
         raise _refuse(f"“{name}” is empty.")

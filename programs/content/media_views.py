@@ -28,9 +28,8 @@ def serve(media: SubmissionMedia, variant: str) -> FileResponse:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing.") from exc
-    response = FileResponse(handle, content_type=content_type)
-    filename = media.original_name.replace('"', "") or f"media.{name.rsplit('.', 1)[-1]}"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    filename = media.original_name or f"media.{name.rsplit('.', 1)[-1]}"
+    response = FileResponse(handle, content_type=content_type, filename=filename)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -258,6 +258,8 @@ def test_staff_covering_the_brand_see_the_file_and_thumbnail(
         assert full["Content-Type"] == "image/png"
         assert full["Cache-Control"] == "private, max-age=3600"
         assert full["X-Content-Type-Options"] == "nosniff"
+        assert full["Content-Security-Policy"] == "default-src 'none'; sandbox"
+        assert full["Content-Disposition"] == 'inline; filename="glow.png"'
         thumb = client.get(staff_page("content_media_thumbnail", pk=uploaded.pk))
         assert thumb.status_code == 200
         assert b"".join(thumb.streaming_content)[:3] == b"\xff\xd8\xff"
@@ -412,6 +414,15 @@ def test_the_review_page_links_the_next_item(launched: World) -> None:
 def test_the_media_module_never_trusts_the_name() -> None:
     checked = media.check_upload(upload("cat.mp4", png()))
     assert (checked.kind, checked.content_type, checked.extension) == ("image", "image/png", "png")
+    assert media.check_upload(upload("a\r\nSet-Cookie: x.png", png())).name == "aSet-Cookie: x.png"
+
+
+def test_a_non_ascii_file_name_is_served_encoded(launched: World) -> None:
+    item = submit(launched, files=[upload("été “glow”.png", png())]).media.get()
+    client = launched.cast.client_for(Role.APPROVER)
+    response = client.get(staff_page("content_media", pk=item.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline; filename*=utf-8''")
 
 
 # --- storage configuration ---
