@@ -347,6 +347,19 @@ def test_the_api_refuses_a_fake_image_with_400_and_stores_nothing(
     assert_nothing_stored(launched, media_root)
 
 
+def test_the_api_refuses_a_file_over_the_upload_limit(
+    launched: World, media_root: Path, settings: Any
+) -> None:
+    settings.MEDIA_VIDEO_MAX_BYTES = 100
+    response = launched.creator_client().post(
+        f"/api/v1/me/deliverables/{the_deliverable(launched).pk}/submit/",
+        {"caption": "#ad", "files": [upload("huge.mp4", MP4)]},
+    )
+    assert response.status_code == 400
+    assert "“huge.mp4” is larger than 100 bytes" in str(response.json())
+    assert_nothing_stored(launched, media_root)
+
+
 def test_a_json_submission_still_works(launched: World) -> None:
     response = launched.creator_client().post(
         f"/api/v1/me/deliverables/{the_deliverable(launched).pk}/submit/",
