@@ -132,9 +132,9 @@ class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cre
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         deliverable = self.get_object()
+        payload = ContentSubmitSerializer(data=request.data)  # parses: the upload handler runs
         if dropped := too_large(request):
             raise media.refuse_too_large(dropped)
-        payload = ContentSubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         submission = content.submission_create(
             deliverable=deliverable, user=request.user, **payload.validated_data
