@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -170,10 +171,41 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "static/"
 STATIC_ROOT: Path | None = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Uploaded media (creators' images and videos). Private: no MEDIA_URL is served; the app streams
+# each file after checking who asks (programs/content/media_views.py). Local files under
+# MEDIA_ROOT by default; S3-compatible object storage (AWS S3, MinIO) when MEDIA_S3_BUCKET is set.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "addressing_style": env.str("MEDIA_S3_ADDRESSING_STYLE", default="path"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Upload limits, per file; a file over MEDIA_VIDEO_MAX_BYTES is dropped while it streams in
+# (the upload handler) and the submission refused.
+MEDIA_IMAGE_MAX_BYTES = env.int("MEDIA_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+MEDIA_VIDEO_MAX_BYTES = env.int("MEDIA_VIDEO_MAX_BYTES", default=200 * 1024 * 1024)
+MEDIA_MAX_FILES = env.int("MEDIA_MAX_FILES", default=10)
+FILE_UPLOAD_HANDLERS = [
+    "programs.content.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Influencer Ops <no-reply@localhost>")
@@ -255,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "messaging.kinds.NotificationKind",
         "DeliverableStateEnum": "programs.models.delivery.DeliverableState",
         "ReviewOutcomeEnum": "programs.models.delivery.Review.Outcome",
+        "MediaKindEnum": "programs.models.media.MediaKind",
         "CaseKindEnum": "programs.models.delivery.ComplianceCase.Kind",
         "CaseStateEnum": "programs.models.delivery.ComplianceCase.State",
         "CaseSeverityEnum": "programs.models.delivery.ComplianceCase.Severity",

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real PostgreSQL and Redis, fast hashing, no outbound mail."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
@@ -33,5 +35,9 @@ CACHES = {
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 STATIC_ROOT = None
+# Uploads of the tests go to a temporary folder, one per xdist worker, never under .data/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / (
+    "influencer-ops-test-media-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+)
 WHITENOISE_USE_FINDERS = True
 CLICK_REDIS_URL = env.str("TEST_CLICK_REDIS_URL", default="redis://127.0.0.1:6379/13")

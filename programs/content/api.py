@@ -20,7 +20,7 @@ from rest_framework.serializers import BaseSerializer
 from influencer_ops.api import choice_param, id_param, id_parameter
 from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet
-from programs.content import selectors
+from programs.content import media, selectors
 from programs.content import services as content
 from programs.content.serializers import (
     ContentDeliverableDetailSerializer,
@@ -34,6 +34,7 @@ from programs.content.serializers import (
     MyContentDeliverableSerializer,
     MyContentSubmissionSerializer,
 )
+from programs.content.uploads import too_large
 from programs.models import Deliverable, DeliverableState, Submission
 
 
@@ -131,7 +132,9 @@ class MyDeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cre
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         deliverable = self.get_object()
-        payload = ContentSubmitSerializer(data=request.data)
+        payload = ContentSubmitSerializer(data=request.data)  # parses: the upload handler runs
+        if dropped := too_large(request):
+            raise media.refuse_too_large(dropped)
         payload.is_valid(raise_exception=True)
         submission = content.submission_create(
             deliverable=deliverable, user=request.user, **payload.validated_data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from influencer_ops.validation import (
     CAPTION_MAX_LENGTH,
@@ -13,6 +14,32 @@ from influencer_ops.validation import (
     SUBMISSION_MAX_LINKS,
 )
 from programs.models import Review
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the service checks each by its content."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+def _media_help() -> str:
+    mb = 1024 * 1024
+    return (
+        f"Images (JPEG, PNG, GIF, WebP; up to {settings.MEDIA_IMAGE_MAX_BYTES // mb} MB each) or "
+        f"videos (MP4, WebM, MOV; up to {settings.MEDIA_VIDEO_MAX_BYTES // mb} MB each), at most "
+        f"{settings.MEDIA_MAX_FILES}. Only you and the brand's team can see them."
+    )
 
 
 class SubmissionForm(forms.Form):
@@ -29,12 +56,27 @@ class SubmissionForm(forms.Form):
         help_text=f"Drafts, previews or files: web addresses, at most {SUBMISSION_MAX_LINKS}.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    media_files = MultipleFileField(
+        required=False,
+        label="Images and videos",
+        widget=MultipleFileInput(
+            attrs={
+                "accept": "image/jpeg,image/png,image/gif,image/webp,"
+                "video/mp4,video/webm,video/quicktime"
+            }
+        ),
+    )
     media_url = forms.CharField(
         required=False,
         max_length=DELIVERY_URL_MAX_LENGTH,
         label="Media URL",
+        help_text="Or a link to the media, if it is hosted elsewhere.",
         widget=forms.URLInput(attrs={"inputmode": "url"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["media_files"].help_text = _media_help()
 
     def clean_links(self) -> list[str]:
         """One address a line; the service checks them (and the count)."""

@@ -9,7 +9,15 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from organizations.models import Membership, Organization
 from organizations.permissions import can_approve_content
-from programs.models import Deliverable, DeliverableState, Program, Review, Submission
+from programs.models import (
+    Deliverable,
+    DeliverableState,
+    MediaKind,
+    Program,
+    Review,
+    Submission,
+    SubmissionMedia,
+)
 from programs.selectors import brands_visible_to
 
 
@@ -30,7 +38,7 @@ def versions_of(*, deliverable: Deliverable) -> list[Submission]:
         Submission.objects.filter(
             organization_id=deliverable.organization_id, deliverable=deliverable
         )
-        .prefetch_related(Prefetch("reviews", queryset=reviews))
+        .prefetch_related(Prefetch("reviews", queryset=reviews), "media")
         .order_by("-version")
     )
 
@@ -79,7 +87,7 @@ def with_versions(deliverables: QuerySet[Deliverable]) -> QuerySet[Deliverable]:
         Prefetch(
             "submissions",
             queryset=Submission.objects.prefetch_related(
-                Prefetch("reviews", queryset=reviews)
+                Prefetch("reviews", queryset=reviews), "media"
             ).order_by("-version"),
         )
     )
@@ -97,7 +105,7 @@ def staff_submissions(
     reviews = Review.objects.select_related("reviewer").order_by("created_at", "id")
     return Submission.objects.filter(
         organization=organization, deliverable__program__brand_id__in=brand_ids
-    ).prefetch_related(Prefetch("reviews", queryset=reviews))
+    ).prefetch_related(Prefetch("reviews", queryset=reviews), "media")
 
 
 def awaiting_decision(
@@ -110,10 +118,32 @@ def awaiting_decision(
         for b in brands_visible_to(organization=organization, membership=membership)
         if can_approve_content(membership, b)
     ]
-    return with_latest_version(
-        Deliverable.objects.filter(
-            organization=organization,
-            state=DeliverableState.SUBMITTED,
-            program__brand_id__in=brand_ids,
-        ).select_related("program__brand", "enrollment__creator")
-    ).order_by("latest_submitted_at", "pk")
+    first_image = SubmissionMedia.objects.filter(
+        submission__deliverable=OuterRef("pk"),
+        submission__version=OuterRef("latest_version"),
+        kind=MediaKind.IMAGE,
+    ).order_by("position")
+    return (
+        with_latest_version(
+            Deliverable.objects.filter(
+                organization=organization,
+                state=DeliverableState.SUBMITTED,
+                program__brand_id__in=brand_ids,
+            ).select_related("program__brand", "enrollment__creator")
+        )
+        .annotate(preview_media_id=Subquery(first_image.values("pk")[:1]))
+        .order_by("latest_submitted_at", "pk")
+    )
+
+
+def staff_media(*, organization: Organization, membership: Membership) -> QuerySet[SubmissionMedia]:
+    """Uploaded files of the org's deliverables of the brands the member covers."""
+    brand_ids = [b.pk for b in brands_visible_to(organization=organization, membership=membership)]
+    return SubmissionMedia.objects.filter(
+        organization=organization, submission__deliverable__program__brand_id__in=brand_ids
+    )
+
+
+def creator_media(*, user: Any) -> QuerySet[SubmissionMedia]:
+    """Uploaded files of the signed-in creator's own deliverables."""
+    return SubmissionMedia.objects.filter(submission__deliverable__enrollment__creator__user=user)

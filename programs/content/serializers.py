@@ -3,6 +3,9 @@ reasons or who reviewed."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.urls import reverse
 from rest_framework import serializers
 
 from influencer_ops.serializers import StrictModelSerializer, StrictSerializer
@@ -12,7 +15,58 @@ from influencer_ops.validation import (
     OVERRIDE_REASON_MAX_LENGTH,
     SUBMISSION_MAX_LINKS,
 )
-from programs.models import Deliverable, Review, Submission
+from programs.models import Deliverable, Review, Submission, SubmissionMedia
+
+# --- uploaded files ---
+
+
+class _MediaSerializer(StrictModelSerializer[SubmissionMedia]):
+    """An uploaded file: its private URLs (the file, and for an image its thumbnail)."""
+
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SubmissionMedia
+        fields = [
+            "id",
+            "position",
+            "kind",
+            "content_type",
+            "size",
+            "original_name",
+            "width",
+            "height",
+            "url",
+            "thumbnail_url",
+        ]
+        read_only_fields = fields
+
+    def _reverse(self, name: str, media: SubmissionMedia) -> str:
+        raise NotImplementedError
+
+    def get_url(self, media: SubmissionMedia) -> str:
+        return self._reverse("media", media)
+
+    def get_thumbnail_url(self, media: SubmissionMedia) -> str | None:
+        return self._reverse("media_thumbnail", media) if media.thumbnail else None
+
+
+class ContentMediaSerializer(_MediaSerializer):
+    """Staff URLs, under the org of the request (``/orgs/<slug>/content/media/...``)."""
+
+    def _reverse(self, name: str, media: SubmissionMedia) -> str:
+        view: Any = self.context.get("view")
+        slug = view.organization.slug if view is not None else media.organization.slug
+        return reverse(f"content_{name}", kwargs={"org_slug": slug, "pk": media.pk})
+
+
+class MyContentMediaSerializer(_MediaSerializer):
+    """The creator's URLs (``/portal/media/...``)."""
+
+    def _reverse(self, name: str, media: SubmissionMedia) -> str:
+        return reverse(f"portal_{name}", kwargs={"pk": media.pk})
+
 
 # --- staff ---
 
@@ -45,6 +99,7 @@ class ContentReviewSerializer(StrictModelSerializer[Review]):
 
 class ContentSubmissionSerializer(StrictModelSerializer[Submission]):
     reviews = ContentReviewSerializer(many=True, read_only=True)
+    media = ContentMediaSerializer(many=True, read_only=True)
 
     class Meta:
         model = Submission
@@ -55,6 +110,7 @@ class ContentSubmissionSerializer(StrictModelSerializer[Submission]):
             "caption",
             "links",
             "media_url",
+            "media",
             "disclosure_passed",
             "disclosure_matches",
             "created_at",
@@ -118,6 +174,7 @@ class MyContentReviewSerializer(StrictModelSerializer[Review]):
 
 class MyContentSubmissionSerializer(StrictModelSerializer[Submission]):
     reviews = MyContentReviewSerializer(many=True, read_only=True)
+    media = MyContentMediaSerializer(many=True, read_only=True)
 
     class Meta:
         model = Submission
@@ -127,6 +184,7 @@ class MyContentSubmissionSerializer(StrictModelSerializer[Submission]):
             "caption",
             "links",
             "media_url",
+            "media",
             "disclosure_passed",
             "disclosure_matches",
             "created_at",
@@ -171,6 +229,13 @@ class ContentSubmitSerializer(StrictSerializer):
     )
     media_url = serializers.CharField(
         max_length=DELIVERY_URL_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=False),
+        required=False,
+        default=list,
+        help_text="Images and videos (multipart/form-data, the field repeated for each file); "
+        "checked by their content and size, like the portal's upload.",
     )
 
 

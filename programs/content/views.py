@@ -20,10 +20,11 @@ from influencer_ops.errors import DomainError, form_add_domain_error
 from influencers.access import CreatorViewMixin
 from organizations.access import get_for_org
 from organizations.permissions import can_approve_content
-from programs.content import selectors
+from programs.content import media, selectors
 from programs.content import services as content
 from programs.content.disclosure import disclosure_terms
 from programs.content.forms import PublishForm, ReviewForm, SubmissionForm
+from programs.content.uploads import too_large
 from programs.models import Deliverable, DeliverableState, Submission
 from programs.states import EnrollmentState
 from programs.views import ProgramViewMixin
@@ -69,12 +70,16 @@ class PortalDeliverableView(CreatorViewMixin, View):
         deliverable = self._deliverable(pk)
         if request.POST.get("action") == "publish":
             return self._publish(deliverable)
-        form = SubmissionForm(request.POST)
+        form = SubmissionForm(request.POST, request.FILES)
         status = 400
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            files = data.pop("media_files")
             try:
+                if dropped := too_large(request):
+                    raise media.refuse_too_large(dropped)
                 submission = content.submission_create(
-                    deliverable=deliverable, user=request.user, **form.cleaned_data
+                    deliverable=deliverable, user=request.user, files=files, **data
                 )
             except DomainError as exc:
                 status = form_add_domain_error(form, exc)
@@ -225,7 +230,12 @@ class ContentDeliverableView(ProgramViewMixin, View):
                 disclosure_failed=not latest.disclosure_passed,
                 initial={"submission": latest.pk},
             )
-        context.update({"can_review": can_review, "form": form})
+        following = (
+            selectors.awaiting_decision(organization=self.organization, membership=self.membership)
+            .exclude(pk=deliverable.pk)
+            .first()
+        )
+        context.update({"can_review": can_review, "form": form, "next_item": following})
         return self.render_page("content_deliverable.html", context, status=status)
 
 

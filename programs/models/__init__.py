@@ -321,6 +321,7 @@ from programs.models.delivery import (  # noqa: E402  (the after-launch models l
     Review,
     Submission,
 )
+from programs.models.media import MediaKind, SubmissionMedia  # noqa: E402
 
 __all__ = [
     "AmountOwed",
@@ -332,9 +333,11 @@ __all__ = [
     "Enrollment",
     "Extension",
     "ExtensionState",
+    "MediaKind",
     "Program",
     "ReminderSent",
     "Review",
     "Submission",
+    "SubmissionMedia",
     "TermsVersion",
 ]

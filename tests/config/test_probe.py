@@ -44,6 +44,7 @@ from programs.models import (
     Extension,
     Program,
     Submission,
+    SubmissionMedia,
 )
 from tests.conftest import login_client, make_creator
 from tests.factories import (
@@ -92,6 +93,7 @@ SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("org", "creators"): CreatorProfile,
     ("org", "availability"): Availability,
     ("org", "interests"): ProgramInterest,
+    ("org", "media"): SubmissionMedia,
     ("me", "threads"): Thread,
     ("me", "invitations"): Enrollment,
     ("me", "deliverables"): Deliverable,
@@ -101,6 +103,7 @@ SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("me", "payouts"): Payout,
     ("me", "availability"): Availability,
     ("me", "interests"): ProgramInterest,
+    ("me", "media"): SubmissionMedia,
 }
 # A nested id's parent: the URL's other int kwarg is this field of the child.
 PARENT_FIELDS: dict[type[Model], str] = {
@@ -230,6 +233,18 @@ def _brief(today: Any, *, launch_in: int, mark: str) -> dict[str, Any]:
     }
 
 
+def _png() -> Any:
+    """A small uploaded image (its file and thumbnail are served by the media routes)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(out, format="PNG")
+    return SimpleUploadedFile("draft.png", out.getvalue(), content_type="image/png")
+
+
 def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     """One org with real data of every kind: programs in several states, two creators with
     logins and their enrollments, content, cases, requests, links, metrics, payouts, runs,
@@ -320,7 +335,9 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
             comment=f"{text_mark} comment",
             internal_note=f"{text_mark} internal",
         )
-        content.submission_create(deliverable=first, user=user, caption=f"{text_mark} v2 #ad")
+        content.submission_create(
+            deliverable=first, user=user, caption=f"{text_mark} v2 #ad", files=[_png()]
+        )
         second.refresh_from_db()
         deadlines.extension_request(
             deliverable=second,
@@ -409,6 +426,7 @@ def _owner_filter(model: type[Model], creator: CreatorProfile) -> dict[str, Any]
         Availability: "profile",
         ProgramInterest: "profile",
         Thread: "enrollment__creator",
+        SubmissionMedia: "submission__deliverable__enrollment__creator",
     }
     return {paths[model]: creator}
 

@@ -114,6 +114,7 @@ def _owned(model: type[Model], user: Any) -> dict[str, Any]:
         "Availability": "profile__user",
         "ProgramInterest": "profile__user",
         "Thread": "creator__user",
+        "SubmissionMedia": "submission__deliverable__enrollment__creator__user",
     }
     return {paths[model.__name__]: user}
 

@@ -59,6 +59,7 @@ from tests.factories.programs import (
     ReminderSentFactory,
     ReviewFactory,
     SubmissionFactory,
+    SubmissionMediaFactory,
     TermsVersionFactory,
 )
 from tests.factories.tracking import (
@@ -111,6 +112,7 @@ __all__ = [
     "SocialHandleFactory",
     "StaffInvitationFactory",
     "SubmissionFactory",
+    "SubmissionMediaFactory",
     "TaskEventFactory",
     "TaskFactory",
     "TaskSLAFactory",

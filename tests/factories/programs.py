@@ -22,6 +22,7 @@ from programs.models import (
     ReminderSent,
     Review,
     Submission,
+    SubmissionMedia,
     TermsVersion,
 )
 from programs.recruiting.services import terms_snapshot
@@ -113,6 +114,22 @@ class SubmissionFactory(TenantFactory[Submission]):
     caption = "Daylight glow #ad"
     disclosure_passed = True
     submitted_by = factory.SubFactory(UserFactory)
+
+
+class SubmissionMediaFactory(TenantFactory[SubmissionMedia]):
+    """A row only: the storage name points at no file (upload through the service for one)."""
+
+    class Meta:
+        model = SubmissionMedia
+
+    organization = factory.SubFactory(OrganizationFactory)
+    submission = same_org(SubmissionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = "image"
+    file = factory.Sequence(lambda n: f"orgs/0/submissions/0/v1/factory-{n}.png")
+    content_type = "image/png"
+    size = 1024
+    original_name = "draft.png"
 
 
 class ReviewFactory(TenantFactory[Review]):

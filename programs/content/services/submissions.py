@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from influencer_ops.validation import CAPTION_MAX_LENGTH, SUBMISSION_MAX_LINKS
 from messaging.kinds import NotificationKind, OwnerRole, TaskKind
 from messaging.services import notifications
 from messaging.services.queue import task_create
+from programs.content import media
 from programs.content.disclosure import DisclosureResult, check_disclosure
 from programs.content.services.common import (
     DELIVERABLE_TRANSITIONS,
@@ -85,14 +87,17 @@ def submission_create(
     caption: str = "",
     links: Sequence[str] = (),
     media_url: str = "",
+    files: Sequence[File] = (),
 ) -> Submission:
     """The deliverable's own creator sends a new version (all versions are kept).
 
     Refused: another person (404), an enrollment that is not active or a deliverable that is
     not pending / changes requested (409), an empty or malformed submission (400), a caption
     without the disclosure unless the program's check only advises (400, ``DisclosureMissing``,
-    naming the accepted phrases). Opens one review task in the approvers' queue (deduped) and
-    tells the approvers covering the brand.
+    naming the accepted phrases), a file of a type we do not accept or over its size limit
+    (400 on ``media_files``, ``programs.content.media``): nothing is stored then, files included.
+    Uploaded images and videos are stored with the version (images with a thumbnail). Opens
+    one review task in the approvers' queue (deduped) and tells the approvers covering the brand.
     """
     locked = lock_deliverable(deliverable.pk)
     require_own(locked, user)
@@ -108,18 +113,40 @@ def submission_create(
     caption = clean_text_of(caption, CAPTION_MAX_LENGTH, "The caption")
     cleaned_links = _clean_links(links)
     media_url = clean_web_url(media_url, "The media link") if (media_url or "").strip() else ""
-    if not (caption or cleaned_links or media_url):
-        raise DomainError("Add a caption, a link or a media link: the submission is empty.")
+    checked = media.check_uploads(files)
+    if not (caption or cleaned_links or media_url or checked):
+        raise DomainError("Add a caption, a link, a file or a media link: the submission is empty.")
     last = Submission.objects.filter(deliverable=locked).order_by("-version").first()
     result = check_disclosure(caption, disclosure_rule_for(locked))
     if not result.passed and not locked.program.disclosure_advisory:
         raise DisclosureMissing(result)
+    saved: list[str] = []
+    try:
+        submission = _record(locked, user, caption, cleaned_links, media_url, result, last)
+        media.store(submission, checked, saved)
+        _tell_approvers(locked, submission, user)
+    except BaseException:
+        media.discard(saved)  # nothing half-written: the rows roll back, the files go too
+        raise
+    return submission
+
+
+def _record(
+    locked: Deliverable,
+    user: Any,
+    caption: str,
+    links: list[str],
+    media_url: str,
+    result: DisclosureResult,
+    last: Submission | None,
+) -> Submission:
+    """The version's row, the deliverable's move and the audit event."""
     submission = Submission.objects.create(
         organization_id=locked.organization_id,
         deliverable=locked,
         version=(last.version if last else 0) + 1,
         caption=caption,
-        links=cleaned_links,
+        links=links,
         media_url=media_url,
         disclosure_passed=result.passed,
         disclosure_matches=result.matches,
@@ -141,9 +168,15 @@ def submission_create(
             "disclosure_matches": result.matches,
         },
     )
+    return submission
+
+
+def _tell_approvers(locked: Deliverable, submission: Submission, user: Any) -> None:
+    """One review task in the approvers' queue (deduped) and a notice to each of them."""
     program = locked.program
+    enrollment = locked.enrollment
     review_task(locked, user, timezone.now() + timedelta(days=program.review_sla_days))
-    disclosure = "passed" if result.passed else "FAILED (approving needs a reason)"
+    disclosure = "passed" if submission.disclosure_passed else "FAILED (approving needs a reason)"
     notifications.notify_many(
         recipients=approvers(program),
         organization=locked.organization,
@@ -154,4 +187,3 @@ def submission_create(
         body=f"{program.name} · disclosure check {disclosure}.",
         url=staff_url(locked),
     )
-    return submission
