@@ -69,3 +69,31 @@ def sign_in(page: Any, base: str, email: str, totp_secret: str | None = None) ->
         page.get_by_label("Code").fill(totp_code(totp_secret))
         page.get_by_role("button", name="Sign In").click()
     page.wait_for_load_state()
+
+
+def creator_with_login(cast: Any, name: str, email: str) -> Any:
+    """A beauty creator of the cast's org (made by the ISM through the real service) with a
+    portal login of the same e-mail."""
+    from influencers import services as creators
+    from organizations.roles import Role
+    from tests.factories import UserFactory
+
+    user = UserFactory(email=email, name=name, is_creator=True)
+    profile = creators.creator_create(
+        organization=cast.org,
+        actor=cast.members[Role.ISM].user,
+        display_name=name,
+        email=email,
+        categories=["beauty"],
+        handles=[
+            {
+                "platform": "instagram",
+                "handle": name.split()[0].lower(),
+                "audience_size": 50000,
+                "engagement_rate": "3.0",
+            }
+        ],
+    )
+    profile.user = user
+    profile.save(update_fields=["user"])
+    return profile

@@ -34,9 +34,9 @@ from organizations.roles import Role
 from payments.models import Payout, TaxForm
 from programs.matching.reasons import away_reason
 from programs.models import Deliverable, Enrollment, Program, Review
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import creator_with_login, sign_in
 from tests.conftest import Cast, build_cast
-from tests.factories import TOTP_SECRET, UserFactory
+from tests.factories import TOTP_SECRET
 
 T = TypeVar("T")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,28 +102,6 @@ class Scene:
 
     def deliverable(self) -> Deliverable:
         return unscoped(lambda: Deliverable.objects.get(enrollment=self.enrollment()))
-
-
-def _creator(cast: Cast, name: str, email: str) -> Any:
-    user = UserFactory(email=email, name=name, is_creator=True)
-    profile = creators.creator_create(
-        organization=cast.org,
-        actor=cast.members[Role.ISM].user,
-        display_name=name,
-        email=email,
-        categories=["beauty"],
-        handles=[
-            {
-                "platform": "instagram",
-                "handle": name.split()[0].lower(),
-                "audience_size": 50000,
-                "engagement_rate": "3.0",
-            }
-        ],
-    )
-    profile.user = user
-    profile.save(update_fields=["user"])
-    return profile
 
 
 def nav(page: Any, name: str) -> None:
@@ -407,8 +385,8 @@ def test_the_whole_lifecycle_by_clicking(live_server: Any, new_page: Any) -> Non
     today = timezone.localdate()
     with dangerously_unscoped():
         cast = build_cast()
-        _creator(cast, "Ava Accepts", "ava@example.test")
-        away = _creator(cast, "Eve Away", "eve@example.test")
+        creator_with_login(cast, "Ava Accepts", "ava@example.test")
+        away = creator_with_login(cast, "Eve Away", "eve@example.test")
         # Away from the program's fifth day to its twentieth (it runs from today + 20).
         away_from, away_to = today + timedelta(days=25), today + timedelta(days=40)
         creators.availability_add(

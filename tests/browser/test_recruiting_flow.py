@@ -12,38 +12,14 @@ import pytest
 from django.utils import timezone
 
 from influencer_ops.tenancy import dangerously_unscoped
-from influencers import services as creators
 from messaging.models import Task
-from organizations.roles import Role
 from programs.models import Enrollment, Program
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import creator_with_login, sign_in
 from tests.conftest import build_cast
-from tests.factories import TOTP_SECRET, UserFactory
+from tests.factories import TOTP_SECRET
 
 T = TypeVar("T")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _creator(cast: Any, name: str, email: str) -> Any:
-    user = UserFactory(email=email, name=name, is_creator=True)
-    profile = creators.creator_create(
-        organization=cast.org,
-        actor=cast.members[Role.ISM].user,
-        display_name=name,
-        email=email,
-        categories=["beauty"],
-        handles=[
-            {
-                "platform": "instagram",
-                "handle": name.split()[0].lower(),
-                "audience_size": 50000,
-                "engagement_rate": "3.0",
-            }
-        ],
-    )
-    profile.user = user
-    profile.save(update_fields=["user"])
-    return profile
 
 
 def unscoped(read: Callable[[], T]) -> T:
@@ -55,8 +31,8 @@ def unscoped(read: Callable[[], T]) -> T:
 def test_from_brief_to_launch(live_server: Any, new_page: Any) -> None:
     with dangerously_unscoped():
         cast = build_cast()
-        _creator(cast, "Ava Accepts", "ava@example.test")
-        _creator(cast, "Dan Declines", "dan@example.test")
+        creator_with_login(cast, "Ava Accepts", "ava@example.test")
+        creator_with_login(cast, "Dan Declines", "dan@example.test")
     base = live_server.url
     today = timezone.localdate()
 
