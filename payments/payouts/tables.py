@@ -32,6 +32,12 @@ class PayoutFilter(django_filters.FilterSet):
     creator = django_filters.ChoiceFilter(
         field_name="creator_id", empty_label="Any creator", label="Creator"
     )
+    delayed = django_filters.ChoiceFilter(
+        choices=[("yes", "Delayed only")],
+        empty_label="Delayed or not",
+        label="Delay",
+        method="only_delayed",
+    )
 
     class Meta:
         model = Payout
@@ -49,6 +55,10 @@ class PayoutFilter(django_filters.FilterSet):
         self.form.fields[
             "q"
         ].help_text = "Creator name or e-mail, program, or a payout or run number"
+
+    def only_delayed(self, queryset: QuerySet[Payout], name: str, value: str) -> QuerySet[Payout]:
+        """Payouts the delay sweep flagged (past their expected date when still owed)."""
+        return queryset.filter(delayed_at__isnull=False) if value == "yes" else queryset
 
     def search(self, queryset: QuerySet[Payout], name: str, value: str) -> QuerySet[Payout]:
         return selectors.payouts_search(payouts=queryset, text=value)

@@ -63,7 +63,9 @@ def blocks_of(html: str) -> set[str]:
 
 
 def figure(html: str, name: str) -> list[str]:
-    return re.findall(rf'data-figure="{name}">([^<]*)<', html)
+    """The figure's raw value (``data-value`` where the page formats it, else its text)."""
+    found = re.findall(rf'data-figure="{name}"(?: data-value="([^"]*)")?>([^<]*)<', html)
+    return [value or text for value, text in found]
 
 
 def _link(enrollment: Any) -> TrackedLink:
@@ -247,3 +249,14 @@ def test_query_count_is_constant(launched: World) -> None:
 def test_another_orgs_member_is_refused(launched: World) -> None:
     client = login_client(launched.cast.outsider.user)
     assert client.get(home_url()).status_code in (403, 404)
+
+
+def test_the_delayed_payouts_link_lists_the_payouts_the_home_counts(launched: World) -> None:
+    client = launched.cast.client_for(Role.ADMIN)
+    html = client.get(reverse("org_home", args=[launched.cast.org.slug])).content.decode()
+    link = re.search(r'href="([^"]*\?delayed=yes)"', html)
+    assert link is not None
+    listed = client.get(link.group(1).replace("&amp;", "&")).context["listing"].page.object_list
+    home = staff_home(membership=launched.cast.members[Role.ADMIN])
+    assert home.delayed_payouts is not None
+    assert [row.record.pk for row in listed] == [p.pk for p in home.delayed_payouts.rows]

@@ -122,8 +122,25 @@ def test_filters_combine_and_show_only_matching_rows(world3: World) -> None:
     assert listed(client.get(url(world3), {"state": "paid", "creator": world3.creator.pk})) == []
 
 
+def test_the_delayed_filter_lists_only_flagged_payouts(world3: World) -> None:
+    """The home's "delayed payouts" link opens this filter: the rows must be the same payouts."""
+    late = Payout.objects.filter(organization=world3.cast.org).order_by("pk").first()
+    assert late is not None
+    Payout.objects.filter(pk=late.pk).update(delayed_at=timezone.now())
+    client = world3.cast.client_for(Role.BSM)
+    assert listed(client.get(url(world3), {"delayed": "yes"})) == [late]
+    assert len(listed(client.get(url(world3)))) > 1
+
+
 @pytest.mark.parametrize(
-    "query", [{"state": "nope"}, {"program": "999999"}, {"creator": "x"}, {"reason": "bonus!"}]
+    "query",
+    [
+        {"state": "nope"},
+        {"program": "999999"},
+        {"creator": "x"},
+        {"reason": "bonus!"},
+        {"delayed": "maybe"},
+    ],
 )
 def test_a_bad_filter_value_is_a_400_naming_the_field(world3: World, query: dict) -> None:
     response = world3.cast.client_for(Role.BSM).get(url(world3), query)

@@ -52,7 +52,7 @@ def test_an_invitation_shows_its_estimate_and_answer_date(world: World) -> None:
     assert item.estimate.total == Decimal("410.00")
     html = world.creator_client().get(HOME).content.decode()
     assert 'data-estimate="410.00"' in html
-    assert "an estimate: 250.00 flat fee + 100.00 milestone bonus" in html
+    assert "an estimate: $250.00 flat fee + $100.00 milestone bonus" in html
     assert expires.strftime("%Y-%m-%d") in html
     # The other creator's invitation is not here.
     assert world.other_enrollment.pk not in [i.enrollment.pk for i in home.invitations]
@@ -162,8 +162,8 @@ def test_earnings_equal_the_ledger(active: World) -> None:
     assert line.earned == Decimal("299.50")
     assert line.next_payment_on == today + timedelta(days=4)
     html = active.creator_client().get(HOME).content.decode()
-    assert re.findall(r'data-figure="earned">([^<]*)<', html) == ["299.50"]
-    assert re.findall(r'data-figure="paid">([^<]*)<', html) == ["250.00"]
+    assert re.findall(r'data-figure="earned" data-value="([^"]*)"', html) == ["299.50"]
+    assert re.findall(r'data-figure="paid" data-value="([^"]*)"', html) == ["250.00"]
 
 
 def test_every_link_on_the_home_opens(active: World) -> None:
