@@ -22,8 +22,9 @@ from messaging.kinds import ACTIVE_TASK_STATES
 from messaging.models import Task
 from organizations import permissions
 from organizations.models import Membership
-from payments.models import Payout, PayoutState
+from payments.models import Payout
 from payments.payouts.delays import SWEEP_STATES
+from payments.payouts.selectors import programs_spend
 from programs.content.selectors import awaiting_decision
 from programs.models import Deliverable, Program
 from programs.models.delivery import OPEN_FOR_CREATOR
@@ -166,42 +167,16 @@ def _per_program(deliverables: QuerySet[Deliverable]) -> list[ProgramCount]:
     return [ProgramCount(r["program_id"], r["program__name"], r["n"]) for r in rows]
 
 
-def programs_spend(*, programs: list[Program]) -> dict[int, tuple[Decimal, Decimal]]:
-    """{program id: (earned, paid)} in each program's own currency, in one query: the sums
-    ``payments.payouts.selectors.program_spend`` gives for one program."""
-    if not programs:
-        return {}
-    rows = (
-        Payout.objects.filter(
-            organization_id=programs[0].organization_id,
-            enrollment__program_id__in=[p.pk for p in programs],
-        )
-        .exclude(state=PayoutState.CANCELLED)
-        .order_by()
-        .values("enrollment__program_id", "currency")
-        .annotate(earned=Sum("amount"), paid=Sum("amount", filter=Q(state=PayoutState.PAID)))
-    )
-    currency = {p.pk: p.currency for p in programs}
-    zero = Decimal("0.00")
-    totals: dict[int, tuple[Decimal, Decimal]] = {}
-    for row in rows:
-        program_id = row["enrollment__program_id"]
-        if row["currency"] == currency[program_id]:
-            totals[program_id] = (row["earned"] or zero, row["paid"] or zero)
-    return totals
-
-
 def _spend(programs: list[Program]) -> list[SpendRow]:
     totals = programs_spend(programs=programs)
-    zero = Decimal("0.00")
     return [
         SpendRow(
             program_id=p.pk,
             name=p.name,
             currency=p.currency,
             budget=p.budget_amount,
-            earned=totals.get(p.pk, (zero, zero))[0],
-            paid=totals.get(p.pk, (zero, zero))[1],
+            earned=totals[p.pk].earned,
+            paid=totals[p.pk].paid,
         )
         for p in programs
     ]

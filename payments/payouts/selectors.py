@@ -76,22 +76,36 @@ class ProgramSpend:
     paid: Decimal
 
 
-def program_spend(*, program: Program, currency: str) -> ProgramSpend:
-    """Earned and paid in ``currency`` for ``program``, from its payouts (one query)."""
-    totals = (
+def programs_spend(*, programs: list[Program]) -> dict[int, ProgramSpend]:
+    """{program id: earned and paid} in each program's own currency, from its payouts (one
+    query for all of them); cancelled payouts count for nothing."""
+    if not programs:
+        return {}
+    rows = (
         Payout.objects.filter(
-            organization_id=program.organization_id,
-            enrollment__program_id=program.pk,
-            currency=currency,
+            organization_id=programs[0].organization_id,
+            enrollment__program_id__in=[p.pk for p in programs],
         )
         .exclude(state=PayoutState.CANCELLED)
-        .aggregate(
-            earned=Sum("amount"),
-            paid=Sum("amount", filter=Q(state=PayoutState.PAID)),
-        )
+        .order_by()
+        .values("enrollment__program_id", "currency")
+        .annotate(earned=Sum("amount"), paid=Sum("amount", filter=Q(state=PayoutState.PAID)))
     )
+    currency = {p.pk: p.currency for p in programs}
     zero = Decimal("0.00")
-    return ProgramSpend(earned=totals["earned"] or zero, paid=totals["paid"] or zero)
+    totals = {p.pk: ProgramSpend(earned=zero, paid=zero) for p in programs}
+    for row in rows:
+        program_id = row["enrollment__program_id"]
+        if row["currency"] == currency[program_id]:
+            totals[program_id] = ProgramSpend(
+                earned=row["earned"] or zero, paid=row["paid"] or zero
+            )
+    return totals
+
+
+def program_spend(*, program: Program) -> ProgramSpend:
+    """Earned and paid in the program's currency, from its payouts (one query)."""
+    return programs_spend(programs=[program])[program.pk]
 
 
 def payout_totals(*, payouts: QuerySet[Payout]) -> list[PayoutTotal]:

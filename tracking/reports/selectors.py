@@ -235,7 +235,7 @@ def program_report(*, program: Program) -> ProgramReport:
     clicks = DailyClicks.objects.filter(
         organization_id=org_id, link__enrollment__program=program
     ).aggregate(valid=Coalesce(Sum("valid"), 0), filtered=Coalesce(Sum("filtered"), 0))
-    spent = program_spend(program=program, currency=program.currency)
+    spent = program_spend(program=program)
     return ProgramReport(
         program=program,
         funnel=_state_counts(
