@@ -3,6 +3,7 @@ inside an all-orgs scope (see conftest)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -124,6 +125,13 @@ def member(
     return membership
 
 
-def totp_code(secret: str = TOTP_SECRET) -> str:
+def totp_code(secret: str = TOTP_SECRET, margin: float = 5.0) -> str:
+    """The current code. allauth accepts only the current 30-second window (no tolerance), so
+    a code made in the window's last seconds can expire before a slow browser submits it:
+    wait for the next window then (a sign-in timing out under load was this)."""
+    period = 30
+    left = period - time.time() % period
+    if left < margin:
+        time.sleep(left + 0.05)
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
