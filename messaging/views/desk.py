@@ -107,8 +107,9 @@ class DeskBulkView(DeskView):
                 assignee_id=data["assignee"],
             )
         except DomainError as exc:
-            if exc.status_code == 404:
+            if exc.status_code == 404 and not getattr(request, "htmx", False):
                 raise Http404(str(exc)) from exc
+            # With htmx a 404 (a task moved to another team meanwhile) refreshes the lists.
             form.add_error(None, str(exc))
             refusals = getattr(exc, "refusals", [])
             return self._again(request, form, status=exc.status_code, refusals=refusals)

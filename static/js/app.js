@@ -2,7 +2,8 @@
    - the menu button opens and closes the sidebar on phones;
    - after a redirect, focus moves to the flash messages so they are read first;
    - forms marked data-confirm ask in a <dialog> before a destructive or money-moving action;
-   - a data-select-all checkbox ticks every row of its table (bulk actions), also after htmx swaps. */
+   - a data-select-all checkbox ticks every row of its table (bulk actions), also after htmx swaps;
+   - htmx swaps a refusal (400, 404, 409) in place for forms marked data-swap-errors (it would drop it). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -93,8 +94,21 @@
     });
   }
 
+  function setUpErrorSwaps() {
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      var detail = event.detail;
+      var source = detail.requestConfig && detail.requestConfig.elt;
+      var status = detail.xhr ? detail.xhr.status : 0;
+      if ([400, 404, 409].indexOf(status) >= 0 && source && source.closest("[data-swap-errors]")) {
+        detail.shouldSwap = true;
+        detail.isError = false;
+      }
+    });
+  }
+
   function start() {
     setUpMenu();
+    setUpErrorSwaps();
     setUpSelectAll();
     setUpConfirm();
     focusMessages();

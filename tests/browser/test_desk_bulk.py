@@ -1,6 +1,6 @@
-"""The desk in a browser: "All" ticks a page of the team queue, one bulk claim moves the tasks
-to "My tasks" and the counters follow without a reload (htmx, counters out of band); on a
-320 px phone each task is a card that shows its due date and its actions."""
+"""The desk in a browser: a refusal shows in place; "All" ticks a page of the team queue, one
+bulk claim moves the tasks to "My tasks" and the counters follow without a reload (htmx,
+counters out of band); on a 320 px phone each task is a card with its due date and actions."""
 
 from __future__ import annotations
 
@@ -48,6 +48,9 @@ def test_all_ticks_the_queue_and_one_claim_moves_rows_and_counters(
     counts = page.locator("#task-counts")
     assert "3 open" in " ".join(counts.inner_text().split())
     team = page.get_by_role("table", name="Unassigned tasks of my team")
+    # Nothing ticked: the refusal (a 400) shows in place.
+    page.get_by_role("button", name="Apply to ticked tasks").click()
+    page.get_by_text("Tick at least one task.").wait_for()
     page.get_by_label("Tick every task in “Unassigned tasks of my team” on this page").check()
     assert team.locator("tbody input[type=checkbox]:checked").count() == 3
     page.get_by_label("Action", exact=True).select_option("claim")
