@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -55,6 +56,8 @@ class AuditVerb(StrEnum):
     # task_sla, task (messaging)
     TASK_SLA_CHANGED = "task_sla.changed"
     TASK_REMEDY_RECORDED = "task.remedy_recorded"
+    TASK_CLAIMED = "task.claimed"
+    TASK_ASSIGNED = "task.assigned"
 
     # program (programs)
     PROGRAM_CANCELLED = "program.cancelled"
@@ -180,4 +183,30 @@ def audit_record(
         target_label=str(target)[:200],
         before=before,
         after=after,
+    )
+
+
+def audit_record_many(
+    *,
+    organization: Any,
+    actor: Any | None,
+    verb: AuditVerb,
+    changes: Sequence[tuple[Model, dict[str, Any] | None, dict[str, Any] | None]],
+) -> list[AuditEvent]:
+    """One event per (target, before, after) in one INSERT: for bulk actions, whose every
+    row deserves its own line in the trail."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            organization=organization,
+            actor=actor if is_user else None,
+            actor_label=getattr(actor, "email", "") if is_user else "system",
+            verb=AuditVerb(verb),
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_label=str(target)[:200],
+            before=before,
+            after=after,
+        )
+        for target, before, after in changes
     )

@@ -29,6 +29,8 @@ from messaging.serializers import (
     MessageCreateSerializer,
     MessageSerializer,
     StaffMessageCreateSerializer,
+    TaskBulkResultSerializer,
+    TaskBulkSerializer,
     TaskCompleteSerializer,
     TaskDetailSerializer,
     TaskFilterSerializer,
@@ -36,7 +38,7 @@ from messaging.serializers import (
     TaskSerializer,
     ThreadSerializer,
 )
-from messaging.services import queue, requests, threads
+from messaging.services import bulk, queue, requests, threads
 from organizations import permissions
 from organizations.access import OrgScopedViewSet
 from payments.payouts.selectors import creator_payout
@@ -122,6 +124,34 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedVie
             note=payload["note"],
         )
         return self._detail()
+
+    @extend_schema(request=TaskBulkSerializer, responses=TaskBulkResultSerializer)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        """Claim or assign several tasks at once, all or none (the desk's bulk bar). Another
+        org's or a missing task: 404. A task of another team than the assignee's: 400, and
+        one someone else works on (claim): 409, each with ``refusals`` naming the tasks.
+        Closed tasks are skipped and listed in ``skipped_closed``."""
+        payload = _validated(TaskBulkSerializer, request.data)
+        try:
+            result = bulk.tasks_bulk(
+                membership=self.membership,
+                action=payload["action"],
+                task_ids=payload["ids"],
+                assignee_id=payload["assignee"],
+            )
+        except bulk.TasksRefused as exc:
+            body = {"detail": str(exc), "refusals": exc.refusals}
+            return Response(body, status=exc.status_code)
+        return Response(
+            {
+                "action": result.action,
+                "changed": [t.pk for t in result.changed],
+                "unchanged": [t.pk for t in result.unchanged],
+                "skipped_closed": [t.pk for t in result.closed],
+                "message": result.message(),
+            }
+        )
 
     def _assignee(self, task: Task, user_id: int | None) -> Any | None:
         if user_id is None:

@@ -63,6 +63,43 @@ class ReassignForm(forms.Form):
         _choices(self.fields["assignee"], [("", "The team queue"), *people])
 
 
+class TaskIdsField(forms.Field):
+    """The ids of the tasks ticked on the desk (``task=3&task=5``)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "Choose tasks from the desk."}
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value or []
+        if not all(str(v).isdigit() and len(str(v)) < 10 for v in values):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return sorted({int(v) for v in values})
+
+
+class TaskBulkForm(forms.Form):
+    """One action on the tasks ticked on the desk: claim them, or give them to one person."""
+
+    action = forms.ChoiceField(
+        label="Action", choices=[("claim", "Claim"), ("assign", "Assign to…")]
+    )
+    assignee = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label="Assign to"
+    )
+    task = TaskIdsField(label="Tasks", error_messages={"required": "Tick at least one task."})
+
+    def __init__(
+        self, *args: Any, people: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["assignee"], [("", "Choose a person"), *people])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose who gets the ticked tasks.")
+        return data
+
+
 class MessageForm(forms.Form):
     text = forms.CharField(
         max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Message"

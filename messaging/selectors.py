@@ -128,6 +128,22 @@ def assignable_members(*, task: Task) -> QuerySet[Membership]:
     return members.select_related("user").order_by("user__email")
 
 
+def desk_assignees(*, membership: Membership) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Who the desk's "Assign to…" offers, grouped by role: the members of the teams whose
+    work this member sees, and the admins (who take any task). One query."""
+    roles = [*desk_roles(membership), Role.ADMIN]
+    labels = dict(Role.choices)
+    members = (
+        Membership.objects.filter(organization=membership.organization, role__in=roles)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+    groups: dict[str, list[tuple[int, str]]] = {role: [] for role in roles}
+    for m in members:
+        groups[m.role].append((m.user_id, m.user.display_name))
+    return [(str(labels[role]), people) for role, people in groups.items() if people]
+
+
 def _with_unread(qs: QuerySet[Thread], user: Any) -> QuerySet[Thread]:
     last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[
         :1

@@ -17,6 +17,7 @@ from influencer_ops.serializers import (
 from influencer_ops.validation import ID_MAX
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind, TaskState, Topic
 from messaging.models import Message, Request, Task, TaskEvent, Thread
+from messaging.services.bulk import BULK_MAX
 from messaging.services.threads import MAX_MESSAGE
 
 SCOPES = [("mine", "Assigned to me"), ("queue", "In the team queue")]
@@ -154,6 +155,43 @@ class TaskReassignSerializer(StrictSerializer):
     note = serializers.CharField(
         max_length=5000, allow_blank=True, required=False, default="", trim_whitespace=True
     )
+
+
+class TaskBulkSerializer(StrictSerializer):
+    action = serializers.ChoiceField(
+        choices=[("claim", "Claim for yourself"), ("assign", "Assign to a member of the team")]
+    )
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+        allow_empty=False,
+        max_length=BULK_MAX,
+        help_text="The tasks, all of the caller's desk work in this org.",
+    )
+    assignee = serializers.IntegerField(
+        min_value=1,
+        max_value=ID_MAX,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="For assign: a user id of the team that owns every task (or an admin).",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["action"] == "assign" and attrs.get("assignee") is None:
+            raise serializers.ValidationError({"assignee": ["Choose who gets the tasks."]})
+        return attrs
+
+
+class TaskBulkResultSerializer(serializers.Serializer[Any]):
+    action = serializers.CharField()
+    changed = serializers.ListField(child=serializers.IntegerField(), help_text="Task ids.")
+    unchanged = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Already in the wanted hands."
+    )
+    skipped_closed = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Done or cancelled: left as they were."
+    )
+    message = serializers.CharField()
 
 
 # --- threads and messages (staff and creators) ---

@@ -10,6 +10,7 @@ from messaging.views import notifications
 
 desk_patterns: list[URLPattern | URLResolver] = [
     path("", views.DeskView.as_view(), name="org_desk"),
+    path("tasks/bulk/", views.DeskBulkView.as_view(), name="desk_task_bulk"),
     path("tasks/<int:pk>/", views.TaskDetailView.as_view(), name="desk_task"),
     path("tasks/<int:pk>/claim/", views.TaskClaimView.as_view(), name="desk_task_claim"),
     path("tasks/<int:pk>/complete/", views.TaskCompleteView.as_view(), name="desk_task_complete"),

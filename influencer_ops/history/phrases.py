@@ -34,6 +34,8 @@ PHRASES: dict[V, str] = {
     V.REQUEST_CREATED: "sent a request: {target}",
     V.TASK_SLA_CHANGED: "changed the due times of tasks in {target}",
     V.TASK_REMEDY_RECORDED: "recorded a remedy on the task {target}",
+    V.TASK_CLAIMED: "claimed the task {target}",
+    V.TASK_ASSIGNED: "assigned the task {target}",
     V.PROGRAM_CREATED: "created the program {target}",
     V.PROGRAM_UPDATED: "changed the brief of {target}",
     V.PROGRAM_CLONED: "cloned {target}",

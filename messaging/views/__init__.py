@@ -3,6 +3,7 @@
 
 from messaging.views.desk import (
     AnnouncementCreateView,
+    DeskBulkView,
     DeskView,
     StaffThreadListView,
     StaffThreadView,
@@ -16,6 +17,7 @@ from messaging.views.tasks import TaskDetailView, TaskWorkView
 
 __all__ = [
     "AnnouncementCreateView",
+    "DeskBulkView",
     "DeskView",
     "PortalRequestCreateView",
     "PortalThreadView",

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -19,12 +20,13 @@ from messaging.forms import (
     ReassignForm,
     ResolutionForm,
     StaffReplyForm,
+    TaskBulkForm,
     TaskFilterForm,
     TaskSLAForm,
 )
 from messaging.kinds import DEFAULT_SLA
 from messaging.models import Task, Thread
-from messaging.services import queue, threads
+from messaging.services import bulk, queue, threads
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from programs.models import Program
@@ -49,18 +51,90 @@ class DeskMixin(OrgViewMixin):
         return redirect(reverse("org_desk", kwargs={"org_slug": self.organization.slug}))
 
 
+DESK_PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, rows: Any, param: str) -> Page:
+    """One page of a desk list (``?mine=2``, ``?queue=3``); a bad number is the first page,
+    one past the end the last."""
+    return Paginator(rows, DESK_PAGE_SIZE).get_page(request.GET.get(param))
+
+
 class DeskView(DeskMixin, View):
+    """The member's tasks and the team queue, a page of each, with bulk claim and assign."""
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return render(request, "messaging/desk.html", self.desk_context(request))
+
+    def bulk_form(self, data: Any = None) -> TaskBulkForm:
+        people = selectors.desk_assignees(membership=self.membership)
+        return TaskBulkForm(data, people=people, auto_id="bulk_%s")
+
+    def desk_context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
         form = TaskFilterForm(request.GET or None, programs=_programs(self.organization))
         filters = form.to_filters()
-        context = {
+        mine = selectors.task_list_mine(membership=self.membership, filters=filters)
+        team = selectors.task_list_queue(membership=self.membership, filters=filters)
+        return {
             "filter_form": form,
-            "mine": selectors.task_list_mine(membership=self.membership, filters=filters)[:100],
-            "queue": selectors.task_list_queue(membership=self.membership, filters=filters)[:100],
+            "mine": _page(request, mine, "mine"),
+            "queue": _page(request, team, "queue"),
             "counts": selectors.task_counts(membership=self.membership),
             "roles": selectors.desk_roles(self.membership),
+            "bulk_form": self.bulk_form(),
+            **extra,
         }
-        return render(request, "messaging/desk.html", context)
+
+
+class DeskBulkView(DeskView):
+    """POST only: claim or assign the ticked tasks in one go. With htmx the answer is the
+    desk's lists (what ``#desk-lists`` swaps) and, out of band, the counters; without, a
+    redirect to the desk as it was (its query string rides along)."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.bulk_form(request.POST)
+        if not form.is_valid():
+            return self._again(request, form, status=400)
+        data = form.cleaned_data
+        try:
+            result = bulk.tasks_bulk(
+                membership=self.membership,
+                action=data["action"],
+                task_ids=data["task"],
+                assignee_id=data["assignee"],
+            )
+        except DomainError as exc:
+            if exc.status_code == 404 and not getattr(request, "htmx", False):
+                raise Http404(str(exc)) from exc
+            # With htmx a 404 (a task moved to another team meanwhile) refreshes the lists.
+            form.add_error(None, str(exc))
+            refusals = getattr(exc, "refusals", [])
+            return self._again(request, form, status=exc.status_code, refusals=refusals)
+        if getattr(request, "htmx", False):
+            context = self.desk_context(request, done=result.message())
+            return render(request, "messaging/_desk_lists.html", {**context, "oob": True})
+        messages.success(request, result.message())
+        url = reverse("org_desk", kwargs={"org_slug": self.organization.slug})
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+
+    def _again(
+        self,
+        request: HttpRequest,
+        form: TaskBulkForm,
+        *,
+        status: int,
+        refusals: list[str] | None = None,
+    ) -> HttpResponse:
+        ticked = set(request.POST.getlist("task"))  # the ticks stay, to try again
+        context = self.desk_context(request, bulk_form=form, refusals=refusals or [], ticked=ticked)
+        if getattr(request, "htmx", False):
+            context["oob"] = True
+            return render(request, "messaging/_desk_lists.html", context, status=status)
+        return render(request, "messaging/desk.html", context, status=status)
 
 
 class TaskActionView(DeskMixin, View):

@@ -1,7 +1,9 @@
 /* Influencer Ops: the few behaviours the layout needs (no inline scripts: CSP).
    - the menu button opens and closes the sidebar on phones;
    - after a redirect, focus moves to the flash messages so they are read first;
-   - forms marked data-confirm ask in a <dialog> before a destructive or money-moving action. */
+   - forms marked data-confirm ask in a <dialog> before a destructive or money-moving action;
+   - a data-select-all checkbox ticks every row of its table (bulk actions), also after htmx swaps;
+   - htmx swaps a refusal (400, 404, 409) in place for forms marked data-swap-errors (it would drop it). */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -74,8 +76,40 @@
     });
   }
 
+  function setUpSelectAll() {
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!(box instanceof HTMLInputElement) || box.type !== "checkbox") return;
+      var table = box.closest("table");
+      if (!table) return;
+      var all = table.querySelector("input[data-select-all]");
+      var rows = table.querySelectorAll("tbody input[type=checkbox]");
+      if (box.hasAttribute("data-select-all")) {
+        rows.forEach(function (row) { row.checked = box.checked; });
+      } else if (all) {
+        var ticked = Array.prototype.filter.call(rows, function (row) { return row.checked; });
+        all.checked = ticked.length === rows.length;
+        all.indeterminate = ticked.length > 0 && ticked.length < rows.length;
+      }
+    });
+  }
+
+  function setUpErrorSwaps() {
+    document.addEventListener("htmx:beforeSwap", function (event) {
+      var detail = event.detail;
+      var source = detail.requestConfig && detail.requestConfig.elt;
+      var status = detail.xhr ? detail.xhr.status : 0;
+      if ([400, 404, 409].indexOf(status) >= 0 && source && source.closest("[data-swap-errors]")) {
+        detail.shouldSwap = true;
+        detail.isError = false;
+      }
+    });
+  }
+
   function start() {
     setUpMenu();
+    setUpErrorSwaps();
+    setUpSelectAll();
     setUpConfirm();
     focusMessages();
   }

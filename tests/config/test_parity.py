@@ -64,6 +64,7 @@ PARITY: dict[tuple[str, str], Control] = {
     ("api-task-claim", "POST"): Control("desk_task", "desk_task_claim"),
     ("api-task-complete", "POST"): Control("desk_task", "desk_task_complete"),
     ("api-task-reassign", "POST"): Control("desk_task", "desk_task_reassign"),
+    ("api-task-bulk", "POST"): Control("org_desk", "desk_task_bulk"),
     ("api-thread-messages", "POST"): Control("desk_thread"),
     ("api-my-request-list", "POST"): Control("portal_request_new"),
     ("api-my-thread-messages", "POST"): Control("portal_thread"),
@@ -281,6 +282,9 @@ def test_pages_offer_the_mapped_controls(world: World) -> None:
     admin = cast.client_for(Role.ADMIN)
     missing = missing_controls(admin, staff_checks)
     missing += missing_controls(world.creator_client(), creator_checks)
+    # The desk's bulk bar shows above a list of tasks: the ISM's (the request is theirs).
+    bulk_check: Check = (("api-task-bulk", "POST"), org, None)
+    missing += missing_controls(cast.client_for(Role.ISM), [bulk_check])
     # A run another admin started (one open run at a time; nobody approves their own).
     run = PaymentRun.objects.create(
         organization=cast.org,
