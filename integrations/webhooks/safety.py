@@ -42,8 +42,8 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def checked_addresses(url: str) -> list[str]:
-    """The addresses a delivery to ``url`` may connect to; ``UnsafeURL`` when none may."""
+def _parts(url: str) -> tuple[str, int]:
+    """The URL's host and port, after the checks that need no DNS."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("https", "http") or not host:
@@ -52,13 +52,31 @@ def checked_addresses(url: str) -> list[str]:
         raise UnsafeURL("A webhook URL must start with https://.")
     if parts.username or parts.password:
         raise UnsafeURL("Put no user name or password in the URL; the signature authenticates us.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return host, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _refuse_private(host: str, addresses: list[str]) -> None:
+    refused = [a for a in addresses if not is_public(a)]
+    if refused or not addresses:
+        raise UnsafeURL(
+            f"The host “{host}” resolves to a private or reserved address "
+            f"({', '.join(refused)}); webhooks go to public addresses only."
+        )
+
+
+def check_url(url: str) -> None:
+    """At registration: ``UnsafeURL`` (a 400) unless ``url`` may receive webhooks. Where
+    private addresses are allowed (development, tests) nothing is resolved, so an offline
+    machine can register any address."""
+    host, port = _parts(url)
+    if not allow_private():
+        _refuse_private(host, resolve(host, port))
+
+
+def checked_addresses(url: str) -> list[str]:
+    """At delivery: the addresses it may connect to, resolved now; ``UnsafeURL`` when none."""
+    host, port = _parts(url)
     addresses = resolve(host, port)
     if not allow_private():
-        refused = [a for a in addresses if not is_public(a)]
-        if refused or not addresses:
-            raise UnsafeURL(
-                f"The host “{host}” resolves to a private or reserved address "
-                f"({', '.join(refused)}); webhooks go to public addresses only."
-            )
+        _refuse_private(host, addresses)
     return addresses

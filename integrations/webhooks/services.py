@@ -16,7 +16,7 @@ from influencer_ops.events import EventType
 from influencer_ops.validation import URL_MAX_LENGTH, ValueInvalid, clean_text, clean_url
 from integrations.models import WEBHOOK_DESCRIPTION_MAX_LENGTH, WebhookDelivery, WebhookEndpoint
 from integrations.webhooks.outbox import enqueue_delivery
-from integrations.webhooks.safety import checked_addresses
+from integrations.webhooks.safety import check_url
 from integrations.webhooks.signing import new_secret
 
 # What an admin may set an endpoint to: a disabled one comes back by being made active.
@@ -34,7 +34,7 @@ def clean_webhook_url(url: Any) -> str:
     text = _clean("url", lambda: clean_url(url, limit=URL_MAX_LENGTH))
     if not text:
         raise FieldError("url", "Enter the https:// address that receives the events.")
-    checked_addresses(text)  # https and public addresses only (unless allowed): else 400
+    check_url(text)  # https and public addresses only (unless allowed): else a 400
     return text
 
 
