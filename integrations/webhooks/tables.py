@@ -55,9 +55,11 @@ class DeliveryTable(ListTable):
             "replay",
         )
 
-    def __init__(self, *args: Any, request: Any, org_slug: str, endpoint_id: int, **kw: Any):
+    def __init__(
+        self, *args: Any, http_request: Any, org_slug: str, endpoint_id: int, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
-        self.request = request
+        self.http_request = http_request  # for the replay forms' CSRF token
         self.org_slug = org_slug
         self.endpoint_id = endpoint_id
 
@@ -97,7 +99,7 @@ class DeliveryTable(ListTable):
             'value="{}"><button type="submit" class="link-button">Replay'
             '<span class="visually-hidden"> delivery #{}</span></button></form>',
             url,
-            get_token(self.request),
+            get_token(self.http_request),
             record.pk,
         )
 

@@ -112,7 +112,11 @@ class WebhookDetailView(OrgViewMixin, View):
         return DeliveryFilter(request.GET, queryset=deliveries)
 
     def _table_kwargs(self, request: HttpRequest, endpoint: WebhookEndpoint) -> dict[str, Any]:
-        return {"request": request, "org_slug": self.organization.slug, "endpoint_id": endpoint.pk}
+        return {
+            "http_request": request,
+            "org_slug": self.organization.slug,
+            "endpoint_id": endpoint.pk,
+        }
 
     def _render(
         self,
