@@ -34,7 +34,8 @@ class EventType(models.TextChoices):
     TASK_ESCALATED = "task.escalated", "Task escalated"
 
 
-Writer = Callable[[Any, str, list[dict[str, Any]]], None]
+# A writer gets the org's id, the event type and one data dict per event.
+Writer = Callable[[int, str, list[dict[str, Any]]], None]
 _writers: list[Writer] = []
 
 
@@ -56,6 +57,7 @@ def emit_many(
     if not items:
         return
     kind = EventType(event_type).value
+    org_id = int(getattr(organization, "pk", organization))
     rows = [dict(item) for item in items]
     for writer in _writers:
-        writer(organization, kind, rows)
+        writer(org_id, kind, rows)

@@ -25,10 +25,10 @@ def enqueue_delivery(org_id: int) -> None:
     transaction.on_commit(lambda: current_app.signature(DELIVER_ORG_TASK, args=(org_id,)).delay())
 
 
-def write_events(organization: Any, event_type: str, items: list[dict[str, Any]]) -> None:
+def write_events(org_id: int, event_type: str, items: list[dict[str, Any]]) -> None:
     endpoint_ids = list(
         WebhookEndpoint.objects.filter(
-            organization_id=organization.pk,
+            organization_id=org_id,
             state=WebhookEndpoint.State.ACTIVE,
             events__contains=[event_type],
         ).values_list("pk", flat=True)
@@ -38,14 +38,14 @@ def write_events(organization: Any, event_type: str, items: list[dict[str, Any]]
     now = timezone.now()
     events = WebhookEvent.objects.bulk_create(
         [
-            WebhookEvent(organization_id=organization.pk, type=event_type, data=item)
+            WebhookEvent(organization_id=org_id, type=event_type, data=item)
             for item in items
         ]
     )
     WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
-                organization_id=organization.pk,
+                organization_id=org_id,
                 endpoint_id=endpoint_id,
                 event=event,
                 next_attempt_at=now,
@@ -54,4 +54,4 @@ def write_events(organization: Any, event_type: str, items: list[dict[str, Any]]
             for endpoint_id in endpoint_ids
         ]
     )
-    enqueue_delivery(organization.pk)
+    enqueue_delivery(org_id)
