@@ -37,10 +37,7 @@ def write_events(org_id: int, event_type: str, items: list[dict[str, Any]]) -> N
         return
     now = timezone.now()
     events = WebhookEvent.objects.bulk_create(
-        [
-            WebhookEvent(organization_id=org_id, type=event_type, data=item)
-            for item in items
-        ]
+        [WebhookEvent(organization_id=org_id, type=event_type, data=item) for item in items]
     )
     WebhookDelivery.objects.bulk_create(
         [
