@@ -10,6 +10,8 @@ from integrations.webhooks.outbox import enqueue_delivery
 from organizations.models import Organization
 from organizations.sweeps import for_each_org
 
+DELIVER_BATCHES = 10
+
 
 # Not @org_scoped: each claim and each record commits on its own, around a send made outside
 # any transaction (see ``delivery``); they set the org's scope themselves.
@@ -22,9 +24,13 @@ from organizations.sweeps import for_each_org
     soft_time_limit=540,
 )
 def deliver_org(org_id: int) -> int:
-    """Send the org's due deliveries (a few batches; the sweep or the next event does more).
-    Safe twice at once: deliveries are claimed with SKIP LOCKED. Returns attempts made."""
-    return delivery.deliver_due(organization_id=int(org_id))
+    """Send the org's due deliveries, a few batches at a time (a full run queues the next, so
+    one org's backlog does not hold a worker for long). Safe twice at once: deliveries are
+    claimed with SKIP LOCKED. Returns attempts made."""
+    attempted = delivery.deliver_due(organization_id=int(org_id), batches=DELIVER_BATCHES)
+    if attempted >= DELIVER_BATCHES * delivery.BATCH:
+        deliver_org.apply_async((org_id,), countdown=1)
+    return attempted
 
 
 @shared_task(
