@@ -141,16 +141,19 @@ def record(*, organization_id: int, claim: Claim, outcome: sender.Outcome, now: 
             done = mine.update(
                 state=WebhookDelivery.State.SUCCEEDED, next_attempt_at=None, **common
             )
-            endpoints.update(failing_since=None)
+            if done:
+                endpoints.update(failing_since=None)
             return bool(done)
         if claim.attempt >= MAX_ATTEMPTS:
             done = mine.update(state=WebhookDelivery.State.FAILED, next_attempt_at=None, **common)
         else:
             retry_at = now + timedelta(seconds=backoff_seconds(claim.attempt))
             done = mine.update(next_attempt_at=retry_at, **common)
+        if not done:
+            return False
         endpoints.filter(failing_since__isnull=True).update(failing_since=now)
         disable_if_failing(organization_id=organization_id, endpoint_id=claim.endpoint_id, now=now)
-        return bool(done)
+        return True
 
 
 def disable_if_failing(*, organization_id: int, endpoint_id: int, now: datetime) -> bool:
