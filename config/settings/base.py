@@ -300,6 +300,9 @@ SPECTACULAR_SETTINGS = {
         "ReportPaceEnum": "tracking.reports.selectors.Pace",
         "PayoutStateEnum": "payments.models.PayoutState",
         "PayoutReasonEnum": "payments.models.PayoutReason",
+        "WebhookEventTypeEnum": "influencer_ops.events.EventType",
+        "WebhookEndpointStateEnum": "integrations.models.WebhookEndpoint.State",
+        "WebhookDeliveryStateEnum": "integrations.models.WebhookDelivery.State",
     },
 }
 

@@ -15,10 +15,10 @@ from influencer_ops.api import choice_param, id_param, id_parameter
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from integrations.webhooks import selectors, services
 from integrations.webhooks.serializers import (
-    DeliverySerializer,
-    EndpointSerializer,
-    EndpointUpdateSerializer,
-    EndpointWriteSerializer,
+    WebhookDeliverySerializer,
+    WebhookEndpointCreateSerializer,
+    WebhookEndpointSerializer,
+    WebhookEndpointUpdateSerializer,
 )
 from organizations.access import OrgScopedViewSet, get_for_org
 from organizations.permissions import can_manage_webhooks
@@ -35,40 +35,44 @@ class EndpointViewSet(
     POST …/rotate-secret/ makes a new secret; DELETE removes it and its delivery log."""
 
     queryset = WebhookEndpoint.objects.none()
-    serializer_class = EndpointSerializer
+    serializer_class = WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     capabilities = {"*": can_manage_webhooks}
 
     def get_org_queryset(self) -> Any:
         return selectors.endpoint_list(organization=self.organization)
 
-    @extend_schema(request=EndpointWriteSerializer, responses={201: EndpointSerializer})
+    @extend_schema(
+        request=WebhookEndpointCreateSerializer, responses={201: WebhookEndpointSerializer}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = EndpointWriteSerializer(data=request.data)
+        payload = WebhookEndpointCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         endpoint = services.endpoint_create(
             organization=self.organization, actor=request.user, **payload.validated_data
         )
-        return Response(EndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+        return Response(WebhookEndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=EndpointUpdateSerializer, responses={200: EndpointSerializer})
+    @extend_schema(
+        request=WebhookEndpointUpdateSerializer, responses={200: WebhookEndpointSerializer}
+    )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        payload = EndpointUpdateSerializer(data=request.data)
+        payload = WebhookEndpointUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         endpoint = get_for_org(WebhookEndpoint.objects.all(), self.organization, kwargs["pk"])
         endpoint = services.endpoint_update(
             endpoint=endpoint, actor=request.user, **payload.validated_data
         )
-        return Response(EndpointSerializer(endpoint).data)
+        return Response(WebhookEndpointSerializer(endpoint).data)
 
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
         services.endpoint_delete(endpoint=instance, actor=self.request.user)
 
-    @extend_schema(request=None, responses={200: EndpointSerializer})
+    @extend_schema(request=None, responses={200: WebhookEndpointSerializer})
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         endpoint = services.endpoint_rotate_secret(endpoint=self.get_object(), actor=request.user)
-        return Response(EndpointSerializer(endpoint).data)
+        return Response(WebhookEndpointSerializer(endpoint).data)
 
 
 DELIVERY_FILTERS = [
@@ -82,7 +86,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScope
     the delivery's event to its endpoint again (a new delivery, same event id)."""
 
     queryset = WebhookDelivery.objects.none()
-    serializer_class = DeliverySerializer
+    serializer_class = WebhookDeliverySerializer
     capabilities = {"*": can_manage_webhooks}
 
     def get_org_queryset(self) -> Any:
@@ -99,10 +103,10 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScope
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={202: DeliverySerializer})
+    @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
     @action(detail=True, methods=["post"])
     def replay(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         delivery = get_for_org(WebhookDelivery.objects.all(), self.organization, kwargs["pk"])
         replay = services.delivery_replay(delivery=delivery, actor=request.user)
         fresh = selectors.delivery_list(organization=self.organization).get(pk=replay.pk)
-        return Response(DeliverySerializer(fresh).data, status=status.HTTP_202_ACCEPTED)
+        return Response(WebhookDeliverySerializer(fresh).data, status=status.HTTP_202_ACCEPTED)

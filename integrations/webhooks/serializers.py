@@ -11,7 +11,7 @@ from integrations.models import WEBHOOK_DESCRIPTION_MAX_LENGTH, WebhookDelivery,
 from integrations.webhooks.services import SETTABLE_STATES
 
 
-class EndpointSerializer(StrictModelSerializer[WebhookEndpoint]):
+class WebhookEndpointSerializer(StrictModelSerializer[WebhookEndpoint]):
     """An endpoint; ``secret`` signs its deliveries (admins only read it)."""
 
     events = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices))
@@ -33,7 +33,7 @@ class EndpointSerializer(StrictModelSerializer[WebhookEndpoint]):
         read_only_fields = fields
 
 
-class EndpointWriteSerializer(StrictSerializer):
+class WebhookEndpointCreateSerializer(StrictSerializer):
     url = serializers.CharField(max_length=URL_MAX_LENGTH)
     description = serializers.CharField(
         max_length=WEBHOOK_DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True
@@ -43,7 +43,7 @@ class EndpointWriteSerializer(StrictSerializer):
     )
 
 
-class EndpointUpdateSerializer(EndpointWriteSerializer):
+class WebhookEndpointUpdateSerializer(WebhookEndpointCreateSerializer):
     url = serializers.CharField(max_length=URL_MAX_LENGTH, required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
@@ -55,7 +55,7 @@ class EndpointUpdateSerializer(EndpointWriteSerializer):
     )
 
 
-class DeliverySerializer(StrictModelSerializer[WebhookDelivery]):
+class WebhookDeliverySerializer(StrictModelSerializer[WebhookDelivery]):
     event_type = serializers.CharField(source="event.type", read_only=True)
 
     class Meta:
