@@ -4,6 +4,7 @@ records each POST (headers, raw body) and answers the status it is told to."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class Receiver:
     status: int = 200
     received: list[Received] = field(default_factory=list)
     redirect_to: str = ""
+    delay: float = 0.0  # seconds before answering
 
 
 @contextmanager
@@ -33,6 +35,8 @@ def receiver(path: str = "/hooks") -> Iterator[Receiver]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            if state.delay:
+                time.sleep(state.delay)
             state.received.append(Received(self.path, dict(self.headers.items()), body))
             self.send_response(state.status)
             if state.redirect_to:
