@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import urls as accounts
 from config import views
 from influencers import urls as creators
+from integrations.webhooks import urls as webhooks
 from messaging import urls as messaging
 from organizations import urls as organizations
 from payments.payouts import urls as payouts
@@ -41,6 +42,7 @@ ORG_FEATURES = (
     runs,
     payouts,
     readiness,
+    webhooks,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -58,6 +60,7 @@ API_FEATURES = (
     payouts,
     readiness,
     creators,
+    webhooks,
 )
 
 

@@ -162,6 +162,13 @@ class AuditVerb(StrEnum):
     TAX_FORM_SUBMITTED = "tax_form.submitted"
     TAX_FORM_VERIFIED = "tax_form.verified"
 
+    # webhook_endpoint (integrations)
+    WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint.created"
+    WEBHOOK_ENDPOINT_DELETED = "webhook_endpoint.deleted"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    WEBHOOK_ENDPOINT_SECRET_ROTATED = "webhook_endpoint.secret_rotated"
+    WEBHOOK_ENDPOINT_UPDATED = "webhook_endpoint.updated"
+
 
 def audit_record(
     *,

@@ -40,6 +40,8 @@ can_view_reports = _role_in(Role.ADMIN, Role.ISM, Role.BSM, Role.BRAND_MANAGER, 
 can_view_payouts = _role_in(Role.ADMIN, Role.ISM, Role.BSM)
 can_manage_payouts = _role_in(Role.ADMIN, Role.BSM)
 can_run_payments = is_admin
+# Webhook endpoints send the org's events to another system: admins only.
+can_manage_webhooks = is_admin
 
 
 def covers_brand(membership: Membership | None, brand: Brand) -> bool:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb
 from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.events import EventType, emit_many
 from influencer_ops.models import AuditEvent
 from payments.models import LedgerEntry, LedgerTransaction, PaymentRun, Payout, PayoutState
 
@@ -52,6 +53,14 @@ OPEN_STATES = frozenset(
         PayoutState.FAILED,
     }
 )
+
+
+def payout_event(source: str, target: str) -> EventType | None:
+    """The webhook event of a move: a new payout ("" as its source) is earned, even when it
+    starts on hold; a payout moved to paid is paid. Other moves send none."""
+    if target == PayoutState.PAID:
+        return EventType.PAYOUT_PAID
+    return EventType.PAYOUT_EARNED if not source else None
 
 
 class PayoutInvalid(DomainError):
@@ -88,6 +97,14 @@ class Move:
     amount: Decimal
     currency: str
 
+    def event_data(self, state: str) -> dict[str, Any]:
+        return {
+            "payout_id": self.payout_id,
+            "amount": f"{self.amount}",
+            "currency": self.currency,
+            "state": state,
+        }
+
 
 def _write_ledger(
     *,
@@ -109,6 +126,8 @@ def _write_ledger(
     (same state) names its ``debit`` account and writes its own audit event (``audit=False``)."""
     if not moves:
         return
+    if (event := payout_event(source, target)) is not None:
+        emit_many(organization_id, event, [move.event_data(target) for move in moves])
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     label = getattr(user, "email", "") if user is not None else "system"
     after = {"state": target, **({"memo": memo[:500]} if memo else {})}

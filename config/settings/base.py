@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "messaging",
     "portal",
     "demo",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,9 @@ SPECTACULAR_SETTINGS = {
         "ReportPaceEnum": "tracking.reports.selectors.Pace",
         "PayoutStateEnum": "payments.models.PayoutState",
         "PayoutReasonEnum": "payments.models.PayoutReason",
+        "WebhookEventTypeEnum": "influencer_ops.events.EventType",
+        "WebhookEndpointStateEnum": "integrations.models.WebhookEndpoint.State",
+        "WebhookDeliveryStateEnum": "integrations.models.WebhookDelivery.State",
     },
 }
 
@@ -374,6 +378,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
         "options": {"expires": 3600},
     },
+    # Webhook deliveries due for a (re)try, including those whose worker died mid-attempt.
+    "webhook-deliveries": {
+        "task": "integrations.tasks.deliver_due_all",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
 }
 
 # Click tracking: the filter window for repeat clicks and how long raw clicks are kept.
@@ -384,3 +394,7 @@ PACE_THRESHOLD = env.float("PACE_THRESHOLD", default=0.5)
 PACE_MIN_ELAPSED = env.float("PACE_MIN_ELAPSED", default=0.3)
 # Where clicks are queued before the flush (Redis); unreachable → clicks go straight to PostgreSQL.
 CLICK_REDIS_URL = env.str("CLICK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+
+# Outbound webhooks (integrations): plain http and private, loopback, link-local or reserved
+# addresses are refused unless this is on (development and tests only; production forces off).
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)

@@ -33,3 +33,5 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Webhooks never go to plain http or to private/loopback addresses from production (SSRF).
+WEBHOOK_ALLOW_PRIVATE_URLS = False

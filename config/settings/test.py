@@ -41,3 +41,5 @@ MEDIA_ROOT = Path(tempfile.gettempdir()) / (
 )
 WHITENOISE_USE_FINDERS = True
 CLICK_REDIS_URL = env.str("TEST_CLICK_REDIS_URL", default="redis://127.0.0.1:6379/13")
+# The webhook tests' receiver listens on loopback; the SSRF tests turn this off.
+WEBHOOK_ALLOW_PRIVATE_URLS = True

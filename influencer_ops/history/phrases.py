@@ -105,6 +105,11 @@ PHRASES: dict[V, str] = {
     V.TAX_FORM_RECEIVED: "recorded {target} as received",
     V.TAX_FORM_VERIFIED: "verified {target}",
     V.TAX_FORM_REJECTED: "rejected {target}",
+    V.WEBHOOK_ENDPOINT_CREATED: "registered the webhook endpoint {target}",
+    V.WEBHOOK_ENDPOINT_UPDATED: "changed the webhook endpoint {target}",
+    V.WEBHOOK_ENDPOINT_DELETED: "deleted the webhook endpoint {target}",
+    V.WEBHOOK_ENDPOINT_SECRET_ROTATED: "rotated the signing secret of the webhook {target}",
+    V.WEBHOOK_ENDPOINT_DISABLED: "disabled the webhook {target} after 24 hours of failures",
 }
 
 # The "what" filter of the audit page: each group is the verbs of some subjects (the part of
@@ -123,6 +128,7 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tracking": ("Links and metrics", ("tracked_link", "metric", "metrics")),
     "payouts": ("Payouts and tax forms", ("payout", "payout_details", "tax_form")),
     "runs": ("Payment runs and schedule", ("payment_run", "payment_schedule")),
+    "integrations": ("Webhooks", ("webhook_endpoint",)),
 }
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
+from influencer_ops.events import EventType, emit_many
+from messaging.events import task_event
 from messaging.kinds import (
     ACTIVE_TASK_STATES,
     DEFAULT_SLA,
@@ -336,6 +338,7 @@ def escalate_overdue(
             if not batch:
                 return escalated
             Task.objects.filter(pk__in=[t.pk for t in batch]).update(escalated_at=now)
+            emit_many(organization, EventType.TASK_ESCALATED, [task_event(t) for t in batch])
             admins = [
                 m.user
                 for m in Membership.objects.select_related("user").filter(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from influencer_ops.events import EventType, emit
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
 from messaging.services.threads import message_post, thread_for_enrollment
@@ -87,6 +88,18 @@ def payout_flag_delayed(*, organization: Any, payout_id: int, today: date) -> bo
     ).get(pk=payout_id)
     was = payout.expected_on
     Payout.objects.filter(pk=payout_id).update(expected_on=new_expected)
+    emit(
+        organization,
+        EventType.PAYOUT_DELAYED,
+        {
+            "payout_id": payout.pk,
+            "amount": f"{payout.amount}",
+            "currency": payout.currency,
+            "state": payout.state,
+            "expected_on": f"{was}",
+            "new_expected_on": f"{new_expected}",
+        },
+    )
     created = _open_task(organization, payout, was)
     _tell_creator(organization, payout, was, new_expected)
     return created

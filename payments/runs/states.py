@@ -6,6 +6,7 @@ from typing import Any
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
+from influencer_ops.events import EventType, emit
 from payments.models import PaymentRun
 
 RunState = PaymentRun.State
@@ -46,4 +47,10 @@ def run_move(run: PaymentRun, target: str, *, actor: Any | None = None, **fields
         before={"state": source},
         after={"state": target},
     )
+    if target == RunState.COMPLETED:
+        emit(
+            run.organization_id,
+            EventType.PAYMENT_RUN_COMPLETED,
+            {"payment_run_id": run.pk, "trigger": run.trigger, "provider": run.provider},
+        )
     return True

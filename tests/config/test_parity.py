@@ -119,6 +119,12 @@ PARITY: dict[tuple[str, str], Control] = {
     ("api-creator-invite", "POST"): Control("creator_detail", "creator_invite"),
     ("api-creator-milestone", "POST"): Control("creator_milestone"),
     ("api_my_profile", "PATCH"): Control("portal_profile"),
+    # integrations: webhooks
+    ("api-webhook-list", "POST"): Control("webhook_list"),
+    ("api-webhook-detail", "PATCH"): Control("webhook_detail"),
+    ("api-webhook-detail", "DELETE"): Control("webhook_detail", "webhook_delete"),
+    ("api-webhook-rotate-secret", "POST"): Control("webhook_detail", "webhook_rotate"),
+    ("api-webhook-delivery-replay", "POST"): Control("webhook_detail", "webhook_replay"),
 }
 # (API URL name, method) -> why no page offers it (machine-only ingestion, and the like).
 API_ONLY: dict[tuple[str, str], str] = {}
@@ -341,4 +347,30 @@ def test_pages_of_a_launched_program_offer_the_mapped_controls(world: World) -> 
         (("api-case-actions", "POST"), {**org, "pk": case.pk}, None),
     ]
     missing = before + missing_controls(cast.client_for(Role.ADMIN), staff_checks)
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.django_db
+def test_the_webhook_pages_offer_the_mapped_controls(cast: Any) -> None:
+    from influencer_ops.events import EventType, emit
+    from integrations.webhooks.services import endpoint_create
+
+    endpoint = endpoint_create(
+        organization=cast.org,
+        actor=cast.members[Role.ADMIN].user,
+        url="https://hooks.example.com/in",
+        events=[EventType.CASE_OPENED],
+    )
+    emit(cast.org, EventType.CASE_OPENED, {"case_id": 1})
+    delivery = endpoint.deliveries.get()
+    org = {"org_slug": cast.org.slug}
+    page = {**org, "pk": endpoint.pk}
+    checks: list[Check] = [
+        (("api-webhook-list", "POST"), org, None),
+        (("api-webhook-detail", "PATCH"), page, None),
+        (("api-webhook-detail", "DELETE"), page, None),
+        (("api-webhook-rotate-secret", "POST"), page, None),
+        (("api-webhook-delivery-replay", "POST"), page, {**page, "delivery_pk": delivery.pk}),
+    ]
+    missing = missing_controls(cast.client_for(Role.ADMIN), checks)
     assert not missing, "\n".join(missing)

@@ -32,6 +32,7 @@ from influencer_ops import tenancy
 from influencer_ops.models import AuditEvent
 from influencer_ops.rls import tenant_models
 from influencers.models import Availability, CreatorProfile, ProgramInterest
+from integrations.models import WebhookDelivery, WebhookEndpoint
 from messaging.models import Task, Thread
 from organizations.models import Brand, Membership, Organization, StaffInvitation
 from organizations.roles import Role
@@ -71,6 +72,7 @@ KWARG_MODELS: dict[str, type[Model]] = {
     "spec_pk": DeliverableSpec,
     "form_pk": TaxForm,
     "program_pk": Program,
+    "delivery_pk": WebhookDelivery,
 }
 SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("org", "members"): Membership,
@@ -94,6 +96,9 @@ SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("org", "availability"): Availability,
     ("org", "interests"): ProgramInterest,
     ("org", "media"): SubmissionMedia,
+    ("org", "webhooks"): WebhookEndpoint,
+    ("org", "endpoints"): WebhookEndpoint,
+    ("org", "deliveries"): WebhookDelivery,
     ("me", "threads"): Thread,
     ("me", "invitations"): Enrollment,
     ("me", "deliverables"): Deliverable,
@@ -111,6 +116,7 @@ PARENT_FIELDS: dict[type[Model], str] = {
     ProgramInterest: "profile_id",
     DeliverableSpec: "program_id",
     TaxForm: "creator_id",
+    WebhookDelivery: "endpoint_id",
 }
 # Valid values of the str kwargs that are not secrets.
 STR_VALUES = {"table": "funnel", "action": "approve"}
@@ -249,7 +255,9 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     """One org with real data of every kind: programs in several states, two creators with
     logins and their enrollments, content, cases, requests, links, metrics, payouts, runs,
     payout details and tax forms, invitations and creator links."""
+    from influencer_ops.events import EventType
     from influencers import services as creators
+    from integrations.webhooks import services as webhooks
     from messaging.kinds import Topic
     from messaging.services.requests import request_create
     from messaging.services.threads import announcement_create, message_post
@@ -266,6 +274,14 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     org = OrganizationFactory(name=f"{mark} Agency", slug=slug)
     brand: Brand = BrandFactory(organization=org, name=f"{mark} Brand", slug=f"{slug}-brand")
     admin = member(org, Role.ADMIN, email=f"admin@{slug}.test").user
+    # First: every event the services below emit gets a delivery in its log.
+    webhooks.endpoint_create(
+        organization=org,
+        actor=admin,
+        url=f"https://hooks.{slug}.example/in",
+        description=f"{mark} CRM",
+        events=EventType.values,
+    )
     ism = member(org, Role.ISM, email=f"ism@{slug}.test").user
     bsm_membership = member(org, Role.BSM, email=f"bsm@{slug}.test")
     approver = member(org, Role.APPROVER, brands=[brand], email=f"approver@{slug}.test")

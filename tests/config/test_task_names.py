@@ -17,6 +17,8 @@ def test_every_beat_entry_names_a_registered_task():
 
 def test_every_task_name_is_pinned_and_stable():
     assert _registered() == {
+        "integrations.tasks.deliver_due_all",
+        "integrations.tasks.deliver_org",
         "messaging.tasks.escalate_overdue_tasks",
         "messaging.tasks.send_notification_email",
         "payments.figures.tasks.audit_figures_all",

@@ -209,7 +209,32 @@ def hostile(request: pytest.FixtureRequest, world: World) -> tuple[World, Paymen
     run = PaymentRun.objects.get()
     assert run.state == PaymentRun.State.AWAITING_CONFIRMATION
     Payout.objects.filter(run=run).update(failure_reason=value)
+    hostile_webhook_log(world, value)
     return world, run, value
+
+
+def hostile_webhook_log(world: World, value: str) -> None:
+    """A webhook endpoint whose delivery log holds ``value`` as a delivery's error."""
+    from influencer_ops.events import EventType, emit
+    from integrations.models import WebhookDelivery
+    from integrations.webhooks.services import endpoint_create
+
+    endpoint_create(
+        organization=world.cast.org,
+        actor=world.cast.members[Role.ADMIN].user,
+        url="https://hooks.example.com/in",
+        events=[EventType.CASE_OPENED],
+    )
+    emit(world.cast.org, EventType.CASE_OPENED, {"case_id": 1})
+    WebhookDelivery.objects.update(error=value)
+
+
+def webhook_ids(world: World) -> list[int]:
+    from integrations.models import WebhookEndpoint
+
+    return list(
+        WebhookEndpoint.objects.filter(organization=world.cast.org).values_list("pk", flat=True)
+    )
 
 
 def export_urls(world: World, run: PaymentRun) -> dict[str, list[str]]:
@@ -230,7 +255,8 @@ def export_urls(world: World, run: PaymentRun) -> dict[str, list[str]]:
         # The list tables (influencer_ops.tables): the same page with ?format=csv.
         "list_tables": [
             f"{url(name)}?format=csv" for name in ("payout_list", "creator_list", "program_list")
-        ],
+        ]
+        + [f"{url('webhook_detail', pk=pk)}?format=csv" for pk in webhook_ids(world)],
     }
 
 

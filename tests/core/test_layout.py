@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("accounts", "organizations", "influencers", "messaging", "programs", "tracking")
-APPS += ("payments", "portal", "demo", "config", "influencer_ops")
+APPS += ("payments", "portal", "demo", "config", "influencer_ops", "integrations")
 LAYER_NAMES = ("views", "api", "forms", "serializers", "urls", "tasks", "services", "selectors")
 MAX_LINES = 400
 

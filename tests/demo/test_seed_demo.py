@@ -167,11 +167,21 @@ def check_the_hub_has_work_to_show(org: Organization) -> None:
     assert ComplianceCase.objects.filter(organization=org, state="open").exists()
 
 
+def check_a_webhook_endpoint_is_registered_but_paused(north: Organization) -> None:
+    from integrations.models import WebhookDelivery, WebhookEndpoint
+
+    (endpoint,) = WebhookEndpoint.objects.filter(organization=north)
+    assert endpoint.state == WebhookEndpoint.State.PAUSED and endpoint.events
+    assert not WebhookDelivery.objects.exists()  # the demo sends nothing anywhere
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
+    from integrations.models import WebhookEndpoint
     from tracking.models import ClickEvent
 
     models: list[Any] = [Program, Enrollment, Payout, PaymentRun, Task, Request, ClickEvent]
+    models.append(WebhookEndpoint)
     return {m.__name__: m.objects.count() for m in [*models, AuditEvent]}
 
 
@@ -191,6 +201,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_a_creator_with_a_login_sees_a_held_payout(north)
         check_content_awaits_the_approver(north)
         check_the_hub_has_work_to_show(north)
+        check_a_webhook_endpoint_is_registered_but_paused(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()

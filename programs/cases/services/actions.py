@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import DomainError, NotFound
+from influencer_ops.events import EventType, emit
 from messaging.kinds import NotificationKind
 from messaging.services import notifications
 from messaging.services.threads import message_post, thread_for_enrollment
@@ -33,6 +34,7 @@ from programs.cases.services.common import (
     staff_url,
 )
 from programs.cases.services.termination import case_terminate
+from programs.events import case_event
 from programs.models import CaseAction, ComplianceCase
 from programs.recruiting import services as recruiting
 
@@ -139,6 +141,7 @@ def _close(case: ComplianceCase, actor: Any, text: str, visible: bool) -> CaseAc
     case.closed_at = timezone.now()
     case.save(update_fields=["state", "closed_at"])
     action = record_action(case, Kind.CLOSE, actor, text, visible_to_creator=visible)
+    emit(case.organization, EventType.CASE_CLOSED, case_event(case))
     finish_task(case, actor, text)
     if action.visible_to_creator:
         notify_creator(

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.events import EventType, emit
 from influencer_ops.validation import CASE_EVIDENCE_MAX_LENGTH
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
@@ -19,6 +20,7 @@ from programs.cases.services.common import (
     notify_creator,
     require_actor,
 )
+from programs.events import case_event
 from programs.models import ComplianceCase, Enrollment
 
 
@@ -68,6 +70,7 @@ def case_open(
         target=case,
         after={"kind": kind, "severity": severity, "enrollment": locked.pk},
     )
+    emit(locked.organization, EventType.CASE_OPENED, case_event(case))
     program = locked.program
     task_create(
         organization=locked.organization,

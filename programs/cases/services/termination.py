@@ -12,6 +12,7 @@ from django.utils import timezone
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import Conflict
+from influencer_ops.events import EventType, emit
 from influencer_ops.validation import CASE_END_REASON_MAX_LENGTH
 from messaging.services.threads import message_post, thread_for_enrollment
 from organizations.models import Membership
@@ -30,6 +31,7 @@ from programs.cases.services.common import (
     require_active,
     require_actor,
 )
+from programs.events import case_event, enrollment_event
 from programs.models import (
     AmountOwed,
     CaseAction,
@@ -129,6 +131,7 @@ def _end_enrollment(enrollment: Enrollment, actor: Any, reason: str) -> None:
         before={"state": EnrollmentState.ACTIVE},
         after={"state": EnrollmentState.TERMINATED, "reason": enrollment.end_reason},
     )
+    emit(enrollment.organization, EventType.ENROLLMENT_ENDED, enrollment_event(enrollment))
     link = TrackedLink.objects.filter(
         organization_id=enrollment.organization_id, enrollment=enrollment
     ).first()
@@ -189,5 +192,6 @@ def case_terminate(
     locked.closed_at = timezone.now()
     locked.save(update_fields=["state", "closed_at"])
     action = record_action(locked, Kind.TERMINATE, actor, reason)
+    emit(enrollment.organization, EventType.CASE_CLOSED, case_event(locked))
     finish_task(locked, actor, f"Collaboration ended; {owed} owed.")
     return action

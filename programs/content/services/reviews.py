@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden, NotFound
+from influencer_ops.events import EventType, emit
 from influencer_ops.validation import CAPTION_MAX_LENGTH, OVERRIDE_REASON_MAX_LENGTH
 from messaging.kinds import ACTIVE_TASK_STATES, NotificationKind
 from messaging.models import Task
@@ -40,6 +41,7 @@ from programs.content.services.common import (
     portal_url,
 )
 from programs.content.services.submissions import review_task
+from programs.events import submission_event
 from programs.models import Deliverable, DeliverableState, Review, Submission
 from programs.states import EnrollmentState
 
@@ -79,6 +81,11 @@ def apply_review(
     if outcome in APPROVING:
         deliverable_move(locked, DeliverableState.APPROVED)
         locked.approved_at = now
+        emit(
+            locked.organization,
+            EventType.SUBMISSION_APPROVED,
+            submission_event(submission, locked, outcome=outcome, automatic=reviewer is None),
+        )
     else:
         deliverable_move(locked, DeliverableState.CHANGES_REQUESTED)
     locked.save(update_fields=["state", "approved_at"])

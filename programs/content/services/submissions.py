@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, FieldError
+from influencer_ops.events import EventType, emit
 from influencer_ops.validation import CAPTION_MAX_LENGTH, SUBMISSION_MAX_LINKS
 from messaging.kinds import NotificationKind, OwnerRole, TaskKind
 from messaging.services import notifications
@@ -30,6 +31,7 @@ from programs.content.services.common import (
     require_own,
     staff_url,
 )
+from programs.events import submission_event
 from programs.models import Deliverable, DeliverableState, Submission
 from programs.states import EnrollmentState, check_transition
 
@@ -168,6 +170,7 @@ def _record(
             "disclosure_matches": result.matches,
         },
     )
+    emit(locked.organization, EventType.SUBMISSION_SUBMITTED, submission_event(submission, locked))
     return submission
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import Conflict, DomainError, NotFound
+from influencer_ops.events import EventType, emit
 from influencer_ops.validation import EXTENSION_GRACE_DAYS, EXTENSION_TEXT_MAX_LENGTH, date_max
 from messaging.kinds import ACTIVE_TASK_STATES, OwnerRole, TaskKind
 from messaging.models import Task
@@ -26,6 +27,7 @@ from programs.deadlines.services.common import (
     require_postlaunch,
     tell_creator,
 )
+from programs.events import extension_event
 from programs.models import Deliverable, Extension, ExtensionState, Program
 from programs.states import EnrollmentState, ProgramState
 
@@ -180,6 +182,12 @@ def _audit_extension(extension: Extension, deliverable: Deliverable, actor: Any,
         before={"due_on": f"{extension.previous_due_on}"},
         after=after,
     )
+    if verb in (ExtensionState.APPROVED, ExtensionState.DENIED):
+        emit(
+            deliverable.organization,
+            EventType.EXTENSION_DECIDED,
+            extension_event(extension, deliverable),
+        )
 
 
 def _tell_creator_of_extension(extension: Extension, deliverable: Deliverable) -> None:

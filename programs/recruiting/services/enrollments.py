@@ -9,15 +9,26 @@ from django.utils import timezone
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.events import EventType, emit
 from influencer_ops.validation import REASON_MAX_LENGTH
 from messaging.kinds import ACTIVE_TASK_STATES, Topic
 from messaging.models import Task
 from messaging.services.queue import task_complete
+from programs.events import enrollment_event
 from programs.models import Enrollment
 from programs.recruiting.services.invitations import promote_waitlist
 from programs.recruiting.services.places import lock, move, notify_creator
 from programs.recruiting.services.terms import latest_terms
 from programs.states import EnrollmentState
+
+# The bare moves (seed data, tests) report what the use-cases report.
+MOVE_EVENTS: dict[str, EventType] = {
+    EnrollmentState.ACCEPTED: EventType.ENROLLMENT_ACCEPTED,
+    EnrollmentState.CONFIRMED: EventType.ENROLLMENT_CONFIRMED,
+    EnrollmentState.WITHDRAWN: EventType.ENROLLMENT_ENDED,
+    EnrollmentState.TERMINATED: EventType.ENROLLMENT_ENDED,
+    EnrollmentState.COMPLETED: EventType.ENROLLMENT_ENDED,
+}
 
 
 def open_milestone_correction(*, enrollment: Enrollment) -> bool:
@@ -56,6 +67,7 @@ def enrollment_confirm(*, enrollment: Enrollment, actor: Any) -> Enrollment:
         verb=AuditVerb.ENROLLMENT_CONFIRMED,
         target=locked,
     )
+    emit(locked.organization, EventType.ENROLLMENT_CONFIRMED, enrollment_event(locked))
     for task in Task.objects.filter(
         organization_id=locked.organization_id,
         dedupe_key=f"confirm:{locked.pk}",
@@ -85,6 +97,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, actor: Any, reason: str) -> E
         target=locked,
         after={"reason": locked.end_reason},
     )
+    emit(locked.organization, EventType.ENROLLMENT_ENDED, enrollment_event(locked))
     notify_creator(
         locked, "withdrawn", f"Your place in {locked.program.name} was withdrawn", reason
     )
@@ -118,4 +131,6 @@ def enrollment_move(*, enrollment: Enrollment, target: str, actor: Any) -> Enrol
         before={"state": before},
         after={"state": target},
     )
+    if target in MOVE_EVENTS:
+        emit(locked.organization, MOVE_EVENTS[target], enrollment_event(locked))
     return locked

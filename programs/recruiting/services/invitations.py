@@ -13,10 +13,12 @@ from django.utils import timezone
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_zone
 from influencer_ops.errors import Conflict, DomainError
+from influencer_ops.events import EventType, emit
 from influencer_ops.validation import REASON_MAX_LENGTH
 from influencers.models import Availability
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
+from programs.events import enrollment_event
 from programs.models import Enrollment, Program, TermsVersion
 from programs.recruiting.services.places import (
     lock,
@@ -222,6 +224,8 @@ def invitation_accept(
         target=locked,
         after={"terms_version": terms.number, "nda": bool(locked.nda_accepted_at)},
     )
+    emit(locked.organization, EventType.ENROLLMENT_ACCEPTED, enrollment_event(locked))
+    emit(locked.organization, EventType.ENROLLMENT_ACCEPTED, enrollment_event(locked))
     program = locked.program
     task_create(
         organization=locked.organization,

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from influencer_ops.events import EventType, emit
 from messaging.kinds import NotificationKind
 from messaging.services.notifications import notify_many
 from programs.models import Enrollment
@@ -69,6 +70,17 @@ def milestones_check(*, links: list[TrackedLink]) -> list[MilestoneReached]:
         )
         if created:
             _notify_milestone(enrollment, milestone)
+            emit(
+                organization,
+                EventType.MILESTONE_REACHED,
+                {
+                    "enrollment_id": enrollment.pk,
+                    "program_id": enrollment.program_id,
+                    "creator_id": enrollment.creator_id,
+                    "milestone": milestone,
+                    "valid_clicks": total,
+                },
+            )
             reached.append(record)
     return reached
 
