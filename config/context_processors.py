@@ -70,6 +70,7 @@ SIDEBAR: tuple[tuple[str, str, tuple[_Entry, ...]], ...] = (
             ("Brands", "org_brands", None, ("org_brand",)),
             ("Settings", "org_settings", "settings", ("org_settings",)),
             ("Audit trail", "org_audit", "audit", ("org_audit",)),
+            ("API tokens", "org_api_tokens", "api_tokens", ("org_api_tokens",)),
         ),
     ),
 )
@@ -84,6 +85,7 @@ def nav_flags(membership: Membership) -> dict[str, bool]:
         "audit": permissions.can_view_audit(membership),
         "reports": permissions.can_view_reports(membership),
         "payments": permissions.can_view_payouts(membership),
+        "api_tokens": permissions.is_admin(membership),
     }
 
 

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts
+from accounts.tokens import urls as tokens
 from config import views
 from influencers import urls as creators
 from messaging import urls as messaging
@@ -41,6 +42,7 @@ ORG_FEATURES = (
     runs,
     payouts,
     readiness,
+    tokens,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -78,6 +80,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(accounts.mfa_patterns)),  # first: TOTP set-up lands at home
     path("accounts/preferences/", include(accounts.preference_patterns)),
+    path("accounts/preferences/api-tokens/", include(tokens.account_patterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(_gather(API_FEATURES, "api_patterns"))),

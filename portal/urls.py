@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from accounts.tokens import urls as tokens
 from influencers import urls as creators
 from messaging import urls as messaging
 from payments.payouts import urls as payouts
@@ -27,6 +28,7 @@ FEATURES = (
     runs,
     payouts,
     readiness,
+    tokens,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [
