@@ -14,6 +14,7 @@ from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
 from payments.runs import urls as runs
 from programs import urls as programs
+from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
@@ -43,6 +44,7 @@ ORG_FEATURES = (
     payouts,
     readiness,
     tokens,
+    calendar,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -78,6 +80,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("notifications/", include(messaging.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("calendar/", include(calendar.feed_patterns)),  # secret feed addresses, no login
     path("accounts/", include(accounts.mfa_patterns)),  # first: TOTP set-up lands at home
     path("accounts/preferences/", include(accounts.preference_patterns)),
     path("accounts/preferences/api-tokens/", include(tokens.account_patterns)),

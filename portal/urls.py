@@ -9,6 +9,7 @@ from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
 from payments.runs import urls as runs
 from portal import views
+from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
@@ -29,6 +30,7 @@ FEATURES = (
     payouts,
     readiness,
     tokens,
+    calendar,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [
