@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.history import HalfPlayed, seed_history
+from demo.integrations import seed_integrations
 from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF, seed_people
 from influencer_ops.tenancy import dangerously_unscoped
 from organizations.roles import Role
@@ -23,6 +24,8 @@ class Command(BaseCommand):
                 played = seed_history(cast)
             except HalfPlayed as exc:
                 raise CommandError(str(exc)) from exc
+            if played:
+                seed_integrations(cast)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready." if played else "Demo data already there.")
         )
