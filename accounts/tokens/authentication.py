@@ -29,8 +29,11 @@ CREATOR_API_PREFIX = "/api/v1/me/"
 
 
 class ApiTokenAuthentication(BaseAuthentication):
-    def authenticate_header(self, request: Request) -> str:
-        return 'Bearer realm="api"'
+    def authenticate_header(self, request: Request) -> str | None:
+        """A refused token is a 401 that names the scheme; a request without one keeps the
+        session's answer (403, as before tokens existed)."""
+        parts = get_authorization_header(request).split()
+        return 'Bearer realm="api"' if parts and parts[0].lower() == KEYWORD else None
 
     def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
         parts = get_authorization_header(request).split()
