@@ -31,7 +31,7 @@ def ical(*, name: str, events: Iterable[FeedEvent], stamp: datetime) -> bytes:
     calendar.add("x-wr-calname", name)
     # Calendar apps ask again after this long (some honour only one of the two names).
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", timedelta(hours=1))
+    calendar.add("x-published-ttl", "PT1H")
     for item in events:
         event = Event()
         event.add("uid", f"{item.uid}@{UID_DOMAIN}")

@@ -203,3 +203,16 @@ def test_the_program_feed_issues_a_constant_number_of_queries(launched: World) -
             DeliverableFactory(organization=org, enrollment=enrollment)
 
     assert_constant_queries(lambda: _feed(feed.token), grow=grow)
+
+
+def test_the_ical_text_escapes_and_tells_apps_when_to_ask_again() -> None:
+    from datetime import UTC, date, datetime
+
+    from programs.calendar.ical import FeedEvent, ical
+
+    event = FeedEvent("deliverable-1", date(2026, 12, 10), "Post; due, soon", "x", "https://x/")
+    text = ical(name="Due", events=[event], stamp=datetime(2026, 12, 6, tzinfo=UTC)).decode()
+    assert "SUMMARY:Post\\; due\\, soon" in text
+    assert "X-PUBLISHED-TTL:PT1H" in text and "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text
+    assert "DTSTART;VALUE=DATE:20261210" in text and "DTEND;VALUE=DATE:20261211" in text
+    assert "DTSTAMP:20261206T000000Z" in text
