@@ -29,7 +29,7 @@ SIDEBARS = {
         WORK: ["Home", "Desk", "Approvals", "Programs", "Creators", "Cases"],
         MONEY: ["Payments"],
         INSIGHT: ["Reports"],
-        ORG: ["Members", "Brands", "Settings", "Audit trail"],
+        ORG: ["Members", "Brands", "Settings", "Audit trail", "API tokens"],
     },
     Role.ISM: STAFF,
     Role.BSM: STAFF,
