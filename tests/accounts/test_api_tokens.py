@@ -258,3 +258,10 @@ def test_the_schema_declares_the_bearer_scheme(cast: Cast) -> None:
         "bearerFormat": "io_<id>_<secret>",
         "description": schemes["apiToken"]["description"],
     }
+
+
+def test_a_creator_token_stops_when_the_user_is_no_longer_a_creator(world: World) -> None:
+    user = world.creator.user
+    secret = _token(user, None, scope="read")
+    type(user).objects.filter(pk=user.pk).update(is_creator=False)
+    assert _get("/api/v1/me/profile/", secret).status_code == 401

@@ -216,3 +216,15 @@ def test_the_ical_text_escapes_and_tells_apps_when_to_ask_again() -> None:
     assert "X-PUBLISHED-TTL:PT1H" in text and "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text
     assert "DTSTART;VALUE=DATE:20261210" in text and "DTEND;VALUE=DATE:20261211" in text
     assert "DTSTAMP:20261206T000000Z" in text
+
+
+def test_a_program_of_a_brand_not_covered_is_a_404(launched: World) -> None:
+    from tests.factories import ProgramFactory
+
+    cast = launched.cast
+    other = ProgramFactory(organization=cast.org, brand=cast.other_brand, name="Trail Mix")
+    client = cast.client_for(Role.APPROVER)  # covers Lumen only
+    url = f"/orgs/northwind/programs/{other.pk}/calendar/"
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert not ProgramCalendarFeed.objects.filter(program=other).exists()
