@@ -71,6 +71,7 @@ SIDEBAR: tuple[tuple[str, str, tuple[_Entry, ...]], ...] = (
             ("Settings", "org_settings", "settings", ("org_settings",)),
             ("Audit trail", "org_audit", "audit", ("org_audit",)),
             ("Webhooks", "webhook_list", "webhooks", ("webhook_",)),
+            ("API tokens", "org_api_tokens", "api_tokens", ("org_api_tokens",)),
         ),
     ),
 )
@@ -86,6 +87,7 @@ def nav_flags(membership: Membership) -> dict[str, bool]:
         "reports": permissions.can_view_reports(membership),
         "payments": permissions.can_view_payouts(membership),
         "webhooks": permissions.can_manage_webhooks(membership),
+        "api_tokens": permissions.is_admin(membership),
     }
 
 

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts
+from accounts.tokens import urls as tokens
 from config import views
 from influencers import urls as creators
 from integrations.webhooks import urls as webhooks
@@ -14,6 +15,7 @@ from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
 from payments.runs import urls as runs
 from programs import urls as programs
+from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
@@ -43,6 +45,8 @@ ORG_FEATURES = (
     payouts,
     readiness,
     webhooks,
+    tokens,
+    calendar,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -79,8 +83,10 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("notifications/", include(messaging.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("calendar/", include(calendar.feed_patterns)),  # secret feed addresses, no login
     path("accounts/", include(accounts.mfa_patterns)),  # first: TOTP set-up lands at home
     path("accounts/preferences/", include(accounts.preference_patterns)),
+    path("accounts/preferences/api-tokens/", include(tokens.account_patterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(_gather(API_FEATURES, "api_patterns"))),

@@ -32,6 +32,13 @@ class AuditVerb(StrEnum):
     BRAND_CREATED = "brand.created"
     BRAND_RENAMED = "brand.renamed"
 
+    # api_token (accounts (tokens))
+    API_TOKEN_CREATED = "api_token.created"
+    API_TOKEN_REVOKED = "api_token.revoked"
+
+    # calendar_feed (programs (calendar))
+    CALENDAR_FEED_ROTATED = "calendar_feed.rotated"
+
     # creator (influencers)
     CREATOR_AVAILABILITY_ADDED = "creator.availability_added"
     CREATOR_AVAILABILITY_REMOVED = "creator.availability_removed"

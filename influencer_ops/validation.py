@@ -251,3 +251,7 @@ ACCOUNT_NAME_MAX_LENGTH = 120
 ACCOUNT_IDENTIFIER_LENGTH = (4, 64)  # (min, max): IBAN, account number or PayPal e-mail
 TAX_FORM_REFERENCE_MAX_LENGTH = 120
 PROVIDER_REFERENCE_MAX_LENGTH = 120
+
+# accounts: API tokens
+API_TOKEN_NAME_MAX_LENGTH = 100
+API_TOKEN_MAX_DAYS = 365  # a token expires at the latest a year after it is made

@@ -2,12 +2,14 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from accounts.tokens import urls as tokens
 from influencers import urls as creators
 from messaging import urls as messaging
 from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
 from payments.runs import urls as runs
 from portal import views
+from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
@@ -27,6 +29,8 @@ FEATURES = (
     runs,
     payouts,
     readiness,
+    tokens,
+    calendar,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

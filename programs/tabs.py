@@ -57,6 +57,7 @@ TABS: tuple[tuple[str, str, str, Allowed], ...] = (
     ("payouts", "Payouts", "program_payouts", _role(permissions.can_view_payouts)),
     ("tasks", "Tasks", "program_tasks", _role(permissions.can_use_desk)),
     ("history", "History", "program_history", _everyone),
+    ("calendar", "Calendar", "program_calendar", _everyone),
 )
 TAB_KEYS = frozenset(key for key, *_ in TABS)
 

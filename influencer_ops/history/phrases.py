@@ -17,6 +17,9 @@ PHRASES: dict[V, str] = {
     V.INVITATION_REVOKED: "revoked a team invitation: {target}",
     V.BRAND_CREATED: "added the brand {target}",
     V.BRAND_RENAMED: "renamed a brand to {target}",
+    V.API_TOKEN_CREATED: "created an {target}",
+    V.API_TOKEN_REVOKED: "revoked an {target}",
+    V.CALENDAR_FEED_ROTATED: "made a new secret address for {target}",
     V.CREATOR_AVAILABILITY_ADDED: "recorded time away for a creator: {target}",
     V.CREATOR_AVAILABILITY_REMOVED: "removed time away of a creator: {target}",
     V.CREATOR_CREATED: "added the creator {target}",
@@ -115,7 +118,10 @@ PHRASES: dict[V, str] = {
 # The "what" filter of the audit page: each group is the verbs of some subjects (the part of
 # the verb before the dot), in the order the filter lists them.
 GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "team": ("Organization and team", ("organization", "membership", "invitation", "brand")),
+    "team": (
+        "Organization and team",
+        ("organization", "membership", "invitation", "brand", "api_token", "calendar_feed"),
+    ),
     "creators": ("Creators", ("creator", "creators")),
     "requests": ("Requests and tasks", ("request", "task_sla", "task")),
     "programs": ("Programs", ("program",)),

@@ -309,6 +309,7 @@ class TermsVersion(TenantModel):
         return f"Terms v{self.number} for {self.enrollment}"
 
 
+from programs.models.calendar import CreatorCalendarFeed, ProgramCalendarFeed  # noqa: E402
 from programs.models.delivery import (  # noqa: E402  (the after-launch models live in their own module)
     AmountOwed,
     CaseAction,
@@ -327,6 +328,7 @@ __all__ = [
     "AmountOwed",
     "CaseAction",
     "ComplianceCase",
+    "CreatorCalendarFeed",
     "Deliverable",
     "DeliverableSpec",
     "DeliverableState",
@@ -335,6 +337,7 @@ __all__ = [
     "ExtensionState",
     "MediaKind",
     "Program",
+    "ProgramCalendarFeed",
     "ReminderSent",
     "Review",
     "Submission",

@@ -29,7 +29,7 @@ SIDEBARS = {
         WORK: ["Home", "Desk", "Approvals", "Programs", "Creators", "Cases"],
         MONEY: ["Payments"],
         INSIGHT: ["Reports"],
-        ORG: ["Members", "Brands", "Settings", "Audit trail", "Webhooks"],
+        ORG: ["Members", "Brands", "Settings", "Audit trail", "Webhooks", "API tokens"],
     },
     Role.ISM: STAFF,
     Role.BSM: STAFF,

@@ -264,6 +264,7 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     from organizations.services import invitation_create
     from payments.readiness import services as readiness
     from programs import services as programs
+    from programs.calendar.services import program_feed_rotate
     from programs.cases import services as cases
     from programs.content import services as content
     from programs.deadlines import services as deadlines
@@ -425,6 +426,7 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
             "invitation_accept": staff_token,
             "creator_link_accept": link_token,
             "tracked_redirect": code,
+            "calendar_feed": program_feed_rotate(program=launched, actor=admin).token,
         },
     )
 

@@ -41,6 +41,7 @@ TABS = {
         "Payouts",
         "Tasks",
         "History",
+        "Calendar",
     ],
     Role.ISM: [
         "Overview",
@@ -51,11 +52,21 @@ TABS = {
         "Payouts",
         "Tasks",
         "History",
+        "Calendar",
     ],
-    Role.BSM: ["Overview", "Content", "Due dates", "Performance", "Payouts", "Tasks", "History"],
-    Role.BRAND_MANAGER: ["Overview", "Content", "Due dates", "Performance", "History"],
-    Role.APPROVER: ["Overview", "Content", "History"],
-    Role.ANALYST: ["Overview", "Performance", "History"],
+    Role.BSM: [
+        "Overview",
+        "Content",
+        "Due dates",
+        "Performance",
+        "Payouts",
+        "Tasks",
+        "History",
+        "Calendar",
+    ],
+    Role.BRAND_MANAGER: ["Overview", "Content", "Due dates", "Performance", "History", "Calendar"],
+    Role.APPROVER: ["Overview", "Content", "History", "Calendar"],
+    Role.ANALYST: ["Overview", "Performance", "History", "Calendar"],
 }
 # The page behind each tab, and the tab it marks as the current one.
 TAB_PAGES = {
@@ -67,6 +78,7 @@ TAB_PAGES = {
     "Payouts": "program_payouts",
     "Tasks": "program_tasks",
     "History": "program_history",
+    "Calendar": "program_calendar",
 }
 TAB_BAR = re.compile(r'<nav aria-label="Program" class="tabs">(.*?)</nav>', re.S)
 TAB_LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.history import HalfPlayed, seed_history
+from demo.integrations import seed_integrations
 from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF, seed_people
 from demo.webhooks import seed_webhooks
 from influencer_ops.tenancy import dangerously_unscoped
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             except HalfPlayed as exc:
                 raise CommandError(str(exc)) from exc
             seed_webhooks(cast)
+            if played:
+                seed_integrations(cast)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready." if played else "Demo data already there.")
         )
