@@ -145,15 +145,14 @@ def test_the_demo_inbox_shows_a_loaded_thumbnail_and_a_video_that_plays_and_seek
     page = context.new_page()
     page.set_default_timeout(15000)
     media_answers: list[tuple[str, int, str | None, str | None]] = []
-    page.on(
-        "response",
-        lambda r: (
-            "/content/media/" in r.url
-            and media_answers.append(
-                (r.url, r.status, r.request.headers.get("range"), r.headers.get("content-range"))
-            )
-        ),
-    )
+
+    def note(response: Any) -> None:
+        if "/content/media/" in response.url:
+            request_range = response.request.headers.get("range")
+            answer = (response.status, request_range, response.headers.get("content-range"))
+            media_answers.append((response.url, *answer))
+
+    page.on("response", note)
     page.goto(f"{live_server.url}/orgs/northwind/approvals/")
     row = page.locator("tbody tr").filter(has_text="Glow Serum Drop")
     thumb = row.locator("img.inbox-thumb")
