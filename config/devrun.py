@@ -60,6 +60,8 @@ def main() -> int:
     port = env["PORT"]
     _manage("migrate", "--no-input", env=env)
     _manage("seed_demo", env=env)
+    # Hashed static file names, as in production (config/staticfiles.py).
+    _manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
     children = [
         subprocess.Popen(
             [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],

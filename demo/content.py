@@ -1,12 +1,18 @@
 """Content through the real workflow: the creator submits (a version without the disclosure is
 refused), an approver reviews (changes requested, approved, approved with corrections), the
-creator publishes; the last publication earns the flat fee (``payments.earning``). One Lumen
-Skincare program keeps a version waiting in the approvers' inbox."""
+creator publishes; the last publication earns the flat fee (``payments.earning``). Each version
+uploads a product shot drawn for it (``demo.media``) through the real upload path, so the pages
+show thumbnails. One Lumen Skincare program keeps a version waiting in the approvers' inbox,
+with the shot and a short clip (an inline player)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.utils.text import slugify
+
+from demo import media as demo_media
 from demo import programs as demo_programs
 from organizations.models import Membership
 from programs.content import services as content
@@ -26,9 +32,32 @@ def deliverables_of(enrollment: Enrollment) -> list[Deliverable]:
     )
 
 
-def send(deliverable: Deliverable, *, user: Any, first_without_disclosure: bool = False) -> Any:
-    """The creator sends a version with the disclosure; ``first_without_disclosure``: after one
-    without it, which the check refuses."""
+def files_for(deliverable: Deliverable, *, with_video: bool = False) -> list[ContentFile]:
+    """What the creator uploads with a version: a product shot of the program's brand, drawn
+    for this deliverable; ``with_video``: and the demo's clip."""
+    program = deliverable.program
+    creator = deliverable.enrollment.creator.display_name
+    shot = demo_media.product_shot(
+        brand=program.brand.name,
+        product=program.name,
+        handle="@" + slugify(creator).replace("-", "."),
+        variant=deliverable.pk,
+    )
+    files = [ContentFile(shot, name=f"{slugify(program.name)}-{deliverable.number}.jpg")]
+    if with_video:
+        files.append(ContentFile(demo_media.CLIP.read_bytes(), name=demo_media.CLIP.name))
+    return files
+
+
+def send(
+    deliverable: Deliverable,
+    *,
+    user: Any,
+    first_without_disclosure: bool = False,
+    with_video: bool = False,
+) -> Any:
+    """The creator sends a version with the disclosure and its files; ``first_without_disclosure``:
+    after one without it (and without files), which the check refuses."""
     caption = f"A week with {deliverable.program.name}, loving it!"
     links = [f"https://example.com/draft/{deliverable.pk}"]
     if first_without_disclosure:
@@ -39,7 +68,11 @@ def send(deliverable: Deliverable, *, user: Any, first_without_disclosure: bool 
         else:  # pragma: no cover - the demo's programs block
             raise AssertionError("a version without the disclosure was accepted")
     return content.submission_create(
-        deliverable=deliverable, user=user, caption=f"#ad {caption}", links=links
+        deliverable=deliverable,
+        user=user,
+        caption=f"#ad {caption}",
+        links=links,
+        files=files_for(deliverable, with_video=with_video),
     )
 
 
@@ -98,7 +131,12 @@ def awaiting_approval(history: Any) -> None:
 
     def submit() -> None:
         enrollment = history.enrollment(WAITING, "creator@demo.test")
-        send(deliverables_of(enrollment)[0], user=cara.user, first_without_disclosure=True)
+        send(
+            deliverables_of(enrollment)[0],
+            user=cara.user,
+            first_without_disclosure=True,
+            with_video=True,
+        )
 
     history.on(launch_ago + 14, prepare)
     history.on(launch_ago + 8, confirm)

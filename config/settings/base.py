@@ -174,7 +174,9 @@ STATIC_ROOT: Path | None = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "s
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed, compressed names from `collectstatic` (the Dockerfile and `make run` run it):
+    # served by WhiteNoise with a year-plus immutable Cache-Control (config/staticfiles.py).
+    "staticfiles": {"BACKEND": "config.staticfiles.HashedStaticFilesStorage"},
 }
 
 # Uploaded media (creators' images and videos). Private: no MEDIA_URL is served; the app streams

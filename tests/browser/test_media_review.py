@@ -97,3 +97,76 @@ def test_an_uploaded_image_is_previewed_and_approved_with_a_key(
     with dangerously_unscoped():
         deliverable.refresh_from_db()
         assert deliverable.state == "approved"
+
+
+# The video's state once it can play, after a seek into its middle (or the error's code).
+SEEKED = """async video => {
+  const ready = () => new Promise((done, fail) => {
+    if (video.readyState >= 1) return done();
+    video.addEventListener("loadedmetadata", () => done(), { once: true });
+    const failed = () => fail(new Error("media error " + video.error.code));
+    video.addEventListener("error", failed, { once: true });
+  });
+  await ready();
+  const duration = video.duration;
+  video.muted = true;
+  await video.play();
+  await new Promise(done => {
+    video.addEventListener("seeked", done, { once: true });
+    video.currentTime = duration / 2;
+  });
+  video.pause();
+  return { duration, readyState: video.readyState, time: video.currentTime,
+           width: video.videoWidth };
+}"""
+
+
+def test_the_demo_inbox_shows_a_loaded_thumbnail_and_a_video_that_plays_and_seeks(
+    live_server: Any, browser: Any, settings: Any, tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    from django.conf import settings as django_settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("seed_demo", stdout=StringIO())
+    with dangerously_unscoped():
+        approver = get_user_model().objects.get(email="approver@demo.test")
+    client = Client()
+    client.force_login(approver)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context()
+    context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    media_answers: list[tuple[str, int, str | None, str | None]] = []
+
+    def note(response: Any) -> None:
+        if "/content/media/" in response.url:
+            request_range = response.request.headers.get("range")
+            answer = (response.status, request_range, response.headers.get("content-range"))
+            media_answers.append((response.url, *answer))
+
+    page.on("response", note)
+    page.goto(f"{live_server.url}/orgs/northwind/approvals/")
+    row = page.locator("tbody tr").filter(has_text="Glow Serum Drop")
+    thumb = row.locator("img.inbox-thumb")
+    assert thumb.evaluate(LOADED_WIDTH) > 0
+    row.get_by_role("link", name=re.compile("Post on")).click()
+    page.wait_for_url(re.compile(r"/content/deliverables/\d+/$"))
+    shot = page.get_by_role("img", name=re.compile("Image 1 of version 1"))
+    assert shot.evaluate(LOADED_WIDTH) == 384  # the 800 × 1000 shot's 480-pixel-high thumbnail
+    video = page.locator("video.media-video")
+    state = video.evaluate(SEEKED)
+    assert 3.5 < state["duration"] < 4.5
+    assert state["width"] == 480
+    assert state["readyState"] >= 1 and abs(state["time"] - state["duration"] / 2) < 0.5
+    video_answers = [a for a in media_answers if a[2] is not None]
+    assert video_answers, media_answers  # the browser asked for the video in ranges …
+    assert all(status == 206 and content_range for _, status, _, content_range in video_answers)
+    context.close()

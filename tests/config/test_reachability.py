@@ -55,6 +55,10 @@ NOT_PAGES = {
     "invitation_accept": "opened from the invitation e-mail (a secret token)",
     "creator_link_accept": "opened from the portal invitation e-mail (a secret token)",
     "calendar_feed": "a calendar app fetches it at its secret address (on the calendar pages)",
+    # The demo's versions carry images now: their thumbnails are <img src> of the content
+    # pages and the inbox (each links its full-size file), not pages of their own.
+    "content_media_thumbnail": "an image on the review pages and the approvals inbox",
+    "portal_media_thumbnail": "an image on the creator's deliverable page",
 }
 SKIP_PREFIXES = ("admin/", "accounts/", "api/", "__")
 # The ids tried per route when the crawl did not reach it (the first 200 decides).

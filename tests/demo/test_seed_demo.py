@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF
@@ -24,7 +25,7 @@ from organizations.models import Membership, Organization
 from payments import ledger
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
 from programs.content.selectors import awaiting_decision
-from programs.models import ComplianceCase, Enrollment, Program
+from programs.models import ComplianceCase, Enrollment, Program, Submission, SubmissionMedia
 from programs.states import ProgramState
 from tracking.models import MilestoneReached
 from tracking.pace.services import milestone_of, with_valid_clicks
@@ -154,6 +155,46 @@ def check_content_awaits_the_approver(org: Organization) -> None:
     assert list(glow.values_list("kind", "owner_role")) == [("content_review", "approver")]
 
 
+def check_submissions_have_their_uploads(org: Organization) -> None:
+    """Every version carries a product shot drawn for it (stored, thumbnailed, all different);
+    the one awaiting the approver also a playable clip. The inbox shows the thumbnail, the
+    item an inline player, and both files are served (the clip in ranges)."""
+    from django.core.files.storage import default_storage
+
+    submissions = Submission.objects.filter(organization=org)
+    assert submissions.exists()
+    images = SubmissionMedia.objects.filter(organization=org, kind="image")
+    assert images.count() == submissions.count()
+    assert {m.submission_id for m in images} == set(submissions.values_list("pk", flat=True))
+    digests = set()
+    for image in images:
+        assert image.thumbnail and default_storage.exists(image.thumbnail.name), image
+        with default_storage.open(image.file.name, "rb") as handle:
+            digests.add(hash(handle.read()))
+        assert (image.width, image.height, image.content_type) == (800, 1000, "image/jpeg")
+    assert len(digests) == images.count()  # a different picture for each version
+    video = SubmissionMedia.objects.get(organization=org, kind="video")
+    assert video.submission.deliverable.program.name == "Glow Serum Drop"
+    assert video.content_type == "video/mp4" and 0 < video.size < 300_000
+    approver = Client()
+    assert approver.login(email="approver@demo.test", password=DEMO_PASSWORD)
+    inbox = approver.get(reverse("approvals_inbox", args=[org.slug])).content.decode()
+    shot = video.submission.media.get(kind="image")
+    thumb = reverse("content_media_thumbnail", kwargs={"org_slug": org.slug, "pk": shot.pk})
+    assert f'class="inbox-thumb" src="{thumb}"' in inbox
+    item = reverse(
+        "content_deliverable",
+        kwargs={"org_slug": org.slug, "pk": video.submission.deliverable_id},
+    )
+    clip = reverse("content_media", kwargs={"org_slug": org.slug, "pk": video.pk})
+    assert f'<video class="media-video" controls preload="metadata" src="{clip}"' in (
+        approver.get(item).content.decode()
+    )
+    assert approver.get(thumb)["Content-Type"] == "image/jpeg"
+    ranged = approver.get(clip, headers={"Range": "bytes=0-1023"})
+    assert ranged.status_code == 206 and len(b"".join(ranged.streaming_content)) == 1024
+
+
 def check_the_hub_has_work_to_show(org: Organization) -> None:
     """Accepted enrollments wait for confirmation, each with its task; a case is open."""
     waiting = Enrollment.objects.filter(
@@ -182,6 +223,7 @@ def counts() -> dict[str, int]:
 
     models: list[Any] = [Program, Enrollment, Payout, PaymentRun, Task, Request, ClickEvent]
     models.append(WebhookEndpoint)
+    models.append(SubmissionMedia)  # a second seed uploads nothing more
     return {m.__name__: m.objects.count() for m in [*models, AuditEvent]}
 
 
@@ -200,6 +242,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_the_desk_has_work_to_resolve(north)
         check_a_creator_with_a_login_sees_a_held_payout(north)
         check_content_awaits_the_approver(north)
+        check_submissions_have_their_uploads(north)
         check_the_hub_has_work_to_show(north)
         check_a_webhook_endpoint_is_registered_but_paused(north)
         before = counts()
