@@ -1,0 +1,158 @@
+"""axe-core (shipped by the ``axe-playwright-python`` package) over the demo, for every demo role.
+
+The demo is seeded once; each login's pages are discovered by clicking from its landing page
+(``axe_pages.discover``: one URL per route), plus one desk task of each kind and the account
+pages. A route is checked once across the roles (by the first role that reaches it), each role's
+home always. The homes and the desk are checked again at a phone's width (375 px), with the menu
+closed and open, and the signed-out pages too. Rules: WCAG 2 A and AA, WCAG 2.1 A and AA and
+axe's best practices; any violation fails the test, naming the page, the rule and the nodes."""
+
+from __future__ import annotations
+
+import time
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from influencer_ops.tenancy import dangerously_unscoped
+from organizations.roles import MFA_ROLES, Role
+from tests.browser.axe_pages import Page, discover
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+NODES_SHOWN = 5
+# (login, e-mail, role or None for a creator, where the discovery starts)
+LOGINS = [
+    ("admin", "admin@demo.test", Role.ADMIN, "/orgs/northwind/"),
+    ("ism", "ism@demo.test", Role.ISM, "/orgs/northwind/"),
+    ("bsm", "bsm@demo.test", Role.BSM, "/orgs/northwind/"),
+    ("brand_manager", "brand@demo.test", Role.BRAND_MANAGER, "/orgs/northwind/"),
+    ("approver", "approver@demo.test", Role.APPROVER, "/orgs/northwind/"),
+    ("analyst", "analyst@demo.test", Role.ANALYST, "/orgs/northwind/"),
+    ("creator", "creator@demo.test", None, "/portal/"),
+    ("maya", "maya@demo.test", None, "/portal/"),  # the one creator with a compliance case
+]
+# The header's account links (under /accounts/, which the discovery leaves to allauth's tests).
+ACCOUNT_PAGES = ["account_preferences", "mfa_index"]
+SIGNED_OUT = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+def _client(email: str, role: Role | None) -> Client:
+    from tests.factories import with_totp
+
+    with dangerously_unscoped():
+        user = get_user_model().objects.get(email=email)
+        if role in MFA_ROLES:
+            with_totp(user)  # the demo org requires MFA of these roles
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _task_pages() -> list[Page]:
+    """One desk task of each kind in Northwind (they share the ``desk_task`` route)."""
+    from messaging.models import Task
+
+    with dangerously_unscoped():
+        tasks = Task.objects.filter(organization__slug="northwind").order_by("pk")
+        first: dict[str, int] = {}
+        for kind, pk in tasks.values_list("kind", "pk"):
+            first.setdefault(kind, pk)
+    return [
+        Page(reverse("desk_task", args=["northwind", pk]), f"desk_task ({kind})", "")
+        for kind, pk in sorted(first.items())
+    ]
+
+
+def axe_report(page: Any, label: str) -> list[str]:
+    """One line per violated rule on the page as it is now: the label, the rule, the nodes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    lines = []
+    for violation in Axe().run(page, options=AXE_OPTIONS).response["violations"]:
+        nodes = violation["nodes"]
+        shown = "; ".join(
+            f"{' '.join(map(str, n['target']))}: {n['html'][:160]}" for n in nodes[:NODES_SHOWN]
+        )
+        more = f" … and {len(nodes) - NODES_SHOWN} more" if len(nodes) > NODES_SHOWN else ""
+        lines.append(f"{label} — {violation['id']} ({violation['impact']}): {shown}{more}")
+    return lines
+
+
+def _open(page: Any, url: str, label: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (label, url)
+
+
+def _context(browser: Any, base: str, viewport: dict[str, int], client: Client | None) -> Any:
+    context = browser.new_context(viewport=viewport)
+    if client is not None:
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+    context.set_default_timeout(15000)
+    return context
+
+
+def test_no_axe_violation_on_any_demo_page(live_server: Any, browser: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    base = live_server.url
+    started = time.monotonic()
+    checked: set[str] = set()
+    report: list[str] = []
+    for name, email, role, start in LOGINS:
+        client = _client(email, role)
+        pages = discover(client, start)
+        if role in (Role.ADMIN, Role.ISM, Role.BSM):
+            pages += _task_pages()
+        if name == "admin":
+            pages += [Page(reverse(route), route, "the header") for route in ACCOUNT_PAGES]
+        with _context(browser, base, DESKTOP, client) as context:
+            page = context.new_page()
+            for index, found in enumerate(pages):
+                if found.route in checked and index > 0:  # the first page is the role's home
+                    continue
+                checked.add(found.route)
+                label = f"[{name}] {found.route} {found.url}"
+                _open(page, base + found.url, label)
+                report += axe_report(page, label)
+        # The home, and the desk where the role has one, on a phone: menu closed, then open.
+        desk = [p.url for p in pages if p.route == "org_desk"][:1]
+        with _context(browser, base, PHONE, client) as context:
+            page = context.new_page()
+            for url in [pages[0].url, *desk]:
+                label = f"[{name}, phone] {url}"
+                _open(page, base + url, label)
+                report += axe_report(page, label)
+                page.get_by_role("button", name="Menu").click()
+                report += axe_report(page, f"[{name}, phone, menu open] {url}")
+    with _context(browser, base, PHONE, None) as context:
+        page = context.new_page()
+        for url in SIGNED_OUT:
+            _open(page, base + url, f"[signed out, phone] {url}")
+            report += axe_report(page, f"[signed out, phone] {url}")
+    print(f"axe: {len(checked)} routes in {time.monotonic() - started:.1f} s")
+    # A discovery that found almost nothing would make the test pass vacuously.
+    assert len(checked) > 70, sorted(checked)
+    assert not report, f"{len(report)} axe violations:\n" + "\n".join(report)
+
+
+def test_the_check_names_the_page_the_rule_and_the_nodes(page: Any) -> None:
+    """The check itself can fail: an unlabelled input and an empty link are reported."""
+    page.set_content(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>'
+        '<input type="text" id="q"><a href="/x"></a></main></body></html>'
+    )
+    report = axe_report(page, "[probe]")
+    rules = {line.split(" — ")[1].split(" ")[0] for line in report}
+    assert {"label", "link-name"} <= rules, report
+    assert any('<input type="text" id="q">' in line for line in report), report
