@@ -43,6 +43,20 @@ LOGINS = [
 # The header's account links (under /accounts/, which the discovery leaves to allauth's tests).
 ACCOUNT_PAGES = ["account_preferences", "mfa_index"]
 SIGNED_OUT = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+# Forms checked again after sending them empty: the page with its errors.
+EMPTY_FORMS = {"program_create", "creator_new", "desk_announce", "portal_request_new"}
+# What every page has besides axe's rules (Lighthouse's basics): a language, one h1, and a skip
+# link first in the Tab order that leads to the main landmark.
+BASICS = """() => {
+  const first = document.querySelector('a[href], button, input, select, textarea, summary');
+  const problems = [];
+  if (!document.documentElement.lang) problems.push('no lang on <html>');
+  const h1 = document.querySelectorAll('h1').length;
+  if (h1 !== 1) problems.push(`${h1} h1 elements`);
+  if (!first || !first.matches('a.skip-link[href="#main"]')) problems.push('no skip link first');
+  if (!document.querySelector('main#main')) problems.push('no <main id="main">');
+  return problems;
+}"""
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
@@ -89,9 +103,22 @@ def axe_report(page: Any, label: str) -> list[str]:
     return lines
 
 
-def _open(page: Any, url: str, label: str) -> None:
+def _open(page: Any, url: str, label: str, status: int = 200) -> list[str]:
+    """Open the page; the basics it lacks, each as a report line."""
     response = page.goto(url)
-    assert response is not None and response.status == 200, (label, url)
+    assert response is not None and response.status == status, (label, url)
+    return [f"{label} — {problem}" for problem in page.evaluate(BASICS)]
+
+
+def _send_empty(page: Any, label: str) -> list[str]:
+    """Send the page's first form empty (the browser's own checks off): axe on its errors."""
+    with page.expect_navigation():
+        page.evaluate(
+            """() => { const form = document.querySelector('main form[method=post]');
+                       form.noValidate = true; form.requestSubmit(); }"""
+        )
+    assert page.locator(".error, .form-errors").count(), f"{label}: no errors shown"
+    return axe_report(page, f"{label} (sent empty)")
 
 
 def _context(browser: Any, base: str, viewport: dict[str, int], client: Client | None) -> Any:
@@ -107,11 +134,14 @@ def test_no_axe_violation_on_any_demo_page(live_server: Any, browser: Any) -> No
     call_command("seed_demo", stdout=StringIO())
     base = live_server.url
     started = time.monotonic()
+    discovering = 0.0
     checked: set[str] = set()
     report: list[str] = []
     for name, email, role, start in LOGINS:
         client = _client(email, role)
+        begun = time.monotonic()
         pages = discover(client, start)
+        discovering += time.monotonic() - begun
         if role in (Role.ADMIN, Role.ISM, Role.BSM):
             pages += _task_pages()
         if name == "admin":
@@ -123,24 +153,30 @@ def test_no_axe_violation_on_any_demo_page(live_server: Any, browser: Any) -> No
                     continue
                 checked.add(found.route)
                 label = f"[{name}] {found.route} {found.url}"
-                _open(page, base + found.url, label)
+                report += _open(page, base + found.url, label)
                 report += axe_report(page, label)
+                if found.route in EMPTY_FORMS:
+                    report += _send_empty(page, label)
+            if name == "admin":  # the error page, signed in
+                report += _open(page, f"{base}/orgs/northwind/programs/0/", "[admin] 404", 404)
+                report += axe_report(page, "[admin] 404")
         # The home, and the desk where the role has one, on a phone: menu closed, then open.
         desk = [p.url for p in pages if p.route == "org_desk"][:1]
         with _context(browser, base, PHONE, client) as context:
             page = context.new_page()
             for url in [pages[0].url, *desk]:
                 label = f"[{name}, phone] {url}"
-                _open(page, base + url, label)
+                report += _open(page, base + url, label)
                 report += axe_report(page, label)
                 page.get_by_role("button", name="Menu").click()
                 report += axe_report(page, f"[{name}, phone, menu open] {url}")
     with _context(browser, base, PHONE, None) as context:
         page = context.new_page()
         for url in SIGNED_OUT:
-            _open(page, base + url, f"[signed out, phone] {url}")
+            report += _open(page, base + url, f"[signed out, phone] {url}")
             report += axe_report(page, f"[signed out, phone] {url}")
-    print(f"axe: {len(checked)} routes in {time.monotonic() - started:.1f} s")
+    took = time.monotonic() - started
+    print(f"axe: {len(checked)} routes in {took:.1f} s ({discovering:.1f} s finding them)")
     # A discovery that found almost nothing would make the test pass vacuously.
     assert len(checked) > 70, sorted(checked)
     assert not report, f"{len(report)} axe violations:\n" + "\n".join(report)

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from influencer_ops.tenancy import dangerously_unscoped
 from organizations.roles import Role
@@ -38,15 +39,26 @@ NUMBER_CONTROLS = """() => {
   }
   return n;
 }"""
-# What Tab focused: its number (or null), its radio group, and its focus ring.
+# What Tab focused: its number (or null), its radio group, and its focus ring: drawn, at least
+# 2 px wide, and with a contrast of 3:1 against the background around the element (WCAG 1.4.11).
 FOCUSED = """() => {
   const el = document.activeElement;
   const style = getComputedStyle(el);
+  const rgb = text => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b]
+    .map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let around = [255, 255, 255];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const bg = rgb(getComputedStyle(node).backgroundColor);
+    if (bg.length === 3 || (bg.length === 4 && bg[3] > 0)) { around = bg; break; }
+  }
+  const [hi, lo] = [luminance(rgb(style.outlineColor)), luminance(around)].sort((a, b) => b - a);
   return {
     kb: el.dataset.kb ?? null,
     group: el.type === 'radio' ? el.name : null,
     ring: el.matches(':focus-visible') && style.outlineStyle !== 'none'
-      && parseFloat(style.outlineWidth) >= 2,
+      && parseFloat(style.outlineWidth) >= 2 && (hi + 0.05) / (lo + 0.05) >= 3,
     html: el.outerHTML.slice(0, 120),
   };
 }"""
@@ -92,7 +104,7 @@ def _tab_through(page: Any) -> None:
         if n not in reached
     ]
     assert not missed, f"not reached by Tab: {missed}"
-    assert not no_ring, f"focused without a visible ring: {no_ring}"
+    assert not no_ring, f"focused without a visible ring of 3:1: {no_ring}"
 
 
 def test_the_phone_menu_opens_with_enter_and_closes_with_escape(
@@ -143,32 +155,32 @@ def test_the_confirm_dialog_traps_focus_escape_cancels_enter_confirms(
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     zone = page.get_by_role("region", name="Danger zone")
+    cancel = zone.get_by_role("button", name="Cancel program")
     zone.get_by_label("Reason for cancelling").fill("The brand paused spring.")
     zone.get_by_label("Reason for cancelling").press("Tab")
-    assert page.evaluate(ACTIVE_TEXT) == "Cancel program"
+    expect(cancel).to_be_focused()
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog", name="Are you sure?")
-    assert dialog.is_visible()
-    assert page.evaluate(ACTIVE_IN, "#confirm-dialog")
-    assert page.evaluate(ACTIVE_TEXT) == "Go back"  # the safe choice has focus
+    expect(dialog).to_be_visible()
+    # The safe choice has focus.
+    expect(dialog.get_by_role("button", name="Go back")).to_be_focused()
     assert axe_report(page, "[open confirm dialog]") == []
     # Tab and Shift+Tab stay in the dialog, however often they are pressed.
     for key in ["Tab"] * 5 + ["Shift+Tab"] * 5:
         page.keyboard.press(key)
         assert page.evaluate(ACTIVE_IN, "#confirm-dialog"), key
     page.keyboard.press("Escape")
-    assert not dialog.is_visible()
-    assert page.evaluate(ACTIVE_TEXT) == "Cancel program"  # focus returns to the button
+    expect(dialog).to_be_hidden()
+    expect(cancel).to_be_focused()  # focus returns to the button
     assert posts == []
     with dangerously_unscoped():
         assert Program.objects.get(pk=program.pk).state == "recruiting"
 
     page.keyboard.press("Enter")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     page.keyboard.press("Shift+Tab")
-    assert page.evaluate(ACTIVE_TEXT) == "Yes, cancel the program"
+    expect(dialog.get_by_role("button", name="Yes, cancel the program")).to_be_focused()
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
     message = page.locator(".messages")
     message.wait_for()
     assert "cancelled" in message.inner_text()
@@ -187,10 +199,8 @@ def test_the_flash_message_has_focus_after_a_redirect(live_server: Any, page: An
     page.goto(f"{base}/orgs/northwind/enrollments/{world.enrollment.pk}/")
     page.get_by_role("button", name="Confirm Cara Creator").focus()
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
     message = page.locator(".messages")
-    message.wait_for()
-    assert page.evaluate(ACTIVE_IN, ".messages")
+    expect(message).to_be_focused()
     assert "Cara Creator" in page.evaluate("document.activeElement.innerText")
     # The region is announced politely, and Tab goes on from it into the page.
     assert message.get_attribute("role") == "status"
