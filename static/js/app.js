@@ -1,7 +1,8 @@
 /* Influencer Ops: the few behaviours the layout needs (no inline scripts: CSP).
    - the menu button opens and closes the sidebar on phones;
    - after a redirect, focus moves to the flash messages so they are read first;
-   - forms marked data-confirm ask in a <dialog> before a destructive or money-moving action;
+   - forms marked data-confirm ask in a <dialog> before a destructive or money-moving action,
+     with Tab kept inside the dialog while it is open;
    - a data-select-all checkbox ticks every row of its table (bulk actions), also after htmx swaps;
    - htmx swaps a refusal (400, 404, 409) in place for forms marked data-swap-errors (it would drop it). */
 (function () {
@@ -58,6 +59,23 @@
       dialog.returnValue = "";
       dialog.showModal();
     }, true);
+
+    // A modal dialog makes the page inert, but Tab past its last button would still leave it
+    // for the browser's own controls: keep Tab and Shift+Tab cycling through its buttons.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab") return;
+      var controls = dialog.querySelectorAll("button, [href], input, select, textarea");
+      if (!controls.length) return;
+      var first = controls[0];
+      var last = controls[controls.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
 
     dialog.addEventListener("close", function () {
       var job = pending;
