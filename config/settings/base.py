@@ -6,6 +6,8 @@ from typing import Any
 import environ
 from csp.constants import NONE, SELF
 
+from config.settings import beat
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = BASE_DIR / ".data"
 
@@ -324,71 +326,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-CELERY_BEAT_SCHEDULE = {
-    "escalate-overdue-tasks": {
-        "task": "messaging.tasks.escalate_overdue_tasks",
-        "schedule": 300.0,
-    },
-    # Every 15 minutes: each org's day starts at its own midnight.
-    "program-date-sweep": {
-        "task": "programs.tasks.program_date_sweep_all",
-        "schedule": 900.0,
-    },
-    "deadline-reminder-sweep": {
-        "task": "programs.tasks_deadlines.reminder_sweep_all",
-        "schedule": 900.0,
-    },
-    "review-sla-sweep": {
-        "task": "programs.tasks_content.review_sla_sweep_all",
-        "schedule": 900.0,
-    },
-    "invitation-expiry-sweep": {
-        "task": "programs.tasks.invitation_expiry_sweep_all",
-        "schedule": 900.0,
-    },
-    # Clicks wait in Redis at most ~10 s; a flush that could not start in time is dropped.
-    "flush-clicks": {
-        "task": "tracking.tasks.flush_clicks_task",
-        "schedule": 10.0,
-        "options": {"expires": 10},
-    },
-    "click-rollup-and-purge": {
-        "task": "tracking.tasks.rollup_and_purge_all",
-        "schedule": 3600.0,
-    },
-    "pace-sweep": {
-        "task": "tracking.tasks_pace.pace_sweep_all",
-        "schedule": 3600.0,
-    },
-    # Payment runs: open the due scheduled runs; resume runs whose worker died.
-    "open-scheduled-payment-runs": {
-        "task": "payments.tasks.open_scheduled_runs",
-        "schedule": 60.0,
-        "options": {"expires": 60},
-    },
-    "resume-open-payment-runs": {
-        "task": "payments.tasks.resume_open_runs",
-        "schedule": 300.0,
-        "options": {"expires": 300},
-    },
-    # Hourly: each org's day starts at its own midnight; a payout is flagged once.
-    "payout-delay-sweep": {
-        "task": "payments.tasks_delays.payout_delay_sweep_all",
-        "schedule": 3600.0,
-    },
-    # Nightly: every figure checked against the invariants; admins told of each violation once.
-    "audit-figures": {
-        "task": "payments.figures.tasks.audit_figures_all",
-        "schedule": 86400.0,
-        "options": {"expires": 3600},
-    },
-    # Webhook deliveries due for a (re)try, including those whose worker died mid-attempt.
-    "webhook-deliveries": {
-        "task": "integrations.tasks.deliver_due_all",
-        "schedule": 30.0,
-        "options": {"expires": 30},
-    },
-}
+CELERY_BEAT_SCHEDULE = beat.SCHEDULE
 
 # Click tracking: the filter window for repeat clicks and how long raw clicks are kept.
 CLICK_REPEAT_WINDOW_HOURS = env.int("CLICK_REPEAT_WINDOW_HOURS", default=24)
