@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import urls as accounts
 from config import views
 from influencers import urls as creators
+from influencers.privacy import urls as privacy
 from messaging import urls as messaging
 from organizations import urls as organizations
 from payments.payouts import urls as payouts
@@ -58,6 +59,7 @@ API_FEATURES = (
     payouts,
     readiness,
     creators,
+    privacy,
 )
 
 

@@ -79,3 +79,4 @@ class NotificationKind(models.TextChoices):
     INVITATION = "invitation", "Program invitations and terms"
     PAYOUT = "payout", "My payouts: scheduled, paid, delayed or on hold"
     FIGURES = "figures", "A figure that does not add up (the nightly audit, for admins)"
+    PRIVACY = "privacy", "Creators' data: my export is ready, a creator was erased (admins)"

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from influencers import urls as creators
+from influencers.privacy import urls as privacy
 from messaging import urls as messaging
 from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
@@ -27,6 +28,7 @@ FEATURES = (
     runs,
     payouts,
     readiness,
+    privacy,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

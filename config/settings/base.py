@@ -374,6 +374,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86400.0,
         "options": {"expires": 3600},
     },
+    # Hourly: creators' data exports past their 7 days lose their file.
+    "purge-expired-data-exports": {
+        "task": "influencers.privacy.tasks.purge_expired_exports",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
 }
 
 # Click tracking: the filter window for repeat clicks and how long raw clicks are kept.

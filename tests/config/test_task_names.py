@@ -17,6 +17,8 @@ def test_every_beat_entry_names_a_registered_task():
 
 def test_every_task_name_is_pinned_and_stable():
     assert _registered() == {
+        "influencers.privacy.tasks.build_data_export",
+        "influencers.privacy.tasks.purge_expired_exports",
         "messaging.tasks.escalate_overdue_tasks",
         "messaging.tasks.send_notification_email",
         "payments.figures.tasks.audit_figures_all",
