@@ -39,7 +39,8 @@ Section = dict[str, list[dict[str, Any]]]
 
 
 def _rows(qs: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
-    return list(qs.values(*fields))
+    """The rows as dicts; a field list may be one string of space-separated names."""
+    return list(qs.values(*(name for group in fields for name in group.split())))
 
 
 def _account(user: Any) -> Section:
@@ -62,55 +63,25 @@ def _profile(user: Any) -> Section:
     return {
         "profiles": _rows(
             CreatorProfile.objects.filter(user=user).order_by("organization_id"),
-            "id",
-            "organization_id",
-            "organization__name",
-            "display_name",
-            "email",
-            "categories",
-            "languages",
-            "location",
-            "rate_per_post",
-            "rate_currency",
-            "click_milestone",
-            "payout_ready",
-            "programs_completed",
-            "milestones_reached",
-            "created_at",
+            "id organization_id organization__name display_name email categories languages "
+            "location rate_per_post rate_currency click_milestone payout_ready programs_completed "
+            "milestones_reached created_at",
         ),
         "handles": _rows(
             SocialHandle.objects.filter(mine).order_by("id"),
-            "id",
-            "profile_id",
-            "platform",
-            "handle",
-            "audience_size",
-            "engagement_rate",
+            "id profile_id platform handle audience_size engagement_rate",
         ),
         "availability": _rows(
             Availability.objects.filter(mine).order_by("away_from", "id"),
-            "id",
-            "profile_id",
-            "away_from",
-            "away_to",
-            "note",
+            "id profile_id away_from away_to note",
         ),
         "interests": _rows(
             ProgramInterest.objects.filter(mine).order_by("id"),
-            "id",
-            "profile_id",
-            "category",
-            "note",
-            "created_at",
+            "id profile_id category note created_at",
         ),
         "milestone_changes": _rows(
             MilestoneChange.objects.filter(mine).order_by("at", "id"),
-            "id",
-            "profile_id",
-            "old",
-            "new",
-            "reason",
-            "at",
+            "id profile_id old new reason at",
         ),
     }
 
@@ -119,50 +90,23 @@ def _enrollments(user: Any) -> Section:
     return {
         "enrollments": _rows(
             Enrollment.objects.filter(creator__user=user).order_by("created_at", "id"),
-            "id",
-            "organization__name",
-            "program_id",
-            "program__name",
-            "program__brand__name",
-            "state",
-            "terms_version_id",
-            "created_at",
-            "invited_at",
-            "expires_at",
-            "accepted_at",
-            "nda_accepted_at",
-            "confirmed_at",
-            "ended_at",
-            "end_reason",
+            "id organization__name program_id program__name program__brand__name state "
+            "terms_version_id created_at invited_at expires_at accepted_at nda_accepted_at "
+            "confirmed_at ended_at end_reason",
         ),
         "terms_versions": _rows(
             TermsVersion.objects.filter(enrollment__creator__user=user).order_by(
                 "enrollment_id", "number"
             ),
-            "id",
-            "enrollment_id",
-            "number",
-            "snapshot",
-            "reason",
-            "created_at",
-            "accepted_at",
-            "declined_at",
+            "id enrollment_id number snapshot reason created_at accepted_at declined_at",
         ),
         "tracked_links": _rows(
             TrackedLink.objects.filter(enrollment__creator__user=user).order_by("id"),
-            "id",
-            "enrollment_id",
-            "code",
-            "destination",
-            "created_at",
+            "id enrollment_id code destination created_at",
         ),
         "milestones_reached": _rows(
             MilestoneReached.objects.filter(enrollment__creator__user=user).order_by("id"),
-            "id",
-            "enrollment_id",
-            "milestone",
-            "valid_clicks",
-            "at",
+            "id enrollment_id milestone valid_clicks at",
         ),
     }
 
@@ -172,67 +116,30 @@ def _content(user: Any) -> Section:
     return {
         "deliverables": _rows(
             Deliverable.objects.filter(enrollment__creator__user=user).order_by("due_on", "id"),
-            "id",
-            "enrollment_id",
-            "program__name",
-            "kind",
-            "platform",
-            "number",
-            "due_on",
-            "original_due_on",
-            "state",
-            "live_url",
-            "published_caption",
-            "approved_at",
-            "published_at",
+            "id enrollment_id program__name kind platform number due_on original_due_on state "
+            "live_url published_caption approved_at published_at",
         ),
         "submissions": _rows(
             Submission.objects.filter(mine).order_by("deliverable_id", "version"),
-            "id",
-            "deliverable_id",
-            "version",
-            "caption",
-            "links",
-            "media_url",
-            "disclosure_passed",
-            "created_at",
+            "id deliverable_id version caption links media_url disclosure_passed created_at",
         ),
         "media_files": _rows(
             SubmissionMedia.objects.filter(
                 submission__deliverable__enrollment__creator__user=user
             ).order_by("submission_id", "position"),
-            "id",
-            "submission_id",
-            "position",
-            "kind",
-            "original_name",
-            "content_type",
-            "size",
-            "width",
-            "height",
+            "id submission_id position kind original_name content_type size width height "
             "created_at",
         ),
         "reviews": _rows(
             Review.objects.filter(submission__deliverable__enrollment__creator__user=user).order_by(
                 "created_at", "id"
             ),
-            "id",
-            "submission_id",
-            "outcome",
-            "comment",
-            "created_at",
+            "id submission_id outcome comment created_at",
         ),
         "extensions": _rows(
             Extension.objects.filter(mine).order_by("created_at", "id"),
-            "id",
-            "deliverable_id",
-            "requested_due_on",
-            "previous_due_on",
-            "reason",
-            "state",
-            "decision_note",
-            "created_at",
-            "decided_at",
+            "id deliverable_id requested_due_on previous_due_on reason state decision_note "
+            "created_at decided_at",
         ),
     }
 
@@ -242,57 +149,27 @@ def _conversations(user: Any) -> Section:
     return {
         "requests": _rows(
             Request.objects.filter(creator__user=user).order_by("created_at", "id"),
-            "id",
-            "organization__name",
-            "enrollment_id",
-            "topic",
-            "text",
-            "thread_id",
-            "created_at",
+            "id organization__name enrollment_id topic text thread_id created_at",
         ),
         "threads": _rows(threads.order_by("id"), "id", "enrollment_id", "title", "created_at"),
         # Messages of their own threads; the team's notes live elsewhere (tasks), never here.
         "messages": _rows(
             Message.objects.filter(thread__in=threads).order_by("created_at", "id"),
-            "id",
-            "thread_id",
-            "from_creator",
-            "author__name",
-            "text",
-            "created_at",
+            "id thread_id from_creator author__name text created_at",
         ),
         "cases": _rows(
             ComplianceCase.objects.filter(enrollment__creator__user=user).order_by("id"),
-            "id",
-            "enrollment_id",
-            "kind",
-            "severity",
-            "state",
-            "evidence",
-            "evidence_links",
-            "created_at",
-            "closed_at",
+            "id enrollment_id kind severity state evidence evidence_links created_at closed_at",
         ),
         "case_actions": _rows(
             CaseAction.objects.filter(
                 case__enrollment__creator__user=user, visible_to_creator=True
             ).order_by("created_at", "id"),
-            "id",
-            "case_id",
-            "kind",
-            "remedy",
-            "text",
-            "due_on",
-            "created_at",
+            "id case_id kind remedy text due_on created_at",
         ),
         "notifications": _rows(
             Notification.objects.filter(recipient=user).order_by("created_at", "id"),
-            "id",
-            "kind",
-            "title",
-            "body",
-            "created_at",
-            "read_at",
+            "id kind title body created_at read_at",
         ),
     }
 
@@ -302,55 +179,24 @@ def _money(user: Any) -> Section:
     return {
         "payouts": _rows(
             payouts.order_by("earned_at", "id"),
-            "id",
-            "organization__name",
-            "enrollment_id",
-            "amount",
-            "currency",
-            "reason",
-            "explanation",
-            "state",
-            "earned_at",
-            "expected_on",
-            "paid_at",
-            "hold_reason",
-            "failure_reason",
+            "id organization__name enrollment_id amount currency reason explanation state "
+            "earned_at expected_on paid_at hold_reason failure_reason",
         ),
         "ledger_transactions": _rows(
             LedgerTransaction.objects.filter(payout__in=payouts).order_by("at", "id"),
-            "id",
-            "payout_id",
-            "from_state",
-            "to_state",
-            "memo",
-            "at",
+            "id payout_id from_state to_state memo at",
         ),
         "ledger_entries": _rows(
             LedgerEntry.objects.filter(transaction__payout__in=payouts).order_by("id"),
-            "id",
-            "transaction_id",
-            "account",
-            "amount",
-            "currency",
+            "id transaction_id account amount currency",
         ),
         "payout_details": _rows(
             PayoutDetails.objects.filter(creator__user=user).order_by("id"),
-            "id",
-            "creator_id",
-            "method",
-            "account_name",
-            "account_identifier",
-            "updated_at",
+            "id creator_id method account_name account_identifier updated_at",
         ),
         "tax_forms": _rows(
             TaxForm.objects.filter(creator__user=user).order_by("id"),
-            "id",
-            "creator_id",
-            "kind",
-            "state",
-            "reference",
-            "received_at",
-            "decided_at",
+            "id creator_id kind state reference received_at decided_at",
         ),
     }
 
@@ -392,15 +238,6 @@ def creator_data(*, user: Any) -> Section:
         sections |= part(user)
     sections["audit_events"] = _rows(
         audit_about(user, sections),
-        "id",
-        "organization__name",
-        "actor_label",
-        "verb",
-        "target_type",
-        "target_id",
-        "target_label",
-        "before",
-        "after",
-        "at",
+        "id organization__name actor_label verb target_type target_id target_label before after at",
     )
     return sections

@@ -118,6 +118,9 @@ PARITY: dict[tuple[str, str], Control] = {
     ("api-creator-invite", "POST"): Control("creator_detail", "creator_invite"),
     ("api-creator-milestone", "POST"): Control("creator_milestone"),
     ("api_my_profile", "PATCH"): Control("portal_profile"),
+    # privacy: the creator's data export and erasure
+    ("api_my_data_export", "POST"): Control("portal_data"),
+    ("api_my_erasure", "POST"): Control("portal_data", "portal_data_erase"),
 }
 # (API URL name, method) -> why no page offers it (machine-only ingestion, and the like).
 API_ONLY: dict[tuple[str, str], str] = {}

@@ -23,7 +23,7 @@ from influencers.models import CreatorProfile, DataExport
 from influencers.privacy import selectors
 from influencers.privacy.tasks import build_data_export
 from messaging.kinds import NotificationKind
-from messaging.models import Message, Notification, Request, Task
+from messaging.models import Message, Notification, Request, Task, Thread
 from organizations.roles import Role
 from payments.ledger import ledger_balances, payout_move
 from payments.models import PayoutState
@@ -40,6 +40,7 @@ from tests.factories import (
     ThreadFactory,
     member,
 )
+from tests.helpers import assert_constant_queries
 
 DATA_URL = "/api/v1/me/data-export/"
 ERASURE_URL = "/api/v1/me/erasure/"
@@ -342,3 +343,27 @@ def test_the_page_erases_with_a_confirmation_and_signs_out(two: Two) -> None:
     assert response.status_code == 200
     assert "Your data is erased" in response.content.decode()
     assert client.get(reverse("portal_home")).status_code == 302  # signed out
+
+
+def test_the_export_reads_in_constant_queries(two: Two) -> None:
+    from influencer_ops.tenancy import db_scope
+    from influencers.privacy.collect import creator_data
+
+    org = two.world.cast.org
+
+    def fetch() -> dict[str, Any]:
+        with db_scope(org_ids=[org.pk, two.cara_acme.organization_id], user_id=two.user.pk):
+            return creator_data(user=two.user)
+
+    def grow() -> None:
+        thread = Thread.objects.get(enrollment=two.world.enrollment)
+        for n in range(5):
+            MessageFactory(organization=org, thread=thread, author=two.user, text=f"m{n}")
+            RequestFactory(organization=org, creator=two.cara, text=f"q{n}")
+            SubmissionMediaFactory(
+                organization=org, submission__deliverable__enrollment=two.world.enrollment
+            )
+        settle(two)
+
+    data = assert_constant_queries(fetch, grow=grow)
+    assert len(data["requests"]) == 6 and len(data["media_files"]) == 5
