@@ -21,7 +21,7 @@ class NoBodySerializer(StrictSerializer):
     """These POSTs take no fields: any key is refused (400)."""
 
 
-class DataExportSerializer(serializers.Serializer[Any]):
+class DataExportSerializer(StrictSerializer):
     id = serializers.IntegerField(allow_null=True)
     status = serializers.ChoiceField(choices=["none", "requested", "ready", "expired", "failed"])
     requested_at = serializers.DateTimeField(allow_null=True)
@@ -32,7 +32,7 @@ class DataExportSerializer(serializers.Serializer[Any]):
     )
 
 
-class ErasureSerializer(serializers.Serializer[Any]):
+class ErasureSerializer(StrictSerializer):
     erased = serializers.BooleanField()
     organizations = serializers.IntegerField(help_text="Organizations erased by this call.")
 

@@ -8,13 +8,14 @@ portal's door): every write below is filtered by their login or their profiles' 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.db.models import F, Model, Q, TextField, Value
-from django.db.models.functions import Cast, Replace
+from django.db.models import F, Func, Model, Q, TextField, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,63 +99,72 @@ def _personal_strings(user: Any, profiles: list[CreatorProfile]) -> list[str]:
     return sorted((s for s in found if len(s) >= MIN_NAME_LENGTH), key=len, reverse=True)
 
 
-def _scrub_text(text: str, strings: Iterable[str], replacement: str) -> str:
-    for personal in strings:
-        text = text.replace(personal, replacement)
-    return text
+def _pattern(strings: Iterable[str]) -> str:
+    """One regular expression for the personal strings, as whole words only ("Leo" never
+    inside "Leonie"); understood alike by Python and PostgreSQL."""
+    words = "|".join(re.escape(s) for s in strings)
+    return rf"(?<![A-Za-z0-9_])({words})(?![A-Za-z0-9_])"
 
 
-def _scrub_details(value: Any, strings: list[str], replacement: str) -> Any:
+def _scrub_text(text: str, pattern: str, replacement: str) -> str:
+    return re.sub(pattern, lambda _match: replacement, text)
+
+
+def _scrub_details(value: Any, pattern: str, replacement: str, *, keys: bool) -> Any:
+    """Strings naming the creator get the pseudonym; with ``keys`` (an event about their own
+    profile, handles or payment details, or made by them) personal fields go whole."""
     if isinstance(value, dict):
         return {
-            key: ERASED if key in PERSONAL_KEYS else _scrub_details(item, strings, replacement)
+            key: ERASED
+            if keys and key in PERSONAL_KEYS
+            else _scrub_details(item, pattern, replacement, keys=keys)
             for key, item in value.items()
         }
     if isinstance(value, list):
-        return [_scrub_details(item, strings, replacement) for item in value]
+        return [_scrub_details(item, pattern, replacement, keys=keys) for item in value]
     if isinstance(value, str):
-        return _scrub_text(value, strings, replacement)
+        return _scrub_text(value, pattern, replacement)
     return value
 
 
 def _replace_in_staff_text(org_id: int, strings: list[str], replacement: str) -> None:
-    """One UPDATE per text column: every personal string replaced in the rows naming one."""
+    """One UPDATE per text column: the personal strings become the pseudonym, as whole words,
+    in the rows naming one."""
     if not strings:
         return
+    pattern = _pattern(strings)
     for model, fields in STAFF_TEXT:
         for field in fields:
-            naming = Q()
-            replaced: Any = F(field)
-            for personal in strings:
-                naming |= Q(**{f"{field}__contains": personal})
-                replaced = Replace(replaced, Value(personal), Value(replacement))
-            model._default_manager.filter(naming, organization_id=org_id).update(
-                **{field: replaced}
+            replaced = Func(
+                F(field), Value(pattern), Value(replacement), Value("g"), function="regexp_replace"
             )
+            model._default_manager.filter(
+                organization_id=org_id, **{f"{field}__regex": pattern}
+            ).update(**{field: replaced})
 
 
-def _scrub_audit(user: Any, org_id: int, strings: list[str], replacement: str) -> int:
-    """Rewrite the labels and details of the org's audit events that name the creator. The
-    trigger allows exactly this inside a transaction that set ``app.erasure``."""
-    names = Q(actor=user)
-    for personal in strings:
-        names |= (
-            Q(target_label__contains=personal)
-            | Q(before_text__contains=personal)
-            | Q(after_text__contains=personal)
-        )
+def _scrub_audit(
+    user: Any, org_id: int, strings: list[str], replacement: str, own: set[tuple[str, str]]
+) -> int:
+    """Rewrite the labels and details of the org's audit events that name the creator or that
+    they made (``own``: the (target_type, target_id) of their personal records). The trigger
+    allows exactly this inside a transaction that set ``app.erasure``."""
+    pattern = _pattern(strings)
+    naming = Q(actor=user) | Q(target_label__regex=pattern)
+    naming |= Q(before_text__regex=pattern) | Q(after_text__regex=pattern)
     events = list(
         AuditEvent.objects.filter(organization_id=org_id)
         .annotate(before_text=Cast("before", TextField()), after_text=Cast("after", TextField()))
-        .filter(names)
+        .filter(naming)
     )
     for event in events:
+        keys = event.actor_id == user.pk or (event.target_type, event.target_id) in own
         if event.actor_id == user.pk:
             event.actor_label = replacement
-        event.actor_label = _scrub_text(event.actor_label, strings, replacement)
-        event.target_label = _scrub_text(event.target_label, strings, replacement)[:200]
-        event.before = _scrub_details(event.before, strings, replacement)
-        event.after = _scrub_details(event.after, strings, replacement)
+        event.actor_label = _scrub_text(event.actor_label, pattern, replacement)
+        event.target_label = _scrub_text(event.target_label, pattern, replacement)[:200]
+        event.before = _scrub_details(event.before, pattern, replacement, keys=keys)
+        event.after = _scrub_details(event.after, pattern, replacement, keys=keys)
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('app.erasure', 'on', true)")
         AuditEvent.objects.bulk_update(
@@ -162,6 +172,24 @@ def _scrub_audit(user: Any, org_id: int, strings: list[str], replacement: str) -
         )
         cursor.execute("SELECT set_config('app.erasure', '', true)")
     return len(events)
+
+
+def _own_records(profiles: list[CreatorProfile]) -> set[tuple[str, str]]:
+    """The audit targets that are the creator's personal records, before they are deleted."""
+    own = {("influencers.creatorprofile", str(p.pk)) for p in profiles}
+    for model, owner in (
+        (SocialHandle, "profile__in"),
+        (Availability, "profile__in"),
+        (ProgramInterest, "profile__in"),
+        (PayoutDetails, "creator__in"),
+        (TaxForm, "creator__in"),
+    ):
+        label = model._meta.label_lower
+        own |= {
+            (label, str(pk))
+            for pk in model.objects.filter(**{owner: profiles}).values_list("pk", flat=True)
+        }
+    return own
 
 
 def _erase_own_writing(user: Any, profiles: list[CreatorProfile]) -> list[str]:
@@ -284,10 +312,11 @@ def creator_erase(*, user: Any) -> list[CreatorProfile]:
         raise Conflict(f"Your data cannot be erased yet: {blocker}")
     fresh = [p for p in profiles if p.erased_at is None]
     strings = _personal_strings(user, profiles)
+    own = _own_records(profiles)
     files = _erase_own_writing(user, profiles)
     for profile in fresh:
         _replace_in_staff_text(profile.organization_id, strings, pseudonym(profile))
-        _scrub_audit(user, profile.organization_id, strings, pseudonym(profile))
+        _scrub_audit(user, profile.organization_id, strings, pseudonym(profile), own)
     _erase_profiles(fresh, timezone.now())
     files += _disable_login(user)
     for profile in fresh:

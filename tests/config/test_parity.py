@@ -284,6 +284,14 @@ def test_pages_offer_the_mapped_controls(world: World) -> None:
     admin = cast.client_for(Role.ADMIN)
     missing = missing_controls(admin, staff_checks)
     missing += missing_controls(world.creator_client(), creator_checks)
+    # Olli has no payout waiting: the page offers erasure (with one, it says why not).
+    missing += missing_controls(
+        world.creator_client("other_creator"),
+        [
+            (("api_my_data_export", "POST"), {}, None),
+            (("api_my_erasure", "POST"), {}, None),
+        ],
+    )
     # A run another admin started (one open run at a time; nobody approves their own).
     run = PaymentRun.objects.create(
         organization=cast.org,

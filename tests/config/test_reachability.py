@@ -54,6 +54,7 @@ NOT_PAGES = {
     "tracked_redirect": "the creator's audience follows it from a post; it counts a click",
     "invitation_accept": "opened from the invitation e-mail (a secret token)",
     "creator_link_accept": "opened from the portal invitation e-mail (a secret token)",
+    "portal_data_download": "opened from the data export's e-mail (a signed link)",
 }
 SKIP_PREFIXES = ("admin/", "accounts/", "api/", "__")
 # The ids tried per route when the crawl did not reach it (the first 200 decides).

@@ -88,6 +88,7 @@ def two(world: World) -> Two:
         organization=world.cast.org, thread=thread, author=ism, text="Thanks Cara Creator!"
     )
     TaskFactory(organization=world.cast.org, creator=cara, title="Call Cara Creator back")
+    TaskFactory(organization=world.cast.org, creator=olli, title="Olli asks about caraglowing")
     RequestFactory(organization=acme, creator=cara_acme, text="Acme question from Cara")
     RequestFactory(organization=world.cast.org, creator=olli, text="Olli's own question")
     return Two(world, cara, cara_acme, olli, world.cast.outsider)
@@ -277,6 +278,8 @@ def test_erasure_pseudonymises_keeps_the_ledger_and_tells_each_org(
     assert (two.olli.display_name, two.olli.email, two.olli.user.email) == olli_before
     assert Request.objects.get(creator=two.olli).text == "Olli's own question"
     assert two.olli.handles.get().handle == "ollitrails"
+    # Whole words only: her handle "caraglow" is not rewritten inside another word.
+    assert Task.objects.get(creator=two.olli).title == "Olli asks about caraglowing"
     # She can no longer sign in.
     for email in ("cara@example.test", two.user.email):
         assert not Client().login(username=email, password=PASSWORD)
