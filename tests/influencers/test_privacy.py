@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from influencer_ops.models import AuditEvent
 from influencers.models import CreatorProfile, DataExport
+from influencers.services import profile_update_own
 from influencers.privacy import selectors
 from influencers.privacy.tasks import build_data_export
 from messaging.kinds import NotificationKind
@@ -234,6 +235,14 @@ def test_erasure_pseudonymises_keeps_the_ledger_and_tells_each_org(
     SubmissionMediaFactory(
         organization=org, submission__deliverable__enrollment=two.world.enrollment, file=stored
     )
+    profile_update_own(
+        profile=two.cara_acme,
+        user=two.user,
+        location="Lisbon, Rua Augusta 1",
+        languages=["pt"],
+        categories=[],
+        rate_per_post=None,
+    )
     before = {o.pk: ledger_balances(organization_id=o.pk) for o in (org, acme)}
     olli_before = (two.olli.display_name, two.olli.email, two.olli.user.email)
 
@@ -260,6 +269,14 @@ def test_erasure_pseudonymises_keeps_the_ledger_and_tells_each_org(
     # The audit trail keeps its rows and ids, without her name or e-mail.
     assert not AuditEvent.objects.filter(target_label__contains="Cara Creator").exists()
     assert not AuditEvent.objects.filter(actor_label="cara@example.test").exists()
+    edited = AuditEvent.objects.get(
+        organization=acme,
+        verb="creator.profile_updated_by_creator",
+        target_id=str(two.cara_acme.pk),
+    )
+    assert "Lisbon" not in json.dumps([edited.before, edited.after])
+    assert edited.actor_id == two.user.pk  # ids stay
+    assert edited.actor_label == f"Erased creator #{two.cara_acme.pk}"
     for organization, profile in ((org, two.cara), (acme, two.cara_acme)):
         assert (
             AuditEvent.objects.filter(
