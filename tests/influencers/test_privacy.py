@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +21,9 @@ from rest_framework.test import APIClient
 
 from influencer_ops.models import AuditEvent
 from influencers.models import CreatorProfile, DataExport
-from influencers.services import profile_update_own
 from influencers.privacy import selectors
 from influencers.privacy.tasks import build_data_export
+from influencers.services import profile_update_own
 from messaging.kinds import NotificationKind
 from messaging.models import Message, Notification, Request, Task, Thread
 from organizations.roles import Role
@@ -387,3 +388,36 @@ def test_the_export_reads_in_constant_queries(two: Two) -> None:
 
     data = assert_constant_queries(fetch, grow=grow)
     assert len(data["requests"]) == 6 and len(data["media_files"]) == 5
+
+
+# --- the audit trail's one exception ---
+
+
+def _erasure_on() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.erasure', 'on', true)")
+
+
+def test_outside_an_erasure_the_audit_trail_refuses_a_label_change(two: Two) -> None:
+    event = AuditEvent.objects.filter(organization=two.world.cast.org).first()
+    assert event is not None
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(target_label="changed")
+
+
+@pytest.mark.parametrize(
+    "change", [{"verb": "tampered"}, {"target_id": "999"}, {"actor": None}, {"organization": None}]
+)
+def test_an_erasure_may_rewrite_labels_but_never_ids_verbs_or_deletes(
+    two: Two, change: dict[str, Any]
+) -> None:
+    event = AuditEvent.objects.filter(organization=two.world.cast.org, actor__isnull=False).first()
+    assert event is not None
+    with transaction.atomic():
+        _erasure_on()
+        AuditEvent.objects.filter(pk=event.pk).update(target_label="Erased creator #1")
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).update(**change)
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).target_label == "Erased creator #1"
