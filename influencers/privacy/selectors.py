@@ -33,15 +33,16 @@ def export_by_id(*, export_id: int) -> DataExport | None:
 
 
 def export_download_url(export: DataExport) -> str:
-    """The signed link e-mailed to the creator (it names the export, never the file)."""
-    token = signing.dumps(export.pk, salt=LINK_SALT)
+    """The signed link e-mailed to the creator (it names the export, never the file; expiry is
+    the export's own ``expires_at``, so the link stays the same until then)."""
+    token = signing.Signer(salt=LINK_SALT).sign(str(export.pk))
     return reverse("portal_data_download", kwargs={"token": token})
 
 
 def export_from_link(*, user: Any, token: str) -> DataExport | None:
     """The user's own export the link names; None for a forged link or another creator's."""
     try:
-        export_id = int(signing.loads(token, salt=LINK_SALT))
+        export_id = int(signing.Signer(salt=LINK_SALT).unsign(token))
     except (signing.BadSignature, TypeError, ValueError):
         return None
     return DataExport.objects.filter(pk=export_id, user=user).first()

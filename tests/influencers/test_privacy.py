@@ -285,9 +285,9 @@ def test_erasure_pseudonymises_keeps_the_ledger_and_tells_each_org(
             ).count()
             == 1
         )
-    assert Notification.objects.filter(
-        recipient=two.acme_admin.user, kind=NotificationKind.PRIVACY
-    ).exists()
+    told = Notification.objects.get(recipient=two.acme_admin.user, kind=NotificationKind.PRIVACY)
+    page = login_client(two.acme_admin.user).get(told.url)
+    assert page.status_code == 200 and 'id="creator-erased"' in page.content.decode()
     assert Notification.objects.filter(
         recipient=two.world.cast.members[Role.ADMIN].user, kind=NotificationKind.PRIVACY
     ).exists()
