@@ -9,6 +9,7 @@ from accounts.tokens import urls as tokens
 from config import views
 from influencers import urls as creators
 from integrations.webhooks import urls as webhooks
+from influencers.privacy import urls as privacy
 from messaging import urls as messaging
 from organizations import urls as organizations
 from payments.payouts import urls as payouts
@@ -65,6 +66,7 @@ API_FEATURES = (
     readiness,
     creators,
     webhooks,
+    privacy,
 )
 
 

@@ -43,6 +43,7 @@ class AuditVerb(StrEnum):
     CREATOR_AVAILABILITY_ADDED = "creator.availability_added"
     CREATOR_AVAILABILITY_REMOVED = "creator.availability_removed"
     CREATOR_CREATED = "creator.created"
+    CREATOR_ERASED = "creator.erased"
     CREATOR_HANDLE_REMOVED = "creator.handle_removed"
     CREATOR_HANDLE_SET = "creator.handle_set"
     CREATOR_INTEREST_ADDED = "creator.interest_added"

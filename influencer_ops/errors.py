@@ -59,6 +59,12 @@ class Forbidden(DomainError):
     status_code = 403
 
 
+class Gone(DomainError):
+    """It existed, but no longer can be had (an expired download link)."""
+
+    status_code = 410
+
+
 def form_add_domain_error(form: Any, exc: DomainError) -> int:
     """Show a refused write on the form — each message on its field when the form has that
     field, else above the form — and return the status to re-render it with. A 404 (missing or

@@ -8,6 +8,8 @@ answer as a missing one, because the selectors filter by the user."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
-from influencer_ops.tenancy import activate_orgs
+from influencer_ops.tenancy import activate_orgs, db_scope
 from influencers.models import CreatorProfile
 
 
@@ -30,9 +32,23 @@ def activate_creator_scope(request: HttpRequest | Any) -> list[CreatorProfile]:
     user: Any = request.user
     if not user.is_authenticated or not getattr(user, "is_creator", False):
         raise PermissionDenied("The portal is for creators.")
+    return _narrow_to_own_orgs(user)
+
+
+def _narrow_to_own_orgs(user: Any) -> list[CreatorProfile]:
+    # The scope lets the user read their own profiles in every org (the profile table's
+    # ``rls_extra_using``); their orgs then become the scope.
     profiles = list(CreatorProfile.objects.filter(user=user).select_related("organization"))
     activate_orgs([p.organization_id for p in profiles], user_id=user.pk)
     return profiles
+
+
+@contextmanager
+def creator_job_scope(user: Any) -> Iterator[list[CreatorProfile]]:
+    """The portal's door for a job about one creator's own data (their data export): the
+    block sees the orgs where the user has a creator profile, as their portal pages do."""
+    with db_scope(user_id=user.pk):
+        yield _narrow_to_own_orgs(user)
 
 
 class CreatorViewMixin:

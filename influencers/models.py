@@ -70,6 +70,9 @@ class CreatorProfile(TenantModel):
         help_text="The ISM who looks after this creator's requests outside a program.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the creator had their personal data erased (influencers.privacy): the profile
+    # stays, pseudonymised, so that ledger and audit ids keep pointing somewhere.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["display_name"]
@@ -214,3 +217,44 @@ class CreatorLink(TenantModel):
 
     def __str__(self) -> str:
         return f"Portal invitation for {self.profile}"
+
+
+class DataExport(models.Model):
+    """A creator's copy of their data across every org (not a tenant row: it spans their orgs
+    and belongs to their login). Built by a job into a private ZIP; downloadable by that
+    creator only, until ``expires_at``."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    # The storage name of the ZIP (Django's storage API, never a public URL); empty until built
+    # and again once the file is removed after expiry.
+    file = models.CharField(max_length=300, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    requested_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One pending export per creator: a second request is refused (409).
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="requested"),
+                name="data_export_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Data export #{self.pk}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -80,3 +80,4 @@ class NotificationKind(models.TextChoices):
     PAYOUT = "payout", "My payouts: scheduled, paid, delayed or on hold"
     FIGURES = "figures", "A figure that does not add up (the nightly audit, for admins)"
     WEBHOOKS = "webhooks", "A webhook endpoint was disabled after failing (for admins)"
+    PRIVACY = "privacy", "Creators' data: my export is ready, a creator was erased (admins)"

@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from accounts.tokens import urls as tokens
 from influencers import urls as creators
+from influencers.privacy import urls as privacy
 from messaging import urls as messaging
 from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
@@ -31,6 +32,7 @@ FEATURES = (
     readiness,
     tokens,
     calendar,
+    privacy,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -67,4 +67,10 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": 30.0,
         "options": {"expires": 30},
     },
+    # Hourly: creators' data exports past their 7 days lose their file.
+    "purge-expired-data-exports": {
+        "task": "influencers.privacy.tasks.purge_expired_exports",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
 }

@@ -23,6 +23,7 @@ PHRASES: dict[V, str] = {
     V.CREATOR_AVAILABILITY_ADDED: "recorded time away for a creator: {target}",
     V.CREATOR_AVAILABILITY_REMOVED: "removed time away of a creator: {target}",
     V.CREATOR_CREATED: "added the creator {target}",
+    V.CREATOR_ERASED: "had their personal data erased, at their request: {target}",
     V.CREATOR_HANDLE_REMOVED: "removed a social handle: {target}",
     V.CREATOR_HANDLE_SET: "set a social handle: {target}",
     V.CREATOR_INTEREST_ADDED: "noted a creator's interest in {target}",

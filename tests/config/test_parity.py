@@ -125,6 +125,9 @@ PARITY: dict[tuple[str, str], Control] = {
     ("api-webhook-detail", "DELETE"): Control("webhook_detail", "webhook_delete"),
     ("api-webhook-rotate-secret", "POST"): Control("webhook_detail", "webhook_rotate"),
     ("api-webhook-delivery-replay", "POST"): Control("webhook_detail", "webhook_replay"),
+    # privacy: the creator's data export and erasure
+    ("api_my_data_export", "POST"): Control("portal_data"),
+    ("api_my_erasure", "POST"): Control("portal_data", "portal_data_erase"),
 }
 # (API URL name, method) -> why no page offers it (machine-only ingestion, and the like).
 API_ONLY: dict[tuple[str, str], str] = {}
@@ -291,6 +294,14 @@ def test_pages_offer_the_mapped_controls(world: World) -> None:
     # The desk's bulk bar shows above a list of tasks: the ISM's (the request is theirs).
     bulk_check: Check = (("api-task-bulk", "POST"), org, None)
     missing += missing_controls(cast.client_for(Role.ISM), [bulk_check])
+    # Olli has no payout waiting: the page offers erasure (with one, it says why not).
+    missing += missing_controls(
+        world.creator_client("other_creator"),
+        [
+            (("api_my_data_export", "POST"), {}, None),
+            (("api_my_erasure", "POST"), {}, None),
+        ],
+    )
     # A run another admin started (one open run at a time; nobody approves their own).
     run = PaymentRun.objects.create(
         organization=cast.org,

@@ -119,7 +119,9 @@ PARENT_FIELDS: dict[type[Model], str] = {
     WebhookDelivery: "endpoint_id",
 }
 # Valid values of the str kwargs that are not secrets.
-STR_VALUES = {"table": "funnel", "action": "approve"}
+# ``token``: the data export's signed link (a made-up one is a 404; its owner check is tested
+# in tests/influencers/test_privacy.py).
+STR_VALUES = {"table": "funnel", "action": "approve", "token": "not-a-real-token"}
 SKIP_PREFIXES = ("admin/", "accounts/", "api/schema/", "api/docs/", "healthz", "__")
 SUCCESS = {200, 201, 202, 204}
 # Routes where even the owner's id may be a 404 (the positive control skips them).

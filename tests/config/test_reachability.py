@@ -59,6 +59,7 @@ NOT_PAGES = {
     # pages and the inbox (each links its full-size file), not pages of their own.
     "content_media_thumbnail": "an image on the review pages and the approvals inbox",
     "portal_media_thumbnail": "an image on the creator's deliverable page",
+    "portal_data_download": "opened from the data export's e-mail (a signed link)",
 }
 SKIP_PREFIXES = ("admin/", "accounts/", "api/", "__")
 # The ids tried per route when the crawl did not reach it (the first 200 decides).

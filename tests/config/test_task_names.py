@@ -19,6 +19,8 @@ def test_every_task_name_is_pinned_and_stable():
     assert _registered() == {
         "integrations.tasks.deliver_due_all",
         "integrations.tasks.deliver_org",
+        "influencers.privacy.tasks.build_data_export",
+        "influencers.privacy.tasks.purge_expired_exports",
         "messaging.tasks.escalate_overdue_tasks",
         "messaging.tasks.send_notification_email",
         "payments.figures.tasks.audit_figures_all",

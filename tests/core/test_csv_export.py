@@ -51,7 +51,14 @@ HOSTILE = {
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Routes whose name matches but that are no spreadsheet export: allauth's recovery codes (a
 # text file of the user's own codes) and the CSV *imports* (uploads).
-NOT_EXPORTS = {"mfa_download_recovery_codes", "api-metric-import-csv", "api-creator-import-csv"}
+NOT_EXPORTS = {
+    "mfa_download_recovery_codes",
+    "api-metric-import-csv",
+    "api-creator-import-csv",
+    # A creator's data export: a ZIP of JSON files, no spreadsheet cells.
+    "api_my_data_export",
+    "portal_data_download",
+}
 
 
 # --- the writer's rules ---

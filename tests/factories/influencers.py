@@ -11,6 +11,7 @@ from influencers.models import (
     Availability,
     CreatorLink,
     CreatorProfile,
+    DataExport,
     MilestoneChange,
     ProgramInterest,
     SocialHandle,
@@ -86,3 +87,12 @@ class CreatorLinkFactory(TenantFactory[CreatorLink]):
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
     invited_by = factory.SubFactory(UserFactory)
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class DataExportFactory(factory.django.DjangoModelFactory[DataExport]):
+    """A creator's data export, requested (not a tenant row: it spans the creator's orgs)."""
+
+    class Meta:
+        model = DataExport
+
+    user = factory.SubFactory(UserFactory, is_creator=True)

@@ -1,0 +1,1 @@
+"""Creators' data: export (a copy of everything held about them) and erasure (GDPR)."""
