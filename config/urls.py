@@ -8,8 +8,8 @@ from accounts import urls as accounts
 from accounts.tokens import urls as tokens
 from config import views
 from influencers import urls as creators
-from integrations.webhooks import urls as webhooks
 from influencers.privacy import urls as privacy
+from integrations.webhooks import urls as webhooks
 from messaging import urls as messaging
 from organizations import urls as organizations
 from payments.payouts import urls as payouts
