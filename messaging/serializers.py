@@ -182,7 +182,7 @@ class TaskBulkSerializer(StrictSerializer):
         return attrs
 
 
-class TaskBulkResultSerializer(serializers.Serializer[Any]):
+class TaskBulkResultSerializer(StrictSerializer):
     action = serializers.CharField()
     changed = serializers.ListField(child=serializers.IntegerField(), help_text="Task ids.")
     unchanged = serializers.ListField(

@@ -14,6 +14,7 @@ OUR_APPS = {
     "accounts",
     "influencer_ops",
     "influencers",
+    "integrations",
     "messaging",
     "organizations",
     "payments",

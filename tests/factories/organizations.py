@@ -18,7 +18,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from organizations.models import (
     Brand,
     InvitationBrand,
@@ -135,3 +135,17 @@ def totp_code(secret: str = TOTP_SECRET, margin: float = 5.0) -> str:
         time.sleep(left + 0.05)
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
+
+
+class ApiTokenFactory(TenantFactory[ApiToken]):
+    """A read-only staff token for one org (the secret itself is not kept: only its hash)."""
+
+    class Meta:
+        model = ApiToken
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Script {n}")
+    prefix = factory.Sequence(lambda n: f"{n:012x}")
+    secret_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))

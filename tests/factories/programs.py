@@ -14,11 +14,13 @@ from programs.models import (
     AmountOwed,
     CaseAction,
     ComplianceCase,
+    CreatorCalendarFeed,
     Deliverable,
     DeliverableSpec,
     Enrollment,
     Extension,
     Program,
+    ProgramCalendarFeed,
     ReminderSent,
     Review,
     Submission,
@@ -197,3 +199,22 @@ class AmountOwedFactory(TenantFactory[AmountOwed]):
     amount = Decimal("50.00")
     currency = "USD"
     explanation = "Half the flat fee, for the work delivered."
+
+
+class CreatorCalendarFeedFactory(factory.django.DjangoModelFactory[CreatorCalendarFeed]):
+    """A creator's calendar feed (not a tenant row: it spans the creator's orgs)."""
+
+    class Meta:
+        model = CreatorCalendarFeed
+
+    user = factory.SubFactory(UserFactory, is_creator=True)
+    token = factory.Sequence(lambda n: f"creator-feed-{n:040d}")
+
+
+class ProgramCalendarFeedFactory(TenantFactory[ProgramCalendarFeed]):
+    class Meta:
+        model = ProgramCalendarFeed
+
+    organization = factory.SubFactory(OrganizationFactory)
+    program = same_org(ProgramFactory)
+    token = factory.Sequence(lambda n: f"program-feed-{n:040d}")
