@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 
 from influencer_ops.choices import Platform
+from influencer_ops.deliverable_names import phrase_of
 from influencer_ops.models import AuditEvent
 
 
@@ -184,7 +185,7 @@ def words(key: str, value: Any, names: References, currency: str = "") -> str:
 
 def _dict_words(key: str, value: Mapping[str, Any], names: References) -> str:
     if {"kind", "count", "platform"} <= value.keys():  # a deliverable of the terms
-        return f"{value['count']} × {value['kind']} on {str(value['platform']).capitalize()}"
+        return phrase_of(value)
     if key == "due_on":  # due dates by deliverable id
         known = names.get(REFERENCES["deliverable"].model, {})
         pairs = value.items()

@@ -210,7 +210,7 @@ class ContentDeliverableView(ProgramViewMixin, View):
         creator = following.enrollment.creator.display_name
         messages.success(
             self.request,
-            f"{outcome}: the creator has been told. Next: {creator}'s {following.kind} for "
+            f"{outcome}: the creator has been told. Next: {creator}'s {following.display_name} for "
             f"{following.program.name}.",
         )
         return redirect(self.url("content_deliverable", pk=following.pk))

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from influencer_ops.choices import Category, Platform
+from influencer_ops.deliverable_names import phrase_of
 from influencer_ops.models import TenantModel
 from influencer_ops.validation import (
     AMOUNT_DIGITS,
@@ -209,7 +210,7 @@ class DeliverableSpec(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.count}× {self.get_kind_display()} on {self.get_platform_display()}"
+        return phrase_of(self)
 
 
 class Enrollment(TenantModel):

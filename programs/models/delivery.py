@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from influencer_ops.choices import Platform
+from influencer_ops.deliverable_names import deliverable_name
 from influencer_ops.models import TenantModel
 
 
@@ -80,7 +81,12 @@ class Deliverable(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} on {self.get_platform_display()} due {self.due_on}"
+        return f"{self.display_name} due {self.due_on}"
+
+    @property
+    def display_name(self) -> str:
+        """What people call it: "Instagram post" (``influencer_ops.deliverable_names``)."""
+        return deliverable_name(self.kind, self.platform)
 
 
 class Submission(TenantModel):

@@ -129,4 +129,4 @@ def approvers(program: Program) -> list[Any]:
 
 
 def deliverable_label(deliverable: Deliverable) -> str:
-    return f"{deliverable.kind} on {deliverable.get_platform_display()}"
+    return deliverable.display_name

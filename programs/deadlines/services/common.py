@@ -17,7 +17,7 @@ from messaging.services import notifications
 from messaging.services.queue import task_complete
 from organizations import permissions
 from organizations.models import Membership
-from programs.models import Deliverable, DeliverableSpec, DeliverableState
+from programs.models import Deliverable, DeliverableState
 
 # A creator may ask for more time while the work can still change.
 EXTENDABLE_STATES = frozenset(
@@ -30,11 +30,7 @@ EXTENSION_NOTIFICATION = NotificationKind.REQUEST_ANSWERED
 
 
 def deliverable_label(deliverable: Deliverable) -> str:
-    try:
-        kind = DeliverableSpec.Kind(deliverable.kind).label
-    except ValueError:
-        kind = deliverable.kind.title()
-    return f"{kind} on {deliverable.get_platform_display()}"
+    return deliverable.display_name
 
 
 def bsm_for(deliverable: Deliverable) -> Any | None:
