@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.template.base import Lexer, TokenType
 
