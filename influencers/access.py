@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from rest_framework import exceptions as api_exceptions
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -29,7 +30,7 @@ def activate_creator_scope(request: HttpRequest | Any) -> list[CreatorProfile]:
     """Narrow the request's RLS scope to the orgs where the user has a creator profile."""
     user: Any = request.user
     if not user.is_authenticated or not getattr(user, "is_creator", False):
-        raise PermissionDenied("The portal is for creators.")
+        raise PermissionDenied(gettext("The portal is for creators."))
     profiles = list(CreatorProfile.objects.filter(user=user).select_related("organization"))
     activate_orgs([p.organization_id for p in profiles], user_id=user.pk)
     return profiles
@@ -58,7 +59,9 @@ class _CreatorAPIDoor:
         try:
             self.creator_profiles = activate_creator_scope(request)
         except PermissionDenied as exc:
-            raise api_exceptions.PermissionDenied("These endpoints are for creators.") from exc
+            raise api_exceptions.PermissionDenied(
+                gettext("These endpoints are for creators.")
+            ) from exc
 
 
 class CreatorScopedViewSet(_CreatorAPIDoor, GenericViewSet):

@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
@@ -29,7 +30,7 @@ class CreatorProfile(TenantModel):
         null=True,
         blank=True,
         related_name="creator_profiles",
-        help_text="The creator's login, once linked.",
+        help_text=_("The creator's login, once linked."),
     )
     display_name = models.CharField(max_length=validation.CREATOR_NAME_MAX_LENGTH)
     email = models.EmailField()
@@ -54,7 +55,7 @@ class CreatorProfile(TenantModel):
     internal_notes = models.TextField(
         blank=True,
         max_length=validation.CREATOR_NOTES_MAX_LENGTH,
-        help_text="For the team only; never shown to the creator.",
+        help_text=_("For the team only; never shown to the creator."),
     )
     # Largest audience across handles, kept by the services for fast matching.
     max_audience = models.PositiveIntegerField(default=0)
@@ -67,7 +68,7 @@ class CreatorProfile(TenantModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The ISM who looks after this creator's requests outside a program.",
+        help_text=_("The ISM who looks after this creator's requests outside a program."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -109,7 +110,7 @@ class SocialHandle(TenantModel):
     handle = models.CharField(max_length=validation.HANDLE_MAX_LENGTH)
     audience_size = models.PositiveIntegerField(default=0)
     engagement_rate = models.DecimalField(
-        max_digits=5, decimal_places=2, default=0, help_text="Percent."
+        max_digits=5, decimal_places=2, default=0, help_text=_("Percent.")
     )
 
     class Meta:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from influencer_ops.errors import DomainError
 from messaging.kinds import OwnerRole, Topic
 
@@ -29,7 +31,7 @@ class RoutingDecision:
 def owner_role(*, topic: str, program: Any | None) -> tuple[OwnerRole, str]:
     """The role that owns a request, and why."""
     if topic not in Topic.values:
-        raise DomainError(f"Unknown topic “{topic}”.")
+        raise DomainError(gettext("Unknown topic “%(topic)s”.") % {"topic": topic})
     label = Topic(topic).label
     if program is None:
         if topic in POST_LAUNCH_TOPICS:

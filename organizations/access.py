@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from rest_framework import exceptions as api_exceptions
 from rest_framework.request import Request
 from rest_framework.viewsets import GenericViewSet
@@ -72,13 +73,15 @@ class OrgViewMixin(LoginRequiredMixin):
         except MfaRequired:
             messages.warning(
                 request,
-                "Your organization requires two-factor sign-in for your role. "
-                "Set up an authenticator app to continue.",
+                gettext(
+                    "Your organization requires two-factor sign-in for your role. "
+                    "Set up an authenticator app to continue."
+                ),
             )
             return redirect(f"/accounts/2fa/totp/activate/?next={request.path}")
         capability = type(self).capability
         if capability is not None and not capability(self.membership):
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(gettext("Your role does not allow this."))
         request.session["current_org"] = self.organization.slug
         request.membership = self.membership  # type: ignore[attr-defined]
         return super().dispatch(request, *args, **kwargs)
@@ -103,11 +106,11 @@ class OrgScopedViewSet(GenericViewSet):
             raise api_exceptions.NotFound("Not found.") from exc
         except MfaRequired as exc:
             raise api_exceptions.PermissionDenied(
-                "Your organization requires two-factor sign-in for your role."
+                gettext("Your organization requires two-factor sign-in for your role.")
             ) from exc
         capability = self.capabilities.get(self.action or "", self.capabilities.get("*"))
         if capability is not None and not capability(self.membership):
-            raise api_exceptions.PermissionDenied("Your role does not allow this.")
+            raise api_exceptions.PermissionDenied(gettext("Your role does not allow this."))
 
     def get_org_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.audit import AuditVerb, audit_record
@@ -102,7 +103,11 @@ def _import_row(
         try:
             if not handle:
                 if audience.strip():
-                    raise FieldError(platform, f"An audience needs a {platform} handle.")
+                    raise FieldError(
+                        platform,
+                        gettext("An audience needs a %(platform)s handle.")
+                        % {"platform": platform},
+                    )
                 continue
             values["handles"].append(
                 clean_handle({"platform": platform, "handle": handle, "audience_size": audience})
@@ -205,7 +210,9 @@ def _import_save(
         with transaction.atomic():
             CreatorProfile.objects.bulk_create(profiles)
     except IntegrityError as exc:
-        raise Conflict("Another change added one of these e-mails meanwhile; try again.") from exc
+        raise Conflict(
+            gettext("Another change added one of these e-mails meanwhile; try again.")
+        ) from exc
     SocialHandle.objects.bulk_create(
         SocialHandle(organization=organization, profile=p, **h)
         for p, v in zip(profiles, cleaned, strict=True)

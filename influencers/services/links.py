@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
@@ -40,7 +41,10 @@ def creator_link_invite(*, profile: CreatorProfile, actor: Any) -> tuple[Creator
     unused links of the profile stop working. Returns the link and its token (mailed)."""
     locked = CreatorProfile.objects.select_for_update().get(pk=profile.pk)
     if locked.user_id is not None:
-        raise Conflict(f"{locked.display_name} already has a portal login.")
+        raise Conflict(
+            gettext("%(display_name)s already has a portal login.")
+            % {"display_name": locked.display_name}
+        )
     now = timezone.now()
     CreatorLink.objects.filter(profile=locked, accepted_at__isnull=True, expires_at__gt=now).update(
         expires_at=now
@@ -94,15 +98,20 @@ def creator_link_accept(*, link: CreatorLink, user: Any) -> CreatorProfile:
     with db_scope(org_ids=[organization.pk], user_id=user.pk):
         locked = CreatorLink.objects.select_for_update().get(pk=link.pk)
         if locked.accepted_at is not None:
-            raise Conflict("This link has been used already.")
+            raise Conflict(gettext("This link has been used already."))
         if locked.expires_at <= timezone.now():
-            raise Conflict("This link has expired. Ask your success manager for a new one.")
+            raise Conflict(
+                gettext("This link has expired. Ask your success manager for a new one.")
+            )
         profile = CreatorProfile.objects.select_for_update().get(pk=locked.profile_id)
         if profile.user_id is not None:
-            raise Conflict("This profile is already connected to another login.")
+            raise Conflict(gettext("This profile is already connected to another login."))
         mine = CreatorProfile.objects.filter(organization=organization, user=user)
         if mine.exists():
-            raise Conflict(f"You already have a creator profile with {organization.name}.")
+            raise Conflict(
+                gettext("You already have a creator profile with %(name)s.")
+                % {"name": organization.name}
+            )
         profile.user = user
         profile.save(update_fields=["user"])
         if not user.is_creator:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import FieldError, Forbidden
@@ -39,7 +40,7 @@ from messaging.services.requests import request_create
 
 def _require_own(profile: CreatorProfile, user: Any) -> None:
     if profile.user_id is None or profile.user_id != user.pk:
-        raise Forbidden("This is not your profile.")
+        raise Forbidden(gettext("This is not your profile."))
 
 
 @transaction.atomic
@@ -90,7 +91,7 @@ def availability_set_own(
     """The creator adds a window when they are away; the ISM gets it as a request."""
     _require_own(profile, user)
     if away_to < timezone.localdate():
-        raise FieldError("away_to", "That window is already over.")
+        raise FieldError("away_to", gettext("That window is already over."))
     window = availability_add(
         profile=profile, actor=user, away_from=away_from, away_to=away_to, note=note
     )

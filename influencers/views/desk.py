@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.choices import Category
@@ -107,7 +108,10 @@ class CreatorCreateView(CreatorMixin, View):
             except DomainError as exc:
                 _add_error(exc, form, handles)
             else:
-                messages.success(request, f"{creator.display_name} was added.")
+                messages.success(
+                    request,
+                    gettext("%(display_name)s was added.") % {"display_name": creator.display_name},
+                )
                 return redirect(self.url("creator_detail", pk=creator.pk))
         return self._render(request, form, handles, status=400)
 
@@ -139,7 +143,7 @@ class CreatorEditView(CreatorMixin, View):
             except DomainError as exc:
                 _add_error(exc, form, handles)
             else:
-                messages.success(request, "Changes saved.")
+                messages.success(request, gettext("Changes saved."))
                 return redirect(self.url("creator_detail", pk=creator.pk))
         return self._render(request, creator, form, handles, status=400)
 
@@ -189,7 +193,9 @@ class CreatorImportView(CreatorMixin, View):
         )
         if not report.ok:
             return self._render(request, form, report=report, status=400)
-        messages.success(request, f"Imported {report.created} creators.")
+        messages.success(
+            request, gettext("Imported %(created)s creators.") % {"created": report.created}
+        )
         return redirect(self.url("creator_list"))
 
     def _render(
@@ -227,7 +233,9 @@ class CreatorMilestoneView(CreatorMixin, View):
                     else ""
                 )
                 messages.success(
-                    request, f"Click milestone is now {creator.click_milestone}.{sent}"
+                    request,
+                    gettext("Click milestone is now %(click_milestone)s.%(sent)s")
+                    % {"click_milestone": creator.click_milestone, "sent": sent},
                 )
                 return redirect(self.url("creator_detail", pk=creator.pk))
         return self._render(request, creator, form, status=400)
@@ -331,7 +339,10 @@ class CreatorLinkAcceptView(View):
             profile = services.creator_link_accept(link=link, user=request.user)
         except DomainError as exc:
             return self._render(request, link, error=str(exc), status=exc.status_code)
-        messages.success(request, f"Your login is now connected to {link.organization.name}.")
+        messages.success(
+            request,
+            gettext("Your login is now connected to %(name)s.") % {"name": link.organization.name},
+        )
         slug = quote(profile.organization.slug)
         return redirect(f"{reverse('portal_profile')}?org={slug}")
 

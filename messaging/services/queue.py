@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
@@ -40,8 +41,8 @@ def task_sla(*, organization: Organization, kind: str) -> timedelta:
 def _move(task: Task, target: str) -> None:
     if target not in TASK_TRANSITIONS[task.state]:
         raise Conflict(
-            f"This task is {task.get_state_display().lower()}; it cannot become "
-            f"{TaskState(target).label.lower()}."
+            gettext("This task is %(lower)s; it cannot become %(lower2)s.")
+            % {"lower": task.get_state_display().lower(), "lower2": TaskState(target).label.lower()}
         )
     task.state = target
 
@@ -86,8 +87,8 @@ def _notify_owner(task: Task, event: str) -> None:
         organization=task.organization,
         kind=NotificationKind.TASK_ASSIGNED,
         event_key=f"task:{task.pk}:{event}",
-        title=f"New in {queue}: {task.title}",
-        body=f"Due {task.due_at:%Y-%m-%d %H:%M} UTC.",
+        title=gettext("New in %(queue)s: %(title)s") % {"queue": queue, "title": task.title},
+        body=gettext("Due %(due_at)s UTC.") % {"due_at": format(task.due_at, "%Y-%m-%d %H:%M")},
         url=_task_url(task),
     )
 
@@ -117,9 +118,11 @@ def task_create(
     ``notify=False`` when the caller sends its own, more precise notice to the owners.
     """
     if kind not in TaskKind.values:
-        raise DomainError(f"Unknown task kind “{kind}”.")
+        raise DomainError(gettext("Unknown task kind “%(kind)s”.") % {"kind": kind})
     if owner_role not in OwnerRole.values:
-        raise DomainError(f"Unknown owner role “{owner_role}”.")
+        raise DomainError(
+            gettext("Unknown owner role “%(owner_role)s”.") % {"owner_role": owner_role}
+        )
     existing = Task.objects.filter(
         organization=organization, dedupe_key=dedupe_key, state__in=ACTIVE_TASK_STATES
     ).first()
@@ -163,12 +166,12 @@ def _lock(task: Task) -> Task:
 @transaction.atomic
 def task_claim(*, task: Task, membership: Membership) -> Task:
     if not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can claim this task.")
+        raise Forbidden(gettext("Only the owning role's team can claim this task."))
     locked = _lock(task)
     if locked.state == TaskState.IN_PROGRESS and locked.assignee_id == membership.user_id:
         return locked
     if locked.state == TaskState.IN_PROGRESS:
-        raise Conflict("Someone else is already working on this task.")
+        raise Conflict(gettext("Someone else is already working on this task."))
     previous = locked.assignee
     _move(locked, TaskState.IN_PROGRESS)
     locked.assignee = membership.user
@@ -184,7 +187,8 @@ def _check_assignee(task: Task, user: Any | None) -> None:
     team = _role_members(task, task.owner_role)  # approvers: only those covering the brand
     if membership is None or (membership.role != Role.ADMIN and membership.user not in team):
         raise DomainError(
-            f"The task can only go to a member of the {task.get_owner_role_display()} team."
+            gettext("The task can only go to a member of the %(owner_role)s team.")
+            % {"owner_role": task.get_owner_role_display()}
         )
 
 
@@ -194,10 +198,12 @@ def task_reassign(
 ) -> Task:
     """Give the task to a person of its role, or (``assignee=None``) back to the team queue."""
     if not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can reassign this task.")
+        raise Forbidden(gettext("Only the owning role's team can reassign this task."))
     locked = _lock(task)
     if locked.state not in ACTIVE_TASK_STATES:
-        raise Conflict(f"This task is {locked.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This task is %(lower)s.") % {"lower": locked.get_state_display().lower()}
+        )
     _check_assignee(locked, assignee)
     previous = locked.assignee
     locked.assignee = assignee
@@ -221,10 +227,10 @@ def task_complete(
     *, task: Task, actor: Any, resolution: str, membership: Membership | None = None
 ) -> Task:
     if membership is not None and not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can complete this task.")
+        raise Forbidden(gettext("Only the owning role's team can complete this task."))
     resolution = resolution.strip()
     if not resolution:
-        raise DomainError("Say how the task was resolved.")
+        raise DomainError(gettext("Say how the task was resolved."))
     locked = _lock(task)
     _move(locked, TaskState.DONE)
     if locked.assignee_id is None:
@@ -359,9 +365,12 @@ def escalate_overdue(
                     organization=organization,
                     kind=NotificationKind.TASK_ESCALATED,
                     event_key=f"task:{task.pk}:escalated",
-                    title=f"Overdue: {task.title}",
-                    body=f"Was due {task.due_at:%Y-%m-%d %H:%M} UTC "
-                    f"({task.get_owner_role_display()}).",
+                    title=gettext("Overdue: %(title)s") % {"title": task.title},
+                    body=gettext("Was due %(due_at)s UTC (%(owner_role)s).")
+                    % {
+                        "due_at": format(task.due_at, "%Y-%m-%d %H:%M"),
+                        "owner_role": task.get_owner_role_display(),
+                    },
                     url=_task_url(task),
                 )
             escalated += len(batch)
@@ -375,9 +384,9 @@ def task_sla_set(
 
     for kind, hours in hours_by_kind.items():
         if kind not in TaskKind.values:
-            raise DomainError(f"Unknown task kind “{kind}”.")
+            raise DomainError(gettext("Unknown task kind “%(kind)s”.") % {"kind": kind})
         if hours is not None and not 1 <= hours <= 24 * 60:
-            raise DomainError("A due time is between 1 hour and 60 days (1440 hours).")
+            raise DomainError(gettext("A due time is between 1 hour and 60 days (1440 hours)."))
     before = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
     for kind, hours in hours_by_kind.items():
         if hours is None:

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
@@ -46,15 +47,17 @@ REMEDIES: dict[str, str] = {
 
 def _require(task: Task, membership: Membership) -> Task:
     if not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can work on this task.")
+        raise Forbidden(gettext("Only the owning role's team can work on this task."))
     if task.state not in ACTIVE_TASK_STATES:
-        raise Conflict(f"This task is {task.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This task is %(lower)s.") % {"lower": task.get_state_display().lower()}
+        )
     return task
 
 
 def _enrollment(task: Task) -> Enrollment:
     if task.enrollment_id is None:
-        raise DomainError("This task is not about a creator's place in a program.")
+        raise DomainError(gettext("This task is not about a creator's place in a program."))
     return Enrollment.objects.select_related("program", "creator", "organization").get(
         pk=task.enrollment_id
     )
@@ -66,7 +69,7 @@ def task_remedy_record(*, task: Task, membership: Membership, remedy: str, note:
     Staff only see it (a coaching note is never shown to the creator)."""
     _require(task, membership)
     if remedy not in REMEDIES:
-        raise DomainError(f"Unknown remedy “{remedy}”.")
+        raise DomainError(gettext("Unknown remedy “%(remedy)s”.") % {"remedy": remedy})
     note = clean_text(note)
     event = TaskEvent.objects.create(
         organization_id=task.organization_id,
@@ -120,9 +123,11 @@ def task_confirm_creator(*, task: Task, membership: Membership) -> Enrollment:
     Refused while a milestone correction or an amendment is open (``enrollment_confirm``)."""
     _require(task, membership)
     if task.kind != TaskKind.CONFIRM_CREATOR:
-        raise DomainError("Only a “creator accepted” task confirms a creator.")
+        raise DomainError(gettext("Only a “creator accepted” task confirms a creator."))
     if not permissions.can_work_prelaunch(membership):
-        raise Forbidden("Only an influencer success manager or an admin may confirm creators.")
+        raise Forbidden(
+            gettext("Only an influencer success manager or an admin may confirm creators.")
+        )
     return enrollment_confirm(enrollment=_enrollment(task), actor=membership.user)
 
 
@@ -136,7 +141,7 @@ def task_milestone_correct(
     _require(task, membership)
     request = task.source_request
     if request is None or request.topic != Topic.MILESTONE_CORRECTION or task.creator is None:
-        raise DomainError("This task is not a milestone correction.")
+        raise DomainError(gettext("This task is not a milestone correction."))
     change, amendments = creator_milestone_correct(
         profile=task.creator, actor=membership.user, new=new, reason=reason
     )
@@ -174,10 +179,10 @@ def task_due_dates_move(
     enrollment = _enrollment(task)
     wanted = set(deliverable_ids)
     if not wanted:
-        raise DomainError("Choose the deliverables to move.")
+        raise DomainError(gettext("Choose the deliverables to move."))
     mine = Deliverable.objects.filter(pk__in=wanted, enrollment_id=enrollment.pk).count()
     if mine != len(wanted):
-        raise DomainError("Only this creator's deliverables can move from this task.")
+        raise DomainError(gettext("Only this creator's deliverables can move from this task."))
     moved = due_dates_shift(
         program=enrollment.program,
         actor=membership.user,
@@ -198,7 +203,7 @@ def task_pay_amend(
     per valid click, which they accept in the portal; recorded as a remedy."""
     _require(task, membership)
     if not permissions.can_amend_terms(membership):
-        raise Forbidden("Your role does not allow amending terms.")
+        raise Forbidden(gettext("Your role does not allow amending terms."))
     version = terms_amend(
         enrollment=_enrollment(task),
         actor=membership.user,
@@ -220,14 +225,16 @@ def _payout(task: Task, payout_id: int) -> Payout:
         or (task.enrollment_id is not None and payout.enrollment_id == task.enrollment_id)
     )
     if payout is None or not ours:
-        raise DomainError("That payout is not what this task is about.")
+        raise DomainError(gettext("That payout is not what this task is about."))
     return payout
 
 
 def _require_payouts(task: Task, membership: Membership) -> None:
     _require(task, membership)
     if not permissions.can_manage_payouts(membership):
-        raise Forbidden("Only a brand success manager or an admin may hold or release payouts.")
+        raise Forbidden(
+            gettext("Only a brand success manager or an admin may hold or release payouts.")
+        )
 
 
 @transaction.atomic

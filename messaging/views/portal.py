@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError
@@ -32,7 +33,9 @@ class _WorksWithAnOrg(View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not self.creator_profiles:
-            messages.info(request, "You can ask questions once an organization works with you.")
+            messages.info(
+                request, gettext("You can ask questions once an organization works with you.")
+            )
             return redirect("portal_home")
         return super().dispatch(request, *args, **kwargs)
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
@@ -102,7 +103,12 @@ def _open_task(organization: Any, payout: Payout, was: date | None) -> bool:
     _task, created = task_create(
         organization=organization,
         kind=TaskKind.PAYOUT_DELAYED,
-        title=f"Delayed payout — {payout.creator.display_name}: {payout.amount} {payout.currency}",
+        title=gettext("Delayed payout — %(display_name)s: %(amount)s %(currency)s")
+        % {
+            "display_name": payout.creator.display_name,
+            "amount": payout.amount,
+            "currency": payout.currency,
+        },
         owner_role=OwnerRole.BSM,
         assignee=_bsm_for(payout),
         program=payout.enrollment.program,

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.tenancy import db_scope
 from messaging.kinds import OwnerRole, TaskKind
@@ -308,8 +309,15 @@ class _Processor:
             queue.task_create(
                 organization=self.run.organization,
                 kind=TaskKind.PAYOUT_FAILED,
-                title=f"Payout of {payout.amount} {payout.currency} to "
-                f"{payout.creator.display_name} is on hold after failed attempts",
+                title=gettext(
+                    "Payout of %(amount)s %(currency)s to %(display_name)s is on hold "
+                    "after failed attempts"
+                )
+                % {
+                    "amount": payout.amount,
+                    "currency": payout.currency,
+                    "display_name": payout.creator.display_name,
+                },
                 owner_role=OwnerRole.BSM,
                 dedupe_key=f"payout-failed:{payout.pk}",
                 enrollment=payout.enrollment,

@@ -22,6 +22,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.csv_export import csv_download, csv_response, neutralise_csv
@@ -80,7 +81,7 @@ class RunMixin(OrgViewMixin):
 
     def require_runner(self) -> None:
         if not can_run_payments(self.membership):
-            raise PermissionDenied("Only admins run payments.")
+            raise PermissionDenied(gettext("Only admins run payments."))
 
     def render_page(
         self, template: str, context: dict[str, Any], status: int = 200
@@ -185,10 +186,11 @@ class RunPreviewView(RunMixin, View):
             return self._render(status=exc.status_code, refused=str(exc))
         if run.state == PaymentRun.State.AWAITING_APPROVAL:
             messages.warning(
-                request, "The run is over the approval threshold: another admin must approve it."
+                request,
+                gettext("The run is over the approval threshold: another admin must approve it."),
             )
         else:
-            messages.success(request, f"Payment run #{run.pk} started.")
+            messages.success(request, gettext("Payment run #%(pk)s started.") % {"pk": run.pk})
         return redirect(self.url("payment_run_detail", pk=run.pk))
 
     def _render(self, status: int = 200, refused: str = "") -> HttpResponse:
@@ -330,10 +332,10 @@ def payout_rows(run: PaymentRun) -> Iterator[PayoutRow]:
             pk,
             creator,
             program,
-            reasons.get(reason, reason),
+            str(reasons.get(reason, reason)),
             amount,
             currency,
-            states.get(state, state),
+            str(states.get(state, state)),
             key or "",
             paid_at,
             failure,
@@ -376,7 +378,7 @@ class ScheduleView(RunMixin, View):
             except ScheduleInvalid as exc:
                 form_add_domain_error(form, exc)  # each message on its field
             else:
-                messages.success(request, "Payment schedule saved.")
+                messages.success(request, gettext("Payment schedule saved."))
                 return redirect(self.url("payment_schedule"))
         return self._render(schedule_for(organization=self.organization), form, status=400)
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import (
     AMENDMENT_REASON_MAX_LENGTH,
@@ -27,20 +29,20 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 
 
 class CaseOpenForm(forms.Form):
-    kind = forms.ChoiceField(choices=ComplianceCase.Kind.choices, label="Kind of case")
+    kind = forms.ChoiceField(choices=ComplianceCase.Kind.choices, label=_("Kind of case"))
     severity = forms.ChoiceField(
         choices=ComplianceCase.Severity.choices, initial=ComplianceCase.Severity.MEDIUM
     )
     evidence = forms.CharField(
         max_length=CASE_EVIDENCE_MAX_LENGTH,
         widget=_textarea(6),
-        label="Evidence",
-        help_text="What happened, where and when. The creator reads it.",
+        label=_("Evidence"),
+        help_text=_("What happened, where and when. The creator reads it."),
     )
     evidence_links = forms.CharField(
         required=False,
         widget=_textarea(3),
-        label="Evidence links",
+        label=_("Evidence links"),
         help_text=f"http(s) links, one a line, at most {CASE_MAX_EVIDENCE_LINKS}.",
     )
 
@@ -95,7 +97,7 @@ class NoteActionForm(CaseActionForm):
 
 class _VisibleChoiceForm(CaseActionForm):
     visible_to_creator = forms.BooleanField(
-        required=False, initial=True, label="Show this to the creator"
+        required=False, initial=True, label=_("Show this to the creator")
     )
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -124,8 +126,8 @@ class RemedyActionForm(CaseActionForm):
     text_label = "What is expected (the creator reads it)"
     button = "Set the remedy"
 
-    remedy = forms.ChoiceField(choices=CaseAction.Remedy.choices, label="Remedy")
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    remedy = forms.ChoiceField(choices=CaseAction.Remedy.choices, label=_("Remedy"))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     field_order = ["remedy", "due_on", "text"]
 
@@ -154,13 +156,17 @@ class AmendmentActionForm(CaseActionForm):
 
     fee = _money("New flat fee")
     per_click_rate = _money("New pay per valid click", RATE_DIGITS)
-    click_milestone = forms.IntegerField(required=False, min_value=1, label="New click milestone")
+    click_milestone = forms.IntegerField(
+        required=False, min_value=1, label=_("New click milestone")
+    )
     milestone_bonus = _money("New milestone bonus")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not self.changes():
-            raise forms.ValidationError("Change at least one term; leave the others empty.")
+            raise forms.ValidationError(
+                gettext("Change at least one term; leave the others empty.")
+            )
         return data
 
     def changes(self) -> dict[str, Any]:
@@ -183,7 +189,7 @@ class TerminateActionForm(CaseActionForm):
 
     confirm = forms.BooleanField(
         required=True,
-        label="I understand: future deliverables are cancelled and what is earned is owed",
+        label=_("I understand: future deliverables are cancelled and what is earned is owed"),
     )
 
 
@@ -202,5 +208,5 @@ ACTION_FORM_BY_KIND: dict[str, type[CaseActionForm]] = {f.kind: f for f in ACTIO
 
 class RespondForm(forms.Form):
     text = forms.CharField(
-        max_length=CASE_TEXT_MAX_LENGTH, widget=_textarea(4), label="Your response"
+        max_length=CASE_TEXT_MAX_LENGTH, widget=_textarea(4), label=_("Your response")
     )

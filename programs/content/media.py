@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from influencer_ops.errors import FieldError
@@ -58,7 +59,7 @@ def _megabytes(size: int) -> str:
 
 
 def _refuse(message: str) -> FieldError:
-    return FieldError(FIELD, f"Not sent: {message}")
+    return FieldError(FIELD, gettext("Not sent: %(message)s") % {"message": message})
 
 
 def refuse_too_large(names: Sequence[str]) -> FieldError:

@@ -19,7 +19,7 @@ def candidate_reasons(creator: CreatorProfile, program: Program) -> list[str]:
     reasons: list[str] = []
     matched: list[str] = getattr(creator, "matched_categories", None) or []
     if program.categories:
-        labels = ", ".join(Category(c).label for c in matched)
+        labels = ", ".join(str(Category(c).label) for c in matched)
         reasons.append(f"{len(matched)} of {len(program.categories)} categories: {labels}")
     handles: list[dict[str, Any]] = getattr(creator, "fit_handles", None) or []
     if handles:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
@@ -113,7 +114,9 @@ def clean_staff(field: str, value: Any, organization_id: int) -> Any:
     )
     if not is_member:
         names = " or ".join(Role(role).label.lower() for role in allowed)
-        raise ValueInvalid(f"Choose a member who is an {names} of this organization.")
+        raise ValueInvalid(
+            gettext("Choose a member who is an %(names)s of this organization.") % {"names": names}
+        )
     return value
 
 
@@ -142,7 +145,7 @@ def _clean_value(field: str, value: Any, organization_id: int) -> Any:
         return validation.clean_url(value)
     if field in BOOL_FIELDS and isinstance(value, bool):
         return value
-    raise ValueInvalid("Choose yes or no.")
+    raise ValueInvalid(gettext("Choose yes or no."))
 
 
 def _cross_field_errors(values: dict[str, Any]) -> dict[str, list[str]]:
@@ -230,8 +233,8 @@ def apply_brief(program: Program, fields: dict[str, Any]) -> dict[str, tuple[Any
     if frozen:
         names = ", ".join(FIELD_LABELS.get(f, f).lower() for f in sorted(frozen))
         raise Conflict(
-            f"{program.name} is {program.get_state_display().lower()}: "
-            f"its {names} can no longer change."
+            gettext("%(name)s is %(lower)s: its %(names)s can no longer change.")
+            % {"name": program.name, "lower": program.get_state_display().lower(), "names": names}
         )
     merged = {field: current_value(program, field) for field in BRIEF_FIELDS} | {
         field: _comparable(field, value) for field, value in cleaned.items()

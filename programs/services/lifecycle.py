@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.audit import AuditVerb, audit_record
@@ -102,7 +103,10 @@ def program_launch(*, program: Program, actor: Any) -> Program:
     check_transition(PROGRAM_TRANSITIONS, locked.state, ProgramState.LAUNCHED, "program")
     blockers = program_launch_blockers(locked)
     if blockers:
-        raise Conflict(f"{locked.name} cannot launch yet. It needs {_join(blockers)}.")
+        raise Conflict(
+            gettext("%(name)s cannot launch yet. It needs %(join)s.")
+            % {"name": locked.name, "join": _join(blockers)}
+        )
     launched = _program_move(locked, ProgramState.LAUNCHED, actor)
     Enrollment.objects.filter(
         organization_id=launched.organization_id,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import DomainError, NotFound
@@ -63,7 +64,7 @@ def case_act(
     require_actor(membership, locked.enrollment)
     require_active(locked)
     if kind not in dict(STAFF_ACTION_CHOICES):
-        raise DomainError(f"Unknown case action “{kind}”.")
+        raise DomainError(gettext("Unknown case action “%(kind)s”.") % {"kind": kind})
     text = clean_case_text(text, "the text")
     if kind == Kind.MESSAGE:
         thread = thread_for_enrollment(enrollment=locked.enrollment)
@@ -95,9 +96,9 @@ def _remedy(
     case: ComplianceCase, actor: Any, text: str, remedy: str, due_on: date | None
 ) -> CaseAction:
     if remedy not in CaseAction.Remedy.values:
-        raise DomainError("Choose the remedy.")
+        raise DomainError(gettext("Choose the remedy."))
     if due_on is None or due_on <= org_today(case.organization):
-        raise DomainError("A remedy needs a due date in the future.")
+        raise DomainError(gettext("A remedy needs a due date in the future."))
     action = record_action(case, Kind.REMEDY, actor, text, remedy=remedy, due_on=due_on)
     notify_creator(
         case,
@@ -124,8 +125,11 @@ def _escalate(case: ComplianceCase, actor: Any, text: str, visible: bool) -> Cas
         organization=case.organization,
         kind=NotificationKind.TASK_ESCALATED,
         event_key=f"case:{case.pk}:escalated",
-        title=f"Case escalated: {case.enrollment.creator.display_name} in "
-        f"{case.enrollment.program.name}",
+        title=gettext("Case escalated: %(display_name)s in %(name)s")
+        % {
+            "display_name": case.enrollment.creator.display_name,
+            "name": case.enrollment.program.name,
+        },
         body=text[:NOTICE_PREVIEW_LENGTH],
         url=staff_url(case),
     )
@@ -164,7 +168,8 @@ def case_respond(*, case: ComplianceCase, user: Any, text: str) -> CaseAction:
         organization=locked.organization,
         kind=NotificationKind.NEW_MESSAGE,
         event_key=f"case:{locked.pk}:action:{action.pk}",
-        title=f"{locked.enrollment.creator.display_name} responded to a case",
+        title=gettext("%(display_name)s responded to a case")
+        % {"display_name": locked.enrollment.creator.display_name},
         body=action.text[:NOTICE_PREVIEW_LENGTH],
         url=staff_url(locked),
     )

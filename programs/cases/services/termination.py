@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
@@ -111,8 +112,11 @@ def _cancel_future_deliverables(enrollment: Enrollment, actor: Any) -> int:
 def _end_enrollment(enrollment: Enrollment, actor: Any, reason: str) -> None:
     if enrollment.state != EnrollmentState.ACTIVE:
         raise Conflict(
-            f"This creator's place is {enrollment.get_state_display().lower()}: only an active "
-            "collaboration can be ended (withdraw a place before launch instead)."
+            gettext(
+                "This creator's place is %(lower)s: only an active collaboration can "
+                "be ended (withdraw a place before launch instead)."
+            )
+            % {"lower": enrollment.get_state_display().lower()}
         )
     check_transition(
         ENROLLMENT_TRANSITIONS, enrollment.state, EnrollmentState.TERMINATED, "creator's place"

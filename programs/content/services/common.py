@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from influencer_ops.errors import DomainError, NotFound
 from influencer_ops.validation import DELIVERY_URL_MAX_LENGTH, ValueInvalid, clean_text, clean_url
@@ -77,13 +78,19 @@ def clean_web_url(value: str, what: str) -> str:
     text = (value or "").strip()
     limit = DELIVERY_URL_MAX_LENGTH
     if len(text) > limit:
-        raise DomainError(f"{what} is too long ({limit} characters at most).")
+        raise DomainError(
+            gettext("%(what)s is too long (%(limit)s characters at most).")
+            % {"what": what, "limit": limit}
+        )
     try:
         cleaned = clean_url(text, limit=limit)
     except ValueInvalid:
         cleaned = ""
     if not cleaned:
-        raise DomainError(f"{what} must be a web address starting with https:// or http://.")
+        raise DomainError(
+            gettext("%(what)s must be a web address starting with https:// or http://.")
+            % {"what": what}
+        )
     return cleaned
 
 
@@ -92,7 +99,10 @@ def clean_text_of(value: str, limit: int, what: str) -> str:
     try:
         return clean_text(value, limit=limit)
     except ValueInvalid as exc:
-        raise DomainError(f"{what} is too long ({limit} characters at most).") from exc
+        raise DomainError(
+            gettext("%(what)s is too long (%(limit)s characters at most).")
+            % {"what": what, "limit": limit}
+        ) from exc
 
 
 def disclosure_rule_for(deliverable: Deliverable) -> str:

@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden, NotFound
@@ -90,7 +91,12 @@ def apply_review(
         organization=locked.organization,
         kind=NotificationKind.REQUEST_ANSWERED,
         event_key=f"review:{review.pk}",
-        title=f"{outcome_label}: your {deliverable_label(locked)} for {locked.program.name}",
+        title=gettext("%(outcome_label)s: your %(deliverable_label)s for %(name)s")
+        % {
+            "outcome_label": outcome_label,
+            "deliverable_label": deliverable_label(locked),
+            "name": locked.program.name,
+        },
         body=comment,
         url=portal_url(locked),
     )
@@ -116,15 +122,21 @@ def review_create(
     if membership.organization_id != locked.organization_id:
         raise NotFound("Not found.")
     if not can_approve_content(membership, locked.program.brand):
-        raise Forbidden("Only the brand's approvers can review its content.")
+        raise Forbidden(gettext("Only the brand's approvers can review its content."))
     if outcome not in Review.Outcome.values:
-        raise DomainError(f"Unknown review outcome “{outcome}”.")
+        raise DomainError(gettext("Unknown review outcome “%(outcome)s”.") % {"outcome": outcome})
     submission = Submission.objects.get(pk=submission.pk)
     latest = Submission.objects.filter(deliverable=locked).order_by("-version").first()
     if locked.state != DeliverableState.SUBMITTED or latest is None or latest.pk != submission.pk:
         raise Conflict(
-            f"Only the latest version of a submitted deliverable can be reviewed; this one is "
-            f"{locked.get_state_display().lower()} at version {latest.version if latest else 0}."
+            gettext(
+                "Only the latest version of a submitted deliverable can be reviewed; "
+                "this one is %(lower)s at version %(value)s."
+            )
+            % {
+                "lower": locked.get_state_display().lower(),
+                "value": latest.version if latest else 0,
+            }
         )
     comment = clean_text_of(comment, CAPTION_MAX_LENGTH, "The comment")
     internal_note = clean_text_of(internal_note, CAPTION_MAX_LENGTH, "The internal note")
@@ -132,10 +144,12 @@ def review_create(
         override_reason, OVERRIDE_REASON_MAX_LENGTH, "The override reason"
     )
     if outcome in NEEDS_COMMENT and not comment:
-        raise DomainError("Tell the creator what to change in the comment.")
+        raise DomainError(gettext("Tell the creator what to change in the comment."))
     if outcome in APPROVING and not submission.disclosure_passed and not override_reason:
         raise DomainError(
-            "The disclosure check failed: give a reason to approve anyway, or request changes."
+            gettext(
+                "The disclosure check failed: give a reason to approve anyway, or request changes."
+            )
         )
     if outcome not in APPROVING:
         override_reason = ""

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import Forbidden
@@ -67,7 +68,9 @@ def _membership(organization_id: int, user: Any) -> Membership | None:
 
 def require_postlaunch(organization_id: int, actor: Any, what: str) -> None:
     if not permissions.can_work_postlaunch(_membership(organization_id, actor)):
-        raise Forbidden(f"Only a brand success manager or an admin may {what}.")
+        raise Forbidden(
+            gettext("Only a brand success manager or an admin may %(what)s.") % {"what": what}
+        )
 
 
 def close_overdue_tasks(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
@@ -74,32 +75,41 @@ def latest_extension(program: Program) -> date:
 def _check_request(deliverable: Deliverable, requested_due_on: date, reason: str) -> None:
     if deliverable.state not in EXTENDABLE_STATES:
         raise Conflict(
-            f"This deliverable is {deliverable.get_state_display().lower()}: "
-            "its due date no longer changes."
+            gettext("This deliverable is %(lower)s: its due date no longer changes.")
+            % {"lower": deliverable.get_state_display().lower()}
         )
     if (
         deliverable.enrollment.state != EnrollmentState.ACTIVE
         or deliverable.program.state != ProgramState.LAUNCHED
     ):
-        raise Conflict("Your place in this program is not active.")
+        raise Conflict(gettext("Your place in this program is not active."))
     if requested_due_on <= deliverable.due_on:
         raise DomainError(
-            f"The new date must be after the current due date ({deliverable.due_on:%Y-%m-%d})."
+            gettext("The new date must be after the current due date (%(due_on)s).")
+            % {"due_on": format(deliverable.due_on, "%Y-%m-%d")}
         )
     if requested_due_on < org_today(deliverable.organization):
-        raise DomainError("The new date must not be in the past.")
+        raise DomainError(gettext("The new date must not be in the past."))
     latest = latest_extension(deliverable.program)
     if requested_due_on > latest:
         raise DomainError(
-            f"The new date must be on or before {latest:%Y-%m-%d}: the program's end plus "
-            f"{EXTENSION_GRACE_DAYS} days."
+            gettext(
+                "The new date must be on or before %(latest)s: the program's end plus "
+                "%(EXTENSION_GRACE_DAYS)s days."
+            )
+            % {"latest": format(latest, "%Y-%m-%d"), "EXTENSION_GRACE_DAYS": EXTENSION_GRACE_DAYS}
         )
     if not reason:
-        raise DomainError("Say why you need more time.")
+        raise DomainError(gettext("Say why you need more time."))
     if len(reason) > EXTENSION_TEXT_MAX_LENGTH:
-        raise DomainError(f"Keep the reason under {EXTENSION_TEXT_MAX_LENGTH} characters.")
+        raise DomainError(
+            gettext("Keep the reason under %(EXTENSION_TEXT_MAX_LENGTH)s characters.")
+            % {"EXTENSION_TEXT_MAX_LENGTH": EXTENSION_TEXT_MAX_LENGTH}
+        )
     if Extension.objects.filter(deliverable=deliverable, state=ExtensionState.PENDING).exists():
-        raise Conflict("You already asked for more time; wait for the answer before asking again.")
+        raise Conflict(
+            gettext("You already asked for more time; wait for the answer before asking again.")
+        )
 
 
 @transaction.atomic
@@ -146,8 +156,16 @@ def _extension_task(extension: Extension, deliverable: Deliverable) -> None:
     task_create(
         organization=deliverable.organization,
         kind=TaskKind.EXTENSION_REQUEST,
-        title=f"Extension asked: {creator.display_name}, {deliverable_label(deliverable)} "
-        f"to {extension.requested_due_on:%Y-%m-%d} (due {deliverable.due_on:%Y-%m-%d})",
+        title=gettext(
+            "Extension asked: %(display_name)s, %(deliverable_label)s to "
+            "%(requested_due_on)s (due %(due_on)s)"
+        )
+        % {
+            "display_name": creator.display_name,
+            "deliverable_label": deliverable_label(deliverable),
+            "requested_due_on": format(extension.requested_due_on, "%Y-%m-%d"),
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        },
         owner_role=OwnerRole.BSM,
         assignee=bsm_for(deliverable),
         dedupe_key=f"extension:{extension.pk}",
@@ -217,23 +235,43 @@ def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: s
     deliverable = _lock_deliverable(extension.deliverable_id)
     locked = Extension.objects.select_for_update(of=("self",)).get(pk=extension.pk)
     if locked.state != ExtensionState.PENDING:
-        raise Conflict(f"This extension was already {locked.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This extension was already %(lower)s.")
+            % {"lower": locked.get_state_display().lower()}
+        )
     note = (note or "").strip()
     if len(note) > EXTENSION_TEXT_MAX_LENGTH:
-        raise DomainError(f"Keep the note under {EXTENSION_TEXT_MAX_LENGTH} characters.")
+        raise DomainError(
+            gettext("Keep the note under %(EXTENSION_TEXT_MAX_LENGTH)s characters.")
+            % {"EXTENSION_TEXT_MAX_LENGTH": EXTENSION_TEXT_MAX_LENGTH}
+        )
     if not approve and not note:
-        raise DomainError("Say why the extension is not granted; the creator reads it.")
+        raise DomainError(gettext("Say why the extension is not granted; the creator reads it."))
     if approve and deliverable.state not in EXTENDABLE_STATES:
-        raise Conflict(f"The deliverable is {deliverable.get_state_display().lower()} already.")
+        raise Conflict(
+            gettext("The deliverable is %(lower)s already.")
+            % {"lower": deliverable.get_state_display().lower()}
+        )
     if approve and locked.requested_due_on < org_today(deliverable.organization):
-        raise Conflict("The date asked for has passed; deny it and agree a new date instead.")
+        raise Conflict(
+            gettext("The date asked for has passed; deny it and agree a new date instead.")
+        )
     if approve and locked.requested_due_on > latest_extension(deliverable.program):
         raise Conflict(
-            f"The date asked for is after {latest_extension(deliverable.program):%Y-%m-%d}, "
-            f"the program's end plus {EXTENSION_GRACE_DAYS} days; deny it and agree a new date."
+            gettext(
+                "The date asked for is after %(latest_extension)s, the program's end "
+                "plus %(EXTENSION_GRACE_DAYS)s days; deny it and agree a new date."
+            )
+            % {
+                "latest_extension": format(latest_extension(deliverable.program), "%Y-%m-%d"),
+                "EXTENSION_GRACE_DAYS": EXTENSION_GRACE_DAYS,
+            }
         )
     if approve and locked.requested_due_on <= deliverable.due_on:
-        raise Conflict(f"The deliverable is already due {deliverable.due_on:%Y-%m-%d} or later.")
+        raise Conflict(
+            gettext("The deliverable is already due %(due_on)s or later.")
+            % {"due_on": format(deliverable.due_on, "%Y-%m-%d")}
+        )
     locked.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
     locked.decided_by = actor
     locked.decided_at = timezone.now()

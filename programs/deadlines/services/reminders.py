@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
@@ -122,8 +123,15 @@ def _open_overdue_task(deliverable: Deliverable) -> bool:
     _task, created = task_create(
         organization=deliverable.organization,
         kind=TaskKind.DELIVERABLE_OVERDUE,
-        title=f"Overdue: {creator.display_name}, {deliverable_label(deliverable)} "
-        f"for {deliverable.program.name} (due {deliverable.due_on:%Y-%m-%d})",
+        title=gettext(
+            "Overdue: %(display_name)s, %(deliverable_label)s for %(name)s (due %(due_on)s)"
+        )
+        % {
+            "display_name": creator.display_name,
+            "deliverable_label": deliverable_label(deliverable),
+            "name": deliverable.program.name,
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        },
         owner_role=OwnerRole.BSM,
         assignee=bsm_for(deliverable),
         dedupe_key=f"overdue:{deliverable.pk}:{deliverable.due_on}",
