@@ -78,7 +78,10 @@ class AuditFilterForm(forms.Form):
     what = forms.ChoiceField(
         label=gettext_lazy("What"),
         required=False,
-        choices=[("", "Everything"), *((key, label) for key, (label, _) in GROUPS.items())],
+        choices=[
+            ("", gettext_lazy("Everything")),
+            *((key, gettext_lazy(label)) for key, (label, _) in GROUPS.items()),
+        ],
     )
     since = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
