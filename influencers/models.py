@@ -11,6 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops import validation
@@ -214,4 +215,4 @@ class CreatorLink(TenantModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Portal invitation for {self.profile}"
+        return gettext("Portal invitation for %(profile)s") % {"profile": self.profile}

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Category, Platform
@@ -32,7 +33,7 @@ class CreatorFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields["q"].help_text = "Name, e-mail or handle"
+        self.form.fields["q"].help_text = gettext("Name, e-mail or handle")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # One selector applies all three, the same one the API's list uses.
@@ -110,7 +111,7 @@ class CreatorTable(ListTable):
         return " ".join(f"{h.get_platform_display()} @{h.handle}" for h in record.handles.all())
 
     def value_portal(self, value: int | None) -> str:
-        return "Linked" if value else "Not linked"
+        return "Linked" if value else gettext("Not linked")
 
 
 def _categories(values: list[str]) -> str:

@@ -125,7 +125,9 @@ class CreatorRequestForm(forms.Form):
             del self.fields["payout"]
         if len(organizations) > 1:
             _choices(self.fields["organization"], organizations)
-            self.fields["organization"].help_text = "Used when the question is not about a program."
+            self.fields["organization"].help_text = gettext(
+                "Used when the question is not about a program."
+            )
         else:
             del self.fields["organization"]
 

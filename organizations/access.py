@@ -39,10 +39,10 @@ class MfaRequired(Exception):
 def resolve_membership(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
     organization = organization_by_slug(slug)
     if organization is None:
-        raise Http404("No such organization.")
+        raise Http404(gettext("No such organization."))
     membership = membership_for(user=request.user, organization=organization)
     if membership is None:
-        raise Http404("No such organization.")
+        raise Http404(gettext("No such organization."))
     activate_orgs([organization.pk], user_id=request.user.pk)
     prefetch_related_objects([membership], "brands")
     if requires_mfa(membership) and not user_has_totp(user=request.user):
@@ -55,7 +55,7 @@ def get_for_org(queryset: QuerySet[M], organization: Organization, pk: Any) -> M
     try:
         return queryset.get(organization=organization, pk=int(pk))
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Not found.") from exc
+        raise Http404(gettext("Not found.")) from exc
 
 
 class OrgViewMixin(LoginRequiredMixin):
@@ -103,7 +103,7 @@ class OrgScopedViewSet(GenericViewSet):
         try:
             self.organization, self.membership = resolve_membership(request, kwargs["org_slug"])
         except Http404 as exc:
-            raise api_exceptions.NotFound("Not found.") from exc
+            raise api_exceptions.NotFound(gettext("Not found.")) from exc
         except MfaRequired as exc:
             raise api_exceptions.PermissionDenied(
                 gettext("Your organization requires two-factor sign-in for your role.")

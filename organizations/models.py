@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.models import TenantModel
@@ -120,7 +121,7 @@ class StaffInvitation(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email}"
+        return gettext("Invitation for %(email)s") % {"email": self.email}
 
     @property
     def state(self) -> str:

@@ -259,12 +259,17 @@ def invitation_create(
         after={"email": email, "role": role},
     )
     link = absolute_url(invitation_url(token))
-    subject = f"You are invited to {organization.name} on Influencer Ops"
-    body = (
-        f"{actor.display_name} invited you to join {organization.name} as "
-        f"{Role(role).label}.\n\nAccept: {link}\n\nThe link expires on "
-        f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
-    )
+    subject = gettext("You are invited to %(name)s on Influencer Ops") % {"name": organization.name}
+    body = gettext(
+        "%(display_name)s invited you to join %(name)s as %(label)s.\n\nAccept: "
+        "%(link)s\n\nThe link expires on %(expires_at)s UTC."
+    ) % {
+        "display_name": actor.display_name,
+        "name": organization.name,
+        "label": Role(role).label,
+        "link": link,
+        "expires_at": format(invitation.expires_at, "%Y-%m-%d %H:%M"),
+    }
     email_address_after_commit(organization=organization, address=email, subject=subject, body=body)
     return invitation, token
 

@@ -347,7 +347,7 @@ class InvitationAcceptView(View):
     def _invitation(self, token: str) -> StaffInvitation:
         invitation = services.invitation_by_token(token)
         if invitation is None:
-            raise Http404("This invitation link is not valid.")
+            raise Http404(gettext("This invitation link is not valid."))
         return invitation
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.models import TenantModel
@@ -113,7 +114,7 @@ class PaymentSchedule(TenantModel):
         indexes = [models.Index(fields=["next_run_at"], name="schedule_next_run")]
 
     def __str__(self) -> str:
-        return f"{self.get_cadence_display()} payment runs"
+        return gettext("%(cadence)s payment runs") % {"cadence": self.get_cadence_display()}
 
 
 class PaymentRun(TenantModel):
@@ -165,7 +166,7 @@ class PaymentRun(TenantModel):
         indexes = [models.Index(fields=["organization", "-created_at"], name="run_org_created")]
 
     def __str__(self) -> str:
-        return f"Payment run #{self.pk}"
+        return gettext("Payment run #%(pk)s") % {"pk": self.pk}
 
     @property
     def percent_done(self) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Category, Platform
@@ -189,7 +190,7 @@ class ProgramBriefForm(forms.Form):
                 field.queryset = selectors.program_staff_choices(
                     organization=organization, field=name
                 )
-                field.empty_label = "Nobody yet (the team queue)"
+                field.empty_label = gettext("Nobody yet (the team queue)")
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         groups = []

@@ -10,6 +10,7 @@ import django_filters
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.tables import ListTable, sort_by, time_cell
@@ -34,7 +35,7 @@ class ProgramFilter(django_filters.FilterSet):
         ordered = sorted(brands, key=lambda brand: (brand.name, brand.pk))
         self.filters["brand"].extra["choices"] = [(b.pk, b.name) for b in ordered]
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields["q"].help_text = "Part of the program's name"
+        self.form.fields["q"].help_text = gettext("Part of the program's name")
 
 
 def _person(user: Any) -> str:

@@ -38,7 +38,7 @@ def actor_name(event: AuditEvent) -> str:
     """Who did it (``actor`` must be loaded with the event)."""
     if event.actor is not None:
         return str(event.actor.display_name)
-    return "The system" if event.actor_label in ("", "system") else event.actor_label
+    return gettext("The system") if event.actor_label in ("", "system") else event.actor_label
 
 
 def target_name(event: AuditEvent) -> str:

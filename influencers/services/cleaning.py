@@ -25,7 +25,7 @@ def clean_display_name(value: str) -> str:
     try:
         return validation.clean_text(value, limit=limit, required=True)
     except validation.ValueInvalid as exc:
-        message = "A creator needs a name." if not (value or "").strip() else None
+        message = gettext("A creator needs a name.") if not (value or "").strip() else None
         raise FieldError(
             "display_name", message or f"A name has at most {limit} characters."
         ) from exc

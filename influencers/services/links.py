@@ -65,14 +65,22 @@ def creator_link_invite(*, profile: CreatorProfile, actor: Any) -> tuple[Creator
         after={"email": locked.email, "expires_at": link.expires_at.isoformat()},
     )
     org_name = locked.organization.name
-    subject = f"{org_name} invites you to the Influencer Ops creator portal"
-    body = (
-        f"Hello {locked.display_name},\n\n{actor.display_name} at {org_name} invites you to "
-        "the creator portal, where you keep your profile and availability, see your programs "
-        f"and payments, and message your success manager.\n\n"
-        f"Connect your login: {absolute_url(creator_link_url(token))}\n\n"
-        f"The link works once and expires on {link.expires_at:%Y-%m-%d %H:%M} UTC."
-    )
+    subject = gettext("%(org_name)s invites you to the Influencer Ops creator portal") % {
+        "org_name": org_name
+    }
+    body = gettext(
+        "Hello %(display_name)s,\n\n%(display_name2)s at %(org_name)s invites "
+        "you to the creator portal, where you keep your profile and "
+        "availability, see your programs and payments, and message your "
+        "success manager.\n\nConnect your login: %(absolute_url)s\n\nThe link "
+        "works once and expires on %(expires_at)s UTC."
+    ) % {
+        "display_name": locked.display_name,
+        "display_name2": actor.display_name,
+        "org_name": org_name,
+        "absolute_url": absolute_url(creator_link_url(token)),
+        "expires_at": format(link.expires_at, "%Y-%m-%d %H:%M"),
+    }
     email_address_after_commit(
         organization=locked.organization, address=locked.email, subject=subject, body=body
     )

@@ -227,8 +227,13 @@ class CreatorMilestoneView(CreatorMixin, View):
                 form_add_domain_error(form, exc)  # the form re-renders with 400, as always
             else:
                 sent = (
-                    f" New terms sent for {len(amendments)} program"
-                    f"{'s' if len(amendments) != 1 else ''}: the creator accepts them."
+                    (
+                        gettext(
+                            " New terms sent for %(len)s program%(value)s: the creator accepts "
+                            "them."
+                        )
+                        % {"len": len(amendments), "value": "s" if len(amendments) != 1 else ""}
+                    )
                     if amendments
                     else ""
                 )
@@ -272,7 +277,7 @@ class CreatorInviteView(CreatorActionView):
 
     def act(self, request: HttpRequest, creator: CreatorProfile, **kwargs: Any) -> None:
         services.creator_link_invite(profile=creator, actor=request.user)
-        self.success = f"Portal invitation sent to {creator.email}."
+        self.success = gettext("Portal invitation sent to %(email)s.") % {"email": creator.email}
 
 
 def _form_error(form: forms.Form) -> DomainError:
@@ -325,7 +330,7 @@ class CreatorLinkAcceptView(View):
     def _link(self, token: str) -> CreatorLink:
         link = services.creator_link_by_token(token)
         if link is None:
-            raise Http404("This link is not valid.")
+            raise Http404(gettext("This link is not valid."))
         return link
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:

@@ -79,7 +79,7 @@ class PortalAvailabilityRemoveView(PortalMixin):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         window = selectors.own_availability(user=request.user, pk=pk)
         if window is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         try:
             services.availability_remove_own(availability=window, user=request.user)
         except DomainError as exc:
@@ -120,7 +120,7 @@ class PortalInterestRemoveView(PortalMixin):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         interest = selectors.own_interest(user=request.user, pk=pk)
         if interest is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         try:
             services.interest_remove_own(interest=interest, user=request.user)
         except DomainError as exc:

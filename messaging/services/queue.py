@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
 from messaging.kinds import (
     ACTIVE_TASK_STATES,
@@ -81,7 +80,9 @@ def _notify_owner(task: Task, event: str) -> None:
         recipients = [task.assignee]
     else:
         recipients = _role_members(task, task.owner_role)
-    queue = "your queue" if task.assignee_id else f"the {task.get_owner_role_display()} queue"
+    queue = (
+        gettext("your queue") if task.assignee_id else f"the {task.get_owner_role_display()} queue"
+    )
     notifications.notify_many(
         recipients=recipients,
         organization=task.organization,
@@ -120,9 +121,7 @@ def task_create(
     if kind not in TaskKind.values:
         raise DomainError(gettext("Unknown task kind “%(kind)s”.") % {"kind": kind})
     if owner_role not in OwnerRole.values:
-        raise DomainError(
-            gettext("Unknown owner role “%(owner_role)s”.") % {"owner_role": owner_role}
-        )
+        raise DomainError(gettext("Unknown owner role “%(role)s”.") % {"role": owner_role})
     existing = Task.objects.filter(
         organization=organization, dedupe_key=dedupe_key, state__in=ACTIVE_TASK_STATES
     ).first()
@@ -286,7 +285,8 @@ def task_handover_program(*, program: Any, actor: Any | None) -> int:
             to_role=OwnerRole.BSM,
             from_assignee=previous,
             to_assignee=bsm,
-            note=f"{program.name} launched: the BSM owns it from now on.",
+            note=gettext("%(name)s launched: the BSM owns it from now on.")
+            % {"name": program.name},
         )
         _notify_owner(task, "handed_over")
     return len(tasks)
@@ -312,7 +312,7 @@ def _hand_to_bsm(task: Task) -> None:
         to_role=OwnerRole.BSM,
         from_assignee=previous,
         to_assignee=bsm,
-        note="No approver decided in time: the BSM chases the approval.",
+        note=gettext("No approver decided in time: the BSM chases the approval."),
     )
 
 
@@ -353,7 +353,8 @@ def escalate_overdue(
                     task,
                     "escalated",
                     None,
-                    note=f"Past its due time ({task.due_at:%Y-%m-%d %H:%M} UTC).",
+                    note=gettext("Past its due time (%(at)s UTC).")
+                    % {"at": f"{task.due_at:%Y-%m-%d %H:%M}"},
                 )
                 owners = [task.assignee] if task.assignee else []
                 if task.owner_role == OwnerRole.APPROVER:
@@ -376,31 +377,5 @@ def escalate_overdue(
             escalated += len(batch)
 
 
-@transaction.atomic
-def task_sla_set(
-    *, organization: Organization, actor: Any, hours_by_kind: dict[str, int | None]
-) -> None:
-    """Set (or, with None, reset to the default) the org's due time per task kind."""
-
-    for kind, hours in hours_by_kind.items():
-        if kind not in TaskKind.values:
-            raise DomainError(gettext("Unknown task kind “%(kind)s”.") % {"kind": kind})
-        if hours is not None and not 1 <= hours <= 24 * 60:
-            raise DomainError(gettext("A due time is between 1 hour and 60 days (1440 hours)."))
-    before = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
-    for kind, hours in hours_by_kind.items():
-        if hours is None:
-            TaskSLA.objects.filter(organization=organization, kind=kind).delete()
-        else:
-            TaskSLA.objects.update_or_create(
-                organization=organization, kind=kind, defaults={"hours": hours}
-            )
-    after = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
-    audit_record(
-        organization=organization,
-        actor=actor,
-        verb=AuditVerb.TASK_SLA_CHANGED,
-        target=organization,
-        before=before,
-        after=after,
-    )
+# Its old home: callers keep working.
+from messaging.services.sla import task_sla_set as task_sla_set  # noqa: E402

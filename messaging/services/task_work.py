@@ -112,7 +112,7 @@ def task_reply(
             task=task,
             actor=membership.user,
             membership=membership,
-            resolution=f"Answered in the conversation: {message.text}",
+            resolution=(gettext("Answered in the conversation: %(text)s") % {"text": message.text}),
         )
     return message
 
@@ -149,16 +149,26 @@ def task_milestone_correct(
         f"{a.enrollment.program.name} (terms version {a.number})" for a in amendments
     )
     sent = (
-        f" Amendment sent for acceptance: {places}."
+        (gettext(" Amendment sent for acceptance: %(places)s.") % {"places": places})
         if amendments
-        else " No open place takes its milestone from the creator: no terms changed."
+        else gettext(" No open place takes its milestone from the creator: no terms changed.")
     )
     task_complete(
         task=task,
         actor=membership.user,
         membership=membership,
-        resolution=f"Click milestone corrected from {change.old:,} to {change.new:,} valid "
-        f"clicks: {change.reason}.{sent}",
+        resolution=(
+            gettext(
+                "Click milestone corrected from %(old)s to %(new)s valid clicks: "
+                "%(reason)s.%(sent)s"
+            )
+            % {
+                "old": format(change.old, ","),
+                "new": format(change.new, ","),
+                "reason": change.reason,
+                "sent": sent,
+            }
+        ),
     )
     return amendments
 
@@ -190,7 +200,10 @@ def task_due_dates_move(
         deliverable_ids=sorted(wanted),
     )
     if remedy:
-        note = f"{moved} deliverable(s) now due {new_due_on:%Y-%m-%d}."
+        note = gettext("%(moved)s deliverable(s) now due %(new_due_on)s.") % {
+            "moved": moved,
+            "new_due_on": format(new_due_on, "%Y-%m-%d"),
+        }
         task_remedy_record(task=task, membership=membership, remedy="schedule", note=note)
     return moved
 
@@ -211,7 +224,11 @@ def task_pay_amend(
         changes={"per_click_rate": per_click_rate},
     )
     rate = version.snapshot.get("per_click_rate")
-    note = f"terms version {version.number}, {rate} {version.snapshot.get('currency')} per valid "
+    note = gettext("terms version %(number)s, %(rate)s %(get)s per valid ") % {
+        "number": version.number,
+        "rate": rate,
+        "get": version.snapshot.get("currency"),
+    }
     task_remedy_record(
         task=task, membership=membership, remedy="amendment", note=f"{note}click: {reason}"
     )
@@ -246,7 +263,10 @@ def task_payout_hold(*, task: Task, membership: Membership, payout_id: int, reas
         task=task,
         actor=membership.user,
         membership=membership,
-        resolution=f"Payout of {held.amount} {held.currency} put on hold: {held.hold_reason}",
+        resolution=(
+            gettext("Payout of %(amount)s %(currency)s put on hold: %(hold_reason)s")
+            % {"amount": held.amount, "currency": held.currency, "hold_reason": held.hold_reason}
+        ),
     )
     return held
 
@@ -256,13 +276,17 @@ def task_payout_release(*, task: Task, membership: Membership, payout_id: int) -
     """Release the task's held payout (the next payment run pays it); completes the task."""
     _require_payouts(task, membership)
     released = payout_release(
-        payout=_payout(task, payout_id), actor=membership.user, memo="Released from the desk task."
+        payout=_payout(task, payout_id),
+        actor=membership.user,
+        memo=gettext("Released from the desk task."),
     )
     task_complete(
         task=task,
         actor=membership.user,
         membership=membership,
-        resolution=f"Payout of {released.amount} {released.currency} released: the next "
-        "payment run pays it.",
+        resolution=(
+            gettext("Payout of %(amount)s %(currency)s released: the next payment run pays it.")
+            % {"amount": released.amount, "currency": released.currency}
+        ),
     )
     return released

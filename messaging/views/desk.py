@@ -43,7 +43,7 @@ class DeskMixin(OrgViewMixin):
             selectors.task_detail(organization=self.organization), self.organization, pk
         )
         if task.owner_role not in selectors.desk_roles(self.membership):
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return task
 
     def back_to_desk(self) -> HttpResponse:

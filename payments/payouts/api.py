@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
@@ -163,5 +164,5 @@ class MyPayoutViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payout = selectors.creator_payout(user=cast(Any, request.user), pk=kwargs["pk"])
         if payout is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         return Response(MyPayoutSerializer(payout).data)

@@ -117,8 +117,14 @@ def _open_task(organization: Any, payout: Payout, was: date | None) -> bool:
         dedupe_key=f"payout-delayed:{payout.pk}",
         source_event=f"payout:{payout.pk}",
         note=(
-            f"Expected on {was:%Y-%m-%d} and still {payout.get_state_display().lower()}. "
-            f"Payout: {url}"
+            (
+                gettext("Expected on %(was)s and still %(lower)s. Payout: %(url)s")
+                % {
+                    "was": format(was, "%Y-%m-%d"),
+                    "lower": payout.get_state_display().lower(),
+                    "url": url,
+                }
+            )
             if was
             else f"Payout: {url}"
         ),
@@ -147,7 +153,11 @@ def _tell_creator(organization: Any, payout: Payout, was: date | None, now: date
     author = _author(organization, payout)
     if author is None or was is None:
         return
-    why = f"it is on hold: {payout.hold_reason} " if payout.state == PayoutState.ON_HOLD else ""
+    why = (
+        (gettext("it is on hold: %(hold_reason)s ") % {"hold_reason": payout.hold_reason})
+        if payout.state == PayoutState.ON_HOLD
+        else ""
+    )
     text = DELAY_MESSAGE.format(
         amount=payout.amount,
         currency=payout.currency,

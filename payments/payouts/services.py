@@ -114,7 +114,7 @@ def payout_adjust(
 def payout_hold(*, payout: Payout, actor: Any, reason: str) -> Payout:
     """Put a payout on hold with the reason the creator will read (earned, scheduled or failed
     payouts; ``Conflict`` otherwise). The creator is told after commit."""
-    reason = _reason(reason, "on hold")
+    reason = _reason(reason, gettext("on hold"))
     held = ledger.payout_move(
         payout=payout, target=PayoutState.ON_HOLD, actor=actor, memo=reason, hold_reason=reason
     )
@@ -161,7 +161,7 @@ class BulkRefused(Conflict):
 @transaction.atomic
 def payouts_hold(*, organization: Any, payout_ids: Iterable[int], actor: Any, reason: str) -> int:
     """Hold every chosen payout with one reason, through ``payout_hold``: all or none."""
-    reason = _reason(reason, "on hold")
+    reason = _reason(reason, gettext("on hold"))
     return _bulk(
         organization, payout_ids, lambda p: payout_hold(payout=p, actor=actor, reason=reason)
     )
@@ -188,7 +188,7 @@ def _bulk(organization: Any, payout_ids: Iterable[int], act: Callable[[Payout], 
         .order_by("pk")
     )
     if len(payouts) != len(wanted):
-        raise NotFound("Some chosen payouts do not exist.")
+        raise NotFound(gettext("Some chosen payouts do not exist."))
     refusals = []
     for payout in payouts:
         try:

@@ -54,9 +54,9 @@ class PayoutFilter(django_filters.FilterSet):
             organization=organization
         )
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields[
-            "q"
-        ].help_text = "Creator name or e-mail, program, or a payout or run number"
+        self.form.fields["q"].help_text = gettext(
+            "Creator name or e-mail, program, or a payout or run number"
+        )
 
     def only_delayed(self, queryset: QuerySet[Payout], name: str, value: str) -> QuerySet[Payout]:
         """Payouts the delay sweep flagged (past their expected date when still owed)."""

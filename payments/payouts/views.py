@@ -146,9 +146,9 @@ class PayoutBulkView(PayoutListView):
             refusals = getattr(exc, "refusals", [])
             return self._again(request, form, status=exc.status_code, refusals=refusals)
         done = (
-            "put on hold; each creator has been told why"
+            gettext("put on hold; each creator has been told why")
             if data["action"] == "hold"
-            else ("released: the next run will pick them up")
+            else (gettext("released: the next run will pick them up"))
         )
         messages.success(
             request,

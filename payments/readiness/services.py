@@ -281,7 +281,7 @@ def readiness_refresh(*, creator: CreatorProfile, actor: Any | None = None) -> R
         source=PayoutState.ON_HOLD,
         target=PayoutState.EARNED,
         actor=actor,
-        memo="Payout details and a verified tax form are in: released.",
+        memo=gettext("Payout details and a verified tax form are in: released."),
         hold_reason="",
         expected_on=expected_payment_date(organization=creator.organization),
     )

@@ -50,12 +50,14 @@ class ScheduleForm(forms.Form):
             coerce=int,
             help_text=gettext("Weekly and every-two-weeks runs."),
         )
-        self.fields["day_of_month"].help_text = "Monthly runs: day 1–28 (every month has it)."
+        self.fields["day_of_month"].help_text = gettext(
+            "Monthly runs: day 1–28 (every month has it)."
+        )
         self.fields["run_time"].widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
         self.fields["time_zone"] = forms.ChoiceField(
             choices=time_zone_choices(), help_text=gettext("The run time is in this time zone.")
         )
-        self.fields["approval_threshold"].help_text = (
+        self.fields["approval_threshold"].help_text = gettext(
             "A run started by hand above this total needs a second admin's approval "
             "(leave empty: never)."
         )

@@ -98,7 +98,7 @@ class _Processor:
         self.run = run
         self.chunk = max(1, chunk_size)
         self.provider: PayoutProvider = provider_for(run.provider)
-        self.memo = f"Payment run #{run.pk}"
+        self.memo = gettext("Payment run #%(pk)s") % {"pk": run.pk}
 
     def scope(self) -> Any:
         return db_scope(org_ids=[self.org_id])
@@ -276,12 +276,12 @@ class _Processor:
                 source=PayoutState.FAILED,
                 target=PayoutState.EARNED,
                 run=self.run,
-                memo=f"{error} — retried in the next run",
+                memo=(gettext("%(error)s — retried in the next run") % {"error": error}),
             )
-            hold_reason = (
-                f"Failed {self.max_failures} times (last: {error}); a success manager checks "
-                "the payout details."
-            )
+            hold_reason = gettext(
+                "Failed %(max_failures)s times (last: %(error)s); a success manager "
+                "checks the payout details."
+            ) % {"max_failures": self.max_failures, "error": error}
             holding = payouts_move_bulk(
                 organization_id=self.org_id,
                 payout_ids=sorted(hold_ids),

@@ -217,7 +217,7 @@ def run_confirm_export(*, run: PaymentRun, actor: Any, membership: Any) -> Payme
             target=PayoutState.PAID,
             actor=actor,
             run=locked,
-            memo=f"Payment run #{locked.pk}: export confirmed",
+            memo=(gettext("Payment run #%(pk)s: export confirmed") % {"pk": locked.pk}),
             paid_at=timezone.now(),
             provider_reference=F("idempotency_key"),
         )

@@ -129,34 +129,43 @@ class PreviewSection:
 
 
 def preview_sections(preview: selectors.RunPreview) -> list[PreviewSection]:
-    minimum = f" (the minimum payout is {preview.minimum})" if preview.minimum else ""
+    minimum = (
+        (gettext(" (the minimum payout is %(minimum)s)") % {"minimum": preview.minimum})
+        if preview.minimum
+        else ""
+    )
     return [
         PreviewSection(
             "paying",
-            "Payouts it pays",
-            "The payouts this run pays",
+            gettext("Payouts it pays"),
+            gettext("The payouts this run pays"),
             preview.paying[:PREVIEW_ROWS],
             len(preview.paying),
-            "None: nothing is due.",
+            gettext("None: nothing is due."),
             "earned",
         ),
         PreviewSection(
             "held",
-            "Held payouts",
-            "Payouts on hold or waiting for the creator's payout details or tax form, "
-            "with the reason",
+            gettext("Held payouts"),
+            gettext(
+                "Payouts on hold or waiting for the creator's payout details or tax form, "
+                "with the reason"
+            ),
             preview.held[:PREVIEW_ROWS],
             len(preview.held),
-            "None: no payout is on hold.",
+            gettext("None: no payout is on hold."),
             "on_hold",
         ),
         PreviewSection(
             "carried",
-            "Carried to a later run",
-            f"Payouts below the minimum{minimum}, with the creator's due total",
+            gettext("Carried to a later run"),
+            (
+                gettext("Payouts below the minimum%(minimum)s, with the creator's due total")
+                % {"minimum": minimum}
+            ),
             preview.carried[:PREVIEW_ROWS],
             len(preview.carried),
-            "None: no payout is below the minimum.",
+            gettext("None: no payout is below the minimum."),
             "earned",
         ),
     ]
@@ -173,7 +182,7 @@ class RunPreviewView(RunMixin, View):
         self.require_runner()
         fingerprint = request.POST.get("fingerprint", "")
         if not fingerprint:
-            return self._render(status=400, refused="Confirm the run from its preview.")
+            return self._render(status=400, refused=gettext("Confirm the run from its preview."))
         try:
             run = runs.run_start(
                 organization=self.organization,
@@ -262,7 +271,7 @@ class RunDetailView(RunMixin, View):
 class RunActionView(RunMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if kwargs["action"] not in ACTIONS:
-            raise Http404("No such action.")
+            raise Http404(gettext("No such action."))
         service, done = ACTIONS[kwargs["action"]]
         self.require_runner()
         run = self.run(kwargs["pk"])
@@ -356,7 +365,7 @@ class RunExportView(RunMixin, View):
         self.require_runner()
         run = self.run(kwargs["pk"])
         if not run.export_file:
-            raise Http404("This run wrote no export file.")
+            raise Http404(gettext("This run wrote no export file."))
         # A file stored before the shared CSV writer may hold formula cells (a file it wrote
         # comes back unchanged).
         return csv_download(neutralise_csv(run.export_file), f"payment-run-{run.pk}-export.csv")

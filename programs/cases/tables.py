@@ -10,6 +10,7 @@ import django_tables2 as tables
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.tables import ListTable, sort_by, time_cell
@@ -37,7 +38,7 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields["q"].help_text = "Creator, program or brand"
+        self.form.fields["q"].help_text = gettext("Creator, program or brand")
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         text = value.strip()

@@ -92,7 +92,7 @@ class CaseNewView(CaseMixin, View):
             Enrollment.objects.select_related("program__brand", "creator"), self.organization, pk
         )
         if not covers_brand(self.membership, enrollment.program.brand):
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         self.require_actor(enrollment.program.brand)
         return enrollment
 
@@ -201,7 +201,7 @@ class PortalCaseView(CreatorViewMixin, View):
             .first()
         )
         if case is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return case
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import (
@@ -36,11 +37,15 @@ class MultipleFileField(forms.FileField):
 
 def _media_help() -> str:
     mb = 1024 * 1024
-    return (
-        f"Images (JPEG, PNG, GIF, WebP; up to {settings.MEDIA_IMAGE_MAX_BYTES // mb} MB each) or "
-        f"videos (MP4, WebM, MOV; up to {settings.MEDIA_VIDEO_MAX_BYTES // mb} MB each), at most "
-        f"{settings.MEDIA_MAX_FILES}. Only you and the brand's team can see them."
-    )
+    return gettext(
+        "Images (JPEG, PNG, GIF, WebP; up to %(value)s MB each) or videos "
+        "(MP4, WebM, MOV; up to %(value2)s MB each), at most "
+        "%(MEDIA_MAX_FILES)s. Only you and the brand's team can see them."
+    ) % {
+        "value": settings.MEDIA_IMAGE_MAX_BYTES // mb,
+        "value2": settings.MEDIA_VIDEO_MAX_BYTES // mb,
+        "MEDIA_MAX_FILES": settings.MEDIA_MAX_FILES,
+    }
 
 
 class SubmissionForm(forms.Form):

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext
 from django.views import View
 
 from influencers.access import CreatorViewMixin
@@ -20,14 +21,14 @@ def serve(media: SubmissionMedia, variant: str) -> FileResponse:
     """The file or its thumbnail, inline, cacheable by the viewer's browser only."""
     if variant == "thumbnail":
         if not media.thumbnail:
-            raise Http404("No thumbnail.")
+            raise Http404(gettext("No thumbnail."))
         name, content_type = media.thumbnail.name, "image/jpeg"
     else:
         name, content_type = media.file.name, media.content_type
     try:
         handle = default_storage.open(name, "rb")
     except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
+        raise Http404(gettext("The file is missing.")) from exc
     filename = media.original_name or f"media.{name.rsplit('.', 1)[-1]}"
     response = FileResponse(handle, content_type=content_type, filename=filename)
     response["Cache-Control"] = "private, max-age=3600"
@@ -50,5 +51,5 @@ class PortalMediaView(CreatorViewMixin, View):
     def get(self, request: HttpRequest, pk: int, variant: str = "file") -> FileResponse:
         media = selectors.creator_media(user=cast(Any, request.user)).filter(pk=pk).first()
         if media is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return serve(media, variant)

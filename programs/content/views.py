@@ -61,7 +61,7 @@ class PortalDeliverableView(CreatorViewMixin, View):
             .first()
         )
         if deliverable is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return deliverable
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -91,7 +91,9 @@ class PortalDeliverableView(CreatorViewMixin, View):
 
     def _sent(self, submission: Submission) -> None:
         if submission.disclosure_passed:
-            text = f"Version {submission.version} sent for review. The disclosure check passed."
+            text = gettext("Version %(version)s sent for review. The disclosure check passed.") % {
+                "version": submission.version
+            }
             messages.success(self.request, text)
             return
         messages.warning(
@@ -118,7 +120,10 @@ class PortalDeliverableView(CreatorViewMixin, View):
                     ""
                     if published.published_disclosure_passed
                     else (
-                        " The published caption does not pass the disclosure check: please add it."
+                        gettext(
+                            " The published caption does not pass the disclosure check: "
+                            "please add it."
+                        )
                     )
                 )
                 messages.success(self.request, "Live URL recorded." + note)

@@ -33,7 +33,7 @@ class PortalExtensionView(CreatorViewMixin, View):
     def _deliverable(self, pk: int) -> Deliverable:
         deliverable = selectors.creator_deliverable(user=cast(Any, self.request.user), pk=pk)
         if deliverable is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return deliverable
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -143,7 +143,7 @@ class DeskExtensionDecideView(PostLaunchMixin, View):
         except DomainError as exc:
             messages.error(request, str(exc))
             return _extensions_page(request, self.organization, exc.status_code)
-        verdict = "approved" if decided.state == ExtensionState.APPROVED else "not granted"
+        verdict = "approved" if decided.state == ExtensionState.APPROVED else gettext("not granted")
         messages.success(
             request,
             gettext("Extension %(verdict)s; the creator has been told.") % {"verdict": verdict},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Platform
@@ -192,7 +193,10 @@ class Extension(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Extension to {self.requested_due_on} for {self.deliverable}"
+        return gettext("Extension to %(requested_due_on)s for %(deliverable)s") % {
+            "requested_due_on": self.requested_due_on,
+            "deliverable": self.deliverable,
+        }
 
 
 class ReminderSent(TenantModel):
@@ -254,7 +258,10 @@ class ComplianceCase(TenantModel):
         indexes = [models.Index(fields=["organization", "state"], name="case_org_state")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} case on {self.enrollment}"
+        return gettext("%(kind)s case on %(enrollment)s") % {
+            "kind": self.get_kind_display(),
+            "enrollment": self.enrollment,
+        }
 
 
 class CaseAction(TenantModel):

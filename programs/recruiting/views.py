@@ -41,7 +41,7 @@ class PortalInvitationView(CreatorViewMixin, View):
     def _enrollment(self, pk: int) -> Enrollment:
         enrollment = selectors.creator_enrollment(user=self.request.user, pk=pk)
         if enrollment is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return enrollment
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -154,7 +154,7 @@ class InviteView(RecruitingMixin, View):
         ids = [int(v) for v in request.POST.getlist("creator") if v.isdigit()]
         creators = list(CreatorProfile.objects.filter(organization=self.organization, pk__in=ids))
         if len(creators) != len(set(ids)):
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         try:
             created = recruiting.enrollment_invite(
                 program=program,

@@ -157,7 +157,10 @@ def _cross_field_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         for earlier in DATE_ORDER[:later_index]:
             first, second = values.get(earlier), values.get(later)
             if first is not None and second is not None and second < first:
-                message = f"Must be on or after the {FIELD_LABELS[earlier].lower()} ({first})."
+                message = gettext("Must be on or after the %(lower)s (%(first)s).") % {
+                    "lower": FIELD_LABELS[earlier].lower(),
+                    "first": first,
+                }
                 errors.setdefault(later, [message])
                 break
     return errors

@@ -159,7 +159,7 @@ def _spec_errors(
     if not _is_int_between(count, 1, validation.DELIVERABLE_COUNT_MAX):
         errors["count"] = [f"Between 1 and {validation.DELIVERABLE_COUNT_MAX}."]
     if (due_on is None) == (offset is None):
-        message = "Give either a due date or a number of days after launch, not both."
+        message = gettext("Give either a due date or a number of days after launch, not both.")
         errors["due_on"] = [message]
     elif offset is not None and not _is_int_between(offset, 0, validation.DUE_OFFSET_MAX_DAYS):
         errors["due_offset_days"] = [f"Between 0 and {validation.DUE_OFFSET_MAX_DAYS} days."]

@@ -39,9 +39,9 @@ def brief_missing(program: Program) -> list[str]:
         if not getattr(program, field)
     ]
     if not program.deliverable_specs.all():
-        missing.append("at least one deliverable")
+        missing.append(gettext("at least one deliverable"))
     if program.flat_fee is None and program.per_click_rate is None:
-        missing.append("compensation (a flat fee or a per-click rate)")
+        missing.append(gettext("compensation (a flat fee or a per-click rate)"))
     if not program.guidelines:
         missing.append("guidelines")
     return missing
@@ -54,7 +54,7 @@ def program_launch_blockers(program: Program) -> list[str]:
         organization_id=program.organization_id, program=program, state=EnrollmentState.CONFIRMED
     )
     if not confirmed.exists():
-        blockers.append("at least one confirmed creator")
+        blockers.append(gettext("at least one confirmed creator"))
     return blockers
 
 

@@ -71,7 +71,7 @@ def metric_record_upsert(
         .filter(pk=deliverable.pk)
         .exists()
     ):
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     if source not in MetricRecord.Source.values:
         raise FieldError("source", gettext("Unknown source “%(source)s”.") % {"source": source})
     day = clean_day(day, org_today(organization), column="day")

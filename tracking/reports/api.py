@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -169,5 +170,5 @@ class MyPerformanceViewSet(CreatorScopedViewSet):
             user=cast(Any, request.user), enrollment_id=kwargs["pk"]
         )
         if performance is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         return Response(MyPerformanceSerializer(performance).data)

@@ -65,7 +65,7 @@ def case_act(
     require_active(locked)
     if kind not in dict(STAFF_ACTION_CHOICES):
         raise DomainError(gettext("Unknown case action “%(kind)s”.") % {"kind": kind})
-    text = clean_case_text(text, "the text")
+    text = clean_case_text(text, gettext("the text"))
     if kind == Kind.MESSAGE:
         thread = thread_for_enrollment(enrollment=locked.enrollment)
         message_post(thread=thread, author=actor, text=text, from_creator=False)
@@ -134,7 +134,9 @@ def _escalate(case: ComplianceCase, actor: Any, text: str, visible: bool) -> Cas
         url=staff_url(case),
     )
     if action.visible_to_creator:
-        notify_creator(case, f"action:{action.pk}", "Your case went to the organization's admins")
+        notify_creator(
+            case, f"action:{action.pk}", gettext("Your case went to the organization's admins")
+        )
     return action
 
 
@@ -146,7 +148,10 @@ def _close(case: ComplianceCase, actor: Any, text: str, visible: bool) -> CaseAc
     finish_task(case, actor, text)
     if action.visible_to_creator:
         notify_creator(
-            case, f"action:{action.pk}", "Your case is closed", text[:NOTICE_PREVIEW_LENGTH]
+            case,
+            f"action:{action.pk}",
+            gettext("Your case is closed"),
+            text[:NOTICE_PREVIEW_LENGTH],
         )
     return action
 
@@ -156,10 +161,10 @@ def case_respond(*, case: ComplianceCase, user: Any, text: str) -> CaseAction:
     """The creator answers a case about them while it is open or escalated."""
     locked = lock_case(case)
     if locked.enrollment.creator.user_id != getattr(user, "pk", None):
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     require_active(locked)
     action = record_action(
-        locked, Kind.CREATOR_RESPONSE, user, clean_case_text(text, "your response")
+        locked, Kind.CREATOR_RESPONSE, user, clean_case_text(text, gettext("your response"))
     )
     task = case_task(locked)
     staff = task.assignee if task is not None and task.assignee is not None else locked.opened_by

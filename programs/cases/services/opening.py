@@ -61,7 +61,7 @@ def case_open(
         enrollment=locked,
         kind=kind,
         severity=severity,
-        evidence=clean_case_text(evidence, "the evidence", CASE_EVIDENCE_MAX_LENGTH),
+        evidence=clean_case_text(evidence, gettext("the evidence"), CASE_EVIDENCE_MAX_LENGTH),
         evidence_links=clean_evidence_links(evidence_links),
         opened_by=actor,
     )
@@ -95,7 +95,10 @@ def case_open(
     notify_creator(
         case,
         "opened",
-        f"A {case.get_kind_display().lower()} case about {program.name}",
-        "The team opened a case about your work. Read it and respond in the portal.",
+        (
+            gettext("A %(lower)s case about %(name)s")
+            % {"lower": case.get_kind_display().lower(), "name": program.name}
+        ),
+        gettext("The team opened a case about your work. Read it and respond in the portal."),
     )
     return case

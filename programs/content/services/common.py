@@ -64,13 +64,13 @@ def lock_deliverable(deliverable_id: int) -> Deliverable:
         .first()
     )
     if locked is None:  # missing, or outside the caller's scope
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     return locked
 
 
 def require_own(deliverable: Deliverable, user: Any) -> None:
     if user is None or deliverable.enrollment.creator.user_id != user.pk:
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
 
 
 def clean_web_url(value: str, what: str) -> str:

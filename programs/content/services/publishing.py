@@ -48,8 +48,8 @@ def deliverable_publish(
     check_transition(
         DELIVERABLE_TRANSITIONS, locked.state, DeliverableState.PUBLISHED, "deliverable"
     )
-    live_url = clean_web_url(live_url, "The live URL")
-    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, "The caption")
+    live_url = clean_web_url(live_url, gettext("The live URL"))
+    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, gettext("The caption"))
     result = check_disclosure(caption, disclosure_rule_for(locked))
     deliverable_move(locked, DeliverableState.PUBLISHED)
     locked.live_url = live_url

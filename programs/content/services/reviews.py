@@ -120,7 +120,7 @@ def review_create(
     """
     locked = lock_deliverable(submission.deliverable_id)
     if membership.organization_id != locked.organization_id:
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     if not can_approve_content(membership, locked.program.brand):
         raise Forbidden(gettext("Only the brand's approvers can review its content."))
     if outcome not in Review.Outcome.values:
@@ -138,10 +138,10 @@ def review_create(
                 "value": latest.version if latest else 0,
             }
         )
-    comment = clean_text_of(comment, CAPTION_MAX_LENGTH, "The comment")
-    internal_note = clean_text_of(internal_note, CAPTION_MAX_LENGTH, "The internal note")
+    comment = clean_text_of(comment, CAPTION_MAX_LENGTH, gettext("The comment"))
+    internal_note = clean_text_of(internal_note, CAPTION_MAX_LENGTH, gettext("The internal note"))
     override_reason = clean_text_of(
-        override_reason, OVERRIDE_REASON_MAX_LENGTH, "The override reason"
+        override_reason, OVERRIDE_REASON_MAX_LENGTH, gettext("The override reason")
     )
     if outcome in NEEDS_COMMENT and not comment:
         raise DomainError(gettext("Tell the creator what to change in the comment."))
@@ -211,7 +211,9 @@ def _sweep_candidates(organization: Organization, now: datetime) -> QuerySet[Del
 def _auto_approve(deliverable: Any, now: datetime) -> None:
     submission = Submission.objects.get(pk=deliverable.latest_id)
     days = deliverable.program.auto_approve_after_days
-    why = f"Approved automatically: nobody reviewed it within {days} days."
+    why = gettext("Approved automatically: nobody reviewed it within %(days)s days.") % {
+        "days": days
+    }
     apply_review(deliverable, submission, Review.Outcome.APPROVED, None, now, comment=why)
     audit_record(
         organization=deliverable.organization,

@@ -42,7 +42,10 @@ def _clean_links(links: Sequence[str]) -> list[str]:
             gettext("Give at most %(SUBMISSION_MAX_LINKS)s links.")
             % {"SUBMISSION_MAX_LINKS": SUBMISSION_MAX_LINKS}
         )
-    return [clean_web_url(link, f"The link “{link[:60]}”") for link in cleaned]
+    return [
+        clean_web_url(link, (gettext("The link “%(value)s”") % {"value": link[:60]}))
+        for link in cleaned
+    ]
 
 
 class DisclosureMissing(FieldError):
@@ -52,9 +55,14 @@ class DisclosureMissing(FieldError):
         phrases = ", ".join(f"“{term}”" for term in result.required)
         super().__init__(
             gettext("caption"),
-            f"Not sent: the caption must disclose the partnership. Write one of {phrases} in "
-            "the caption itself (anywhere in it; the first line is best, before “more”). "
-            "Links and media are not checked.",
+            (
+                gettext(
+                    "Not sent: the caption must disclose the partnership. Write one of "
+                    "%(phrases)s in the caption itself (anywhere in it; the first line is "
+                    "best, before “more”). Links and media are not checked."
+                )
+                % {"phrases": phrases}
+            ),
         )
 
 
@@ -118,9 +126,11 @@ def submission_create(
     check_transition(
         DELIVERABLE_TRANSITIONS, locked.state, DeliverableState.SUBMITTED, "deliverable"
     )
-    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, "The caption")
+    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, gettext("The caption"))
     cleaned_links = _clean_links(links)
-    media_url = clean_web_url(media_url, "The media link") if (media_url or "").strip() else ""
+    media_url = (
+        clean_web_url(media_url, gettext("The media link")) if (media_url or "").strip() else ""
+    )
     checked = media.check_uploads(files)
     if not (caption or cleaned_links or media_url or checked):
         raise DomainError(
@@ -186,7 +196,9 @@ def _tell_approvers(locked: Deliverable, submission: Submission, user: Any) -> N
     program = locked.program
     enrollment = locked.enrollment
     review_task(locked, user, timezone.now() + timedelta(days=program.review_sla_days))
-    disclosure = "passed" if submission.disclosure_passed else "FAILED (approving needs a reason)"
+    disclosure = (
+        "passed" if submission.disclosure_passed else gettext("FAILED (approving needs a reason)")
+    )
     notifications.notify_many(
         recipients=approvers(program),
         organization=locked.organization,

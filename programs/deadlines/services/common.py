@@ -93,8 +93,10 @@ def close_overdue_tasks(
         task_complete(
             task=task,
             actor=actor,
-            resolution=f"The due date moved to {new_due_on:%Y-%m-%d} ({NO_PENALTY}): "
-            "no longer overdue.",
+            resolution=(
+                gettext("The due date moved to %(new_due_on)s (%(NO_PENALTY)s): no longer overdue.")
+                % {"new_due_on": format(new_due_on, "%Y-%m-%d"), "NO_PENALTY": NO_PENALTY}
+            ),
         )
 
 

@@ -41,7 +41,7 @@ def due_dates_shift(
     All or none: a chosen deliverable that is not open, or a date in the past, refuses the
     whole change. One bulk UPDATE, one audit event, one notification per creator. Returns how
     many deliverables moved."""
-    require_postlaunch(program.organization_id, actor, "change due dates")
+    require_postlaunch(program.organization_id, actor, gettext("change due dates"))
     if (days is None) == (new_due_on is None):
         raise DomainError(gettext("Give either a number of days or a new due date."))
     if days == 0:

@@ -35,14 +35,14 @@ def extension_policy(program: Program) -> str:
     """The self-service rule as the creator reads it."""
     times = program.extension_self_service_count
     if times == 0 or program.extension_self_service_days == 0:
-        return "Every extension is decided by your brand success manager."
+        return gettext("Every extension is decided by your brand success manager.")
     count = {1: "once", 2: "twice"}.get(times, f"{times} times")
     days = program.extension_self_service_days
-    return (
-        f"Up to {days} day{'s' if days != 1 else ''}, {count} per deliverable, approved "
-        f"automatically; longer or further extensions go to your brand success manager. "
-        f"Asking is never held against you."
-    )
+    return gettext(
+        "Up to %(days)s day%(value)s, %(count)s per deliverable, approved "
+        "automatically; longer or further extensions go to your brand success "
+        "manager. Asking is never held against you."
+    ) % {"days": days, "value": "s" if days != 1 else "", "count": count}
 
 
 def self_service_left(deliverable: Deliverable) -> int:
@@ -124,7 +124,7 @@ def extension_request(
     promised date: the extension is on record and granted without penalty."""
     locked = _lock_deliverable(deliverable.pk)
     if getattr(user, "pk", None) is None or locked.enrollment.creator.user_id != user.pk:
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     reason = (reason or "").strip()
     _check_request(locked, requested_due_on, reason)
     program = locked.program
@@ -140,7 +140,11 @@ def extension_request(
         self_service=automatic,
         requested_by=user,
         decided_at=timezone.now() if automatic else None,
-        decision_note=f"Within the program's policy: {NO_PENALTY}." if automatic else "",
+        decision_note=(
+            gettext("Within the program's policy: %(NO_PENALTY)s.") % {"NO_PENALTY": NO_PENALTY}
+        )
+        if automatic
+        else "",
     )
     if automatic:
         move_due_on(locked, requested_due_on, None)
@@ -203,19 +207,35 @@ def _audit_extension(extension: Extension, deliverable: Deliverable, actor: Any,
 def _tell_creator_of_extension(extension: Extension, deliverable: Deliverable) -> None:
     what = deliverable_label(deliverable)
     if extension.state == ExtensionState.APPROVED:
-        title = f"Extension {NO_PENALTY}: {what} now due {deliverable.due_on:%Y-%m-%d}"
-        body = f"The new due date is {deliverable.due_on:%Y-%m-%d}; it was {NO_PENALTY}."
+        title = gettext("Extension %(NO_PENALTY)s: %(what)s now due %(due_on)s") % {
+            "NO_PENALTY": NO_PENALTY,
+            "what": what,
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        }
+        body = gettext("The new due date is %(due_on)s; it was %(NO_PENALTY)s.") % {
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+            "NO_PENALTY": NO_PENALTY,
+        }
     elif extension.state == ExtensionState.DENIED:
-        title = f"Extension not granted: {what} stays due {deliverable.due_on:%Y-%m-%d}"
+        title = gettext("Extension not granted: %(what)s stays due %(due_on)s") % {
+            "what": what,
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        }
         body = extension.decision_note
     else:
         bsm = bsm_for(deliverable)
-        who = bsm.display_name if bsm is not None else "the brand success team"
-        title = f"Extension asked: {what}, {who} will decide"
-        body = (
-            f"You asked for {extension.requested_due_on:%Y-%m-%d}. Until then it stays due "
-            f"{deliverable.due_on:%Y-%m-%d}; asking is never held against you."
-        )
+        who = bsm.display_name if bsm is not None else gettext("the brand success team")
+        title = gettext("Extension asked: %(what)s, %(who)s will decide") % {
+            "what": what,
+            "who": who,
+        }
+        body = gettext(
+            "You asked for %(requested_due_on)s. Until then it stays due "
+            "%(due_on)s; asking is never held against you."
+        ) % {
+            "requested_due_on": format(extension.requested_due_on, "%Y-%m-%d"),
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        }
     tell_creator(
         deliverable,
         EXTENSION_NOTIFICATION,
@@ -230,7 +250,7 @@ def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: s
     """A BSM or admin approves (the due date moves) or denies a pending extension; the task is
     completed and the creator hears at once. Forbidden for other roles; a decided extension is
     a Conflict."""
-    require_postlaunch(extension.organization_id, actor, "decide extensions")
+    require_postlaunch(extension.organization_id, actor, gettext("decide extensions"))
     # The deliverable first, then the extension: the order the creator's request locks in.
     deliverable = _lock_deliverable(extension.deliverable_id)
     locked = Extension.objects.select_for_update(of=("self",)).get(pk=extension.pk)
@@ -284,7 +304,7 @@ def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: s
         dedupe_key=f"extension:{locked.pk}",
         state__in=ACTIVE_TASK_STATES,
     ):
-        verdict = f"Approved ({NO_PENALTY})" if approve else "Not granted"
+        verdict = f"Approved ({NO_PENALTY})" if approve else gettext("Not granted")
         task_complete(task=task, actor=actor, resolution=f"{verdict}. {note}".strip())
     _audit_extension(locked, deliverable, actor, locked.state)
     _tell_creator_of_extension(locked, deliverable)

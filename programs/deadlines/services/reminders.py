@@ -108,13 +108,23 @@ def _reminder_text(deliverable: Deliverable, kind: str, days: int) -> tuple[str,
     what = f"{deliverable_label(deliverable)} for {deliverable.program.name}"
     due = f"{deliverable.due_on:%Y-%m-%d}"
     if kind == ReminderSent.Kind.BEFORE:
-        return f"Due in {days} day{'s' if days != 1 else ''}: {what}", f"It is due on {due}."
+        return (
+            gettext("Due in %(days)s day%(value)s: %(what)s")
+            % {"days": days, "value": "s" if days != 1 else "", "what": what}
+        ), (gettext("It is due on %(due)s.") % {"due": due})
     if kind == ReminderSent.Kind.DUE_TODAY:
-        return f"Due today: {what}", f"It is due today, {due}."
+        return (gettext("Due today: %(what)s") % {"what": what}), (
+            gettext("It is due today, %(due)s.") % {"due": due}
+        )
     return (
         f"Overdue: {what}",
-        f"It was due on {due}. Please submit it, or ask for more time: an extension is "
-        f"{NO_PENALTY}.",
+        (
+            gettext(
+                "It was due on %(due)s. Please submit it, or ask for more time: an "
+                "extension is %(NO_PENALTY)s."
+            )
+            % {"due": due, "NO_PENALTY": NO_PENALTY}
+        ),
     )
 
 

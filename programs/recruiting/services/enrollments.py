@@ -67,7 +67,11 @@ def enrollment_confirm(*, enrollment: Enrollment, actor: Any) -> Enrollment:
         state__in=ACTIVE_TASK_STATES,
     ):
         task_complete(task=task, actor=actor, resolution="Confirmed.")
-    notify_creator(locked, "confirmed", f"You are confirmed for {locked.program.name}")
+    notify_creator(
+        locked,
+        "confirmed",
+        (gettext("You are confirmed for %(name)s") % {"name": locked.program.name}),
+    )
     return locked
 
 
@@ -91,7 +95,10 @@ def enrollment_withdraw(*, enrollment: Enrollment, actor: Any, reason: str) -> E
         after={"reason": locked.end_reason},
     )
     notify_creator(
-        locked, "withdrawn", f"Your place in {locked.program.name} was withdrawn", reason
+        locked,
+        "withdrawn",
+        (gettext("Your place in %(name)s was withdrawn") % {"name": locked.program.name}),
+        reason,
     )
     promote_waitlist(program=locked.program, actor=actor)
     return locked

@@ -72,8 +72,11 @@ def _send_invitation(enrollment: Enrollment, program: Program, actor: Any) -> No
     notify_creator(
         enrollment,
         "invited",
-        f"You are invited to {program.name}",
-        f"{program.brand.name} invites you. Please answer by {enrollment.expires_at:%Y-%m-%d}.",
+        (gettext("You are invited to %(name)s") % {"name": program.name}),
+        (
+            gettext("%(name)s invites you. Please answer by %(expires_at)s.")
+            % {"name": program.brand.name, "expires_at": format(enrollment.expires_at, "%Y-%m-%d")}
+        ),
     )
 
 
@@ -333,7 +336,7 @@ def expire_invitations(*, organization: Any, now: datetime | None = None) -> int
         for enrollment in batch:
             enrollment.state = EnrollmentState.EXPIRED
             enrollment.ended_at = now
-            enrollment.end_reason = "No answer before the invitation expired."
+            enrollment.end_reason = gettext("No answer before the invitation expired.")
             enrollment.expiry_notified_at = now
             enrollment.save(update_fields=["state", "ended_at", "end_reason", "expiry_notified_at"])
             audit_record(
@@ -343,7 +346,12 @@ def expire_invitations(*, organization: Any, now: datetime | None = None) -> int
                 target=enrollment,
             )
             notify_creator(
-                enrollment, "expired", f"Your invitation to {enrollment.program.name} expired"
+                enrollment,
+                "expired",
+                (
+                    gettext("Your invitation to %(name)s expired")
+                    % {"name": enrollment.program.name}
+                ),
             )
             programs[enrollment.program_id] = enrollment.program
             expired += 1

@@ -135,7 +135,10 @@ def terms_amend(
     notify_creator(
         locked,
         f"terms:{version.number}",
-        f"New terms for {locked.program.name} (version {version.number})",
+        (
+            gettext("New terms for %(name)s (version %(number)s)")
+            % {"name": locked.program.name, "number": version.number}
+        ),
         reason,
     )
     return version
