@@ -183,7 +183,7 @@ class ProgramBriefForm(forms.Form):
                 del self.fields[name]
         for name, field in self.fields.items():
             if name in FIELD_LABELS and field.label is None:
-                field.label = FIELD_LABELS[name]
+                field.label = gettext(FIELD_LABELS[name])
             if isinstance(field, forms.DecimalField):
                 field.widget.attrs.update({"min": "0", "inputmode": "decimal"})
             if isinstance(field, StaffChoiceField):

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
@@ -23,36 +24,45 @@ from programs.models import Enrollment, Program
 from programs.states import PLACE_HOLDING_STATES, ProgramState
 
 FIELD_LABELS: dict[str, str] = {
-    "name": "Name",
-    "goals": "Goals",
-    "audience_demographics": "Audience demographics",
-    "audience_interests": "Audience interests",
-    "audience_locations": "Audience locations",
-    "platforms": "Platforms",
-    "categories": "Categories",
-    "min_audience": "Smallest audience",
-    "max_audience": "Largest audience",
-    "guidelines": "Guidelines",
-    "disclosure_rule": "Disclosure rule",
-    "disclosure_advisory": "Disclosure check only advises",
-    "nda_required": "NDA required",
-    "destination_url": "Destination of tracked links",
-    "recruit_by": "Recruit by",
-    "launch_on": "Launch date",
-    "content_due_on": "Content due date",
-    "end_on": "End date",
-    "capacity": "Capacity",
-    "budget_amount": "Budget",
-    "currency": "Currency",
-    "flat_fee": "Flat fee",
-    "per_click_rate": "Per-click rate",
-    "click_milestone": "Click milestone",
-    "milestone_bonus": "Milestone bonus",
-    "prorate_if_missed": "Prorate if the milestone is missed",
-    "assigned_ism": "Assigned ISM",
-    "assigned_bsm": "Assigned BSM",
+    "name": N_("Name"),
+    "goals": N_("Goals"),
+    "audience_demographics": N_("Audience demographics"),
+    "audience_interests": N_("Audience interests"),
+    "audience_locations": N_("Audience locations"),
+    "platforms": N_("Platforms"),
+    "categories": N_("Categories"),
+    "min_audience": N_("Smallest audience"),
+    "max_audience": N_("Largest audience"),
+    "guidelines": N_("Guidelines"),
+    "disclosure_rule": N_("Disclosure rule"),
+    "disclosure_advisory": N_("Disclosure check only advises"),
+    "nda_required": N_("NDA required"),
+    "destination_url": N_("Destination of tracked links"),
+    "recruit_by": N_("Recruit by"),
+    "launch_on": N_("Launch date"),
+    "content_due_on": N_("Content due date"),
+    "end_on": N_("End date"),
+    "capacity": N_("Capacity"),
+    "budget_amount": N_("Budget"),
+    "currency": N_("Currency"),
+    "flat_fee": N_("Flat fee"),
+    "per_click_rate": N_("Per-click rate"),
+    "click_milestone": N_("Click milestone"),
+    "milestone_bonus": N_("Milestone bonus"),
+    "prorate_if_missed": N_("Prorate if the milestone is missed"),
+    "assigned_ism": N_("Assigned ISM"),
+    "assigned_bsm": N_("Assigned BSM"),
 }
 BRIEF_FIELDS = frozenset(FIELD_LABELS)
+
+
+def field_label(field: str) -> str:
+    """A brief field's label in the active language ("Launch date")."""
+    if field in FIELD_LABELS:
+        return gettext(FIELD_LABELS[field])
+    return field.replace("_", " ").capitalize()
+
+
 EDITABLE_STATES = frozenset({ProgramState.DRAFT, ProgramState.RECRUITING})
 # From launch on the brief is what creators accepted; its owner (the BSM) may still change, and
 # whether the disclosure check blocks or only advises (a compliance call, audited).
@@ -91,7 +101,7 @@ class ProgramInvalid(DomainError):
         self.errors = errors
         super().__init__(
             " ".join(
-                f"{FIELD_LABELS.get(field, field.replace('_', ' ').capitalize())}: {message}"
+                f"{field_label(field)}: {message}"
                 for field, messages in errors.items()
                 for message in messages
             )
@@ -158,7 +168,7 @@ def _cross_field_errors(values: dict[str, Any]) -> dict[str, list[str]]:
             first, second = values.get(earlier), values.get(later)
             if first is not None and second is not None and second < first:
                 message = gettext("Must be on or after the %(lower)s (%(first)s).") % {
-                    "lower": FIELD_LABELS[earlier].lower(),
+                    "lower": field_label(earlier).lower(),
                     "first": first,
                 }
                 errors.setdefault(later, [message])
@@ -234,7 +244,7 @@ def apply_brief(program: Program, fields: dict[str, Any]) -> dict[str, tuple[Any
     } | set(errors)
     frozen = changed - program_editable_fields(program) - set(unknown)
     if frozen:
-        names = ", ".join(FIELD_LABELS.get(f, f).lower() for f in sorted(frozen))
+        names = ", ".join(field_label(f).lower() for f in sorted(frozen))
         raise Conflict(
             gettext("%(name)s is %(lower)s: its %(names)s can no longer change.")
             % {"name": program.name, "lower": program.get_state_display().lower(), "names": names}
