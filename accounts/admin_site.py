@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from accounts.selectors import user_has_totp
 
@@ -51,12 +52,14 @@ class PlatformAdminSite(admin.AdminSite):
         if not user.is_authenticated:
             return _redirect("account_login", next_url)
         if not (user.is_active and user.is_staff):
-            raise PermissionDenied("The admin is for platform staff.")
+            raise PermissionDenied(gettext("The admin is for platform staff."))
         if not user_has_totp(user=user):
             messages.warning(
                 request,
-                "The platform admin requires two-factor sign-in. "
-                "Set up an authenticator app, then open the admin again.",
+                gettext(
+                    "The platform admin requires two-factor sign-in. "
+                    "Set up an authenticator app, then open the admin again."
+                ),
             )
             return _redirect("mfa_activate_totp", next_url)
         if not passed_mfa_this_session(request):

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import API_TOKEN_NAME_MAX_LENGTH
 
@@ -17,7 +19,7 @@ class UserManager(BaseUserManager["User"]):
 
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         if not email:
-            raise ValueError("An e-mail address is required.")
+            raise ValueError(gettext("An e-mail address is required."))
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
@@ -37,8 +39,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(max_length=150, blank=True)
     # Empty: times show in the current organization's zone (a creator's: their first org's).
     time_zone = models.CharField(max_length=64, blank=True, default="")
-    is_creator = models.BooleanField(default=False, help_text="Has access to the creator portal.")
-    is_staff = models.BooleanField(default=False, help_text="Platform staff: may use /admin/.")
+    is_creator = models.BooleanField(
+        default=False, help_text=_("Has access to the creator portal.")
+    )
+    is_staff = models.BooleanField(default=False, help_text=_("Platform staff: may use /admin/."))
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from messaging.selectors import notification_unread_count
 from organizations import permissions
@@ -36,42 +38,46 @@ _Entry = tuple[str, str, str | None, tuple[str, ...]]
 SIDEBAR: tuple[tuple[str, str, tuple[_Entry, ...]], ...] = (
     (
         "work",
-        "Work",
+        N_("Work"),
         (
-            ("Home", "org_home", None, ("org_home",)),
-            ("Desk", "org_desk", "desk", ("org_desk", "desk_")),
-            ("Approvals", "approvals_inbox", "approvals", ("approvals_inbox",)),
+            (N_("Home"), "org_home", None, ("org_home",)),
+            (N_("Desk"), "org_desk", "desk", ("org_desk", "desk_")),
+            (N_("Approvals"), "approvals_inbox", "approvals", ("approvals_inbox",)),
             (
-                "Programs",
+                N_("Programs"),
                 "program_list",
                 None,
                 ("program", "enrollment_", "content_", "desk_program_", "desk_enrollment"),
             ),
-            ("Creators", "creator_list", "desk", ("creator_",)),
-            ("Cases", "case_list", None, ("case_",)),
+            (N_("Creators"), "creator_list", "desk", ("creator_",)),
+            (N_("Cases"), "case_list", None, ("case_",)),
         ),
     ),
     (
         "money",
-        "Money",
-        (("Payments", "payout_list", "payments", ("payment_", "payout_", "tax_form_")),),
+        N_("Money"),
+        ((N_("Payments"), "payout_list", "payments", ("payment_", "payout_", "tax_form_")),),
     ),
-    ("insight", "Insight", (("Reports", "org_overview", "reports", ("org_overview", "metrics_")),)),
+    (
+        "insight",
+        N_("Insight"),
+        ((N_("Reports"), "org_overview", "reports", ("org_overview", "metrics_")),),
+    ),
     (
         "organization",
-        "Organization",
+        N_("Organization"),
         (
             (
-                "Members",
+                N_("Members"),
                 "org_members",
                 "members",
                 ("org_members", "org_member_", "org_invitation_"),
             ),
-            ("Brands", "org_brands", None, ("org_brand",)),
-            ("Settings", "org_settings", "settings", ("org_settings",)),
-            ("Audit trail", "org_audit", "audit", ("org_audit",)),
-            ("Webhooks", "webhook_list", "webhooks", ("webhook_",)),
-            ("API tokens", "org_api_tokens", "api_tokens", ("org_api_tokens",)),
+            (N_("Brands"), "org_brands", None, ("org_brand",)),
+            (N_("Settings"), "org_settings", "settings", ("org_settings",)),
+            (N_("Audit trail"), "org_audit", "audit", ("org_audit",)),
+            (N_("Webhooks"), "webhook_list", "webhooks", ("webhook_",)),
+            (N_("API tokens"), "org_api_tokens", "api_tokens", ("org_api_tokens",)),
         ),
     ),
 )
@@ -99,12 +105,12 @@ def sidebar_groups(membership: Membership, url_name: str) -> list[NavGroup]:
     groups = []
     for key, label, entries in SIDEBAR:
         items = [
-            NavItem(name, reverse(url, kwargs={"org_slug": slug}), url == current)
+            NavItem(gettext(name), reverse(url, kwargs={"org_slug": slug}), url == current)
             for name, url, flag, _prefixes in entries
             if flag is None or flags[flag]
         ]
         if items:
-            groups.append(NavGroup(key, label, items))
+            groups.append(NavGroup(key, gettext(label), items))
     return groups
 
 

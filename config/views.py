@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -83,13 +84,15 @@ def _is_api(request: HttpRequest) -> bool:
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):  # a path no API route matches: answer like the API does
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": "You do not have permission to do this."}, status=403)
+        return JsonResponse(
+            {"detail": gettext("You do not have permission to do this.")}, status=403
+        )
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
@@ -106,5 +109,5 @@ def error_500(request: HttpRequest) -> HttpResponse:
         page = render_to_string("503.html", {"message": outage_message(outage)})
         return HttpResponse(page, status=503, headers=headers)
     if _is_api(request):
-        return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
+        return JsonResponse({"detail": gettext("Something went wrong on our side.")}, status=500)
     return HttpResponse(render_to_string("500.html"), status=500)

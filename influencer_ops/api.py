@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -37,7 +38,7 @@ def choice_param(request: Any, name: str, choices: list[str]) -> str | None:
     if value is None:
         return None
     if value not in choices:
-        shown = f"“{value}”" if value else "an empty value"
+        shown = f"“{value}”" if value else gettext("an empty value")
         raise ValidationError({name: [f"Unknown {name} {shown}: one of {', '.join(choices)}."]})
     return str(value)
 

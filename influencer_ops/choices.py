@@ -1,29 +1,30 @@
 """Vocabularies shared across apps."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Platform(models.TextChoices):
-    INSTAGRAM = "instagram", "Instagram"
-    TIKTOK = "tiktok", "TikTok"
-    YOUTUBE = "youtube", "YouTube"
-    BLOG = "blog", "Blog"
-    X = "x", "X"
-    FACEBOOK = "facebook", "Facebook"
-    PINTEREST = "pinterest", "Pinterest"
-    TWITCH = "twitch", "Twitch"
+    INSTAGRAM = "instagram", _("Instagram")
+    TIKTOK = "tiktok", _("TikTok")
+    YOUTUBE = "youtube", _("YouTube")
+    BLOG = "blog", _("Blog")
+    X = "x", _("X")
+    FACEBOOK = "facebook", _("Facebook")
+    PINTEREST = "pinterest", _("Pinterest")
+    TWITCH = "twitch", _("Twitch")
 
 
 class Category(models.TextChoices):
-    BEAUTY = "beauty", "Beauty"
-    FASHION = "fashion", "Fashion"
-    FOOD = "food", "Food"
-    FITNESS = "fitness", "Fitness"
-    OUTDOOR = "outdoor", "Outdoor"
-    TRAVEL = "travel", "Travel"
-    TECH = "tech", "Tech"
-    GAMING = "gaming", "Gaming"
-    PARENTING = "parenting", "Parenting"
-    HOME = "home", "Home"
-    FINANCE = "finance", "Finance"
-    WELLNESS = "wellness", "Wellness"
+    BEAUTY = "beauty", _("Beauty")
+    FASHION = "fashion", _("Fashion")
+    FOOD = "food", _("Food")
+    FITNESS = "fitness", _("Fitness")
+    OUTDOOR = "outdoor", _("Outdoor")
+    TRAVEL = "travel", _("Travel")
+    TECH = "tech", _("Tech")
+    GAMING = "gaming", _("Gaming")
+    PARENTING = "parenting", _("Parenting")
+    HOME = "home", _("Home")
+    FINANCE = "finance", _("Finance")
+    WELLNESS = "wellness", _("Wellness")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as api_exceptions
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
@@ -28,7 +30,7 @@ class CSVTextParser(BaseParser):
         try:
             return str(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
-            raise api_exceptions.ParseError("Send the CSV as UTF-8 text.") from exc
+            raise api_exceptions.ParseError(gettext("Send the CSV as UTF-8 text.")) from exc
 
 
 class PlainTextParser(CSVTextParser):
@@ -59,12 +61,12 @@ class CsvImportForm(forms.Form):
     """Upload a CSV file or paste it; ``cleaned_data["csv_text"]`` holds the text."""
 
     file = forms.FileField(
-        label="CSV file",
+        label=_("CSV file"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     text = forms.CharField(
-        label="…or paste the CSV here",
+        label=_("…or paste the CSV here"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
@@ -78,9 +80,11 @@ class CsvImportForm(forms.Form):
             try:
                 data["csv_text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise forms.ValidationError("Save the file as UTF-8 CSV and try again.") from exc
+                raise forms.ValidationError(
+                    gettext("Save the file as UTF-8 CSV and try again.")
+                ) from exc
         elif (data.get("text") or "").strip():
             data["csv_text"] = data["text"]
         else:
-            raise forms.ValidationError("Choose a CSV file or paste its contents.")
+            raise forms.ValidationError(gettext("Choose a CSV file or paste its contents."))
         return data

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -34,5 +35,7 @@ def outage_of(exc: BaseException | None) -> str | None:
 
 
 def outage_message(kind: str) -> str:
-    what = "database" if kind == "database" else "message broker"
-    return f"The service is briefly unavailable (the {what} is not answering). Please try again."
+    what = "database" if kind == "database" else gettext("message broker")
+    return gettext(
+        "The service is briefly unavailable (the %(what)s is not answering). Please try again."
+    ) % {"what": what}

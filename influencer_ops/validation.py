@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
 
 from influencer_ops.errors import DomainError
 
@@ -50,9 +51,9 @@ class ValueInvalid(DomainError):
 def clean_text(value: Any, *, limit: int, required: bool = False) -> str:
     text = "" if value is None else str(value).strip()
     if required and not text:
-        raise ValueInvalid("This field is required.")
+        raise ValueInvalid(gettext("This field is required."))
     if len(text) > limit:
-        raise ValueInvalid(f"At most {limit} characters.")
+        raise ValueInvalid(gettext("At most %(limit)s characters.") % {"limit": limit})
     return text
 
 
@@ -62,21 +63,21 @@ def clean_money(value: Any, *, digits: tuple[int, int] = AMOUNT_DIGITS) -> Decim
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueInvalid("Enter an amount.")
+        raise ValueInvalid(gettext("Enter an amount."))
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ValueInvalid("Enter an amount.") from exc
+        raise ValueInvalid(gettext("Enter an amount.")) from exc
     max_digits, places = digits
     if not amount.is_finite():
-        raise ValueInvalid("Enter an amount.")
+        raise ValueInvalid(gettext("Enter an amount."))
     if amount < 0:
-        raise ValueInvalid("The amount cannot be negative.")
+        raise ValueInvalid(gettext("The amount cannot be negative."))
     if amount >= Decimal(10) ** (max_digits - places):
-        raise ValueInvalid("The amount is too large.")
+        raise ValueInvalid(gettext("The amount is too large."))
     exponent = amount.as_tuple().exponent  # an int: the amount is finite
     if isinstance(exponent, int) and exponent < -places and amount != round(amount, places):
-        raise ValueInvalid(f"At most {places} decimal places.")
+        raise ValueInvalid(gettext("At most %(places)s decimal places.") % {"places": places})
     return amount
 
 
@@ -85,20 +86,20 @@ def clean_int(
 ) -> int | None:
     if value is None or value == "":
         if required:
-            raise ValueInvalid("This field is required.")
+            raise ValueInvalid(gettext("This field is required."))
         return None
     if isinstance(value, bool):
-        raise ValueInvalid("Enter a whole number.")
+        raise ValueInvalid(gettext("Enter a whole number."))
     try:
         number = int(value)
     except (TypeError, ValueError) as exc:
-        raise ValueInvalid("Enter a whole number.") from exc
+        raise ValueInvalid(gettext("Enter a whole number.")) from exc
     if number != value and not isinstance(value, str):
-        raise ValueInvalid("Enter a whole number.")
+        raise ValueInvalid(gettext("Enter a whole number."))
     if number < minimum:
-        raise ValueInvalid(f"At least {minimum}.")
+        raise ValueInvalid(gettext("At least %(minimum)s.") % {"minimum": minimum})
     if number > maximum:
-        raise ValueInvalid("The number is too large.")
+        raise ValueInvalid(gettext("The number is too large."))
     return number
 
 
@@ -110,7 +111,7 @@ def clean_date(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ValueInvalid("Enter a valid date.") from exc
+        raise ValueInvalid(gettext("Enter a valid date.")) from exc
 
 
 def date_max(today: date) -> date:
@@ -126,10 +127,14 @@ def check_date_bounds(value: date | None, *, today: date) -> date | None:
     if value is None:
         return None
     if value < DATE_MIN:
-        raise ValueInvalid(f"Enter a date from {DATE_MIN.isoformat()}.")
+        raise ValueInvalid(
+            gettext("Enter a date from %(isoformat)s.") % {"isoformat": DATE_MIN.isoformat()}
+        )
     latest = date_max(today)
     if value > latest:
-        raise ValueInvalid(f"Enter a date up to {latest.isoformat()}.")
+        raise ValueInvalid(
+            gettext("Enter a date up to %(isoformat)s.") % {"isoformat": latest.isoformat()}
+        )
     return value
 
 
@@ -140,7 +145,7 @@ def as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list | tuple):
-        raise ValueInvalid("Enter a list.")
+        raise ValueInvalid(gettext("Enter a list."))
     return list(dict.fromkeys(str(item).strip() for item in value if str(item).strip()))
 
 
@@ -149,7 +154,7 @@ def clean_choice_list(value: Any, choices: Iterable[str]) -> list[str]:
     items = as_list(value)
     unknown = [item for item in items if item not in allowed]
     if unknown:
-        raise ValueInvalid(f"Unknown choice: {', '.join(unknown)}.")
+        raise ValueInvalid(gettext("Unknown choice: %(join)s.") % {"join": ", ".join(unknown)})
     return items
 
 
@@ -159,7 +164,14 @@ def clean_free_list(value: Any) -> list[str]:
         len(item) > FREE_LIST_ITEM_MAX_LENGTH for item in items
     ):
         raise ValueInvalid(
-            f"At most {FREE_LIST_MAX_ITEMS} entries of {FREE_LIST_ITEM_MAX_LENGTH} characters each."
+            gettext(
+                "At most %(FREE_LIST_MAX_ITEMS)s entries of "
+                "%(FREE_LIST_ITEM_MAX_LENGTH)s characters each."
+            )
+            % {
+                "FREE_LIST_MAX_ITEMS": FREE_LIST_MAX_ITEMS,
+                "FREE_LIST_ITEM_MAX_LENGTH": FREE_LIST_ITEM_MAX_LENGTH,
+            }
         )
     return items
 
@@ -167,7 +179,7 @@ def clean_free_list(value: Any) -> list[str]:
 def clean_currency(value: Any) -> str:
     code = str(value or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueInvalid("Use a three-letter ISO 4217 code, e.g. USD or EUR.")
+        raise ValueInvalid(gettext("Use a three-letter ISO 4217 code, e.g. USD or EUR."))
     return code
 
 
@@ -177,11 +189,13 @@ def clean_url(value: Any, *, limit: int = URL_MAX_LENGTH) -> str:
     if not text:
         return ""
     if len(text) > limit:
-        raise ValueInvalid(f"At most {limit} characters.")
+        raise ValueInvalid(gettext("At most %(limit)s characters.") % {"limit": limit})
     try:
         URLValidator(schemes=["http", "https"])(text)
     except ValidationError as exc:
-        raise ValueInvalid("Enter a web address starting with http:// or https://.") from exc
+        raise ValueInvalid(
+            gettext("Enter a web address starting with http:// or https://.")
+        ) from exc
     return text
 
 

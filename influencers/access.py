@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from rest_framework import exceptions as api_exceptions
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -31,7 +32,7 @@ def activate_creator_scope(request: HttpRequest | Any) -> list[CreatorProfile]:
     """Narrow the request's RLS scope to the orgs where the user has a creator profile."""
     user: Any = request.user
     if not user.is_authenticated or not getattr(user, "is_creator", False):
-        raise PermissionDenied("The portal is for creators.")
+        raise PermissionDenied(gettext("The portal is for creators."))
     return _narrow_to_own_orgs(user)
 
 
@@ -74,7 +75,9 @@ class _CreatorAPIDoor:
         try:
             self.creator_profiles = activate_creator_scope(request)
         except PermissionDenied as exc:
-            raise api_exceptions.PermissionDenied("These endpoints are for creators.") from exc
+            raise api_exceptions.PermissionDenied(
+                gettext("These endpoints are for creators.")
+            ) from exc
 
 
 class CreatorScopedViewSet(_CreatorAPIDoor, GenericViewSet):

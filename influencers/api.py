@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions as api_exceptions
@@ -218,9 +219,11 @@ class MyProfileView(CreatorAPIView):
                     {"org": ["You work with several organizations: say which one (?org=)."]}
                 )
             if not self.creator_profiles:
-                raise api_exceptions.NotFound("No organization has connected your profile yet.")
+                raise api_exceptions.NotFound(
+                    gettext("No organization has connected your profile yet.")
+                )
             slug = self.creator_profiles[0].organization.slug
         profile = selectors.own_profile(user=self.request.user, org_slug=slug)
         if profile is None:
-            raise api_exceptions.NotFound("You do not work with this organization.")
+            raise api_exceptions.NotFound(gettext("You do not work with this organization."))
         return profile

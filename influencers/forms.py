@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
@@ -34,7 +36,7 @@ def _categories_field() -> forms.MultipleChoiceField:
 
 def _rate_field() -> forms.DecimalField:
     return forms.DecimalField(
-        label="Rate per post",
+        label=gettext("Rate per post"),
         required=False,
         min_value=0,
         max_digits=validation.CREATOR_RATE_DIGITS[0],
@@ -43,29 +45,32 @@ def _rate_field() -> forms.DecimalField:
 
 
 def _languages_field() -> ListField:
-    return ListField(required=False, max_length=400, help_text="Separate with commas.")
+    return ListField(required=False, max_length=400, help_text=gettext("Separate with commas."))
 
 
 class CreatorForm(forms.Form):
-    display_name = forms.CharField(label="Name", max_length=validation.CREATOR_NAME_MAX_LENGTH)
-    email = forms.EmailField(label="E-mail address")
+    display_name = forms.CharField(label=_("Name"), max_length=validation.CREATOR_NAME_MAX_LENGTH)
+    email = forms.EmailField(label=_("E-mail address"))
     categories = _categories_field()
     languages = _languages_field()
     location = forms.CharField(max_length=validation.CREATOR_LOCATION_MAX_LENGTH, required=False)
     rate_per_post = _rate_field()
     rate_currency = forms.RegexField(
-        regex=r"^[A-Za-z]{3}$", max_length=3, label="Currency", help_text="ISO 4217, e.g. USD."
+        regex=r"^[A-Za-z]{3}$",
+        max_length=3,
+        label=_("Currency"),
+        help_text=_("ISO 4217, e.g. USD."),
     )
     click_milestone = forms.IntegerField(
         min_value=1,
         initial=DEFAULT_CLICK_MILESTONE,
-        help_text="Clicks a program must bring for the milestone payout.",
+        help_text=_("Clicks a program must bring for the milestone payout."),
     )
     internal_notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=validation.CREATOR_NOTES_MAX_LENGTH,
-        help_text="For the team only; never shown to the creator.",
+        help_text=_("For the team only; never shown to the creator."),
     )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -94,13 +99,13 @@ class HandlesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for platform, label in Platform.choices:
             self.fields[f"{platform}_handle"] = forms.CharField(
-                label=f"{label} handle", required=False, max_length=101
+                label=gettext("%(label)s handle") % {"label": label}, required=False, max_length=101
             )
             self.fields[f"{platform}_audience"] = forms.IntegerField(
-                label=f"{label} audience", required=False, min_value=0
+                label=gettext("%(label)s audience") % {"label": label}, required=False, min_value=0
             )
             self.fields[f"{platform}_engagement"] = forms.DecimalField(
-                label=f"{label} engagement (%)",
+                label=gettext("%(label)s engagement (%%)") % {"label": label},
                 required=False,
                 min_value=0,
                 max_value=100,
@@ -145,11 +150,11 @@ ImportForm = CsvImportForm
 
 
 class MilestoneForm(forms.Form):
-    new = forms.IntegerField(label="New click milestone", min_value=1)
+    new = forms.IntegerField(label=_("New click milestone"), min_value=1)
     reason = forms.CharField(
         max_length=validation.MILESTONE_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required: the milestone decides pay, so every change keeps its reason.",
+        help_text=_("Required: the milestone decides pay, so every change keeps its reason."),
     )
 
 
@@ -158,15 +163,15 @@ class DateInput(forms.DateInput):
 
 
 class AvailabilityForm(forms.Form):
-    away_from = forms.DateField(label="Away from", widget=DateInput)
-    away_to = forms.DateField(label="Back after (last day away)", widget=DateInput)
+    away_from = forms.DateField(label=_("Away from"), widget=DateInput)
+    away_to = forms.DateField(label=_("Back after (last day away)"), widget=DateInput)
     note = forms.CharField(max_length=validation.AWAY_NOTE_MAX_LENGTH, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("away_from"), data.get("away_to")
         if start and end and end < start:
-            self.add_error("away_to", "The window ends before it starts.")
+            self.add_error("away_to", gettext("The window ends before it starts."))
         return data
 
 
@@ -175,7 +180,7 @@ class InterestForm(forms.Form):
     note = forms.CharField(
         max_length=validation.INTEREST_NOTE_MAX_LENGTH,
         required=False,
-        help_text="Optional: what you would like to do.",
+        help_text=_("Optional: what you would like to do."),
     )
 
 

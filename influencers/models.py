@@ -11,6 +11,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
@@ -29,7 +31,7 @@ class CreatorProfile(TenantModel):
         null=True,
         blank=True,
         related_name="creator_profiles",
-        help_text="The creator's login, once linked.",
+        help_text=_("The creator's login, once linked."),
     )
     display_name = models.CharField(max_length=validation.CREATOR_NAME_MAX_LENGTH)
     email = models.EmailField()
@@ -54,7 +56,7 @@ class CreatorProfile(TenantModel):
     internal_notes = models.TextField(
         blank=True,
         max_length=validation.CREATOR_NOTES_MAX_LENGTH,
-        help_text="For the team only; never shown to the creator.",
+        help_text=_("For the team only; never shown to the creator."),
     )
     # Largest audience across handles, kept by the services for fast matching.
     max_audience = models.PositiveIntegerField(default=0)
@@ -67,7 +69,7 @@ class CreatorProfile(TenantModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The ISM who looks after this creator's requests outside a program.",
+        help_text=_("The ISM who looks after this creator's requests outside a program."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the creator had their personal data erased (influencers.privacy): the profile
@@ -112,7 +114,7 @@ class SocialHandle(TenantModel):
     handle = models.CharField(max_length=validation.HANDLE_MAX_LENGTH)
     audience_size = models.PositiveIntegerField(default=0)
     engagement_rate = models.DecimalField(
-        max_digits=5, decimal_places=2, default=0, help_text="Percent."
+        max_digits=5, decimal_places=2, default=0, help_text=_("Percent.")
     )
 
     class Meta:
@@ -216,7 +218,7 @@ class CreatorLink(TenantModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Portal invitation for {self.profile}"
+        return gettext("Portal invitation for %(profile)s") % {"profile": self.profile}
 
 
 class DataExport(models.Model):
@@ -225,9 +227,9 @@ class DataExport(models.Model):
     creator only, until ``expires_at``."""
 
     class State(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        REQUESTED = "requested", _("Requested")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
@@ -253,7 +255,7 @@ class DataExport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Data export #{self.pk}"
+        return gettext("Data export #%(id)s") % {"id": self.pk}
 
     @property
     def is_expired(self) -> bool:

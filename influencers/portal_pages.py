@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencers import selectors
@@ -35,7 +36,7 @@ class PortalMixin(CreatorViewMixin, View):
             return None
         profile = selectors.own_profile(user=self.request.user, org_slug=slug)
         if profile is None:
-            raise Http404("You do not work with this organization.")
+            raise Http404(gettext("You do not work with this organization."))
         return profile
 
     def pick_org(self, request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from influencer_ops import validation
@@ -161,7 +162,7 @@ class CreatorCreateSerializer(StrictSerializer):
     )
     rate_per_post = _rate()
     rate_currency = serializers.RegexField(
-        r"^[A-Za-z]{3}$", required=False, help_text="ISO 4217; default: the org's currency."
+        r"^[A-Za-z]{3}$", required=False, help_text=_("ISO 4217; default: the org's currency.")
     )
     click_milestone = serializers.IntegerField(min_value=1, default=DEFAULT_CLICK_MILESTONE)
     internal_notes = serializers.CharField(
@@ -208,7 +209,7 @@ class CreatorUpdateSerializer(StrictSerializer):
 
 class CreatorFilterSerializer(QueryFilterSerializer):
     search = serializers.CharField(
-        required=False, default="", max_length=100, help_text="Name, e-mail or handle."
+        required=False, default="", max_length=100, help_text=_("Name, e-mail or handle.")
     )
     category = serializers.ChoiceField(choices=Category.choices, required=False, default="")
     platform = serializers.ChoiceField(choices=Platform.choices, required=False, default="")
@@ -218,27 +219,27 @@ class MilestoneInputSerializer(StrictSerializer):
     new = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(
         max_length=validation.MILESTONE_REASON_MAX_LENGTH,
-        help_text="Required: the milestone decides pay.",
+        help_text=_("Required: the milestone decides pay."),
     )
 
 
 class ImportUploadSerializer(StrictSerializer):
-    file = serializers.FileField(help_text="A UTF-8 CSV file.")
+    file = serializers.FileField(help_text=_("A UTF-8 CSV file."))
 
 
 class ImportTextSerializer(StrictSerializer):
-    csv = serializers.CharField(help_text="The CSV text, header row first.")
+    csv = serializers.CharField(help_text=_("The CSV text, header row first."))
 
 
 class ImportProblemSerializer(StrictSerializer):
-    line = serializers.IntegerField(help_text="Line in the file; the header is line 1.")
-    column = serializers.CharField(help_text="Empty when the whole row is concerned.")
+    line = serializers.IntegerField(help_text=_("Line in the file; the header is line 1."))
+    column = serializers.CharField(help_text=_("Empty when the whole row is concerned."))
     message = serializers.CharField()
 
 
 class ImportReportSerializer(StrictSerializer):
-    ok = serializers.BooleanField(help_text="False: nothing was saved; fix the problems.")
-    rows = serializers.IntegerField(help_text="Data rows read.")
+    ok = serializers.BooleanField(help_text=_("False: nothing was saved; fix the problems."))
+    rows = serializers.IntegerField(help_text=_("Data rows read."))
     created = serializers.IntegerField()
     problems = ImportProblemSerializer(many=True)
 

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.tables import ListTable, sort_by
@@ -20,9 +22,9 @@ from influencers.models import CreatorProfile
 
 
 class CreatorFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", max_length=100)
-    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label="Any category")
-    platform = django_filters.ChoiceFilter(choices=Platform.choices, empty_label="Any platform")
+    q = django_filters.CharFilter(label=_("Search"), max_length=100)
+    category = django_filters.ChoiceFilter(choices=Category.choices, empty_label=_("Any category"))
+    platform = django_filters.ChoiceFilter(choices=Platform.choices, empty_label=_("Any platform"))
 
     class Meta:
         model = CreatorProfile
@@ -31,7 +33,7 @@ class CreatorFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields["q"].help_text = "Name, e-mail or handle"
+        self.form.fields["q"].help_text = gettext("Name, e-mail or handle")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         # One selector applies all three, the same one the API's list uses.
@@ -48,18 +50,18 @@ class CreatorTable(ListTable):
     row_header = "display_name"
 
     display_name = tables.Column(
-        verbose_name="Name", orderable=True, order_by=sort_by("display_name")
+        verbose_name=_("Name"), orderable=True, order_by=sort_by("display_name")
     )
-    email = tables.Column(verbose_name="E-mail", orderable=True, order_by=sort_by("email"))
-    categories = tables.Column(verbose_name="Categories", empty_values=())
-    handles = tables.Column(verbose_name="Handles", accessor="pk", empty_values=())
+    email = tables.Column(verbose_name=_("E-mail"), orderable=True, order_by=sort_by("email"))
+    categories = tables.Column(verbose_name=_("Categories"), empty_values=())
+    handles = tables.Column(verbose_name=_("Handles"), accessor="pk", empty_values=())
     max_audience = tables.Column(
-        verbose_name="Largest audience", orderable=True, order_by=sort_by("max_audience")
+        verbose_name=_("Largest audience"), orderable=True, order_by=sort_by("max_audience")
     )
     click_milestone = tables.Column(
-        verbose_name="Click milestone", orderable=True, order_by=sort_by("click_milestone")
+        verbose_name=_("Click milestone"), orderable=True, order_by=sort_by("click_milestone")
     )
-    portal = tables.Column(verbose_name="Portal", accessor="user_id", empty_values=())
+    portal = tables.Column(verbose_name=_("Portal"), accessor="user_id", empty_values=())
 
     def __init__(self, *args: Any, org_slug: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +111,7 @@ class CreatorTable(ListTable):
         return " ".join(f"{h.get_platform_display()} @{h.handle}" for h in record.handles.all())
 
     def value_portal(self, value: int | None) -> str:
-        return "Linked" if value else "Not linked"
+        return "Linked" if value else gettext("Not linked")
 
 
 def _categories(values: list[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions as api_exceptions
 from rest_framework import mixins, status
@@ -222,7 +223,7 @@ class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
         if payload["payout"] is not None:
             payout = creator_payout(user=request.user, pk=payload["payout"])
             if payout is None:
-                raise api_exceptions.NotFound("No such payout.")
+                raise api_exceptions.NotFound(gettext("No such payout."))
             enrollment, creator = payout.enrollment, payout.creator
         else:
             enrollment, creator = self._subject(payload["enrollment"], payload["organization"])
@@ -245,7 +246,7 @@ class CreatorRequestViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
                 user=self.request.user, enrollment_id=enrollment_id
             )
             if enrollment is None:
-                raise api_exceptions.NotFound("No such enrollment.")
+                raise api_exceptions.NotFound(gettext("No such enrollment."))
             if slug and slug != enrollment.organization.slug:
                 raise api_exceptions.ValidationError(
                     {"organization": ["The enrollment belongs to another organization."]}
@@ -281,7 +282,7 @@ class CreatorThreadViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
             user=self.request.user, thread_id=int(self.kwargs[self.lookup_field])
         )
         if thread is None:  # missing and not-yours alike
-            raise api_exceptions.NotFound("Not found.")
+            raise api_exceptions.NotFound(gettext("Not found."))
         return thread
 
     @extend_schema(methods=["GET"], responses=MessageSerializer(many=True))

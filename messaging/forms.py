@@ -4,6 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from messaging.kinds import TaskKind, TaskState, Topic
 from messaging.selectors import TaskFilters
@@ -18,7 +20,9 @@ def _choices(field: forms.Field, choices: list[Any]) -> None:
 
 class TaskFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "Any kind"), *TaskKind.choices], required=False)
-    program = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Program")
+    program = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Program")
+    )
     state = forms.ChoiceField(
         choices=[("", "Open and in progress"), *TaskState.choices], required=False
     )
@@ -27,9 +31,9 @@ class TaskFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        label="Due",
+        label=_("Due"),
     )
-    overdue = forms.BooleanField(required=False, label="Overdue only")
+    overdue = forms.BooleanField(required=False, label=_("Overdue only"))
 
     def __init__(self, *args: Any, programs: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,13 +54,15 @@ class TaskFilterForm(forms.Form):
 
 class ResolutionForm(forms.Form):
     resolution = forms.CharField(
-        max_length=MESSAGE_MAX, label="Resolution note", widget=forms.TextInput
+        max_length=MESSAGE_MAX, label=_("Resolution note"), widget=forms.TextInput
     )
 
 
 class ReassignForm(forms.Form):
-    assignee = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Give to")
-    note = forms.CharField(max_length=500, required=False, label="Note")
+    assignee = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("Give to")
+    )
+    note = forms.CharField(max_length=500, required=False, label=_("Note"))
 
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,21 +108,21 @@ class TaskBulkForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 4}), label="Message"
+        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 4}), label=_("Message")
     )
 
 
 class StaffReplyForm(MessageForm):
-    resolve = forms.BooleanField(required=False, label="This answers the open request(s)")
+    resolve = forms.BooleanField(required=False, label=_("This answers the open request(s)"))
 
 
 class AnnouncementForm(forms.Form):
-    program = forms.TypedChoiceField(coerce=int, label="Program")
+    program = forms.TypedChoiceField(coerce=int, label=_("Program"))
     title = forms.CharField(max_length=200)
     text = forms.CharField(
-        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5}), label="Message"
+        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5}), label=_("Message")
     )
-    replies_allowed = forms.BooleanField(required=False, label="Creators may reply")
+    replies_allowed = forms.BooleanField(required=False, label=_("Creators may reply"))
 
     def __init__(self, *args: Any, programs: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,18 +130,20 @@ class AnnouncementForm(forms.Form):
 
 
 class CreatorRequestForm(forms.Form):
-    enrollment = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="About")
-    organization = forms.ChoiceField(required=False, label="Organization")
+    enrollment = forms.TypedChoiceField(
+        coerce=int, required=False, empty_value=None, label=_("About")
+    )
+    organization = forms.ChoiceField(required=False, label=_("Organization"))
     topic = forms.ChoiceField(choices=Topic.choices)
     payout = forms.TypedChoiceField(
         coerce=int,
         required=False,
         empty_value=None,
-        label="Which payout (optional)",
-        help_text="For a compensation question: the payout it is about.",
+        label=_("Which payout (optional)"),
+        help_text=_("For a compensation question: the payout it is about."),
     )
     text = forms.CharField(
-        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5}), label="Your question"
+        max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 5}), label=_("Your question")
     )
 
     def __init__(
@@ -154,14 +162,16 @@ class CreatorRequestForm(forms.Form):
             del self.fields["payout"]
         if len(organizations) > 1:
             _choices(self.fields["organization"], organizations)
-            self.fields["organization"].help_text = "Used when the question is not about a program."
+            self.fields["organization"].help_text = gettext(
+                "Used when the question is not about a program."
+            )
         else:
             del self.fields["organization"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("payout") is not None and data.get("topic") != Topic.COMPENSATION:
-            self.add_error("payout", "Pick a payout only for a compensation question.")
+            self.add_error("payout", gettext("Pick a payout only for a compensation question."))
         return data
 
 
@@ -175,8 +185,8 @@ class TaskSLAForm(forms.Form):
                 required=False,
                 min_value=1,
                 max_value=24 * 60,
-                label=f"{label} (hours)",
-                help_text=f"Default: {defaults[kind]} hours.",
+                label=gettext("%(label)s (hours)") % {"label": label},
+                help_text=gettext("Default: %(value)s hours.") % {"value": defaults[kind]},
             )
 
 
@@ -186,7 +196,7 @@ class TaskSLAForm(forms.Form):
 class TaskReplyForm(MessageForm):
     """A message to the creator from a task (also the message, material and goals remedies)."""
 
-    resolve = forms.BooleanField(required=False, label="This resolves the task")
+    resolve = forms.BooleanField(required=False, label=_("This resolves the task"))
 
 
 class TaskConfirmForm(forms.Form):
@@ -194,21 +204,23 @@ class TaskConfirmForm(forms.Form):
 
 
 class MilestoneCorrectionForm(forms.Form):
-    new = forms.IntegerField(min_value=1, max_value=10_000_000, label="New click milestone")
+    new = forms.IntegerField(min_value=1, max_value=10_000_000, label=_("New click milestone"))
     reason = forms.CharField(
         max_length=300,
-        label="Reason the creator reads",
-        help_text="Each open place whose milestone follows the creator gets a terms amendment "
-        "with this reason, which the creator accepts before confirmation.",
+        label=_("Reason the creator reads"),
+        help_text=_(
+            "Each open place whose milestone follows the creator gets a terms amendment "
+            "with this reason, which the creator accepts before confirmation."
+        ),
     )
 
 
 class DueDateMoveForm(forms.Form):
     deliverables = forms.TypedMultipleChoiceField(
-        coerce=int, widget=forms.CheckboxSelectMultiple, label="Deliverables to move"
+        coerce=int, widget=forms.CheckboxSelectMultiple, label=_("Deliverables to move")
     )
     new_due_on = forms.DateField(
-        label="New due date", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, deliverables: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -221,11 +233,11 @@ class PayAmendForm(forms.Form):
         max_digits=10,
         decimal_places=4,
         min_value=Decimal("0.0001"),
-        label="New pay per valid click",
+        label=_("New pay per valid click"),
     )
     reason = forms.CharField(
         max_length=500,
-        label="Reason the creator reads",
+        label=_("Reason the creator reads"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -234,15 +246,15 @@ class CoachingNoteForm(forms.Form):
     note = forms.CharField(
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Coaching note",
-        help_text="Internal: on the task's history, never shown to the creator.",
+        label=_("Coaching note"),
+        help_text=_("Internal: on the task's history, never shown to the creator."),
     )
 
 
 class PayoutHoldForm(forms.Form):
     payout = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        max_length=500, label="Why it is held", help_text="The creator reads this."
+        max_length=500, label=_("Why it is held"), help_text=_("The creator reads this.")
     )
 
 

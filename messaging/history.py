@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
+
 from influencer_ops.history import Change, HistoryLine
 from messaging.kinds import OwnerRole
 from messaging.models import TaskEvent
@@ -36,13 +38,17 @@ def _where(event: TaskEvent) -> str:
     """Where the task went: a person, else the role's team queue."""
     if event.to_assignee is not None:
         return _person(event.to_assignee)
-    return f"the {_role(event.to_role)} team queue" if event.to_role else "the team queue"
+    return (
+        (gettext("the %(role)s team queue") % {"role": _role(event.to_role)})
+        if event.to_role
+        else gettext("the team queue")
+    )
 
 
 def _changes(event: TaskEvent) -> list[Change]:
     changes = []
     if event.to_role and event.from_role != event.to_role:
-        changes.append(Change("Owning team", _role(event.from_role), _role(event.to_role)))
+        changes.append(Change(gettext("Owning team"), _role(event.from_role), _role(event.to_role)))
     if event.verb in ("claimed", "reassigned", "handed_over"):
         changes.append(Change("Assignee", _person(event.from_assignee) or "nobody", _where(event)))
     return changes

@@ -5,32 +5,33 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Topic(models.TextChoices):
-    PROGRAM_REQUEST = "program_request", "Programs I want"
-    AVAILABILITY = "availability", "My availability"
-    REQUIREMENTS = "requirements", "Brief requirements (dates, events, video specs)"
-    MILESTONE_CORRECTION = "milestone_correction", "Correct my click milestone"
-    PROGRAM_DETAILS = "program_details", "Program details (product, photo style, spelling)"
-    EXTENSION = "extension", "Deadline extension"
-    COMPENSATION = "compensation", "Compensation (amount, date, delay)"
-    OTHER = "other", "Something else"
+    PROGRAM_REQUEST = "program_request", _("Programs I want")
+    AVAILABILITY = "availability", _("My availability")
+    REQUIREMENTS = "requirements", _("Brief requirements (dates, events, video specs)")
+    MILESTONE_CORRECTION = "milestone_correction", _("Correct my click milestone")
+    PROGRAM_DETAILS = "program_details", _("Program details (product, photo style, spelling)")
+    EXTENSION = "extension", _("Deadline extension")
+    COMPENSATION = "compensation", _("Compensation (amount, date, delay)")
+    OTHER = "other", _("Something else")
 
 
 class TaskKind(models.TextChoices):
     """Every routed unit of work. Later issues add system kinds here, with a default SLA."""
 
-    CREATOR_REQUEST = "creator_request", "Creator request"
-    CONTENT_REVIEW = "content_review", "Content awaiting review"
-    DELIVERABLE_OVERDUE = "deliverable_overdue", "Overdue deliverable"
-    EXTENSION_REQUEST = "extension_request", "Extension to decide"
-    UNDERPERFORMING = "underperforming", "Underperforming creator"
-    COMPLIANCE_CASE = "compliance_case", "Compliance case"
-    PAYOUT_DELAYED = "payout_delayed", "Delayed payout"
-    PAYOUT_FAILED = "payout_failed", "Payout on hold after failed attempts"
-    INVITATION_EXPIRING = "invitation_expiring", "Invitation expiring"
-    CONFIRM_CREATOR = "confirm_creator", "Creator accepted: confirm"
+    CREATOR_REQUEST = "creator_request", _("Creator request")
+    CONTENT_REVIEW = "content_review", _("Content awaiting review")
+    DELIVERABLE_OVERDUE = "deliverable_overdue", _("Overdue deliverable")
+    EXTENSION_REQUEST = "extension_request", _("Extension to decide")
+    UNDERPERFORMING = "underperforming", _("Underperforming creator")
+    COMPLIANCE_CASE = "compliance_case", _("Compliance case")
+    PAYOUT_DELAYED = "payout_delayed", _("Delayed payout")
+    PAYOUT_FAILED = "payout_failed", _("Payout on hold after failed attempts")
+    INVITATION_EXPIRING = "invitation_expiring", _("Invitation expiring")
+    CONFIRM_CREATOR = "confirm_creator", _("Creator accepted: confirm")
 
 
 DEFAULT_SLA: dict[str, timedelta] = {
@@ -48,10 +49,10 @@ DEFAULT_SLA: dict[str, timedelta] = {
 
 
 class TaskState(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 ACTIVE_TASK_STATES = (TaskState.OPEN, TaskState.IN_PROGRESS)
@@ -64,20 +65,20 @@ TASK_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class OwnerRole(models.TextChoices):
-    ISM = "ism", "Influencer success (ISM)"
-    BSM = "bsm", "Brand success (BSM)"
+    ISM = "ism", _("Influencer success (ISM)")
+    BSM = "bsm", _("Brand success (BSM)")
     # Content review: the approvers covering the program's brand; the BSM past its due time.
-    APPROVER = "approver", "Approver"
+    APPROVER = "approver", _("Approver")
 
 
 class NotificationKind(models.TextChoices):
-    TASK_ASSIGNED = "task_assigned", "A task lands in my queue"
-    TASK_ESCALATED = "task_escalated", "A task is past its due time"
-    NEW_MESSAGE = "new_message", "A new message in my threads"
-    REQUEST_ANSWERED = "request_answered", "My request was answered"
-    ANNOUNCEMENT = "announcement", "Program announcements"
-    INVITATION = "invitation", "Program invitations and terms"
-    PAYOUT = "payout", "My payouts: scheduled, paid, delayed or on hold"
-    FIGURES = "figures", "A figure that does not add up (the nightly audit, for admins)"
-    WEBHOOKS = "webhooks", "A webhook endpoint was disabled after failing (for admins)"
-    PRIVACY = "privacy", "Creators' data: my export is ready, a creator was erased (admins)"
+    TASK_ASSIGNED = "task_assigned", _("A task lands in my queue")
+    TASK_ESCALATED = "task_escalated", _("A task is past its due time")
+    NEW_MESSAGE = "new_message", _("A new message in my threads")
+    REQUEST_ANSWERED = "request_answered", _("My request was answered")
+    ANNOUNCEMENT = "announcement", _("Program announcements")
+    INVITATION = "invitation", _("Program invitations and terms")
+    PAYOUT = "payout", _("My payouts: scheduled, paid, delayed or on hold")
+    FIGURES = "figures", _("A figure that does not add up (the nightly audit, for admins)")
+    WEBHOOKS = "webhooks", _("A webhook endpoint was disabled after failing (for admins)")
+    PRIVACY = "privacy", _("Creators' data: my export is ready, a creator was erased (admins)")

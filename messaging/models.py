@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.models import TenantModel
 from messaging.kinds import NotificationKind, OwnerRole, TaskKind, TaskState, Topic
@@ -30,8 +31,8 @@ class TaskSLA(TenantModel):
 
 class Thread(TenantModel):
     class Kind(models.TextChoices):
-        ENROLLMENT = "enrollment", "Enrollment"
-        ANNOUNCEMENT = "announcement", "Announcement"
+        ENROLLMENT = "enrollment", _("Enrollment")
+        ANNOUNCEMENT = "announcement", _("Announcement")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     enrollment = models.OneToOneField(
@@ -83,7 +84,7 @@ class Request(TenantModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The payout a compensation question is about.",
+        help_text=_("The payout a compensation question is about."),
     )
     topic = models.CharField(max_length=30, choices=Topic.choices)
     text = models.TextField(max_length=5000)
@@ -119,7 +120,7 @@ class Task(TenantModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty: the role's team queue.",
+        help_text=_("Empty: the role's team queue."),
     )
     state = models.CharField(max_length=20, choices=TaskState.choices, default=TaskState.OPEN)
     program = models.ForeignKey(

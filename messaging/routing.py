@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from influencer_ops.errors import DomainError
 from messaging.kinds import OwnerRole, Topic
 
@@ -29,27 +31,40 @@ class RoutingDecision:
 def owner_role(*, topic: str, program: Any | None) -> tuple[OwnerRole, str]:
     """The role that owns a request, and why."""
     if topic not in Topic.values:
-        raise DomainError(f"Unknown topic “{topic}”.")
+        raise DomainError(gettext("Unknown topic “%(topic)s”.") % {"topic": topic})
     label = Topic(topic).label
     if program is None:
         if topic in POST_LAUNCH_TOPICS:
-            return OwnerRole.BSM, f"“{label}” is a post-launch topic: the BSM owns it."
-        return OwnerRole.ISM, f"“{label}” without a launched program: the ISM owns it."
+            return OwnerRole.BSM, (
+                gettext("“%(label)s” is a post-launch topic: the BSM owns it.") % {"label": label}
+            )
+        return OwnerRole.ISM, (
+            gettext("“%(label)s” without a launched program: the ISM owns it.") % {"label": label}
+        )
     launched = program.launched_at is not None
-    phase = "launched" if launched else "not launched yet"
+    phase = "launched" if launched else gettext("not launched yet")
     role = OwnerRole.BSM if launched else OwnerRole.ISM
     owner = "BSM" if launched else "ISM"
     if topic in PRE_LAUNCH_TOPICS and launched:
         return role, (
-            f"“{label}” is a pre-launch topic, but {program.name} is launched: "
-            "from launch on the BSM owns every question about it."
+            gettext(
+                "“%(label)s” is a pre-launch topic, but %(name)s is launched: from "
+                "launch on the BSM owns every question about it."
+            )
+            % {"label": label, "name": program.name}
         )
     if topic in POST_LAUNCH_TOPICS and not launched:
         return role, (
-            f"“{label}” is a post-launch topic, but {program.name} is not launched "
-            "yet: before launch the ISM owns every question about it."
+            gettext(
+                "“%(label)s” is a post-launch topic, but %(name)s is not launched yet: "
+                "before launch the ISM owns every question about it."
+            )
+            % {"label": label, "name": program.name}
         )
-    return role, f"“{label}” about {program.name} ({phase}): the {owner} owns it."
+    return role, (
+        gettext("“%(label)s” about %(name)s (%(phase)s): the %(owner)s owns it.")
+        % {"label": label, "name": program.name, "phase": phase, "owner": owner}
+    )
 
 
 def assignee_for(
@@ -71,5 +86,9 @@ def route(
 ) -> RoutingDecision:
     role, reason = owner_role(topic=topic, program=program)
     assignee = assignee_for(role=role, program=program, enrollment=enrollment, creator=creator)
-    where = f" Assigned to {assignee.display_name}." if assignee else " Sent to the team queue."
+    where = (
+        (gettext(" Assigned to %(display_name)s.") % {"display_name": assignee.display_name})
+        if assignee
+        else gettext(" Sent to the team queue.")
+    )
     return RoutingDecision(role=role, assignee=assignee, reason=(reason + where)[:300])

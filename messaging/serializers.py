@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,14 +38,14 @@ class TaskFilterSerializer(QueryFilterSerializer):
     state = serializers.ChoiceField(
         choices=TaskState.choices,
         required=False,
-        help_text="Without it, active tasks (open and in progress).",
+        help_text=_("Without it, active tasks (open and in progress)."),
     )
     program = serializers.IntegerField(
-        min_value=1, max_value=ID_MAX, required=False, help_text="A program id."
+        min_value=1, max_value=ID_MAX, required=False, help_text=_("A program id.")
     )
     overdue = serializers.BooleanField(required=False, default=False)
     scope = serializers.ChoiceField(
-        choices=SCOPES, required=False, help_text="Without it, mine and the queue alike."
+        choices=SCOPES, required=False, help_text=_("Without it, mine and the queue alike.")
     )
 
 
@@ -150,7 +151,7 @@ class TaskCompleteSerializer(StrictSerializer):
 
 class TaskReassignSerializer(StrictSerializer):
     assignee = serializers.IntegerField(
-        min_value=1, allow_null=True, help_text="A user id, or null for the role's team queue."
+        min_value=1, allow_null=True, help_text=_("A user id, or null for the role's team queue.")
     )
     note = serializers.CharField(
         max_length=5000, allow_blank=True, required=False, default="", trim_whitespace=True
@@ -280,7 +281,9 @@ class StaffMessageCreateSerializer(MessageCreateSerializer):
     resolve = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Also complete the thread's open request tasks, with this reply as resolution.",
+        help_text=_(
+            "Also complete the thread's open request tasks, with this reply as resolution."
+        ),
     )
 
 
@@ -333,19 +336,19 @@ class CreatorRequestCreateSerializer(StrictSerializer):
     topic = serializers.ChoiceField(choices=Topic.choices)
     text = serializers.CharField(max_length=MAX_MESSAGE, allow_blank=False, trim_whitespace=True)
     enrollment = serializers.IntegerField(
-        min_value=1, allow_null=True, required=False, default=None, help_text="An enrollment id."
+        min_value=1, allow_null=True, required=False, default=None, help_text=_("An enrollment id.")
     )
     organization = serializers.SlugField(
         max_length=60,
         required=False,
         allow_blank=True,
         default="",
-        help_text="An org slug: needed only without an enrollment, when you work with several.",
+        help_text=_("An org slug: needed only without an enrollment, when you work with several."),
     )
     payout = serializers.IntegerField(
         min_value=1,
         allow_null=True,
         required=False,
         default=None,
-        help_text="One of your payout ids: a compensation question about that payout.",
+        help_text=_("One of your payout ids: a compensation question about that payout."),
     )

@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from rest_framework import exceptions as api_exceptions
 from rest_framework.request import Request
 from rest_framework.viewsets import GenericViewSet
@@ -38,10 +39,10 @@ class MfaRequired(Exception):
 def resolve_membership(request: HttpRequest, slug: str) -> tuple[Organization, Membership]:
     organization = organization_by_slug(slug)
     if organization is None:
-        raise Http404("No such organization.")
+        raise Http404(gettext("No such organization."))
     membership = membership_for(user=request.user, organization=organization)
     if membership is None:
-        raise Http404("No such organization.")
+        raise Http404(gettext("No such organization."))
     activate_orgs([organization.pk], user_id=request.user.pk)
     prefetch_related_objects([membership], "brands")
     if requires_mfa(membership) and not user_has_totp(user=request.user):
@@ -54,7 +55,7 @@ def get_for_org(queryset: QuerySet[M], organization: Organization, pk: Any) -> M
     try:
         return queryset.get(organization=organization, pk=int(pk))
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Not found.") from exc
+        raise Http404(gettext("Not found.")) from exc
 
 
 class OrgViewMixin(LoginRequiredMixin):
@@ -72,13 +73,15 @@ class OrgViewMixin(LoginRequiredMixin):
         except MfaRequired:
             messages.warning(
                 request,
-                "Your organization requires two-factor sign-in for your role. "
-                "Set up an authenticator app to continue.",
+                gettext(
+                    "Your organization requires two-factor sign-in for your role. "
+                    "Set up an authenticator app to continue."
+                ),
             )
             return redirect(f"/accounts/2fa/totp/activate/?next={request.path}")
         capability = type(self).capability
         if capability is not None and not capability(self.membership):
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(gettext("Your role does not allow this."))
         request.session["current_org"] = self.organization.slug
         request.membership = self.membership  # type: ignore[attr-defined]
         return super().dispatch(request, *args, **kwargs)
@@ -100,14 +103,14 @@ class OrgScopedViewSet(GenericViewSet):
         try:
             self.organization, self.membership = resolve_membership(request, kwargs["org_slug"])
         except Http404 as exc:
-            raise api_exceptions.NotFound("Not found.") from exc
+            raise api_exceptions.NotFound(gettext("Not found.")) from exc
         except MfaRequired as exc:
             raise api_exceptions.PermissionDenied(
-                "Your organization requires two-factor sign-in for your role."
+                gettext("Your organization requires two-factor sign-in for your role.")
             ) from exc
         capability = self.capabilities.get(self.action or "", self.capabilities.get("*"))
         if capability is not None and not capability(self.membership):
-            raise api_exceptions.PermissionDenied("Your role does not allow this.")
+            raise api_exceptions.PermissionDenied(gettext("Your role does not allow this."))
 
     def get_org_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 from django.utils import formats
+from django.utils.translation import gettext, gettext_lazy
 
 from influencer_ops.history import GROUPS
 from organizations.models import Brand, Membership, Organization
@@ -22,12 +23,14 @@ class BrandChoiceMixin:
             queryset=Brand.objects.filter(organization=organization).order_by("name"),
             required=False,
             widget=forms.CheckboxSelectMultiple,
-            help_text="Brand managers, approvers and analysts cover only the brands named here.",
+            help_text=gettext(
+                "Brand managers, approvers and analysts cover only the brands named here."
+            ),
         )
 
 
 class InvitationForm(BrandChoiceMixin, forms.Form):
-    email = forms.EmailField(label="E-mail address")
+    email = forms.EmailField(label=gettext_lazy("E-mail address"))
     role = forms.ChoiceField(choices=Role.choices)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -44,40 +47,47 @@ class MembershipRoleForm(BrandChoiceMixin, forms.Form):
 
 
 class BrandForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Brand name")
+    name = forms.CharField(max_length=120, label=gettext_lazy("Brand name"))
 
 
 class OrganizationSettingsForm(forms.Form):
     name = forms.CharField(max_length=120)
     time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES])
     default_currency = forms.RegexField(
-        regex=r"^[A-Za-z]{3}$", max_length=3, help_text="ISO 4217 code, e.g. USD or EUR."
+        regex=r"^[A-Za-z]{3}$",
+        max_length=3,
+        help_text=gettext_lazy("ISO 4217 code, e.g. USD or EUR."),
     )
     mfa_required = forms.BooleanField(
         required=False,
-        label="Require two-factor sign-in for admins and success managers",
+        label=gettext_lazy("Require two-factor sign-in for admins and success managers"),
     )
 
 
 class AcceptInvitationForm(forms.Form):
-    name = forms.CharField(max_length=150, label="Your name")
-    password = forms.CharField(widget=forms.PasswordInput, label="Choose a password", min_length=8)
+    name = forms.CharField(max_length=150, label=gettext_lazy("Your name"))
+    password = forms.CharField(
+        widget=forms.PasswordInput, label=gettext_lazy("Choose a password"), min_length=8
+    )
 
 
 class AuditFilterForm(forms.Form):
     """The audit page's filters: who, what, and from/to days (the org's calendar)."""
 
-    who = forms.ChoiceField(label="Who", required=False)
+    who = forms.ChoiceField(label=gettext_lazy("Who"), required=False)
     what = forms.ChoiceField(
-        label="What",
+        label=gettext_lazy("What"),
         required=False,
-        choices=[("", "Everything"), *((key, label) for key, (label, _) in GROUPS.items())],
+        choices=[
+            ("", gettext_lazy("Everything")),
+            *((key, gettext_lazy(label)) for key, (label, _) in GROUPS.items()),
+        ],
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, members: Iterable[Membership], system: str, **kwargs: Any):
@@ -90,7 +100,7 @@ class AuditFilterForm(forms.Form):
         cleaned = super().clean() or {}
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
-            raise forms.ValidationError("The first day is after the last day.")
+            raise forms.ValidationError(gettext("The first day is after the last day."))
         return cleaned
 
     def filters(self) -> AuditFilters | None:

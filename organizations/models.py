@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.models import TenantModel
 from organizations.roles import Role
@@ -21,7 +23,7 @@ class Organization(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC")
     default_currency = models.CharField(max_length=3, default="USD")
     mfa_required = models.BooleanField(
-        default=True, help_text="Org admins and success managers must use two-factor sign-in."
+        default=True, help_text=_("Org admins and success managers must use two-factor sign-in.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,7 +121,7 @@ class StaffInvitation(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email}"
+        return gettext("Invitation for %(email)s") % {"email": self.email}
 
     @property
     def state(self) -> str:

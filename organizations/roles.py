@@ -1,15 +1,16 @@
 """The small, ordered set of roles. Capabilities live in ``permissions.py``."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Org admin"
-    ISM = "ism", "Influencer success manager"
-    BSM = "bsm", "Brand success manager"
-    BRAND_MANAGER = "brand_manager", "Brand manager"
-    APPROVER = "approver", "Approver"
-    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", _("Org admin")
+    ISM = "ism", _("Influencer success manager")
+    BSM = "bsm", _("Brand success manager")
+    BRAND_MANAGER = "brand_manager", _("Brand manager")
+    APPROVER = "approver", _("Approver")
+    ANALYST = "analyst", _("Analyst")
 
 
 # Roles whose membership names the brands it covers (at least one).

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, FieldError
@@ -41,7 +42,7 @@ class BrandNameTaken(Conflict):
     """Another brand of the org has the name: a conflict (409) shown on the name field."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"A brand called “{name}” already exists.")
+        super().__init__(gettext("A brand called “%(name)s” already exists.") % {"name": name})
 
     def field_errors(self) -> dict[str | None, list[str]]:
         return {"name": [str(self)]}
@@ -51,12 +52,12 @@ def _clean_role_and_brands(
     *, organization: Organization, role: str, brands: Iterable[Brand]
 ) -> list[Brand]:
     if role not in Role.values:
-        raise DomainError(f"Unknown role “{role}”.")
+        raise DomainError(gettext("Unknown role “%(role)s”.") % {"role": role})
     brand_list = list(brands)
     if any(b.organization_id != organization.pk for b in brand_list):
-        raise DomainError("A brand does not belong to this organization.")
+        raise DomainError(gettext("A brand does not belong to this organization."))
     if role in BRAND_SCOPED_ROLES and not brand_list:
-        raise DomainError("This role covers named brands: choose at least one brand.")
+        raise DomainError(gettext("This role covers named brands: choose at least one brand."))
     if role not in BRAND_SCOPED_ROLES:
         return []
     return brand_list
@@ -67,9 +68,9 @@ def organization_create(*, name: str, slug: str = "", admin: Any) -> Organizatio
     """Create a tenant and make ``admin`` its first org admin. Platform-level (seed, staff)."""
     slug = slugify(slug or name)[:60]
     if not name.strip() or not slug:
-        raise DomainError("An organization needs a name.")
+        raise DomainError(gettext("An organization needs a name."))
     if Organization.objects.filter(slug=slug).exists():
-        raise Conflict(f"The address “{slug}” is taken.")
+        raise Conflict(gettext("The address “%(slug)s” is taken.") % {"slug": slug})
     organization = Organization.objects.create(name=name.strip(), slug=slug)
     with db_scope(org_ids=[organization.pk]):
         Membership.objects.create(organization=organization, user=admin, role=Role.ADMIN)
@@ -96,9 +97,9 @@ def organization_update_settings(
     fields = ["name", "time_zone", "default_currency", "mfa_required"]
     before = {f: getattr(organization, f) for f in fields}
     if not name.strip():
-        raise DomainError("The organization needs a name.")
+        raise DomainError(gettext("The organization needs a name."))
     if len(default_currency) != 3 or not default_currency.isalpha():
-        raise DomainError("The currency must be a three-letter ISO 4217 code.")
+        raise DomainError(gettext("The currency must be a three-letter ISO 4217 code."))
     organization.name = name.strip()
     organization.time_zone = time_zone
     organization.default_currency = default_currency.upper()
@@ -121,7 +122,7 @@ def brand_create(*, organization: Organization, actor: Any, name: str) -> Brand:
     name = name.strip()
     slug = slugify(name)[:60]
     if not name or not slug:
-        raise FieldError("name", "A brand needs a name with at least one letter or digit.")
+        raise FieldError("name", gettext("A brand needs a name with at least one letter or digit."))
     taken = Brand.objects.filter(organization=organization)
     if taken.filter(slug=slug).exists() or taken.filter(name__iexact=name).exists():
         raise BrandNameTaken(name)
@@ -140,7 +141,7 @@ def brand_create(*, organization: Organization, actor: Any, name: str) -> Brand:
 def brand_rename(*, brand: Brand, actor: Any, name: str) -> Brand:
     name = name.strip()
     if not name:
-        raise FieldError("name", "A brand needs a name.")
+        raise FieldError("name", gettext("A brand needs a name."))
     clash = Brand.objects.filter(organization_id=brand.organization_id, name__iexact=name)
     if clash.exclude(pk=brand.pk).exists():
         raise BrandNameTaken(name)
@@ -170,7 +171,7 @@ def membership_set_role(
     brand_list = _clean_role_and_brands(organization=organization, role=role, brands=brands)
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.role == Role.ADMIN and role != Role.ADMIN and _admin_count(organization) <= 1:
-        raise Conflict("An organization keeps at least one admin.")
+        raise Conflict(gettext("An organization keeps at least one admin."))
     before = {"role": locked.role, "brands": sorted(b.pk for b in locked.brands.all())}
     locked.role = role
     locked.save(update_fields=["role"])
@@ -194,7 +195,7 @@ def membership_remove(*, membership: Membership, actor: Any) -> None:
     organization = membership.organization
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.role == Role.ADMIN and _admin_count(organization) <= 1:
-        raise Conflict("An organization keeps at least one admin.")
+        raise Conflict(gettext("An organization keeps at least one admin."))
     audit_record(
         organization=organization,
         actor=actor,
@@ -227,10 +228,10 @@ def invitation_create(
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise DomainError("Enter a valid e-mail address.") from exc
+        raise DomainError(gettext("Enter a valid e-mail address.")) from exc
     brand_list = _clean_role_and_brands(organization=organization, role=role, brands=brands)
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
-        raise Conflict(f"{email} is already a member.")
+        raise Conflict(gettext("%(email)s is already a member.") % {"email": email})
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
@@ -243,7 +244,9 @@ def invitation_create(
                 expires_at=timezone.now() + timedelta(days=settings.STAFF_INVITATION_DAYS),
             )
     except IntegrityError as exc:
-        raise Conflict(f"{email} already has an open invitation; revoke it first.") from exc
+        raise Conflict(
+            gettext("%(email)s already has an open invitation; revoke it first.") % {"email": email}
+        ) from exc
     InvitationBrand.objects.bulk_create(
         InvitationBrand(organization=organization, invitation=invitation, brand=b)
         for b in brand_list
@@ -256,12 +259,17 @@ def invitation_create(
         after={"email": email, "role": role},
     )
     link = absolute_url(invitation_url(token))
-    subject = f"You are invited to {organization.name} on Influencer Ops"
-    body = (
-        f"{actor.display_name} invited you to join {organization.name} as "
-        f"{Role(role).label}.\n\nAccept: {link}\n\nThe link expires on "
-        f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."
-    )
+    subject = gettext("You are invited to %(name)s on Influencer Ops") % {"name": organization.name}
+    body = gettext(
+        "%(display_name)s invited you to join %(name)s as %(label)s.\n\nAccept: "
+        "%(link)s\n\nThe link expires on %(expires_at)s UTC."
+    ) % {
+        "display_name": actor.display_name,
+        "name": organization.name,
+        "label": Role(role).label,
+        "link": link,
+        "expires_at": format(invitation.expires_at, "%Y-%m-%d %H:%M"),
+    }
     email_address_after_commit(organization=organization, address=email, subject=subject, body=body)
     return invitation, token
 
@@ -270,7 +278,10 @@ def invitation_create(
 def invitation_revoke(*, invitation: StaffInvitation, actor: Any) -> StaffInvitation:
     locked = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.state != "pending":
-        raise Conflict(f"This invitation is {locked.state}; only pending ones can be revoked.")
+        raise Conflict(
+            gettext("This invitation is %(state)s; only pending ones can be revoked.")
+            % {"state": locked.state}
+        )
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     audit_record(
@@ -299,11 +310,16 @@ def invitation_accept(*, invitation: StaffInvitation, user: Any) -> Membership:
     with db_scope(org_ids=[organization.pk], user_id=user.pk):
         locked = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.state != "pending":
-            raise Conflict(f"This invitation is {locked.state}.")
+            raise Conflict(gettext("This invitation is %(state)s.") % {"state": locked.state})
         if user.email.lower() != locked.email.lower():
-            raise DomainError(f"This invitation is for {locked.email}; sign in with that address.")
+            raise DomainError(
+                gettext("This invitation is for %(email)s; sign in with that address.")
+                % {"email": locked.email}
+            )
         if Membership.objects.filter(organization=organization, user=user).exists():
-            raise Conflict(f"You are already a member of {organization.name}.")
+            raise Conflict(
+                gettext("You are already a member of %(name)s.") % {"name": organization.name}
+            )
         membership = Membership.objects.create(
             organization=organization, user=user, role=locked.role
         )
@@ -331,7 +347,7 @@ def invitation_accept_with_new_account(
     """Create the invited person's account (the link proves the address) and accept."""
 
     if User.objects.filter(email__iexact=invitation.email).exists():
-        raise Conflict("An account with this address exists: sign in to accept.")
+        raise Conflict(gettext("An account with this address exists: sign in to accept."))
     user = User(email=invitation.email, name=name.strip())
     try:
         validate_password(password, user)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -73,7 +74,11 @@ class MemberListView(OrgViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
-                messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+                messages.success(
+                    request,
+                    gettext("Invitation sent to %(email)s.")
+                    % {"email": form.cleaned_data["email"]},
+                )
                 return redirect(_org_url("org_members", self.organization))
         return self._render(request, form, status=400)
 
@@ -118,7 +123,9 @@ class MemberEditView(OrgViewMixin, View):
             except DomainError as exc:
                 back = _org_url("org_member_edit", self.organization, pk=member.pk)
                 return refuse_back(request, exc, back)
-            messages.success(request, f"{member.user.email} was removed.")
+            messages.success(
+                request, gettext("%(email)s was removed.") % {"email": member.user.email}
+            )
             return redirect(_org_url("org_members", self.organization))
         form = MembershipRoleForm(request.POST, organization=self.organization)
         if form.is_valid():
@@ -133,7 +140,9 @@ class MemberEditView(OrgViewMixin, View):
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
                 messages.success(
-                    request, f"{member.user.email} is now {Role(form.cleaned_data['role']).label}."
+                    request,
+                    gettext("%(email)s is now %(label)s.")
+                    % {"email": member.user.email, "label": Role(form.cleaned_data["role"]).label},
                 )
                 return redirect(_org_url("org_members", self.organization))
         return self._render(request, member, form, status=400)
@@ -160,7 +169,10 @@ class InvitationRevokeView(OrgViewMixin, View):
             services.invitation_revoke(invitation=invitation, actor=request.user)
         except DomainError as exc:
             return refuse_back(request, exc, members_url)
-        messages.success(request, f"The invitation for {invitation.email} was revoked.")
+        messages.success(
+            request,
+            gettext("The invitation for %(email)s was revoked.") % {"email": invitation.email},
+        )
         return redirect(members_url)
 
 
@@ -182,7 +194,9 @@ class BrandListView(OrgViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # on the name field; re-rendered with 400
             else:
-                messages.success(request, f"Brand “{brand.name}” created.")
+                messages.success(
+                    request, gettext("Brand “%(name)s” created.") % {"name": brand.name}
+                )
                 return redirect(_org_url("org_brands", self.organization))
         return self._render(request, form, status=400)
 
@@ -215,7 +229,7 @@ class BrandEditView(OrgViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # on the name field; re-rendered with 400
             else:
-                messages.success(request, "Brand renamed.")
+                messages.success(request, gettext("Brand renamed."))
                 return redirect(_org_url("org_brands", self.organization))
         return self._render(request, brand, form, status=400)
 
@@ -256,7 +270,7 @@ class SettingsView(OrgViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
-                messages.success(request, "Settings saved.")
+                messages.success(request, gettext("Settings saved."))
                 return redirect(_org_url("org_settings", self.organization))
         return self._render(request, form, status=400)
 
@@ -333,7 +347,7 @@ class InvitationAcceptView(View):
     def _invitation(self, token: str) -> StaffInvitation:
         invitation = services.invitation_by_token(token)
         if invitation is None:
-            raise Http404("This invitation link is not valid.")
+            raise Http404(gettext("This invitation link is not valid."))
         return invitation
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
@@ -360,7 +374,9 @@ class InvitationAcceptView(View):
         except DomainError as exc:
             messages.error(request, str(exc))
             return self._render(request, invitation, AcceptInvitationForm(), status=exc.status_code)
-        messages.success(request, f"Welcome to {invitation.organization.name}.")
+        messages.success(
+            request, gettext("Welcome to %(name)s.") % {"name": invitation.organization.name}
+        )
         return redirect(reverse("org_home", kwargs={"org_slug": invitation.organization.slug}))
 
     def _render(

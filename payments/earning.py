@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from payments.ledger import money, payout_record
 from payments.models import Payout, PayoutReason, PayoutState
@@ -148,7 +149,9 @@ def _flat_fee(enrollment: Enrollment, states: list[str]) -> Earning | None:
     if not owed or published < len(owed):
         return None
     fee = _amount(_snapshot(enrollment).get("fee"))
-    explanation = f"Flat fee for {published} of {len(owed)} deliverables approved and published"
+    explanation = gettext(
+        "Flat fee for %(published)s of %(len)s deliverables approved and published"
+    ) % {"published": published, "len": len(owed)}
     return Earning(PayoutReason.FLAT_FEE, fee, explanation)
 
 
@@ -177,7 +180,11 @@ def _clicks(enrollment: Enrollment, valid: int) -> Earning | None:
         return None
     rate = Decimal(str(rate))
     currency = snapshot.get("currency") or enrollment.program.currency
-    explanation = f"{valid:,} valid clicks × {rate} {currency}"
+    explanation = gettext("%(valid)s valid clicks × %(rate)s %(currency)s") % {
+        "valid": format(valid, ","),
+        "rate": rate,
+        "currency": currency,
+    }
     return Earning(PayoutReason.CLICKS, money(rate * valid), explanation)
 
 
@@ -190,16 +197,25 @@ def _bonus(enrollment: Enrollment, valid: int, reached: bool, *, prorate: bool) 
         return None
     currency = snapshot.get("currency") or enrollment.program.currency
     if reached or valid >= milestone:
-        text = f"Bonus for reaching the {milestone:,}-click milestone"
+        text = gettext("Bonus for reaching the %(milestone)s-click milestone") % {
+            "milestone": format(milestone, ",")
+        }
         return Earning(PayoutReason.MILESTONE_BONUS, bonus, text)
     if not (prorate and snapshot.get("prorate_if_missed")) or valid <= 0:
         return None
     # Below the milestone the share stays below the bonus, even after rounding up.
     amount = min(money(bonus * valid / milestone), bonus - Decimal("0.01"))
-    text = (
-        f"Milestone bonus {bonus} {currency} × {valid:,} of {milestone:,} valid clicks "
-        f"= {amount} {currency} (milestone not reached, pro-rated)"
-    )
+    text = gettext(
+        "Milestone bonus %(bonus)s %(currency)s × %(valid)s of %(milestone)s "
+        "valid clicks = %(amount)s %(currency)s (milestone not reached, "
+        "pro-rated)"
+    ) % {
+        "bonus": bonus,
+        "currency": currency,
+        "valid": format(valid, ","),
+        "milestone": format(milestone, ","),
+        "amount": amount,
+    }
     return Earning(PayoutReason.PRORATED_BONUS, amount, text)
 
 
@@ -294,7 +310,10 @@ def _termination(enrollment: Enrollment, owed: AmountOwed) -> Earning | None:
     amount = money(owed.amount) - already
     explanation = "Owed at the end of the collaboration: " + owed.explanation
     if already:
-        explanation = f"{explanation} Less the flat fee already earned ({already})."
+        explanation = gettext("%(explanation)s Less the flat fee already earned (%(already)s).") % {
+            "explanation": explanation,
+            "already": already,
+        }
     return Earning(PayoutReason.TERMINATION, amount, explanation)
 
 

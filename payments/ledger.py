@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb
 from influencer_ops.errors import Conflict, DomainError
@@ -86,8 +87,11 @@ def account_for(state: str) -> str:
 def check_move(source: str, target: str) -> None:
     if target not in PAYOUT_TRANSITIONS.get(source, frozenset()):
         raise Conflict(
-            f"A payout that is {PayoutState(source).label.lower()} cannot become "
-            f"{PayoutState(target).label.lower()}."
+            gettext("A payout that is %(lower)s cannot become %(lower2)s.")
+            % {
+                "lower": PayoutState(source).label.lower(),
+                "lower2": PayoutState(target).label.lower(),
+            }
         )
 
 
@@ -191,14 +195,15 @@ def payout_record(
     (``expense`` → ``payable:<state>``) and audit event. Refuses a non-positive amount or a
     currency that is not the terms' currency."""
     if payout.state not in INITIAL_STATES:
-        raise Conflict("A new payout is earned or on hold.")
+        raise Conflict(gettext("A new payout is earned or on hold."))
     payout.amount = money(payout.amount)
     if payout.amount <= 0:
-        raise PayoutInvalid("A payout's amount must be more than zero.")
+        raise PayoutInvalid(gettext("A payout's amount must be more than zero."))
     terms_currency = (payout.terms_version.snapshot or {}).get("currency")
     if terms_currency and payout.currency != terms_currency:
         raise PayoutInvalid(
-            f"The terms pay in {terms_currency}; a payout in {payout.currency} is refused."
+            gettext("The terms pay in %(terms_currency)s; a payout in %(currency)s is refused.")
+            % {"terms_currency": terms_currency, "currency": payout.currency}
         )
     payout.earned_at = payout.earned_at or timezone.now()
     payout.save(force_insert=True)

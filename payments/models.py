@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.models import TenantModel
 from influencer_ops.validation import (
@@ -25,32 +27,32 @@ from influencer_ops.validation import (
 
 
 class PayoutState(models.TextChoices):
-    EARNED = "earned", "Earned"
-    ON_HOLD = "on_hold", "On hold"
-    SCHEDULED = "scheduled", "Scheduled"
-    PROCESSING = "processing", "Processing"
-    PAID = "paid", "Paid"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    EARNED = "earned", _("Earned")
+    ON_HOLD = "on_hold", _("On hold")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PROCESSING = "processing", _("Processing")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class PayoutReason(models.TextChoices):
-    FLAT_FEE = "flat_fee", "Flat fee (all deliverables approved and published)"
-    CLICKS = "clicks", "Pay per valid click"
-    MILESTONE_BONUS = "milestone_bonus", "Click milestone bonus"
-    PRORATED_BONUS = "prorated_bonus", "Pro-rated milestone bonus"
-    TERMINATION = "termination", "Owed at the end of the collaboration"
+    FLAT_FEE = "flat_fee", _("Flat fee (all deliverables approved and published)")
+    CLICKS = "clicks", _("Pay per valid click")
+    MILESTONE_BONUS = "milestone_bonus", _("Click milestone bonus")
+    PRORATED_BONUS = "prorated_bonus", _("Pro-rated milestone bonus")
+    TERMINATION = "termination", _("Owed at the end of the collaboration")
 
 
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    BIWEEKLY = "biweekly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class ProviderName(models.TextChoices):
-    SANDBOX = "sandbox", "Sandbox (development and tests)"
-    CSV_EXPORT = "csv_export", "Bank / payroll export (CSV)"
+    SANDBOX = "sandbox", _("Sandbox (development and tests)")
+    CSV_EXPORT = "csv_export", _("Bank / payroll export (CSV)")
 
 
 class PaymentSchedule(TenantModel):
@@ -60,12 +62,12 @@ class PaymentSchedule(TenantModel):
     weekday = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(6)],
-        help_text="Weekly and every-two-weeks runs: 0 = Monday … 6 = Sunday.",
+        help_text=_("Weekly and every-two-weeks runs: 0 = Monday … 6 = Sunday."),
     )
     day_of_month = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text="Monthly runs: day 1–28 (every month has it).",
+        help_text=_("Monthly runs: day 1–28 (every month has it)."),
     )
     run_time = models.TimeField(default="09:00")
     time_zone = models.CharField(max_length=64, default="UTC")
@@ -77,7 +79,7 @@ class PaymentSchedule(TenantModel):
         decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="A creator's due total below this (per currency) waits for the next run.",
+        help_text=_("A creator's due total below this (per currency) waits for the next run."),
     )
     approval_threshold = models.DecimalField(
         max_digits=14,
@@ -85,16 +87,18 @@ class PaymentSchedule(TenantModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text="A run by hand above this total needs a second admin's approval (empty: never).",
+        help_text=_(
+            "A run by hand above this total needs a second admin's approval (empty: never)."
+        ),
     )
     require_readiness = models.BooleanField(
         default=True,
-        help_text="Pay only creators with payout details and a verified tax form.",
+        help_text=_("Pay only creators with payout details and a verified tax form."),
     )
     max_failures = models.PositiveSmallIntegerField(
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="After this many failed attempts a payout is put on hold for a BSM.",
+        help_text=_("After this many failed attempts a payout is put on hold for a BSM."),
     )
     # The next time the beat job opens a run (UTC), kept by the schedule service.
     next_run_at = models.DateTimeField(null=True, blank=True)
@@ -110,20 +114,20 @@ class PaymentSchedule(TenantModel):
         indexes = [models.Index(fields=["next_run_at"], name="schedule_next_run")]
 
     def __str__(self) -> str:
-        return f"{self.get_cadence_display()} payment runs"
+        return gettext("%(cadence)s payment runs") % {"cadence": self.get_cadence_display()}
 
 
 class PaymentRun(TenantModel):
     class State(models.TextChoices):
-        AWAITING_APPROVAL = "awaiting_approval", "Awaiting a second admin's approval"
-        PROCESSING = "processing", "Processing"
-        AWAITING_CONFIRMATION = "awaiting_confirmation", "Export written: awaiting confirmation"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting a second admin's approval")
+        PROCESSING = "processing", _("Processing")
+        AWAITING_CONFIRMATION = "awaiting_confirmation", _("Export written: awaiting confirmation")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", "The payment schedule"
-        MANUAL = "manual", "Started by an admin"
+        SCHEDULE = "schedule", _("The payment schedule")
+        MANUAL = "manual", _("Started by an admin")
 
     state = models.CharField(max_length=30, choices=State.choices)
     trigger = models.CharField(max_length=10, choices=Trigger.choices)
@@ -145,7 +149,9 @@ class PaymentRun(TenantModel):
     failed_count = models.PositiveIntegerField(default=0)
     # {"EUR": "1200.00", ...}: the claimed total per currency.
     totals = models.JSONField(default=dict, blank=True)
-    export_file = models.TextField(blank=True, help_text="The CSV written by the export provider.")
+    export_file = models.TextField(
+        blank=True, help_text=_("The CSV written by the export provider.")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -160,7 +166,7 @@ class PaymentRun(TenantModel):
         indexes = [models.Index(fields=["organization", "-created_at"], name="run_org_created")]
 
     def __str__(self) -> str:
-        return f"Payment run #{self.pk}"
+        return gettext("Payment run #%(pk)s") % {"pk": self.pk}
 
     @property
     def percent_done(self) -> int:
@@ -266,8 +272,8 @@ class PayoutDetails(TenantModel):
     """Where a creator is paid, per org. Shown masked to staff."""
 
     class Method(models.TextChoices):
-        BANK = "bank", "Bank transfer"
-        PAYPAL = "paypal", "PayPal"
+        BANK = "bank", _("Bank transfer")
+        PAYPAL = "paypal", _("PayPal")
 
     creator = models.OneToOneField(
         "influencers.CreatorProfile", on_delete=models.CASCADE, related_name="payout_details"
@@ -276,7 +282,7 @@ class PayoutDetails(TenantModel):
     account_name = models.CharField(max_length=ACCOUNT_NAME_MAX_LENGTH)
     account_identifier = models.CharField(
         max_length=ACCOUNT_IDENTIFIER_LENGTH[1],
-        help_text="IBAN or account number, or the PayPal e-mail.",
+        help_text=_("IBAN or account number, or the PayPal e-mail."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -290,14 +296,14 @@ class PayoutDetails(TenantModel):
 
 class TaxForm(TenantModel):
     class Kind(models.TextChoices):
-        W9 = "w9", "W-9 (US persons)"
-        W8BEN = "w8ben", "W-8BEN (non-US individuals)"
-        VAT = "vat", "VAT / business registration"
+        W9 = "w9", _("W-9 (US persons)")
+        W8BEN = "w8ben", _("W-8BEN (non-US individuals)")
+        VAT = "vat", _("VAT / business registration")
 
     class State(models.TextChoices):
-        RECEIVED = "received", "Received, awaiting verification"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+        RECEIVED = "received", _("Received, awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
 
     creator = models.ForeignKey(
         "influencers.CreatorProfile", on_delete=models.CASCADE, related_name="tax_forms"
@@ -306,7 +312,7 @@ class TaxForm(TenantModel):
     state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
     reference = models.CharField(
         max_length=TAX_FORM_REFERENCE_MAX_LENGTH,
-        help_text="The form's reference (e.g. the last digits of the tax id).",
+        help_text=_("The form's reference (e.g. the last digits of the tax id)."),
     )
     note = models.CharField(max_length=PAYMENT_TEXT_MAX_LENGTH, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)

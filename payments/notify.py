@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Max, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.tenancy import db_scope
 from messaging.kinds import NotificationKind
@@ -32,11 +33,12 @@ def payout_details_url() -> str:
 def what_to_do(payout: Payout) -> str:
     """The creator's next step for a held payout, in one sentence."""
     details = payout_details_url()
-    where = f" at {details}" if details else " in the portal"
-    return (
-        "If it is about your payout details or tax form, please complete them"
-        f"{where}; otherwise reply to your brand success manager in your program's messages."
-    )
+    where = f" at {details}" if details else gettext(" in the portal")
+    return gettext(
+        "If it is about your payout details or tax form, please complete "
+        "them%(where)s; otherwise reply to your brand success manager in your "
+        "program's messages."
+    ) % {"where": where}
 
 
 def _label(payout: Payout) -> str:
@@ -48,12 +50,26 @@ def _program(payout: Payout) -> str:
 
 
 def _scheduled(payout: Payout) -> Message:
-    when = f"{payout.expected_on:%Y-%m-%d}" if payout.expected_on else "the next payment run"
+    when = (
+        f"{payout.expected_on:%Y-%m-%d}" if payout.expected_on else gettext("the next payment run")
+    )
     return (
         f"payout:{payout.pk}:scheduled:{payout.run_id or 0}",
-        f"Your payout of {_label(payout)} is scheduled for {when}",
-        f"Your payout of {_label(payout)} for {_program(payout)} "
-        f"({payout.explanation or payout.get_reason_display()}) is scheduled for {when}.",
+        (
+            gettext("Your payout of %(label)s is scheduled for %(when)s")
+            % {"label": _label(payout), "when": when}
+        ),
+        (
+            gettext(
+                "Your payout of %(label)s for %(program)s (%(value)s) is scheduled for %(when)s."
+            )
+            % {
+                "label": _label(payout),
+                "program": _program(payout),
+                "value": payout.explanation or payout.get_reason_display(),
+                "when": when,
+            }
+        ),
     )
 
 
@@ -61,7 +77,10 @@ def _paid(payout: Payout) -> Message:
     paid_on = timezone.localdate(payout.paid_at) if payout.paid_at else timezone.localdate()
     return (
         f"payout:{payout.pk}:paid",
-        f"Your payout of {_label(payout)} was paid on {paid_on:%Y-%m-%d}",
+        (
+            gettext("Your payout of %(label)s was paid on %(paid_on)s")
+            % {"label": _label(payout), "paid_on": format(paid_on, "%Y-%m-%d")}
+        ),
         f"Your payout of {_label(payout)} for {_program(payout)} was paid on {paid_on:%Y-%m-%d}."
         + (f" Reference: {payout.provider_reference}." if payout.provider_reference else ""),
     )
@@ -72,9 +91,18 @@ def _held(payout: Payout) -> Message:
     reason = payout.hold_reason or "Your brand success manager needs to check something."
     return (
         f"payout:{payout.pk}:held:{hold}",
-        f"Your payout of {_label(payout)} is on hold",
-        f"Your payout of {_label(payout)} for {_program(payout)} is on hold: {reason} "
-        f"{what_to_do(payout)}",
+        (gettext("Your payout of %(label)s is on hold") % {"label": _label(payout)}),
+        (
+            gettext(
+                "Your payout of %(label)s for %(program)s is on hold: %(reason)s %(what_to_do)s"
+            )
+            % {
+                "label": _label(payout),
+                "program": _program(payout),
+                "reason": reason,
+                "what_to_do": what_to_do(payout),
+            }
+        ),
     )
 
 
@@ -139,14 +167,16 @@ def tax_form_decided(*, tax_form: Any) -> None:
         return
     kind = tax_form.get_kind_display()
     if tax_form.state == tax_form.State.VERIFIED:
-        title = f"Your tax form ({kind}) is verified"
-        body = f"{tax_form.organization.name} verified your tax form: you can be paid."
+        title = gettext("Your tax form (%(kind)s) is verified") % {"kind": kind}
+        body = gettext("%(name)s verified your tax form: you can be paid.") % {
+            "name": tax_form.organization.name
+        }
     else:
-        title = f"Your tax form ({kind}) was rejected"
-        body = (
-            f"{tax_form.organization.name} could not accept your tax form: {tax_form.note} "
-            "Please send a new one with your payout details."
-        )
+        title = gettext("Your tax form (%(kind)s) was rejected") % {"kind": kind}
+        body = gettext(
+            "%(name)s could not accept your tax form: %(note)s Please send a new "
+            "one with your payout details."
+        ) % {"name": tax_form.organization.name, "note": tax_form.note}
     notify_many(
         recipients=[user],
         organization=tax_form.organization,

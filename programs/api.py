@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -51,7 +52,7 @@ class _ProgramsViewSet(OrgScopedViewSet):
 
 def _deny_unless_manager(membership: Any, program: Program) -> None:
     if not can_manage_programs(membership, program.brand):
-        raise PermissionDenied("Your role does not allow changing this program.")
+        raise PermissionDenied(gettext("Your role does not allow changing this program."))
 
 
 @extend_schema_view(
@@ -95,7 +96,7 @@ class ProgramViewSet(
     @extend_schema(request=ProgramCreateSerializer, responses={201: ProgramSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not can_manage_programs(self.membership):
-            raise PermissionDenied("Your role does not allow creating programs.")
+            raise PermissionDenied(gettext("Your role does not allow creating programs."))
         payload = ProgramCreateSerializer(
             data=request.data, context={"organization": self.organization}
         )

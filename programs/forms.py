@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.validation import (
@@ -116,24 +118,26 @@ class ProgramBriefForm(forms.Form):
     guidelines = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="Do's and don'ts, product details, photo style, the brand's spelling.",
+        help_text=_("Do's and don'ts, product details, photo style, the brand's spelling."),
     )
     disclosure_rule = forms.CharField(
         max_length=DISCLOSURE_RULE_MAX_LENGTH,
-        help_text="Checked on every submission, e.g. #ad or #sponsored.",
+        help_text=_("Checked on every submission, e.g. #ad or #sponsored."),
     )
     disclosure_advisory = forms.BooleanField(
         required=False,
-        label="Only advise on the disclosure check",
-        help_text="Unticked (the default): a version without the disclosure is refused. Ticked: "
-        "it goes to review flagged, and approving it needs a reason.",
+        label=_("Only advise on the disclosure check"),
+        help_text=_(
+            "Unticked (the default): a version without the disclosure is refused. Ticked: "
+            "it goes to review flagged, and approving it needs a reason."
+        ),
     )
-    nda_required = forms.BooleanField(required=False, label="Creators must accept an NDA")
+    nda_required = forms.BooleanField(required=False, label=_("Creators must accept an NDA"))
     destination_url = forms.URLField(
         required=False,
         max_length=URL_MAX_LENGTH,
         assume_scheme="https",
-        help_text="The page creators' tracked links lead to; UTM tags are added.",
+        help_text=_("The page creators' tracked links lead to; UTM tags are added."),
     )
     platforms = forms.MultipleChoiceField(
         choices=Platform.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -142,30 +146,32 @@ class ProgramBriefForm(forms.Form):
         choices=Category.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     audience_demographics = forms.CharField(max_length=SHORT_TEXT_MAX_LENGTH, required=False)
-    audience_interests = ListField(required=False, help_text="Separate with commas.")
-    audience_locations = ListField(required=False, help_text="Separate with commas.")
+    audience_interests = ListField(required=False, help_text=_("Separate with commas."))
+    audience_locations = ListField(required=False, help_text=_("Separate with commas."))
     min_audience = forms.IntegerField(min_value=0, required=False)
     max_audience = forms.IntegerField(min_value=0, required=False)
     recruit_by = forms.DateField(widget=DATE, required=False)
     launch_on = forms.DateField(widget=DATE, required=False)
     content_due_on = forms.DateField(widget=DATE, required=False)
     end_on = forms.DateField(widget=DATE, required=False)
-    capacity = forms.IntegerField(min_value=1, help_text="How many creators take part.")
+    capacity = forms.IntegerField(min_value=1, help_text=_("How many creators take part."))
     currency = forms.RegexField(
-        regex=r"^[A-Za-z]{3}$", max_length=3, help_text="ISO 4217 code, e.g. USD or EUR."
+        regex=r"^[A-Za-z]{3}$", max_length=3, help_text=_("ISO 4217 code, e.g. USD or EUR.")
     )
     budget_amount = _money("Budget")
     flat_fee = _money("Flat fee per creator")
     per_click_rate = _money("Per-click rate", digits=RATE_DIGITS)
     click_milestone = forms.IntegerField(
-        min_value=1, required=False, help_text="Valid clicks to reach; empty: each creator's own."
+        min_value=1,
+        required=False,
+        help_text=_("Valid clicks to reach; empty: each creator's own."),
     )
     milestone_bonus = _money("Milestone bonus")
     prorate_if_missed = forms.BooleanField(
-        required=False, label="Prorate the bonus if the milestone is missed"
+        required=False, label=_("Prorate the bonus if the milestone is missed")
     )
-    assigned_ism = StaffChoiceField(queryset=None, required=False, label="Assigned ISM")
-    assigned_bsm = StaffChoiceField(queryset=None, required=False, label="Assigned BSM")
+    assigned_ism = StaffChoiceField(queryset=None, required=False, label=_("Assigned ISM"))
+    assigned_bsm = StaffChoiceField(queryset=None, required=False, label=_("Assigned BSM"))
 
     def __init__(
         self, *args: Any, organization: Organization, editable: Iterable[str], **kwargs: Any
@@ -177,14 +183,14 @@ class ProgramBriefForm(forms.Form):
                 del self.fields[name]
         for name, field in self.fields.items():
             if name in FIELD_LABELS and field.label is None:
-                field.label = FIELD_LABELS[name]
+                field.label = gettext(FIELD_LABELS[name])
             if isinstance(field, forms.DecimalField):
                 field.widget.attrs.update({"min": "0", "inputmode": "decimal"})
             if isinstance(field, StaffChoiceField):
                 field.queryset = selectors.program_staff_choices(
                     organization=organization, field=name
                 )
-                field.empty_label = "Nobody yet (the team queue)"
+                field.empty_label = gettext("Nobody yet (the team queue)")
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         groups = []
@@ -203,19 +209,19 @@ class DeliverableSpecForm(forms.Form):
     kind = forms.ChoiceField(choices=DeliverableSpec.Kind.choices)
     platform = forms.ChoiceField(choices=Platform.choices)
     count = forms.IntegerField(min_value=1, max_value=DELIVERABLE_COUNT_MAX, initial=1)
-    due_on = forms.DateField(widget=DATE, required=False, label="Due date")
+    due_on = forms.DateField(widget=DATE, required=False, label=_("Due date"))
     due_offset_days = forms.IntegerField(
         min_value=0,
         max_value=DUE_OFFSET_MAX_DAYS,
         required=False,
-        label="Or: due days after launch",
-        help_text="Give a due date or a number of days after launch, not both.",
+        label=_("Or: due days after launch"),
+        help_text=_("Give a due date or a number of days after launch, not both."),
     )
 
 
 class ProgramCloneForm(forms.Form):
-    name = forms.CharField(max_length=NAME_MAX_LENGTH, label="Name of the copy")
+    name = forms.CharField(max_length=NAME_MAX_LENGTH, label=_("Name of the copy"))
 
 
 class ProgramCancelForm(forms.Form):
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label="Reason for cancelling")
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label=_("Reason for cancelling"))

@@ -108,7 +108,9 @@ def program_roster(*, program: Program) -> list[tuple[str, list[Enrollment]]]:
     groups: dict[str, list[Enrollment]] = {state: [] for state in ROSTER_ORDER}
     for enrollment in enrollments:
         groups.setdefault(enrollment.state, []).append(enrollment)
-    return [(EnrollmentState(state).label, members) for state, members in groups.items() if members]
+    return [
+        (str(EnrollmentState(state).label), members) for state, members in groups.items() if members
+    ]
 
 
 def program_open_tasks(*, program: Program) -> QuerySet[Task]:

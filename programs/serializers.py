@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from influencer_ops.choices import Category, Platform
@@ -43,7 +45,7 @@ class DeliverableSpecCreateSerializer(StrictSerializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Days after launch; give this or due_on, not both.",
+        help_text=_("Days after launch; give this or due_on, not both."),
     )
 
 
@@ -51,7 +53,7 @@ class ProgramSerializer(StrictModelSerializer[Program]):
     brand_name = serializers.CharField(source="brand.name", read_only=True)
     deliverable_specs = DeliverableSpecSerializer(many=True, read_only=True)
     brief_missing = serializers.SerializerMethodField(
-        help_text="What the brief still lacks before the program can launch."
+        help_text=_("What the brief still lacks before the program can launch.")
     )
 
     class Meta:
@@ -131,8 +133,10 @@ class ProgramBriefSerializer(StrictSerializer):
     disclosure_rule = serializers.CharField(max_length=DISCLOSURE_RULE_MAX_LENGTH, required=False)
     disclosure_advisory = serializers.BooleanField(
         required=False,
-        help_text="True: a version failing the disclosure check goes to review flagged instead "
-        "of being refused.",
+        help_text=_(
+            "True: a version failing the disclosure check goes to review flagged instead "
+            "of being refused."
+        ),
     )
     nda_required = serializers.BooleanField(required=False)
     recruit_by = _date()
@@ -160,7 +164,9 @@ class ProgramBriefSerializer(StrictSerializer):
         )
         if user is None:
             role = "ISM" if field == "assigned_ism" else "BSM"
-            raise serializers.ValidationError(f"Not an {role} or admin of this organization.")
+            raise serializers.ValidationError(
+                gettext("Not an %(role)s or admin of this organization.") % {"role": role}
+            )
         return user
 
     def validate_assigned_ism(self, value: int | None) -> Any:

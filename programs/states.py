@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.errors import Conflict
 
 
 class ProgramState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    RECRUITING = "recruiting", "Recruiting"
-    LAUNCHED = "launched", "Launched"
-    COMPLETED = "completed", "Completed"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", _("Draft")
+    RECRUITING = "recruiting", _("Recruiting")
+    LAUNCHED = "launched", _("Launched")
+    COMPLETED = "completed", _("Completed")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 PROGRAM_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -29,16 +31,16 @@ POST_LAUNCH_STATES = frozenset({ProgramState.LAUNCHED, ProgramState.COMPLETED, P
 
 
 class EnrollmentState(models.TextChoices):
-    WAITLISTED = "waitlisted", "Waitlisted"
-    INVITED = "invited", "Invited"
-    ACCEPTED = "accepted", "Accepted"
-    CONFIRMED = "confirmed", "Confirmed"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    TERMINATED = "terminated", "Terminated"
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    CONFIRMED = "confirmed", _("Confirmed")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TERMINATED = "terminated", _("Terminated")
 
 
 ENROLLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -69,7 +71,10 @@ def check_transition(
     table: dict[str, frozenset[str]], current: str, target: str, what: str
 ) -> None:
     if target not in table.get(current, frozenset()):
-        raise Conflict(f"A {what} cannot go from “{current}” to “{target}”.")
+        raise Conflict(
+            gettext("A %(what)s cannot go from “%(current)s” to “%(target)s”.")
+            % {"what": what, "current": current, "target": target}
+        )
 
 
 # Enrollments that hold (or may soon hold) one of the program's places.

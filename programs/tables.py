@@ -10,6 +10,8 @@ import django_filters
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.tables import ListTable, sort_by, time_cell
 from organizations.models import Brand
@@ -19,10 +21,10 @@ from programs.states import ProgramState
 
 class ProgramFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", field_name="name", lookup_expr="icontains", max_length=100
+        label=_("Search"), field_name="name", lookup_expr="icontains", max_length=100
     )
-    state = django_filters.ChoiceFilter(choices=ProgramState.choices, empty_label="Any state")
-    brand = django_filters.ChoiceFilter(field_name="brand_id", empty_label="Any brand")
+    state = django_filters.ChoiceFilter(choices=ProgramState.choices, empty_label=_("Any state"))
+    brand = django_filters.ChoiceFilter(field_name="brand_id", empty_label=_("Any brand"))
 
     class Meta:
         model = Program
@@ -33,7 +35,7 @@ class ProgramFilter(django_filters.FilterSet):
         ordered = sorted(brands, key=lambda brand: (brand.name, brand.pk))
         self.filters["brand"].extra["choices"] = [(b.pk, b.name) for b in ordered]
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields["q"].help_text = "Part of the program's name"
+        self.form.fields["q"].help_text = gettext("Part of the program's name")
 
 
 def _person(user: Any) -> str:
@@ -43,30 +45,32 @@ def _person(user: Any) -> str:
 class ProgramTable(ListTable):
     row_header = "name"
 
-    name = tables.Column(verbose_name="Program", orderable=True, order_by=sort_by("name"))
+    name = tables.Column(verbose_name=_("Program"), orderable=True, order_by=sort_by("name"))
     brand = tables.Column(
         accessor="brand__name",
-        verbose_name="Brand",
+        verbose_name=_("Brand"),
         orderable=True,
         order_by=sort_by("brand__name"),
     )
     state = tables.Column(orderable=True, order_by=sort_by("state"))
-    launch_on = tables.Column(verbose_name="Launch", orderable=True, order_by=sort_by("launch_on"))
-    end_on = tables.Column(verbose_name="End", orderable=True, order_by=sort_by("end_on"))
-    roster_size = tables.Column(
-        verbose_name="Confirmed creators", orderable=True, order_by=sort_by("roster_size")
+    launch_on = tables.Column(
+        verbose_name=_("Launch"), orderable=True, order_by=sort_by("launch_on")
     )
-    capacity = tables.Column(verbose_name="Places", orderable=True, order_by=sort_by("capacity"))
+    end_on = tables.Column(verbose_name=_("End"), orderable=True, order_by=sort_by("end_on"))
+    roster_size = tables.Column(
+        verbose_name=_("Confirmed creators"), orderable=True, order_by=sort_by("roster_size")
+    )
+    capacity = tables.Column(verbose_name=_("Places"), orderable=True, order_by=sort_by("capacity"))
     ism = tables.Column(
         accessor="assigned_ism",
-        verbose_name="ISM",
+        verbose_name=_("ISM"),
         orderable=True,
         order_by=sort_by("assigned_ism__name", "assigned_ism__email"),
         empty_values=(),
     )
     bsm = tables.Column(
         accessor="assigned_bsm",
-        verbose_name="BSM",
+        verbose_name=_("BSM"),
         orderable=True,
         order_by=sort_by("assigned_bsm__name", "assigned_bsm__email"),
         empty_values=(),

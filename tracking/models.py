@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.models import TenantModel
 from influencer_ops.validation import LINK_CODE_MAX_LENGTH, URL_MAX_LENGTH
@@ -30,8 +31,8 @@ class ClickEvent(TenantModel):
     """A raw click, kept for a retention window (default 90 days). No raw IP is stored."""
 
     class FilterReason(models.TextChoices):
-        BOT = "bot", "Bot or crawler"
-        REPEAT = "repeat", "Repeat click from the same client"
+        BOT = "bot", _("Bot or crawler")
+        REPEAT = "repeat", _("Repeat click from the same client")
 
     link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="clicks")
     at = models.DateTimeField()
@@ -63,8 +64,8 @@ class MetricRecord(TenantModel):
     """Reach, impressions, engagement and views of a deliverable on a day, from one source."""
 
     class Source(models.TextChoices):
-        CSV = "csv", "CSV import"
-        API = "api", "API"
+        CSV = "csv", _("CSV import")
+        API = "api", _("API")
 
     deliverable = models.ForeignKey(
         "programs.Deliverable", on_delete=models.CASCADE, related_name="metrics"

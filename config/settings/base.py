@@ -90,6 +90,8 @@ TEMPLATES = [
             ],
             # money, number, percent, reldate, day, when: in every template, no {% load %}.
             "builtins": [
+                # {% translate %} / {% blocktranslate %} in every template without a {% load %}.
+                "django.templatetags.i18n",
                 "influencer_ops.templatetags.formatting",
                 "programs.templatetags.deliverable_phrases",
             ],
@@ -151,6 +153,8 @@ MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Translation catalogues: locale/<language>/LC_MESSAGES/django.po (docs/operations.md#translating).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # Content-Security-Policy (django-csp): our own origin only, no inline script or style, no

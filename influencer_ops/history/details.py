@@ -20,8 +20,11 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from influencer_ops.choices import Platform
+from influencer_ops.deliverable_names import phrase_of
 from influencer_ops.models import AuditEvent
 
 
@@ -59,44 +62,44 @@ REFERENCES: dict[str, Reference] = {
 HIDDEN = frozenset({"action", "reason"})
 
 LABELS: dict[str, str] = {
-    "ids": "Creators",
-    "nda": "NDA accepted",
-    "url": "Link",
-    "live_url": "Live post",
-    "due_on": "Due date",
-    "new_due_on": "New due date",
-    "original_due_on": "First due date",
-    "requested_due_on": "Requested due date",
-    "days": "Days moved",
-    "routed_role": "Sent to",
-    "assigned_ism": "Assigned ISM",
-    "assigned_bsm": "Assigned BSM",
-    "per_click_rate": "Per-click rate",
-    "mfa_required": "Two-factor sign-in required",
-    "disclosure_passed": "Disclosure found",
-    "disclosure_matches": "Disclosure words found",
-    "payout_ready": "Ready to be paid",
-    "override": "Override reason",
-    "override_reason": "Override reason",
-    "terms_version": "Terms version",
-    "time_zone": "Time zone",
-    "default_currency": "Default currency",
-    "rate_per_post": "Rate per post",
-    "display_name": "Name",
-    "min_audience": "Smallest audience",
-    "max_audience": "Largest audience",
-    "budget_amount": "Budget",
-    "audience_size": "Audience size",
-    "self_service": "Granted by the policy",
+    "ids": N_("Creators"),
+    "nda": N_("NDA accepted"),
+    "url": N_("Link"),
+    "live_url": N_("Live post"),
+    "due_on": N_("Due date"),
+    "new_due_on": N_("New due date"),
+    "original_due_on": N_("First due date"),
+    "requested_due_on": N_("Requested due date"),
+    "days": N_("Days moved"),
+    "routed_role": N_("Sent to"),
+    "assigned_ism": N_("Assigned ISM"),
+    "assigned_bsm": N_("Assigned BSM"),
+    "per_click_rate": N_("Per-click rate"),
+    "mfa_required": N_("Two-factor sign-in required"),
+    "disclosure_passed": N_("Disclosure found"),
+    "disclosure_matches": N_("Disclosure words found"),
+    "payout_ready": N_("Ready to be paid"),
+    "override": N_("Override reason"),
+    "override_reason": N_("Override reason"),
+    "terms_version": N_("Terms version"),
+    "time_zone": N_("Time zone"),
+    "default_currency": N_("Default currency"),
+    "rate_per_post": N_("Rate per post"),
+    "display_name": N_("Name"),
+    "min_audience": N_("Smallest audience"),
+    "max_audience": N_("Largest audience"),
+    "budget_amount": N_("Budget"),
+    "audience_size": N_("Audience size"),
+    "self_service": N_("Granted by the policy"),
     # the program brief (as programs.services.brief labels its form)
-    "nda_required": "NDA required",
-    "disclosure_advisory": "Disclosure check only advises",
-    "destination_url": "Destination of tracked links",
-    "launch_on": "Launch date",
-    "content_due_on": "Content due date",
-    "end_on": "End date",
-    "prorate_if_missed": "Prorate if the milestone is missed",
-    "flat_fee": "Flat fee",
+    "nda_required": N_("NDA required"),
+    "disclosure_advisory": N_("Disclosure check only advises"),
+    "destination_url": N_("Destination of tracked links"),
+    "launch_on": N_("Launch date"),
+    "content_due_on": N_("Content due date"),
+    "end_on": N_("End date"),
+    "prorate_if_missed": N_("Prorate if the milestone is missed"),
+    "flat_fee": N_("Flat fee"),
 }
 # Keys whose values are codes (``on_hold``), shown as words (``on hold``).
 CODES = frozenset(
@@ -107,8 +110,8 @@ CODES = frozenset(
     }
 )  # fmt: skip
 CODE_WORDS = {
-    "ism": "ISM", "bsm": "BSM", "w8ben": "W-8BEN", "w9": "W-9", "csv": "CSV", "api": "API",
-    **{platform.value: str(platform.label) for platform in Platform},
+    "ism": N_("ISM"), "bsm": N_("BSM"), "w8ben": N_("W-8BEN"), "w9": N_("W-9"), "csv": N_("CSV"),
+    "api": N_("API"),
 }  # fmt: skip
 # Amounts, stored as decimal text: shown grouped, with the event's currency when it has one.
 MONEY = frozenset(
@@ -124,7 +127,7 @@ References = Mapping[str, Mapping[str, str]]  # model label -> id -> name
 
 def label_of(key: str) -> str:
     text = key.replace("_", " ").strip()
-    return LABELS.get(key) or text[:1].upper() + text[1:]
+    return gettext(LABELS[key]) if key in LABELS else text[:1].upper() + text[1:]
 
 
 def _ids(value: Any) -> list[str]:
@@ -178,13 +181,15 @@ def words(key: str, value: Any, names: References, currency: str = "") -> str:
         return formats.number_format(value, force_grouping=True)
     text = str(value)
     if key in CODES:
-        return CODE_WORDS.get(text, text.replace("_", " "))
+        if text in Platform.values:
+            return str(Platform(text).label)
+        return gettext(CODE_WORDS[text]) if text in CODE_WORDS else text.replace("_", " ")
     return _date_words(text)
 
 
 def _dict_words(key: str, value: Mapping[str, Any], names: References) -> str:
     if {"kind", "count", "platform"} <= value.keys():  # a deliverable of the terms
-        return f"{value['count']} × {value['kind']} on {str(value['platform']).capitalize()}"
+        return phrase_of(value)
     if key == "due_on":  # due dates by deliverable id
         known = names.get(REFERENCES["deliverable"].model, {})
         pairs = value.items()

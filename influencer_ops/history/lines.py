@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from influencer_ops.history.details import Change, References, changes_of, references_for
 from influencer_ops.history.phrases import PHRASES, TARGET_NOUNS
 from influencer_ops.models import AuditEvent
@@ -36,13 +38,14 @@ def actor_name(event: AuditEvent) -> str:
     """Who did it (``actor`` must be loaded with the event)."""
     if event.actor is not None:
         return str(event.actor.display_name)
-    return "The system" if event.actor_label in ("", "system") else event.actor_label
+    return gettext("The system") if event.actor_label in ("", "system") else event.actor_label
 
 
 def target_name(event: AuditEvent) -> str:
     label = event.target_label
     if not label or _NAMELESS.match(label):
-        return TARGET_NOUNS.get(event.target_type, f"#{event.target_id}")
+        noun = TARGET_NOUNS.get(event.target_type)
+        return gettext(noun) if noun else f"#{event.target_id}"
     return label
 
 
@@ -50,6 +53,8 @@ def sentence_of(event: AuditEvent) -> str:
     phrase = PHRASES.get(event.verb)  # type: ignore[call-overload]
     if phrase is None:  # a verb stored before its phrase was written still reads, plainly
         phrase = event.verb.replace("_", " ").replace(".", ": ", 1) + " · {target}"
+    else:
+        phrase = gettext(phrase)
     sentence = f"{actor_name(event)} {phrase.format(target=target_name(event))}"
     reason = event.after.get("reason") if isinstance(event.after, dict) else None
     if isinstance(reason, str) and reason:

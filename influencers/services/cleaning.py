@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
@@ -24,7 +25,7 @@ def clean_display_name(value: str) -> str:
     try:
         return validation.clean_text(value, limit=limit, required=True)
     except validation.ValueInvalid as exc:
-        message = "A creator needs a name." if not (value or "").strip() else None
+        message = gettext("A creator needs a name.") if not (value or "").strip() else None
         raise FieldError(
             "display_name", message or f"A name has at most {limit} characters."
         ) from exc
@@ -35,7 +36,9 @@ def clean_email(value: str) -> str:
     try:
         validate_email(value)
     except ValidationError as exc:
-        raise FieldError("email", f"“{value}” is not a valid e-mail address.") from exc
+        raise FieldError(
+            "email", gettext("“%(value)s” is not a valid e-mail address.") % {"value": value}
+        ) from exc
     return value
 
 
@@ -47,7 +50,9 @@ def clean_categories(values: Iterable[str]) -> list[str]:
         if not name:
             continue
         if name not in by_name:
-            raise FieldError("categories", f"Unknown category “{raw.strip()}”.")
+            raise FieldError(
+                "categories", gettext("Unknown category “%(strip)s”.") % {"strip": raw.strip()}
+            )
         if by_name[name] not in cleaned:
             cleaned.append(by_name[name])
     return cleaned
@@ -62,11 +67,15 @@ def clean_languages(values: Iterable[str]) -> list[str]:
         if not name:
             continue
         if len(name) > name_limit:
-            raise FieldError("languages", f"A language name has at most {name_limit} characters.")
+            raise FieldError(
+                "languages",
+                gettext("A language name has at most %(name_limit)s characters.")
+                % {"name_limit": name_limit},
+            )
         if name.lower() not in (c.lower() for c in cleaned):
             cleaned.append(name)
     if len(cleaned) > most:
-        raise FieldError("languages", f"List at most {most} languages.")
+        raise FieldError("languages", gettext("List at most %(most)s languages.") % {"most": most})
     return cleaned
 
 
@@ -75,7 +84,9 @@ def clean_location(value: str) -> str:
     try:
         return validation.clean_text(value, limit=limit)
     except validation.ValueInvalid as exc:
-        raise FieldError("location", f"A location has at most {limit} characters.") from exc
+        raise FieldError(
+            "location", gettext("A location has at most %(limit)s characters.") % {"limit": limit}
+        ) from exc
 
 
 def clean_rate(value: Decimal | str | None) -> Decimal | None:
@@ -84,14 +95,16 @@ def clean_rate(value: Decimal | str | None) -> Decimal | None:
     try:
         rate = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise FieldError("rate_per_post", f"“{value}” is not an amount.") from exc
+        raise FieldError(
+            "rate_per_post", gettext("“%(value)s” is not an amount.") % {"value": value}
+        ) from exc
     if not rate.is_finite() or rate < 0:
-        raise FieldError("rate_per_post", "The rate per post cannot be negative.")
+        raise FieldError("rate_per_post", gettext("The rate per post cannot be negative."))
     try:
         validation.clean_money(rate, digits=validation.CREATOR_RATE_DIGITS)
     except validation.ValueInvalid as exc:
         raise FieldError(
-            "rate_per_post", "Use an amount up to 99,999,999.99 with two decimals."
+            "rate_per_post", gettext("Use an amount up to 99,999,999.99 with two decimals.")
         ) from exc
     return rate.quantize(_CENT)
 
@@ -100,16 +113,22 @@ def clean_currency(value: str) -> str:
     try:
         return validation.clean_currency(value)
     except validation.ValueInvalid as exc:
-        raise FieldError("rate_currency", "The currency is a three-letter ISO 4217 code.") from exc
+        raise FieldError(
+            "rate_currency", gettext("The currency is a three-letter ISO 4217 code.")
+        ) from exc
 
 
 def clean_milestone(value: int | str) -> int:
     try:
         milestone = int(str(value).strip())
     except ValueError as exc:
-        raise FieldError("click_milestone", f"“{value}” is not a whole number.") from exc
+        raise FieldError(
+            "click_milestone", gettext("“%(value)s” is not a whole number.") % {"value": value}
+        ) from exc
     if not 1 <= milestone <= validation.MAX_INT:
-        raise FieldError("click_milestone", "The click milestone is a whole number above 0.")
+        raise FieldError(
+            "click_milestone", gettext("The click milestone is a whole number above 0.")
+        )
     return milestone
 
 
@@ -119,7 +138,8 @@ def clean_notes(value: str) -> str:
         return validation.clean_text(value, limit=limit)
     except validation.ValueInvalid as exc:
         raise FieldError(
-            "internal_notes", f"Internal notes have at most {limit} characters."
+            "internal_notes",
+            gettext("Internal notes have at most %(limit)s characters.") % {"limit": limit},
         ) from exc
 
 
@@ -130,9 +150,11 @@ def clean_audience(value: int | str | None, platform: str = "") -> int:
     try:
         audience = int(str(value).strip().replace("_", ""))
     except ValueError as exc:
-        raise FieldError(name, f"“{value}” is not a whole number of followers.") from exc
+        raise FieldError(
+            name, gettext("“%(value)s” is not a whole number of followers.") % {"value": value}
+        ) from exc
     if not 0 <= audience <= validation.MAX_INT:
-        raise FieldError(name, "An audience is a whole number, 0 or more.")
+        raise FieldError(name, gettext("An audience is a whole number, 0 or more."))
     return audience
 
 
@@ -140,16 +162,26 @@ def clean_handle(data: Mapping[str, Any]) -> dict[str, Any]:
     """``{platform, handle, audience_size, engagement_rate}`` → clean values."""
     platform = str(data.get("platform", "")).strip().lower()
     if platform not in Platform.values:
-        raise FieldError("handles", f"Unknown platform “{platform}”.")
+        raise FieldError(
+            "handles", gettext("Unknown platform “%(platform)s”.") % {"platform": platform}
+        )
     handle = str(data.get("handle", "")).strip().lstrip("@").strip()
     if not handle or len(handle) > validation.HANDLE_MAX_LENGTH:
-        raise FieldError(platform, f"A handle has 1 to {validation.HANDLE_MAX_LENGTH} characters.")
+        raise FieldError(
+            platform,
+            gettext("A handle has 1 to %(HANDLE_MAX_LENGTH)s characters.")
+            % {"HANDLE_MAX_LENGTH": validation.HANDLE_MAX_LENGTH},
+        )
     try:
         engagement = Decimal(str(data.get("engagement_rate") or 0))
     except InvalidOperation as exc:
-        raise FieldError(f"{platform}_engagement", "The engagement rate is a percentage.") from exc
+        raise FieldError(
+            f"{platform}_engagement", gettext("The engagement rate is a percentage.")
+        ) from exc
     if not engagement.is_finite() or not 0 <= engagement <= 100:
-        raise FieldError(f"{platform}_engagement", "The engagement rate is between 0 and 100.")
+        raise FieldError(
+            f"{platform}_engagement", gettext("The engagement rate is between 0 and 100.")
+        )
     return {
         "platform": platform,
         "handle": handle,
@@ -162,5 +194,5 @@ def clean_handles(handles: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     cleaned = [clean_handle(h) for h in handles]
     platforms = [h["platform"] for h in cleaned]
     if len(platforms) != len(set(platforms)):
-        raise FieldError("handles", "One handle per platform.")
+        raise FieldError("handles", gettext("One handle per platform."))
     return cleaned

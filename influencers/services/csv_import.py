@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.audit import AuditVerb, audit_record
@@ -102,7 +103,11 @@ def _import_row(
         try:
             if not handle:
                 if audience.strip():
-                    raise FieldError(platform, f"An audience needs a {platform} handle.")
+                    raise FieldError(
+                        platform,
+                        gettext("An audience needs a %(platform)s handle.")
+                        % {"platform": platform},
+                    )
                 continue
             values["handles"].append(
                 clean_handle({"platform": platform, "handle": handle, "audience_size": audience})
@@ -114,7 +119,7 @@ def _import_row(
 
 def _read_csv(file_text: str, report: ImportReport) -> list[tuple[int, dict[str, str]]]:
     if len(file_text) > validation.CREATOR_IMPORT_MAX_CHARS:
-        report.add(1, "", "The file is too large: import at most 5 MB at a time.")
+        report.add(1, "", gettext("The file is too large: import at most 5 MB at a time."))
         return []
     reader = csv.reader(io.StringIO(file_text.lstrip("\ufeff")))
     try:
@@ -123,11 +128,13 @@ def _read_csv(file_text: str, report: ImportReport) -> list[tuple[int, dict[str,
         missing = [c for c in IMPORT_REQUIRED if c not in header]
         if unknown or missing or len(set(header)) != len(header):
             for name in unknown:
-                report.add(1, name, f"Unknown column “{name}”.")
+                report.add(1, name, (gettext("Unknown column “%(name)s”.") % {"name": name}))
             for name in missing:
-                report.add(1, name, f"The column “{name}” is required.")
+                report.add(
+                    1, name, (gettext("The column “%(name)s” is required.") % {"name": name})
+                )
             if len(set(header)) != len(header):
-                report.add(1, "", "A column appears twice.")
+                report.add(1, "", gettext("A column appears twice."))
             return []
         rows: list[tuple[int, dict[str, str]]] = []
         for cells in reader:
@@ -141,13 +148,19 @@ def _read_csv(file_text: str, report: ImportReport) -> list[tuple[int, dict[str,
             rows.append((reader.line_num, dict(zip(header, cells, strict=True))))
             if len(rows) > validation.CREATOR_IMPORT_MAX_ROWS:
                 most = validation.CREATOR_IMPORT_MAX_ROWS
-                report.add(reader.line_num, "", f"Import at most {most} rows at a time.")
+                report.add(
+                    reader.line_num,
+                    "",
+                    (gettext("Import at most %(most)s rows at a time.") % {"most": most}),
+                )
                 return []
     except csv.Error as exc:
-        report.add(reader.line_num, "", f"The file is not valid CSV: {exc}.")
+        report.add(
+            reader.line_num, "", (gettext("The file is not valid CSV: %(exc)s.") % {"exc": exc})
+        )
         return []
     if not rows and report.ok:
-        report.add(1, "", "The file has a header but no creators.")
+        report.add(1, "", gettext("The file has a header but no creators."))
     return rows
 
 
@@ -205,7 +218,9 @@ def _import_save(
         with transaction.atomic():
             CreatorProfile.objects.bulk_create(profiles)
     except IntegrityError as exc:
-        raise Conflict("Another change added one of these e-mails meanwhile; try again.") from exc
+        raise Conflict(
+            gettext("Another change added one of these e-mails meanwhile; try again.")
+        ) from exc
     SocialHandle.objects.bulk_create(
         SocialHandle(organization=organization, profile=p, **h)
         for p, v in zip(profiles, cleaned, strict=True)

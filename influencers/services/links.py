@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
@@ -40,7 +41,10 @@ def creator_link_invite(*, profile: CreatorProfile, actor: Any) -> tuple[Creator
     unused links of the profile stop working. Returns the link and its token (mailed)."""
     locked = CreatorProfile.objects.select_for_update().get(pk=profile.pk)
     if locked.user_id is not None:
-        raise Conflict(f"{locked.display_name} already has a portal login.")
+        raise Conflict(
+            gettext("%(display_name)s already has a portal login.")
+            % {"display_name": locked.display_name}
+        )
     now = timezone.now()
     CreatorLink.objects.filter(profile=locked, accepted_at__isnull=True, expires_at__gt=now).update(
         expires_at=now
@@ -61,14 +65,22 @@ def creator_link_invite(*, profile: CreatorProfile, actor: Any) -> tuple[Creator
         after={"email": locked.email, "expires_at": link.expires_at.isoformat()},
     )
     org_name = locked.organization.name
-    subject = f"{org_name} invites you to the Influencer Ops creator portal"
-    body = (
-        f"Hello {locked.display_name},\n\n{actor.display_name} at {org_name} invites you to "
-        "the creator portal, where you keep your profile and availability, see your programs "
-        f"and payments, and message your success manager.\n\n"
-        f"Connect your login: {absolute_url(creator_link_url(token))}\n\n"
-        f"The link works once and expires on {link.expires_at:%Y-%m-%d %H:%M} UTC."
-    )
+    subject = gettext("%(org_name)s invites you to the Influencer Ops creator portal") % {
+        "org_name": org_name
+    }
+    body = gettext(
+        "Hello %(display_name)s,\n\n%(display_name2)s at %(org_name)s invites "
+        "you to the creator portal, where you keep your profile and "
+        "availability, see your programs and payments, and message your "
+        "success manager.\n\nConnect your login: %(absolute_url)s\n\nThe link "
+        "works once and expires on %(expires_at)s UTC."
+    ) % {
+        "display_name": locked.display_name,
+        "display_name2": actor.display_name,
+        "org_name": org_name,
+        "absolute_url": absolute_url(creator_link_url(token)),
+        "expires_at": format(link.expires_at, "%Y-%m-%d %H:%M"),
+    }
     email_address_after_commit(
         organization=locked.organization, address=locked.email, subject=subject, body=body
     )
@@ -94,15 +106,20 @@ def creator_link_accept(*, link: CreatorLink, user: Any) -> CreatorProfile:
     with db_scope(org_ids=[organization.pk], user_id=user.pk):
         locked = CreatorLink.objects.select_for_update().get(pk=link.pk)
         if locked.accepted_at is not None:
-            raise Conflict("This link has been used already.")
+            raise Conflict(gettext("This link has been used already."))
         if locked.expires_at <= timezone.now():
-            raise Conflict("This link has expired. Ask your success manager for a new one.")
+            raise Conflict(
+                gettext("This link has expired. Ask your success manager for a new one.")
+            )
         profile = CreatorProfile.objects.select_for_update().get(pk=locked.profile_id)
         if profile.user_id is not None:
-            raise Conflict("This profile is already connected to another login.")
+            raise Conflict(gettext("This profile is already connected to another login."))
         mine = CreatorProfile.objects.filter(organization=organization, user=user)
         if mine.exists():
-            raise Conflict(f"You already have a creator profile with {organization.name}.")
+            raise Conflict(
+                gettext("You already have a creator profile with %(name)s.")
+                % {"name": organization.name}
+            )
         profile.user = user
         profile.save(update_fields=["user"])
         if not user.is_creator:

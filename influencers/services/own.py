@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import FieldError, Forbidden
@@ -39,7 +40,7 @@ from messaging.services.requests import request_create
 
 def _require_own(profile: CreatorProfile, user: Any) -> None:
     if profile.user_id is None or profile.user_id != user.pk:
-        raise Forbidden("This is not your profile.")
+        raise Forbidden(gettext("This is not your profile."))
 
 
 @transaction.atomic
@@ -75,7 +76,7 @@ def profile_update_own(
 
 def _route(profile: CreatorProfile, user: Any, topic: str, text: str, note: str = "") -> None:
     if note:
-        text = f"{text}\nTheir note: {note}"
+        text = gettext("%(text)s\nTheir note: %(note)s") % {"text": text, "note": note}
     request_create(creator=profile, user=user, topic=topic, text=text)
 
 
@@ -90,11 +91,14 @@ def availability_set_own(
     """The creator adds a window when they are away; the ISM gets it as a request."""
     _require_own(profile, user)
     if away_to < timezone.localdate():
-        raise FieldError("away_to", "That window is already over.")
+        raise FieldError("away_to", gettext("That window is already over."))
     window = availability_add(
         profile=profile, actor=user, away_from=away_from, away_to=away_to, note=note
     )
-    text = f"{profile.display_name} will be away from {_window_text(away_from, away_to)}."
+    text = gettext("%(display_name)s will be away from %(window_text)s.") % {
+        "display_name": profile.display_name,
+        "window_text": _window_text(away_from, away_to),
+    }
     _route(profile, user, Topic.AVAILABILITY, text, note=window.note)
     return window
 
@@ -106,7 +110,10 @@ def availability_remove_own(*, availability: Availability, user: Any) -> None:
     _require_own(profile, user)
     window = _window_text(availability.away_from, availability.away_to)
     availability_remove(availability=availability, actor=user)
-    text = f"{profile.display_name} is no longer away from {window}: available again."
+    text = gettext("%(display_name)s is no longer away from %(window)s: available again.") % {
+        "display_name": profile.display_name,
+        "window": window,
+    }
     _route(profile, user, Topic.AVAILABILITY, text)
 
 
@@ -118,7 +125,10 @@ def interest_add_own(
     _require_own(profile, user)
     interest = interest_add(profile=profile, actor=user, category=category, note=note)
     label = interest.get_category_display()
-    text = f"{profile.display_name} would like {label} programs."
+    text = gettext("%(display_name)s would like %(label)s programs.") % {
+        "display_name": profile.display_name,
+        "label": label,
+    }
     _route(profile, user, Topic.PROGRAM_REQUEST, text, note=interest.note)
     return interest
 
@@ -130,5 +140,8 @@ def interest_remove_own(*, interest: ProgramInterest, user: Any) -> None:
     _require_own(profile, user)
     label = interest.get_category_display()
     interest_remove(interest=interest, actor=user)
-    text = f"{profile.display_name} no longer wants {label} programs."
+    text = gettext("%(display_name)s no longer wants %(label)s programs.") % {
+        "display_name": profile.display_name,
+        "label": label,
+    }
     _route(profile, user, Topic.PROGRAM_REQUEST, text)

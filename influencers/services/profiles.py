@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, FieldError
@@ -85,7 +86,9 @@ def creator_create(
     email = clean_email(email)
     handle_list = clean_handles(handles)
     if _email_taken(organization, email):
-        raise FieldError("email", f"A creator with {email} already exists.")
+        raise FieldError(
+            "email", gettext("A creator with %(email)s already exists.") % {"email": email}
+        )
     profile = CreatorProfile(
         organization=organization,
         display_name=clean_display_name(display_name),
@@ -103,7 +106,9 @@ def creator_create(
         with transaction.atomic():
             profile.save()
     except IntegrityError as exc:
-        raise Conflict(f"A creator with {email} already exists.") from exc
+        raise Conflict(
+            gettext("A creator with %(email)s already exists.") % {"email": email}
+        ) from exc
     SocialHandle.objects.bulk_create(
         SocialHandle(organization=organization, profile=profile, **h) for h in handle_list
     )
@@ -137,7 +142,9 @@ def creator_update(
     locked = CreatorProfile.objects.select_for_update().get(pk=profile.pk)
     email = clean_email(email)
     if _email_taken(locked.organization_id, email, exclude_pk=locked.pk):
-        raise FieldError("email", f"A creator with {email} already exists.")
+        raise FieldError(
+            "email", gettext("A creator with %(email)s already exists.") % {"email": email}
+        )
     before = profile_snapshot(locked)
     notes_changed = clean_notes(internal_notes) != locked.internal_notes
     locked.display_name = clean_display_name(display_name)
@@ -218,7 +225,7 @@ def handle_set(
 def handle_remove(*, profile: CreatorProfile, actor: Any, platform: str) -> None:
     old = profile.handles.filter(platform=platform).first()
     if old is None:
-        raise DomainError("The creator has no handle on that platform.")
+        raise DomainError(gettext("The creator has no handle on that platform."))
     old.delete()
     _refresh_max_audience(profile)
     audit_record(

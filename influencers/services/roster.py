@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.audit import AuditVerb, audit_record
@@ -27,17 +28,22 @@ from influencers.services.cleaning import (
 
 def _clean_window(profile: CreatorProfile, away_from: date, away_to: date, note: str) -> str:
     if away_to < away_from:
-        raise FieldError("away_to", "The window ends before it starts.")
+        raise FieldError("away_to", gettext("The window ends before it starts."))
     note = (note or "").strip()
     if len(note) > validation.AWAY_NOTE_MAX_LENGTH:
         raise FieldError(
-            "note", f"A note has at most {validation.AWAY_NOTE_MAX_LENGTH} characters."
+            "note",
+            gettext("A note has at most %(AWAY_NOTE_MAX_LENGTH)s characters.")
+            % {"AWAY_NOTE_MAX_LENGTH": validation.AWAY_NOTE_MAX_LENGTH},
         )
     clash = profile.availability.filter(away_from__lte=away_to, away_to__gte=away_from).first()
     if clash is not None:
         raise Conflict(
-            f"It overlaps the away window {clash.away_from:%Y-%m-%d}–{clash.away_to:%Y-%m-%d}; "
-            "remove that one first."
+            gettext("It overlaps the away window %(away_from)s–%(away_to)s; remove that one first.")
+            % {
+                "away_from": format(clash.away_from, "%Y-%m-%d"),
+                "away_to": format(clash.away_to, "%Y-%m-%d"),
+            }
         )
     return note
 
@@ -80,14 +86,18 @@ def availability_remove(*, availability: Availability, actor: Any) -> None:
 def _clean_interest(profile: CreatorProfile, category: str, note: str) -> tuple[str, str]:
     cleaned = clean_categories([category])
     if not cleaned:
-        raise FieldError("category", "Choose a category.")
+        raise FieldError("category", gettext("Choose a category."))
     note = (note or "").strip()
     if len(note) > validation.INTEREST_NOTE_MAX_LENGTH:
         raise FieldError(
-            "note", f"A note has at most {validation.INTEREST_NOTE_MAX_LENGTH} characters."
+            "note",
+            gettext("A note has at most %(INTEREST_NOTE_MAX_LENGTH)s characters.")
+            % {"INTEREST_NOTE_MAX_LENGTH": validation.INTEREST_NOTE_MAX_LENGTH},
         )
     if profile.interests.filter(category=cleaned[0]).exists():
-        raise Conflict(f"{Category(cleaned[0]).label} is already on the list.")
+        raise Conflict(
+            gettext("%(label)s is already on the list.") % {"label": Category(cleaned[0]).label}
+        )
     return cleaned[0], note
 
 
@@ -129,15 +139,17 @@ def milestone_change(
     """Change the click milestone (it decides pay): a reason is required; history is kept."""
     reason = (reason or "").strip()
     if not reason:
-        raise FieldError("reason", "Say why the milestone changes: it decides pay.")
+        raise FieldError("reason", gettext("Say why the milestone changes: it decides pay."))
     if len(reason) > validation.MILESTONE_REASON_MAX_LENGTH:
         raise FieldError(
-            "reason", f"A reason has at most {validation.MILESTONE_REASON_MAX_LENGTH} characters."
+            "reason",
+            gettext("A reason has at most %(MILESTONE_REASON_MAX_LENGTH)s characters.")
+            % {"MILESTONE_REASON_MAX_LENGTH": validation.MILESTONE_REASON_MAX_LENGTH},
         )
     new = clean_milestone(new)
     locked = CreatorProfile.objects.select_for_update().get(pk=profile.pk)
     if new == locked.click_milestone:
-        raise FieldError("new", f"The milestone is already {new}.")
+        raise FieldError("new", gettext("The milestone is already %(new)s.") % {"new": new})
     change = MilestoneChange.objects.create(
         organization_id=locked.organization_id,
         profile=locked,

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.choices import Category
@@ -107,7 +108,10 @@ class CreatorCreateView(CreatorMixin, View):
             except DomainError as exc:
                 _add_error(exc, form, handles)
             else:
-                messages.success(request, f"{creator.display_name} was added.")
+                messages.success(
+                    request,
+                    gettext("%(display_name)s was added.") % {"display_name": creator.display_name},
+                )
                 return redirect(self.url("creator_detail", pk=creator.pk))
         return self._render(request, form, handles, status=400)
 
@@ -139,7 +143,7 @@ class CreatorEditView(CreatorMixin, View):
             except DomainError as exc:
                 _add_error(exc, form, handles)
             else:
-                messages.success(request, "Changes saved.")
+                messages.success(request, gettext("Changes saved."))
                 return redirect(self.url("creator_detail", pk=creator.pk))
         return self._render(request, creator, form, handles, status=400)
 
@@ -189,7 +193,9 @@ class CreatorImportView(CreatorMixin, View):
         )
         if not report.ok:
             return self._render(request, form, report=report, status=400)
-        messages.success(request, f"Imported {report.created} creators.")
+        messages.success(
+            request, gettext("Imported %(created)s creators.") % {"created": report.created}
+        )
         return redirect(self.url("creator_list"))
 
     def _render(
@@ -221,13 +227,20 @@ class CreatorMilestoneView(CreatorMixin, View):
                 form_add_domain_error(form, exc)  # the form re-renders with 400, as always
             else:
                 sent = (
-                    f" New terms sent for {len(amendments)} program"
-                    f"{'s' if len(amendments) != 1 else ''}: the creator accepts them."
+                    (
+                        gettext(
+                            " New terms sent for %(len)s program%(value)s: the creator accepts "
+                            "them."
+                        )
+                        % {"len": len(amendments), "value": "s" if len(amendments) != 1 else ""}
+                    )
                     if amendments
                     else ""
                 )
                 messages.success(
-                    request, f"Click milestone is now {creator.click_milestone}.{sent}"
+                    request,
+                    gettext("Click milestone is now %(click_milestone)s.%(sent)s")
+                    % {"click_milestone": creator.click_milestone, "sent": sent},
                 )
                 return redirect(self.url("creator_detail", pk=creator.pk))
         return self._render(request, creator, form, status=400)
@@ -264,7 +277,7 @@ class CreatorInviteView(CreatorActionView):
 
     def act(self, request: HttpRequest, creator: CreatorProfile, **kwargs: Any) -> None:
         services.creator_link_invite(profile=creator, actor=request.user)
-        self.success = f"Portal invitation sent to {creator.email}."
+        self.success = gettext("Portal invitation sent to %(email)s.") % {"email": creator.email}
 
 
 def _form_error(form: forms.Form) -> DomainError:
@@ -317,7 +330,7 @@ class CreatorLinkAcceptView(View):
     def _link(self, token: str) -> CreatorLink:
         link = services.creator_link_by_token(token)
         if link is None:
-            raise Http404("This link is not valid.")
+            raise Http404(gettext("This link is not valid."))
         return link
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
@@ -331,7 +344,10 @@ class CreatorLinkAcceptView(View):
             profile = services.creator_link_accept(link=link, user=request.user)
         except DomainError as exc:
             return self._render(request, link, error=str(exc), status=exc.status_code)
-        messages.success(request, f"Your login is now connected to {link.organization.name}.")
+        messages.success(
+            request,
+            gettext("Your login is now connected to %(name)s.") % {"name": link.organization.name},
+        )
         slug = quote(profile.organization.slug)
         return redirect(f"{reverse('portal_profile')}?org={slug}")
 

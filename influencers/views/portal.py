@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
 from influencers import selectors, services
@@ -38,7 +39,7 @@ class PortalProfileView(PortalMixin):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # the form re-renders with 400, as always
             else:
-                messages.success(request, "Your profile is saved.")
+                messages.success(request, gettext("Your profile is saved."))
                 return self.back(profile)
         return self.page(request, "portal/profile.html", 400, profile=profile, form=form)
 
@@ -67,7 +68,7 @@ class PortalAvailabilityView(PortalMixin):
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:
-                messages.success(request, "Saved. Your success manager has been told.")
+                messages.success(request, gettext("Saved. Your success manager has been told."))
                 return self.back(profile)
         return self.page(request, "portal/availability.html", 400, profile=profile, form=form)
 
@@ -78,12 +79,12 @@ class PortalAvailabilityRemoveView(PortalMixin):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         window = selectors.own_availability(user=request.user, pk=pk)
         if window is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         try:
             services.availability_remove_own(availability=window, user=request.user)
         except DomainError as exc:
             return refuse_back(request, exc, self.back_url(window.profile))
-        messages.success(request, "Removed. Your success manager has been told.")
+        messages.success(request, gettext("Removed. Your success manager has been told."))
         return self.back(window.profile)
 
 
@@ -108,7 +109,7 @@ class PortalInterestsView(PortalMixin):
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:
-                messages.success(request, "Saved. Your success manager has been told.")
+                messages.success(request, gettext("Saved. Your success manager has been told."))
                 return self.back(profile)
         return self.page(request, "portal/interests.html", 400, profile=profile, form=form)
 
@@ -119,10 +120,10 @@ class PortalInterestRemoveView(PortalMixin):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         interest = selectors.own_interest(user=request.user, pk=pk)
         if interest is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         try:
             services.interest_remove_own(interest=interest, user=request.user)
         except DomainError as exc:
             return refuse_back(request, exc, self.back_url(interest.profile))
-        messages.success(request, "Removed. Your success manager has been told.")
+        messages.success(request, gettext("Removed. Your success manager has been told."))
         return self.back(interest.profile)

@@ -12,8 +12,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
 from influencer_ops.events import EventType, emit_many
 from messaging.events import task_event
@@ -42,8 +42,8 @@ def task_sla(*, organization: Organization, kind: str) -> timedelta:
 def _move(task: Task, target: str) -> None:
     if target not in TASK_TRANSITIONS[task.state]:
         raise Conflict(
-            f"This task is {task.get_state_display().lower()}; it cannot become "
-            f"{TaskState(target).label.lower()}."
+            gettext("This task is %(lower)s; it cannot become %(lower2)s.")
+            % {"lower": task.get_state_display().lower(), "lower2": TaskState(target).label.lower()}
         )
     task.state = target
 
@@ -82,14 +82,16 @@ def _notify_owner(task: Task, event: str) -> None:
         recipients = [task.assignee]
     else:
         recipients = _role_members(task, task.owner_role)
-    queue = "your queue" if task.assignee_id else f"the {task.get_owner_role_display()} queue"
+    queue = (
+        gettext("your queue") if task.assignee_id else f"the {task.get_owner_role_display()} queue"
+    )
     notifications.notify_many(
         recipients=recipients,
         organization=task.organization,
         kind=NotificationKind.TASK_ASSIGNED,
         event_key=f"task:{task.pk}:{event}",
-        title=f"New in {queue}: {task.title}",
-        body=f"Due {task.due_at:%Y-%m-%d %H:%M} UTC.",
+        title=gettext("New in %(queue)s: %(title)s") % {"queue": queue, "title": task.title},
+        body=gettext("Due %(due_at)s UTC.") % {"due_at": format(task.due_at, "%Y-%m-%d %H:%M")},
         url=_task_url(task),
     )
 
@@ -119,9 +121,9 @@ def task_create(
     ``notify=False`` when the caller sends its own, more precise notice to the owners.
     """
     if kind not in TaskKind.values:
-        raise DomainError(f"Unknown task kind “{kind}”.")
+        raise DomainError(gettext("Unknown task kind “%(kind)s”.") % {"kind": kind})
     if owner_role not in OwnerRole.values:
-        raise DomainError(f"Unknown owner role “{owner_role}”.")
+        raise DomainError(gettext("Unknown owner role “%(role)s”.") % {"role": owner_role})
     existing = Task.objects.filter(
         organization=organization, dedupe_key=dedupe_key, state__in=ACTIVE_TASK_STATES
     ).first()
@@ -165,12 +167,12 @@ def _lock(task: Task) -> Task:
 @transaction.atomic
 def task_claim(*, task: Task, membership: Membership) -> Task:
     if not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can claim this task.")
+        raise Forbidden(gettext("Only the owning role's team can claim this task."))
     locked = _lock(task)
     if locked.state == TaskState.IN_PROGRESS and locked.assignee_id == membership.user_id:
         return locked
     if locked.state == TaskState.IN_PROGRESS:
-        raise Conflict("Someone else is already working on this task.")
+        raise Conflict(gettext("Someone else is already working on this task."))
     previous = locked.assignee
     _move(locked, TaskState.IN_PROGRESS)
     locked.assignee = membership.user
@@ -186,7 +188,8 @@ def _check_assignee(task: Task, user: Any | None) -> None:
     team = _role_members(task, task.owner_role)  # approvers: only those covering the brand
     if membership is None or (membership.role != Role.ADMIN and membership.user not in team):
         raise DomainError(
-            f"The task can only go to a member of the {task.get_owner_role_display()} team."
+            gettext("The task can only go to a member of the %(owner_role)s team.")
+            % {"owner_role": task.get_owner_role_display()}
         )
 
 
@@ -196,10 +199,12 @@ def task_reassign(
 ) -> Task:
     """Give the task to a person of its role, or (``assignee=None``) back to the team queue."""
     if not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can reassign this task.")
+        raise Forbidden(gettext("Only the owning role's team can reassign this task."))
     locked = _lock(task)
     if locked.state not in ACTIVE_TASK_STATES:
-        raise Conflict(f"This task is {locked.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This task is %(lower)s.") % {"lower": locked.get_state_display().lower()}
+        )
     _check_assignee(locked, assignee)
     previous = locked.assignee
     locked.assignee = assignee
@@ -223,10 +228,10 @@ def task_complete(
     *, task: Task, actor: Any, resolution: str, membership: Membership | None = None
 ) -> Task:
     if membership is not None and not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can complete this task.")
+        raise Forbidden(gettext("Only the owning role's team can complete this task."))
     resolution = resolution.strip()
     if not resolution:
-        raise DomainError("Say how the task was resolved.")
+        raise DomainError(gettext("Say how the task was resolved."))
     locked = _lock(task)
     _move(locked, TaskState.DONE)
     if locked.assignee_id is None:
@@ -282,7 +287,8 @@ def task_handover_program(*, program: Any, actor: Any | None) -> int:
             to_role=OwnerRole.BSM,
             from_assignee=previous,
             to_assignee=bsm,
-            note=f"{program.name} launched: the BSM owns it from now on.",
+            note=gettext("%(name)s launched: the BSM owns it from now on.")
+            % {"name": program.name},
         )
         _notify_owner(task, "handed_over")
     return len(tasks)
@@ -308,7 +314,7 @@ def _hand_to_bsm(task: Task) -> None:
         to_role=OwnerRole.BSM,
         from_assignee=previous,
         to_assignee=bsm,
-        note="No approver decided in time: the BSM chases the approval.",
+        note=gettext("No approver decided in time: the BSM chases the approval."),
     )
 
 
@@ -350,7 +356,8 @@ def escalate_overdue(
                     task,
                     "escalated",
                     None,
-                    note=f"Past its due time ({task.due_at:%Y-%m-%d %H:%M} UTC).",
+                    note=gettext("Past its due time (%(at)s UTC).")
+                    % {"at": f"{task.due_at:%Y-%m-%d %H:%M}"},
                 )
                 owners = [task.assignee] if task.assignee else []
                 if task.owner_role == OwnerRole.APPROVER:
@@ -362,39 +369,16 @@ def escalate_overdue(
                     organization=organization,
                     kind=NotificationKind.TASK_ESCALATED,
                     event_key=f"task:{task.pk}:escalated",
-                    title=f"Overdue: {task.title}",
-                    body=f"Was due {task.due_at:%Y-%m-%d %H:%M} UTC "
-                    f"({task.get_owner_role_display()}).",
+                    title=gettext("Overdue: %(title)s") % {"title": task.title},
+                    body=gettext("Was due %(due_at)s UTC (%(owner_role)s).")
+                    % {
+                        "due_at": format(task.due_at, "%Y-%m-%d %H:%M"),
+                        "owner_role": task.get_owner_role_display(),
+                    },
                     url=_task_url(task),
                 )
             escalated += len(batch)
 
 
-@transaction.atomic
-def task_sla_set(
-    *, organization: Organization, actor: Any, hours_by_kind: dict[str, int | None]
-) -> None:
-    """Set (or, with None, reset to the default) the org's due time per task kind."""
-
-    for kind, hours in hours_by_kind.items():
-        if kind not in TaskKind.values:
-            raise DomainError(f"Unknown task kind “{kind}”.")
-        if hours is not None and not 1 <= hours <= 24 * 60:
-            raise DomainError("A due time is between 1 hour and 60 days (1440 hours).")
-    before = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
-    for kind, hours in hours_by_kind.items():
-        if hours is None:
-            TaskSLA.objects.filter(organization=organization, kind=kind).delete()
-        else:
-            TaskSLA.objects.update_or_create(
-                organization=organization, kind=kind, defaults={"hours": hours}
-            )
-    after = {s.kind: s.hours for s in TaskSLA.objects.filter(organization=organization)}
-    audit_record(
-        organization=organization,
-        actor=actor,
-        verb=AuditVerb.TASK_SLA_CHANGED,
-        target=organization,
-        before=before,
-        after=after,
-    )
+# Its old home: callers keep working.
+from messaging.services.sla import task_sla_set as task_sla_set  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import DomainError
@@ -30,17 +31,17 @@ def request_create(
     compensation question may name one of the creator's payouts: it is then about that
     payout's enrollment (and routed by its program)."""
     if creator.user_id != user.pk:
-        raise DomainError("You can only raise requests for yourself.")
+        raise DomainError(gettext("You can only raise requests for yourself."))
     if topic not in Topic.values:
-        raise DomainError(f"Unknown topic “{topic}”.")
+        raise DomainError(gettext("Unknown topic “%(topic)s”.") % {"topic": topic})
     text = clean_text(text)
     if enrollment is not None and enrollment.creator_id != creator.pk:
-        raise DomainError("That enrollment is not yours.")
+        raise DomainError(gettext("That enrollment is not yours."))
     if payout is not None:
         if topic != Topic.COMPENSATION:
-            raise DomainError("Pick a payout only for a compensation question.")
+            raise DomainError(gettext("Pick a payout only for a compensation question."))
         if payout.creator_id != creator.pk:
-            raise DomainError("That payout is not yours.")
+            raise DomainError(gettext("That payout is not yours."))
         enrollment = payout.enrollment
     program = enrollment.program if enrollment is not None else None
     decision = route(topic=topic, program=program, enrollment=enrollment, creator=creator)

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
@@ -46,15 +47,17 @@ REMEDIES: dict[str, str] = {
 
 def _require(task: Task, membership: Membership) -> Task:
     if not may_work_on(membership, task):
-        raise Forbidden("Only the owning role's team can work on this task.")
+        raise Forbidden(gettext("Only the owning role's team can work on this task."))
     if task.state not in ACTIVE_TASK_STATES:
-        raise Conflict(f"This task is {task.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This task is %(lower)s.") % {"lower": task.get_state_display().lower()}
+        )
     return task
 
 
 def _enrollment(task: Task) -> Enrollment:
     if task.enrollment_id is None:
-        raise DomainError("This task is not about a creator's place in a program.")
+        raise DomainError(gettext("This task is not about a creator's place in a program."))
     return Enrollment.objects.select_related("program", "creator", "organization").get(
         pk=task.enrollment_id
     )
@@ -66,7 +69,7 @@ def task_remedy_record(*, task: Task, membership: Membership, remedy: str, note:
     Staff only see it (a coaching note is never shown to the creator)."""
     _require(task, membership)
     if remedy not in REMEDIES:
-        raise DomainError(f"Unknown remedy “{remedy}”.")
+        raise DomainError(gettext("Unknown remedy “%(remedy)s”.") % {"remedy": remedy})
     note = clean_text(note)
     event = TaskEvent.objects.create(
         organization_id=task.organization_id,
@@ -109,7 +112,7 @@ def task_reply(
             task=task,
             actor=membership.user,
             membership=membership,
-            resolution=f"Answered in the conversation: {message.text}",
+            resolution=(gettext("Answered in the conversation: %(text)s") % {"text": message.text}),
         )
     return message
 
@@ -120,9 +123,11 @@ def task_confirm_creator(*, task: Task, membership: Membership) -> Enrollment:
     Refused while a milestone correction or an amendment is open (``enrollment_confirm``)."""
     _require(task, membership)
     if task.kind != TaskKind.CONFIRM_CREATOR:
-        raise DomainError("Only a “creator accepted” task confirms a creator.")
+        raise DomainError(gettext("Only a “creator accepted” task confirms a creator."))
     if not permissions.can_work_prelaunch(membership):
-        raise Forbidden("Only an influencer success manager or an admin may confirm creators.")
+        raise Forbidden(
+            gettext("Only an influencer success manager or an admin may confirm creators.")
+        )
     return enrollment_confirm(enrollment=_enrollment(task), actor=membership.user)
 
 
@@ -136,7 +141,7 @@ def task_milestone_correct(
     _require(task, membership)
     request = task.source_request
     if request is None or request.topic != Topic.MILESTONE_CORRECTION or task.creator is None:
-        raise DomainError("This task is not a milestone correction.")
+        raise DomainError(gettext("This task is not a milestone correction."))
     change, amendments = creator_milestone_correct(
         profile=task.creator, actor=membership.user, new=new, reason=reason
     )
@@ -144,16 +149,26 @@ def task_milestone_correct(
         f"{a.enrollment.program.name} (terms version {a.number})" for a in amendments
     )
     sent = (
-        f" Amendment sent for acceptance: {places}."
+        (gettext(" Amendment sent for acceptance: %(places)s.") % {"places": places})
         if amendments
-        else " No open place takes its milestone from the creator: no terms changed."
+        else gettext(" No open place takes its milestone from the creator: no terms changed.")
     )
     task_complete(
         task=task,
         actor=membership.user,
         membership=membership,
-        resolution=f"Click milestone corrected from {change.old:,} to {change.new:,} valid "
-        f"clicks: {change.reason}.{sent}",
+        resolution=(
+            gettext(
+                "Click milestone corrected from %(old)s to %(new)s valid clicks: "
+                "%(reason)s.%(sent)s"
+            )
+            % {
+                "old": format(change.old, ","),
+                "new": format(change.new, ","),
+                "reason": change.reason,
+                "sent": sent,
+            }
+        ),
     )
     return amendments
 
@@ -174,10 +189,10 @@ def task_due_dates_move(
     enrollment = _enrollment(task)
     wanted = set(deliverable_ids)
     if not wanted:
-        raise DomainError("Choose the deliverables to move.")
+        raise DomainError(gettext("Choose the deliverables to move."))
     mine = Deliverable.objects.filter(pk__in=wanted, enrollment_id=enrollment.pk).count()
     if mine != len(wanted):
-        raise DomainError("Only this creator's deliverables can move from this task.")
+        raise DomainError(gettext("Only this creator's deliverables can move from this task."))
     moved = due_dates_shift(
         program=enrollment.program,
         actor=membership.user,
@@ -185,7 +200,10 @@ def task_due_dates_move(
         deliverable_ids=sorted(wanted),
     )
     if remedy:
-        note = f"{moved} deliverable(s) now due {new_due_on:%Y-%m-%d}."
+        note = gettext("%(moved)s deliverable(s) now due %(new_due_on)s.") % {
+            "moved": moved,
+            "new_due_on": format(new_due_on, "%Y-%m-%d"),
+        }
         task_remedy_record(task=task, membership=membership, remedy="schedule", note=note)
     return moved
 
@@ -198,7 +216,7 @@ def task_pay_amend(
     per valid click, which they accept in the portal; recorded as a remedy."""
     _require(task, membership)
     if not permissions.can_amend_terms(membership):
-        raise Forbidden("Your role does not allow amending terms.")
+        raise Forbidden(gettext("Your role does not allow amending terms."))
     version = terms_amend(
         enrollment=_enrollment(task),
         actor=membership.user,
@@ -206,7 +224,11 @@ def task_pay_amend(
         changes={"per_click_rate": per_click_rate},
     )
     rate = version.snapshot.get("per_click_rate")
-    note = f"terms version {version.number}, {rate} {version.snapshot.get('currency')} per valid "
+    note = gettext("terms version %(number)s, %(rate)s %(get)s per valid ") % {
+        "number": version.number,
+        "rate": rate,
+        "get": version.snapshot.get("currency"),
+    }
     task_remedy_record(
         task=task, membership=membership, remedy="amendment", note=f"{note}click: {reason}"
     )
@@ -220,14 +242,16 @@ def _payout(task: Task, payout_id: int) -> Payout:
         or (task.enrollment_id is not None and payout.enrollment_id == task.enrollment_id)
     )
     if payout is None or not ours:
-        raise DomainError("That payout is not what this task is about.")
+        raise DomainError(gettext("That payout is not what this task is about."))
     return payout
 
 
 def _require_payouts(task: Task, membership: Membership) -> None:
     _require(task, membership)
     if not permissions.can_manage_payouts(membership):
-        raise Forbidden("Only a brand success manager or an admin may hold or release payouts.")
+        raise Forbidden(
+            gettext("Only a brand success manager or an admin may hold or release payouts.")
+        )
 
 
 @transaction.atomic
@@ -239,7 +263,10 @@ def task_payout_hold(*, task: Task, membership: Membership, payout_id: int, reas
         task=task,
         actor=membership.user,
         membership=membership,
-        resolution=f"Payout of {held.amount} {held.currency} put on hold: {held.hold_reason}",
+        resolution=(
+            gettext("Payout of %(amount)s %(currency)s put on hold: %(hold_reason)s")
+            % {"amount": held.amount, "currency": held.currency, "hold_reason": held.hold_reason}
+        ),
     )
     return held
 
@@ -249,13 +276,17 @@ def task_payout_release(*, task: Task, membership: Membership, payout_id: int) -
     """Release the task's held payout (the next payment run pays it); completes the task."""
     _require_payouts(task, membership)
     released = payout_release(
-        payout=_payout(task, payout_id), actor=membership.user, memo="Released from the desk task."
+        payout=_payout(task, payout_id),
+        actor=membership.user,
+        memo=gettext("Released from the desk task."),
     )
     task_complete(
         task=task,
         actor=membership.user,
         membership=membership,
-        resolution=f"Payout of {released.amount} {released.currency} released: the next "
-        "payment run pays it.",
+        resolution=(
+            gettext("Payout of %(amount)s %(currency)s released: the next payment run pays it.")
+            % {"amount": released.amount, "currency": released.currency}
+        ),
     )
     return released

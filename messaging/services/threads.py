@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.errors import DomainError, Forbidden
 from messaging.kinds import ACTIVE_TASK_STATES, NotificationKind
@@ -23,9 +24,12 @@ MAX_MESSAGE = 5000
 def clean_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise DomainError("Write a message first.")
+        raise DomainError(gettext("Write a message first."))
     if len(text) > MAX_MESSAGE:
-        raise DomainError(f"A message has at most {MAX_MESSAGE} characters.")
+        raise DomainError(
+            gettext("A message has at most %(MAX_MESSAGE)s characters.")
+            % {"MAX_MESSAGE": MAX_MESSAGE}
+        )
     return text
 
 
@@ -49,7 +53,7 @@ def announcement_create(
 ) -> Thread:
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise DomainError("An announcement needs a title of at most 200 characters.")
+        raise DomainError(gettext("An announcement needs a title of at most 200 characters."))
     thread = Thread.objects.create(
         organization_id=program.organization_id,
         kind=Thread.Kind.ANNOUNCEMENT,
@@ -131,7 +135,7 @@ def message_post(
     ``resolve`` completes the thread's open request tasks with the reply as resolution."""
     text = clean_text(text)
     if from_creator and thread.kind == Thread.Kind.ANNOUNCEMENT and not thread.replies_allowed:
-        raise Forbidden("Replies are off for this announcement.")
+        raise Forbidden(gettext("Replies are off for this announcement."))
     message = Message.objects.create(
         organization_id=thread.organization_id,
         thread=thread,
@@ -158,7 +162,8 @@ def message_post(
         organization=thread.organization,
         kind=kind,
         event_key=f"message:{message.pk}",
-        title=f"{author.display_name} wrote in “{thread.title}”",
+        title=gettext("%(display_name)s wrote in “%(title)s”")
+        % {"display_name": author.display_name, "title": thread.title},
         body=text[:500],
         url=url,
     )

@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError
@@ -44,7 +45,7 @@ class DeskMixin(OrgViewMixin):
             selectors.task_detail(organization=self.organization), self.organization, pk
         )
         if task.owner_role not in selectors.desk_roles(self.membership):
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return task
 
     def back_to_desk(self) -> HttpResponse:
@@ -181,7 +182,7 @@ class TaskCompleteView(TaskActionView):
         task = self.task(kwargs["pk"])
         form = ResolutionForm(request.POST)
         if not form.is_valid():
-            return self.fail(request, task, DomainError("Say how the task was resolved."))
+            return self.fail(request, task, DomainError(gettext("Say how the task was resolved.")))
         try:
             task = queue.task_complete(
                 task=task,
@@ -191,7 +192,7 @@ class TaskCompleteView(TaskActionView):
             )
         except DomainError as exc:
             return self.fail(request, task, exc)
-        messages.success(request, "Task completed.")
+        messages.success(request, gettext("Task completed."))
         return self.respond(request, task)
 
 
@@ -201,7 +202,7 @@ class TaskReassignView(TaskActionView):
         people = [(m.user_id, m.user.email) for m in selectors.assignable_members(task=task)]
         form = ReassignForm(request.POST, people=people)
         if not form.is_valid():
-            return self.fail(request, task, DomainError("Choose a member of the team."))
+            return self.fail(request, task, DomainError(gettext("Choose a member of the team.")))
         assignee_id = form.cleaned_data["assignee"]
         assignee = get_user_model().objects.get(pk=assignee_id) if assignee_id else None
         try:
@@ -213,7 +214,7 @@ class TaskReassignView(TaskActionView):
             )
         except DomainError as exc:
             return self.fail(request, task, exc)
-        messages.success(request, "Task reassigned.")
+        messages.success(request, gettext("Task reassigned."))
         return self.respond(request, task)
 
 
@@ -251,7 +252,7 @@ class StaffThreadView(DeskMixin, View):
             except DomainError as exc:
                 form.add_error("text", str(exc))
             else:
-                messages.success(request, "Reply sent.")
+                messages.success(request, gettext("Reply sent."))
                 return redirect(request.path)
         return self._render(request, thread, form, status=400)
 
@@ -290,7 +291,7 @@ class AnnouncementCreateView(DeskMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Announcement sent.")
+                messages.success(request, gettext("Announcement sent."))
                 return redirect(
                     reverse(
                         "desk_thread", kwargs={"org_slug": self.organization.slug, "pk": thread.pk}
@@ -324,6 +325,6 @@ class TaskSLAView(OrgViewMixin, View):
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Due times saved.")
+                messages.success(request, gettext("Due times saved."))
                 return redirect(request.path)
         return render(request, "messaging/task_sla.html", {"form": form}, status=400)

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from messaging.kinds import NotificationKind
@@ -79,7 +80,10 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
         return render(request, BELL_TEMPLATE)
     if marked:
         noun = "notification" if marked == 1 else "notifications"
-        messages.success(request, f"Marked {marked} {noun} as read.")
+        messages.success(
+            request,
+            gettext("Marked %(marked)s %(noun)s as read.") % {"marked": marked, "noun": noun},
+        )
     return redirect("notifications")
 
 
@@ -113,7 +117,7 @@ class NotificationPreferencesForm(forms.Form):
     def rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         """(kind label, [in-app field, e-mail field]) for the table."""
         return [
-            (kind.label, [self[f"{kind.value}__{channel}"] for channel, _ in CHANNELS])
+            (str(kind.label), [self[f"{kind.value}__{channel}"] for channel, _ in CHANNELS])
             for kind in NotificationKind
         ]
 
@@ -125,7 +129,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         form = NotificationPreferencesForm(request.POST)
         if form.is_valid():
             notification_set_preferences(user=request.user, choices=form.choices())
-            messages.success(request, "Your notification preferences were saved.")
+            messages.success(request, gettext("Your notification preferences were saved."))
             return redirect("notification_preferences")
         status = 400
     else:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError
@@ -32,7 +33,9 @@ class _WorksWithAnOrg(View):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not self.creator_profiles:
-            messages.info(request, "You can ask questions once an organization works with you.")
+            messages.info(
+                request, gettext("You can ask questions once an organization works with you.")
+            )
             return redirect("portal_home")
         return super().dispatch(request, *args, **kwargs)
 
@@ -78,7 +81,7 @@ class PortalRequestCreateView(CreatorViewMixin, _WorksWithAnOrg):
                     user=request.user, enrollment_id=form.cleaned_data["enrollment"]
                 )
                 if enrollment is None:
-                    raise Http404("Not found.")
+                    raise Http404(gettext("Not found."))
                 creator = enrollment.creator
             else:
                 slug = (
@@ -90,7 +93,7 @@ class PortalRequestCreateView(CreatorViewMixin, _WorksWithAnOrg):
             if form.cleaned_data.get("payout") is not None:
                 payout = creator_payout(user=request.user, pk=form.cleaned_data["payout"])
                 if payout is None:
-                    raise Http404("Not found.")
+                    raise Http404(gettext("Not found."))
                 creator = payout.creator
             try:
                 created = request_create(
@@ -115,7 +118,7 @@ def _owner_label(request_obj: Any) -> str:
     task = getattr(request_obj, "task", None)
     if task is not None and task.assignee is not None:
         return task.assignee.display_name
-    return "the ISM team" if request_obj.routed_role == "ism" else "the BSM team"
+    return gettext("the ISM team") if request_obj.routed_role == "ism" else gettext("the BSM team")
 
 
 class PortalThreadView(CreatorViewMixin, View):
@@ -124,7 +127,7 @@ class PortalThreadView(CreatorViewMixin, View):
     def _thread(self, pk: int) -> Thread:
         thread = selectors.creator_thread(user=self.request.user, thread_id=pk)
         if thread is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return thread
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.calendar import org_today
@@ -55,7 +56,12 @@ def _initial(action: str, ctx: TaskContext) -> dict[str, Any]:
     enrollment, task = ctx.enrollment, ctx.task
     if action == "goals" and enrollment is not None:
         goals = enrollment.program.goals or "what the program sets out to do"
-        return {"text": f"A reminder of what {enrollment.program.name} is about: {goals}"}
+        return {
+            "text": (
+                gettext("A reminder of what %(name)s is about: %(goals)s")
+                % {"name": enrollment.program.name, "goals": goals}
+            )
+        }
     if action == "milestone" and task.creator is not None:
         return {"new": ctx.requested_milestone or task.creator.click_milestone}
     if action == "due":
@@ -141,7 +147,7 @@ class TaskWorkView(TaskPageMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         action = kwargs["action"]
         if action not in ACTIONS:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         task = self.task(kwargs["pk"])
         ctx = task_context(task=task, membership=self.membership)
         form = _form(action, ctx, request.POST)
@@ -168,18 +174,20 @@ class TaskWorkView(TaskPageMixin, View):
             task_work.task_reply(
                 task=task, membership=who, text=data["text"], remedy=remedy, resolve=data["resolve"]
             )
-            return "Message sent to the creator."
+            return gettext("Message sent to the creator.")
         if action == "confirm":
             enrollment = task_work.task_confirm_creator(task=task, membership=who)
-            return f"{enrollment.creator.display_name} is confirmed."
+            return gettext("%(display_name)s is confirmed.") % {
+                "display_name": enrollment.creator.display_name
+            }
         if action == "milestone":
             amendments = task_work.task_milestone_correct(
                 task=task, membership=who, new=data["new"], reason=data["reason"]
             )
-            return (
-                f"Milestone corrected; {len(amendments)} amendment(s) sent to the creator to "
+            return gettext(
+                "Milestone corrected; %(len)s amendment(s) sent to the creator to "
                 "accept. Confirmation waits for their acceptance."
-            )
+            ) % {"len": len(amendments)}
         if action == "due":
             moved = task_work.task_due_dates_move(
                 task=task,
@@ -188,7 +196,9 @@ class TaskWorkView(TaskPageMixin, View):
                 new_due_on=data["new_due_on"],
                 remedy=task.kind == TaskKind.UNDERPERFORMING,
             )
-            return f"{moved} due date(s) moved; the creator has been told."
+            return gettext("%(moved)s due date(s) moved; the creator has been told.") % {
+                "moved": moved
+            }
         if action == "amend":
             version = task_work.task_pay_amend(
                 task=task,
@@ -196,16 +206,18 @@ class TaskWorkView(TaskPageMixin, View):
                 per_click_rate=data["per_click_rate"],
                 reason=data["reason"],
             )
-            return f"Terms version {version.number} sent to the creator to accept."
+            return gettext("Terms version %(number)s sent to the creator to accept.") % {
+                "number": version.number
+            }
         if action == "coach":
             task_work.task_remedy_record(
                 task=task, membership=who, remedy="coaching", note=data["note"]
             )
-            return "Coaching note recorded on the task."
+            return gettext("Coaching note recorded on the task.")
         if action == "hold":
             task_work.task_payout_hold(
                 task=task, membership=who, payout_id=data["payout"], reason=data["reason"]
             )
-            return "Payout put on hold; the creator has been told why."
+            return gettext("Payout put on hold; the creator has been told why.")
         task_work.task_payout_release(task=task, membership=who, payout_id=data["payout"])
-        return "Payout released: the next run will pick it up."
+        return gettext("Payout released: the next run will pick it up.")

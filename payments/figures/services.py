@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from messaging.kinds import NotificationKind
 from messaging.services.notifications import notify_many
@@ -31,7 +32,7 @@ def figures_audit_and_tell(*, organization: Organization) -> list[Violation]:
             organization=organization,
             kind=NotificationKind.FIGURES,
             event_key=f"figures:{violation.key}",
-            title="A figure does not add up",
+            title=gettext("A figure does not add up"),
             body=violation.message,
             url=url,
         )

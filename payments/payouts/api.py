@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import NotFound
@@ -71,13 +73,13 @@ class PayoutSerializer(StrictModelSerializer):
 
 class PayoutAdjustSerializer(StrictSerializer):
     amount = MoneyField(
-        max_digits=14, decimal_places=2, required=False, help_text="More than zero."
+        max_digits=14, decimal_places=2, required=False, help_text=_("More than zero.")
     )
     explanation = serializers.CharField(
         max_length=PAYMENT_TEXT_MAX_LENGTH, required=False, allow_blank=True
     )
     currency = serializers.CharField(
-        max_length=3, required=False, help_text="If given, must be the payout's own currency."
+        max_length=3, required=False, help_text=_("If given, must be the payout's own currency.")
     )
 
 
@@ -162,5 +164,5 @@ class MyPayoutViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payout = selectors.creator_payout(user=cast(Any, request.user), pk=kwargs["pk"])
         if payout is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         return Response(MyPayoutSerializer(payout).data)

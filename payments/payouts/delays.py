@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.events import EventType, emit
 from messaging.kinds import OwnerRole, TaskKind
@@ -115,7 +116,12 @@ def _open_task(organization: Any, payout: Payout, was: date | None) -> bool:
     _task, created = task_create(
         organization=organization,
         kind=TaskKind.PAYOUT_DELAYED,
-        title=f"Delayed payout — {payout.creator.display_name}: {payout.amount} {payout.currency}",
+        title=gettext("Delayed payout — %(display_name)s: %(amount)s %(currency)s")
+        % {
+            "display_name": payout.creator.display_name,
+            "amount": payout.amount,
+            "currency": payout.currency,
+        },
         owner_role=OwnerRole.BSM,
         assignee=_bsm_for(payout),
         program=payout.enrollment.program,
@@ -124,8 +130,14 @@ def _open_task(organization: Any, payout: Payout, was: date | None) -> bool:
         dedupe_key=f"payout-delayed:{payout.pk}",
         source_event=f"payout:{payout.pk}",
         note=(
-            f"Expected on {was:%Y-%m-%d} and still {payout.get_state_display().lower()}. "
-            f"Payout: {url}"
+            (
+                gettext("Expected on %(was)s and still %(lower)s. Payout: %(url)s")
+                % {
+                    "was": format(was, "%Y-%m-%d"),
+                    "lower": payout.get_state_display().lower(),
+                    "url": url,
+                }
+            )
             if was
             else f"Payout: {url}"
         ),
@@ -154,7 +166,11 @@ def _tell_creator(organization: Any, payout: Payout, was: date | None, now: date
     author = _author(organization, payout)
     if author is None or was is None:
         return
-    why = f"it is on hold: {payout.hold_reason} " if payout.state == PayoutState.ON_HOLD else ""
+    why = (
+        (gettext("it is on hold: %(hold_reason)s ") % {"hold_reason": payout.hold_reason})
+        if payout.state == PayoutState.ON_HOLD
+        else ""
+    )
     text = DELAY_MESSAGE.format(
         amount=payout.amount,
         currency=payout.currency,

@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
 
@@ -29,22 +31,24 @@ class PayoutBulkForm(forms.Form):
     """One action on the payouts ticked in the list; a hold needs the reason creators read."""
 
     action = forms.ChoiceField(
-        label="Action", choices=[("hold", "Put on hold"), ("release", "Release from hold")]
+        label=_("Action"), choices=[("hold", "Put on hold"), ("release", "Release from hold")]
     )
     reason = forms.CharField(
-        label="Reason for a hold",
+        label=_("Reason for a hold"),
         max_length=REASON_MAX,
         required=False,
-        help_text="Each creator reads this.",
+        help_text=_("Each creator reads this."),
     )
     payout = PayoutIdsField(
-        label="Payouts", error_messages={"required": "Tick at least one payout."}
+        label=_("Payouts"), error_messages={"required": _("Tick at least one payout.")}
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("action") == "hold" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Say why the payouts are on hold: each creator reads it.")
+            self.add_error(
+                "reason", gettext("Say why the payouts are on hold: each creator reads it.")
+            )
         return data
 
 
@@ -53,11 +57,11 @@ class PayoutAdjustForm(forms.Form):
     explanation = forms.CharField(
         max_length=REASON_MAX,
         required=False,
-        help_text="What the creator reads next to the amount.",
+        help_text=_("What the creator reads next to the amount."),
     )
 
 
 class PayoutReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX, help_text="The creator reads this.", widget=forms.TextInput
+        max_length=REASON_MAX, help_text=_("The creator reads this."), widget=forms.TextInput
     )

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, NotFound
@@ -25,9 +26,11 @@ MAX_REASON = PAYMENT_TEXT_MAX_LENGTH
 def _reason(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise DomainError(f"Say why the payout is {what}.")
+        raise DomainError(gettext("Say why the payout is %(what)s.") % {"what": what})
     if len(text) > MAX_REASON:
-        raise DomainError(f"A reason has at most {MAX_REASON} characters.")
+        raise DomainError(
+            gettext("A reason has at most %(MAX_REASON)s characters.") % {"MAX_REASON": MAX_REASON}
+        )
     return text
 
 
@@ -41,9 +44,9 @@ def _new_amount(value: Any) -> Decimal:
     try:
         amount = ledger.money(str(value))
     except (InvalidOperation, ValueError, TypeError) as exc:
-        raise ledger.PayoutInvalid("Enter an amount such as 120.00.") from exc
+        raise ledger.PayoutInvalid(gettext("Enter an amount such as 120.00.")) from exc
     if amount <= 0:
-        raise ledger.PayoutInvalid("A payout's amount must be more than zero.")
+        raise ledger.PayoutInvalid(gettext("A payout's amount must be more than zero."))
     return amount
 
 
@@ -65,11 +68,13 @@ def payout_adjust(
     locked = _lock(payout)
     if locked.state not in ADJUSTABLE_STATES:
         raise Conflict(
-            f"A payout that is {locked.get_state_display().lower()} can no longer be changed."
+            gettext("A payout that is %(lower)s can no longer be changed.")
+            % {"lower": locked.get_state_display().lower()}
         )
     if currency is not None and currency != locked.currency:
         raise ledger.PayoutInvalid(
-            f"This payout is in {locked.currency}, the currency of its terms; it stays so."
+            gettext("This payout is in %(currency)s, the currency of its terms; it stays so.")
+            % {"currency": locked.currency}
         )
     before: dict[str, str] = {}
     after: dict[str, str] = {}
@@ -84,7 +89,10 @@ def payout_adjust(
     if explanation is not None:
         explanation = explanation.strip()
         if len(explanation) > MAX_REASON:
-            raise DomainError(f"An explanation has at most {MAX_REASON} characters.")
+            raise DomainError(
+                gettext("An explanation has at most %(MAX_REASON)s characters.")
+                % {"MAX_REASON": MAX_REASON}
+            )
         if explanation != locked.explanation:
             before["explanation"], after["explanation"] = locked.explanation, explanation
             locked.explanation = explanation
@@ -106,7 +114,7 @@ def payout_adjust(
 def payout_hold(*, payout: Payout, actor: Any, reason: str) -> Payout:
     """Put a payout on hold with the reason the creator will read (earned, scheduled or failed
     payouts; ``Conflict`` otherwise). The creator is told after commit."""
-    reason = _reason(reason, "on hold")
+    reason = _reason(reason, gettext("on hold"))
     held = ledger.payout_move(
         payout=payout, target=PayoutState.ON_HOLD, actor=actor, memo=reason, hold_reason=reason
     )
@@ -142,8 +150,10 @@ class BulkRefused(Conflict):
 
     def __init__(self, refusals: list[str]) -> None:
         super().__init__(
-            f"Nothing was changed: {len(refusals)} of the chosen payouts cannot be "
-            "changed this way."
+            gettext(
+                "Nothing was changed: %(len)s of the chosen payouts cannot be changed this way."
+            )
+            % {"len": len(refusals)}
         )
         self.refusals = refusals
 
@@ -151,7 +161,7 @@ class BulkRefused(Conflict):
 @transaction.atomic
 def payouts_hold(*, organization: Any, payout_ids: Iterable[int], actor: Any, reason: str) -> int:
     """Hold every chosen payout with one reason, through ``payout_hold``: all or none."""
-    reason = _reason(reason, "on hold")
+    reason = _reason(reason, gettext("on hold"))
     return _bulk(
         organization, payout_ids, lambda p: payout_hold(payout=p, actor=actor, reason=reason)
     )
@@ -170,7 +180,7 @@ def _bulk(organization: Any, payout_ids: Iterable[int], act: Callable[[Payout], 
     Returns how many payouts changed. The caller holds the transaction."""
     wanted = sorted(set(payout_ids))
     if not wanted:
-        raise DomainError("Choose at least one payout.")
+        raise DomainError(gettext("Choose at least one payout."))
     payouts = list(
         Payout.objects.select_for_update(of=("self",))
         .select_related("creator")
@@ -178,7 +188,7 @@ def _bulk(organization: Any, payout_ids: Iterable[int], act: Callable[[Payout], 
         .order_by("pk")
     )
     if len(payouts) != len(wanted):
-        raise NotFound("Some chosen payouts do not exist.")
+        raise NotFound(gettext("Some chosen payouts do not exist."))
     refusals = []
     for payout in payouts:
         try:

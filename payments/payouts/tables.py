@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.tables import ListTable, sort_by, time_cell
 from influencer_ops.templatetags.formatting import money
@@ -19,23 +21,23 @@ from payments.payouts import selectors
 
 
 class PayoutFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", max_length=100)
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     state = django_filters.ChoiceFilter(
-        choices=PayoutState.choices, empty_label="Any state", label="State"
+        choices=PayoutState.choices, empty_label=_("Any state"), label=_("State")
     )
     reason = django_filters.ChoiceFilter(
-        choices=PayoutReason.choices, empty_label="Any reason", label="Reason"
+        choices=PayoutReason.choices, empty_label=_("Any reason"), label=_("Reason")
     )
     program = django_filters.ChoiceFilter(
-        field_name="enrollment__program_id", empty_label="Any program", label="Program"
+        field_name="enrollment__program_id", empty_label=_("Any program"), label=_("Program")
     )
     creator = django_filters.ChoiceFilter(
-        field_name="creator_id", empty_label="Any creator", label="Creator"
+        field_name="creator_id", empty_label=_("Any creator"), label=_("Creator")
     )
     delayed = django_filters.ChoiceFilter(
         choices=[("yes", "Delayed only")],
-        empty_label="Delayed or not",
-        label="Delay",
+        empty_label=_("Delayed or not"),
+        label=_("Delay"),
         method="only_delayed",
     )
 
@@ -52,9 +54,9 @@ class PayoutFilter(django_filters.FilterSet):
             organization=organization
         )
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields[
-            "q"
-        ].help_text = "Creator name or e-mail, program, or a payout or run number"
+        self.form.fields["q"].help_text = gettext(
+            "Creator name or e-mail, program, or a payout or run number"
+        )
 
     def only_delayed(self, queryset: QuerySet[Payout], name: str, value: str) -> QuerySet[Payout]:
         """Payouts the delay sweep flagged (past their expected date when still owed)."""
@@ -70,7 +72,7 @@ class SelectColumn(tables.Column):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             accessor="pk",
-            verbose_name="Select",
+            verbose_name=gettext("Select"),
             exclude_from_export=True,
             empty_values=(),
             **kwargs,
@@ -89,30 +91,32 @@ class PayoutTable(ListTable):
     row_header = "amount"
 
     select = SelectColumn()
-    id = tables.Column(verbose_name="Payout", orderable=True, order_by=("id",))
+    id = tables.Column(verbose_name=_("Payout"), orderable=True, order_by=("id",))
     amount = tables.Column(orderable=True, order_by=sort_by("amount"))
     currency = tables.Column(orderable=True, order_by=sort_by("currency"))
     creator = tables.Column(
         accessor="creator__display_name",
-        verbose_name="Creator",
+        verbose_name=_("Creator"),
         orderable=True,
         order_by=sort_by("creator__display_name"),
     )
     program = tables.Column(
         accessor="enrollment__program__name",
-        verbose_name="Program",
+        verbose_name=_("Program"),
         orderable=True,
         order_by=sort_by("enrollment__program__name"),
     )
     reason = tables.Column(orderable=True, order_by=sort_by("reason"))
     state = tables.Column(orderable=True, order_by=sort_by("state"))
-    earned_at = tables.Column(verbose_name="Earned", orderable=True, order_by=sort_by("earned_at"))
-    expected_on = tables.Column(
-        verbose_name="Expected", orderable=True, order_by=sort_by("expected_on")
+    earned_at = tables.Column(
+        verbose_name=_("Earned"), orderable=True, order_by=sort_by("earned_at")
     )
-    paid_at = tables.Column(verbose_name="Paid", orderable=True, order_by=sort_by("paid_at"))
+    expected_on = tables.Column(
+        verbose_name=_("Expected"), orderable=True, order_by=sort_by("expected_on")
+    )
+    paid_at = tables.Column(verbose_name=_("Paid"), orderable=True, order_by=sort_by("paid_at"))
     run = tables.Column(
-        accessor="run_id", verbose_name="Run", orderable=True, order_by=sort_by("run_id")
+        accessor="run_id", verbose_name=_("Run"), orderable=True, order_by=sort_by("run_id")
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError
@@ -145,11 +146,15 @@ class PayoutBulkView(PayoutListView):
             refusals = getattr(exc, "refusals", [])
             return self._again(request, form, status=exc.status_code, refusals=refusals)
         done = (
-            "put on hold; each creator has been told why"
+            gettext("put on hold; each creator has been told why")
             if data["action"] == "hold"
-            else ("released: the next run will pick them up")
+            else (gettext("released: the next run will pick them up"))
         )
-        messages.success(request, f"{count} payout{pluralize(count)} {done}.")
+        messages.success(
+            request,
+            gettext("%(count)s payout%(pluralize)s %(done)s.")
+            % {"count": count, "pluralize": pluralize(count), "done": done},
+        )
         url = reverse("payout_list", kwargs={"org_slug": self.organization.slug})
         query = request.GET.urlencode()
         return redirect(f"{url}?{query}" if query else url)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, Forbidden
@@ -104,7 +105,7 @@ def creator_readiness(creator: CreatorProfile) -> tuple[bool, list[str]]:
 def _require_own(creator: CreatorProfile, actor: Any) -> None:
     # Where money goes is set by the creator alone, never on their behalf.
     if actor is None or creator.user_id is None or creator.user_id != actor.pk:
-        raise Forbidden("Only the creator sets their payout details and tax forms.")
+        raise Forbidden(gettext("Only the creator sets their payout details and tax forms."))
 
 
 def _clean_details(method: str, account_name: str, account_identifier: str) -> tuple[str, str]:
@@ -197,16 +198,19 @@ def _decide(
     tax_form: TaxForm, actor: Any, membership: Membership | None, target: str, note: str
 ) -> TaxForm:
     if membership is None or membership.organization_id != tax_form.organization_id:
-        raise Forbidden("Your role does not allow deciding on tax forms.")
+        raise Forbidden(gettext("Your role does not allow deciding on tax forms."))
     if not can_manage_payouts(membership):
-        raise Forbidden("Only admins and BSMs verify or reject tax forms.")
+        raise Forbidden(gettext("Only admins and BSMs verify or reject tax forms."))
     locked = (
         TaxForm.objects.select_for_update(of=("self",))
         .select_related("creator__organization", "creator__user", "organization")
         .get(pk=tax_form.pk, organization_id=tax_form.organization_id)
     )
     if locked.state != TaxForm.State.RECEIVED:
-        raise Conflict(f"This tax form is already {locked.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This tax form is already %(lower)s.")
+            % {"lower": locked.get_state_display().lower()}
+        )
     locked.state, locked.note = target, note
     locked.decided_by, locked.decided_at = actor, timezone.now()
     locked.save(update_fields=["state", "note", "decided_by", "decided_at"])
@@ -277,7 +281,7 @@ def readiness_refresh(*, creator: CreatorProfile, actor: Any | None = None) -> R
         source=PayoutState.ON_HOLD,
         target=PayoutState.EARNED,
         actor=actor,
-        memo="Payout details and a verified tax form are in: released.",
+        memo=gettext("Payout details and a verified tax form are in: released."),
         hold_reason="",
         expected_on=expected_payment_date(organization=creator.organization),
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error, refuse_back
@@ -116,7 +117,9 @@ class TaxFormVerifyView(ReadinessMixin):
             if exc.status_code == 403:
                 raise PermissionDenied(str(exc)) from exc
             return refuse_back(request, exc, self.back_url(creator))
-        messages.success(request, f"{tax_form.get_kind_display()} verified.")
+        messages.success(
+            request, gettext("%(kind)s verified.") % {"kind": tax_form.get_kind_display()}
+        )
         return self.back(creator)
 
 
@@ -127,7 +130,7 @@ class TaxFormRejectView(ReadinessMixin):
             TaxForm.objects.filter(creator=creator), self.organization, kwargs["form_pk"]
         )
         if not can_manage_payouts(self.membership):
-            raise PermissionDenied("Only admins and BSMs verify or reject tax forms.")
+            raise PermissionDenied(gettext("Only admins and BSMs verify or reject tax forms."))
         form = TaxFormRejectForm(request.POST, prefix=f"reject-{tax_form.pk}")
         if form.is_valid():
             try:
@@ -141,7 +144,9 @@ class TaxFormRejectView(ReadinessMixin):
                 _show_error(exc, form)
             else:
                 messages.success(
-                    request, f"{tax_form.get_kind_display()} rejected; the creator sees why."
+                    request,
+                    gettext("%(kind)s rejected; the creator sees why.")
+                    % {"kind": tax_form.get_kind_display()},
                 )
                 return self.back(creator)
         return self.render_page(creator, bound=form, bound_for=tax_form.pk, status=400)
@@ -178,7 +183,9 @@ class PortalPayoutDetailsView(PortalMixin):
             except DomainError as exc:
                 _show_error(exc, form)
             else:
-                messages.success(request, f"Payout details saved: {saved}.")
+                messages.success(
+                    request, gettext("Payout details saved: %(saved)s.") % {"saved": saved}
+                )
                 return self.back(profile)
         return self._render(request, profile, details_form=form, status=400)
 
@@ -190,7 +197,9 @@ class PortalPayoutDetailsView(PortalMixin):
             except DomainError as exc:
                 _show_error(exc, form)
             else:
-                messages.success(request, "Tax form sent; we will tell you once it is verified.")
+                messages.success(
+                    request, gettext("Tax form sent; we will tell you once it is verified.")
+                )
                 return self.back(profile)
         return self._render(request, profile, tax_form=form, status=400)
 

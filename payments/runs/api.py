@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -54,7 +56,7 @@ class PaymentRunSerializer(StrictModelSerializer[PaymentRun]):
     approved_by = RunUserSerializer(read_only=True, allow_null=True)
     percent = serializers.IntegerField(source="percent_done", read_only=True)
     totals = serializers.DictField(
-        child=_money(), read_only=True, help_text="The run's total per currency (ISO 4217)."
+        child=_money(), read_only=True, help_text=_("The run's total per currency (ISO 4217).")
     )
     has_export = serializers.SerializerMethodField()
 
@@ -88,8 +90,8 @@ class PaymentRunSerializer(StrictModelSerializer[PaymentRun]):
 
 class RunProgressSerializer(StrictSerializer):
     state = RunStateField()
-    total = serializers.IntegerField(help_text="Payouts claimed by the run.")
-    done = serializers.IntegerField(help_text="Payouts with an outcome (paid or failed).")
+    total = serializers.IntegerField(help_text=_("Payouts claimed by the run."))
+    done = serializers.IntegerField(help_text=_("Payouts with an outcome (paid or failed)."))
     paid = serializers.IntegerField()
     failed = serializers.IntegerField()
     percent = serializers.IntegerField(min_value=0, max_value=100)
@@ -103,25 +105,25 @@ class PreviewPayoutSerializer(StrictSerializer):
     enrollment_id = serializers.IntegerField()
     program_name = serializers.CharField()
     amount = _money()
-    currency = serializers.CharField(help_text="ISO 4217.")
-    state = serializers.CharField(help_text="The payout's state now.")
-    reason = serializers.CharField(help_text="Why it is held or carried (empty when paid).")
+    currency = serializers.CharField(help_text=_("ISO 4217."))
+    state = serializers.CharField(help_text=_("The payout's state now."))
+    reason = serializers.CharField(help_text=_("Why it is held or carried (empty when paid)."))
 
 
 class RunPreviewSerializer(StrictSerializer):
-    count = serializers.IntegerField(help_text="Payouts a run started now pays.")
+    count = serializers.IntegerField(help_text=_("Payouts a run started now pays."))
     resent = serializers.IntegerField(
-        help_text="Of those, payouts an earlier run left unfinished (sent again, same key)."
+        help_text=_("Of those, payouts an earlier run left unfinished (sent again, same key).")
     )
     totals = serializers.DictField(
-        child=_money(), help_text="What it pays per currency (ISO 4217)."
+        child=_money(), help_text=_("What it pays per currency (ISO 4217).")
     )
     fingerprint = serializers.CharField(
-        help_text="Send it to ``start``: if what is due changed since, the start is a 409."
+        help_text=_("Send it to ``start``: if what is due changed since, the start is a 409.")
     )
     held_count = serializers.SerializerMethodField()
     carried_count = serializers.SerializerMethodField()
-    minimum = _money(help_text="The schedule's minimum payout per creator and currency.")
+    minimum = _money(help_text=_("The schedule's minimum payout per creator and currency."))
     held = serializers.SerializerMethodField(
         help_text=f"The first {PREVIEW_LIMIT} payouts on hold or waiting for readiness."
     )
@@ -150,7 +152,7 @@ class RunStartSerializer(StrictSerializer):
     fingerprint = serializers.CharField(
         required=False,
         max_length=64,
-        help_text="The ``fingerprint`` of the preview being confirmed (recommended).",
+        help_text=_("The ``fingerprint`` of the preview being confirmed (recommended)."),
     )
 
 
@@ -167,7 +169,7 @@ class PaymentScheduleSerializer(StrictModelSerializer[PaymentSchedule]):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise serializers.ValidationError("Unknown time zone.") from exc
+            raise serializers.ValidationError(gettext("Unknown time zone.")) from exc
         return value
 
 

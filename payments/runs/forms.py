@@ -10,6 +10,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Field
+from django.utils.translation import gettext
 
 from payments.models import PaymentSchedule
 from payments.runs.schedule import SCHEDULE_FIELDS
@@ -47,14 +48,16 @@ class ScheduleForm(forms.Form):
         self.fields["weekday"] = forms.TypedChoiceField(
             choices=WEEKDAYS,
             coerce=int,
-            help_text="Weekly and every-two-weeks runs.",
+            help_text=gettext("Weekly and every-two-weeks runs."),
         )
-        self.fields["day_of_month"].help_text = "Monthly runs: day 1–28 (every month has it)."
+        self.fields["day_of_month"].help_text = gettext(
+            "Monthly runs: day 1–28 (every month has it)."
+        )
         self.fields["run_time"].widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
         self.fields["time_zone"] = forms.ChoiceField(
-            choices=time_zone_choices(), help_text="The run time is in this time zone."
+            choices=time_zone_choices(), help_text=gettext("The run time is in this time zone.")
         )
-        self.fields["approval_threshold"].help_text = (
+        self.fields["approval_threshold"].help_text = gettext(
             "A run started by hand above this total needs a second admin's approval "
             "(leave empty: never)."
         )

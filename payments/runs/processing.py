@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.tenancy import db_scope
 from messaging.kinds import OwnerRole, TaskKind
@@ -97,7 +98,7 @@ class _Processor:
         self.run = run
         self.chunk = max(1, chunk_size)
         self.provider: PayoutProvider = provider_for(run.provider)
-        self.memo = f"Payment run #{run.pk}"
+        self.memo = gettext("Payment run #%(pk)s") % {"pk": run.pk}
 
     def scope(self) -> Any:
         return db_scope(org_ids=[self.org_id])
@@ -275,12 +276,12 @@ class _Processor:
                 source=PayoutState.FAILED,
                 target=PayoutState.EARNED,
                 run=self.run,
-                memo=f"{error} — retried in the next run",
+                memo=(gettext("%(error)s — retried in the next run") % {"error": error}),
             )
-            hold_reason = (
-                f"Failed {self.max_failures} times (last: {error}); a success manager checks "
-                "the payout details."
-            )
+            hold_reason = gettext(
+                "Failed %(max_failures)s times (last: %(error)s); a success manager "
+                "checks the payout details."
+            ) % {"max_failures": self.max_failures, "error": error}
             holding = payouts_move_bulk(
                 organization_id=self.org_id,
                 payout_ids=sorted(hold_ids),
@@ -308,8 +309,15 @@ class _Processor:
             queue.task_create(
                 organization=self.run.organization,
                 kind=TaskKind.PAYOUT_FAILED,
-                title=f"Payout of {payout.amount} {payout.currency} to "
-                f"{payout.creator.display_name} is on hold after failed attempts",
+                title=gettext(
+                    "Payout of %(amount)s %(currency)s to %(display_name)s is on hold "
+                    "after failed attempts"
+                )
+                % {
+                    "amount": payout.amount,
+                    "currency": payout.currency,
+                    "display_name": payout.creator.display_name,
+                },
                 owner_role=OwnerRole.BSM,
                 dedupe_key=f"payout-failed:{payout.pk}",
                 enrollment=payout.enrollment,

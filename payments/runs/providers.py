@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils.translation import gettext
 
 from influencer_ops.csv_export import csv_text
 from influencer_ops.tenancy import db_scope
@@ -156,7 +157,9 @@ class SandboxProvider(PayoutProvider):
             payout.idempotency_key = idempotency_key
         result = self.pay_many([payout])[payout.pk]
         if result is None:
-            raise ProviderTimeout(f"The sandbox did not answer for payout {payout.pk}.")
+            raise ProviderTimeout(
+                gettext("The sandbox did not answer for payout %(pk)s.") % {"pk": payout.pk}
+            )
         return result
 
     def pay_many(self, payouts: Sequence[Payout]) -> dict[int, ProviderResult | None]:
@@ -261,4 +264,4 @@ def provider_for(name: str) -> PayoutProvider:
     try:
         return PROVIDERS[name]()
     except KeyError:
-        raise ValueError(f"Unknown payout provider “{name}”.") from None
+        raise ValueError(gettext("Unknown payout provider “%(name)s”.") % {"name": name}) from None

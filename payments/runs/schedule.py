@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_zone
@@ -84,7 +85,7 @@ def next_run_after(schedule: PaymentSchedule, moment: datetime) -> datetime:
         candidate = datetime.combine(day, run_time, tzinfo=zone)
         if candidate > local:
             return candidate.astimezone(ZoneInfo("UTC"))
-    raise AssertionError("unreachable: run days never end")  # pragma: no cover
+    raise AssertionError(gettext("unreachable: run days never end"))  # pragma: no cover
 
 
 def expected_payment_date(*, organization: Any, moment: datetime | None = None) -> date:
@@ -112,7 +113,7 @@ def schedule_update(*, organization: Any, actor: Any, **fields: Any) -> PaymentS
     try:
         ZoneInfo(str(schedule.time_zone))
     except (ZoneInfoNotFoundError, ValueError):
-        errors.setdefault("time_zone", []).append("Unknown time zone.")
+        errors.setdefault("time_zone", []).append(gettext("Unknown time zone."))
     try:
         schedule.full_clean(exclude=["organization", "next_run_at"])
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum, Window
+from django.utils.translation import gettext
 
 from payments.models import (
     LedgerTransaction,
@@ -114,16 +115,16 @@ def _waiting_reasons(payout: Any, schedule: PaymentSchedule) -> tuple[list[str],
     """(readiness reasons, below-minimum reason) of an earned payout a run leaves earned."""
     readiness = []
     if schedule.require_readiness and not payout.has_details:
-        readiness.append("The creator has no payout details yet.")
+        readiness.append(gettext("The creator has no payout details yet."))
     if schedule.require_readiness and not payout.has_tax_form:
-        readiness.append("The creator has no verified tax form yet.")
+        readiness.append(gettext("The creator has no verified tax form yet."))
     minimum = schedule.minimum_amount or Decimal("0")
     below = ""
     if minimum > 0 and payout.creator_total < minimum:
-        below = (
-            f"Below the minimum: the creator's due total is {payout.creator_total} "
-            f"{payout.currency}, the minimum is {minimum}; it carries to a later run."
-        )
+        below = gettext(
+            "Below the minimum: the creator's due total is %(creator_total)s "
+            "%(currency)s, the minimum is %(minimum)s; it carries to a later run."
+        ) % {"creator_total": payout.creator_total, "currency": payout.currency, "minimum": minimum}
     return readiness, below
 
 
@@ -312,7 +313,7 @@ def run_failures(run: PaymentRun, *, limit: int = 20) -> RunFailures:
         counts[row["to_state"]] = row["n"]
     if not any(counts.values()):
         return RunFailures(0, 0, [])
-    prefix = f"Payment run #{run.pk}: "
+    prefix = gettext("Payment run #%(pk)s: ") % {"pk": run.pk}
     rows = [
         RunFailure(
             payout_id=entry.payout_id,
@@ -320,7 +321,7 @@ def run_failures(run: PaymentRun, *, limit: int = 20) -> RunFailures:
             enrollment_id=entry.payout.enrollment_id,
             amount=entry.payout.amount,
             currency=entry.payout.currency,
-            outcome="failed" if entry.to_state == PayoutState.FAILED else "put on hold",
+            outcome="failed" if entry.to_state == PayoutState.FAILED else gettext("put on hold"),
             reason=entry.memo.removeprefix(prefix),
         )
         for entry in entries.select_related("payout__creator").order_by("pk")[:limit]

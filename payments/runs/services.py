@@ -13,6 +13,7 @@ from celery import current_app
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, Forbidden
@@ -50,7 +51,7 @@ def _enqueue(run: PaymentRun) -> None:
 
 def _check_admin(membership: Any, action: str, organization_id: int) -> None:
     if not can_run_payments(membership) or membership.organization_id != organization_id:
-        raise Forbidden(f"Only an admin can {action} payment runs.")
+        raise Forbidden(gettext("Only an admin can %(action)s payment runs.") % {"action": action})
 
 
 class StalePreview(Conflict):
@@ -58,8 +59,10 @@ class StalePreview(Conflict):
 
     def __init__(self) -> None:
         super().__init__(
-            "The payouts due changed since this preview (a payout was earned, held, released "
-            "or changed): nothing was started. Check the new preview and confirm again."
+            gettext(
+                "The payouts due changed since this preview (a payout was earned, held, released "
+                "or changed): nothing was started. Check the new preview and confirm again."
+            )
         )
 
 
@@ -79,7 +82,7 @@ def run_start(
     is due changed since, ``StalePreview`` (409) and nothing starts."""
     _check_admin(membership, "start", organization.pk)
     if open_run(organization=organization) is not None:
-        raise Conflict("Another payment run is open: finish or cancel it first.")
+        raise Conflict(gettext("Another payment run is open: finish or cancel it first."))
     schedule = schedule_for(organization=organization)
     preview = run_preview(organization=organization, schedule=schedule)
     _check_fingerprint(preview, fingerprint)
@@ -98,7 +101,7 @@ def run_start(
                 totals={currency: str(total) for currency, total in sorted(totals.items())},
             )
     except IntegrityError:
-        raise Conflict("Another payment run is open: finish or cancel it first.") from None
+        raise Conflict(gettext("Another payment run is open: finish or cancel it first.")) from None
     audit_record(
         organization=organization,
         actor=actor,
@@ -128,9 +131,9 @@ def run_approve(
     _check_admin(membership, "approve", run.organization_id)
     locked = _locked_run(run)
     if locked.started_by_id is not None and locked.started_by_id == getattr(actor, "pk", None):
-        raise Forbidden("You started this run: another admin has to approve it.")
+        raise Forbidden(gettext("You started this run: another admin has to approve it."))
     if locked.state != RunState.AWAITING_APPROVAL:
-        raise Conflict("This run is not waiting for approval.")
+        raise Conflict(gettext("This run is not waiting for approval."))
     _check_fingerprint(run_preview(organization=locked.organization), fingerprint)
     run_move(locked, RunState.PROCESSING, actor=actor, approved_by=actor, started_at=timezone.now())
     _enqueue(locked)
@@ -143,7 +146,7 @@ def run_cancel(*, run: PaymentRun, actor: Any, membership: Any) -> PaymentRun:
     _check_admin(membership, "cancel", run.organization_id)
     locked = _locked_run(run)
     if locked.state != RunState.AWAITING_APPROVAL:
-        raise Conflict("Only a run waiting for approval can be cancelled.")
+        raise Conflict(gettext("Only a run waiting for approval can be cancelled."))
     run_move(locked, RunState.CANCELLED, actor=actor, finished_at=timezone.now())
     return locked
 
@@ -195,7 +198,7 @@ def run_confirm_export(*, run: PaymentRun, actor: Any, membership: Any) -> Payme
     _check_admin(membership, "confirm", run.organization_id)
     locked = _locked_run(run)
     if locked.state != RunState.AWAITING_CONFIRMATION:
-        raise Conflict("This run has no export waiting for confirmation.")
+        raise Conflict(gettext("This run has no export waiting for confirmation."))
     ids = list(
         Payout.objects.filter(
             organization_id=locked.organization_id,
@@ -214,7 +217,7 @@ def run_confirm_export(*, run: PaymentRun, actor: Any, membership: Any) -> Payme
             target=PayoutState.PAID,
             actor=actor,
             run=locked,
-            memo=f"Payment run #{locked.pk}: export confirmed",
+            memo=(gettext("Payment run #%(pk)s: export confirmed") % {"pk": locked.pk}),
             paid_at=timezone.now(),
             provider_reference=F("idempotency_key"),
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
 from influencer_ops.events import EventType, emit
@@ -30,8 +32,8 @@ def run_move(run: PaymentRun, target: str, *, actor: Any | None = None, **fields
     source = run.state
     if target not in RUN_TRANSITIONS.get(source, frozenset()):
         raise Conflict(
-            f"A run that is {RunState(source).label.lower()} cannot become "
-            f"{RunState(target).label.lower()}."
+            gettext("A run that is %(lower)s cannot become %(lower2)s.")
+            % {"lower": RunState(source).label.lower(), "lower2": RunState(target).label.lower()}
         )
     moved = PaymentRun.objects.filter(pk=run.pk, state=source).update(state=target, **fields)
     if not moved:

@@ -22,6 +22,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.csv_export import csv_download, csv_response, neutralise_csv
@@ -80,7 +81,7 @@ class RunMixin(OrgViewMixin):
 
     def require_runner(self) -> None:
         if not can_run_payments(self.membership):
-            raise PermissionDenied("Only admins run payments.")
+            raise PermissionDenied(gettext("Only admins run payments."))
 
     def render_page(
         self, template: str, context: dict[str, Any], status: int = 200
@@ -128,34 +129,43 @@ class PreviewSection:
 
 
 def preview_sections(preview: selectors.RunPreview) -> list[PreviewSection]:
-    minimum = f" (the minimum payout is {preview.minimum})" if preview.minimum else ""
+    minimum = (
+        (gettext(" (the minimum payout is %(minimum)s)") % {"minimum": preview.minimum})
+        if preview.minimum
+        else ""
+    )
     return [
         PreviewSection(
             "paying",
-            "Payouts it pays",
-            "The payouts this run pays",
+            gettext("Payouts it pays"),
+            gettext("The payouts this run pays"),
             preview.paying[:PREVIEW_ROWS],
             len(preview.paying),
-            "None: nothing is due.",
+            gettext("None: nothing is due."),
             "earned",
         ),
         PreviewSection(
             "held",
-            "Held payouts",
-            "Payouts on hold or waiting for the creator's payout details or tax form, "
-            "with the reason",
+            gettext("Held payouts"),
+            gettext(
+                "Payouts on hold or waiting for the creator's payout details or tax form, "
+                "with the reason"
+            ),
             preview.held[:PREVIEW_ROWS],
             len(preview.held),
-            "None: no payout is on hold.",
+            gettext("None: no payout is on hold."),
             "on_hold",
         ),
         PreviewSection(
             "carried",
-            "Carried to a later run",
-            f"Payouts below the minimum{minimum}, with the creator's due total",
+            gettext("Carried to a later run"),
+            (
+                gettext("Payouts below the minimum%(minimum)s, with the creator's due total")
+                % {"minimum": minimum}
+            ),
             preview.carried[:PREVIEW_ROWS],
             len(preview.carried),
-            "None: no payout is below the minimum.",
+            gettext("None: no payout is below the minimum."),
             "earned",
         ),
     ]
@@ -172,7 +182,7 @@ class RunPreviewView(RunMixin, View):
         self.require_runner()
         fingerprint = request.POST.get("fingerprint", "")
         if not fingerprint:
-            return self._render(status=400, refused="Confirm the run from its preview.")
+            return self._render(status=400, refused=gettext("Confirm the run from its preview."))
         try:
             run = runs.run_start(
                 organization=self.organization,
@@ -185,10 +195,11 @@ class RunPreviewView(RunMixin, View):
             return self._render(status=exc.status_code, refused=str(exc))
         if run.state == PaymentRun.State.AWAITING_APPROVAL:
             messages.warning(
-                request, "The run is over the approval threshold: another admin must approve it."
+                request,
+                gettext("The run is over the approval threshold: another admin must approve it."),
             )
         else:
-            messages.success(request, f"Payment run #{run.pk} started.")
+            messages.success(request, gettext("Payment run #%(pk)s started.") % {"pk": run.pk})
         return redirect(self.url("payment_run_detail", pk=run.pk))
 
     def _render(self, status: int = 200, refused: str = "") -> HttpResponse:
@@ -260,7 +271,7 @@ class RunDetailView(RunMixin, View):
 class RunActionView(RunMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if kwargs["action"] not in ACTIONS:
-            raise Http404("No such action.")
+            raise Http404(gettext("No such action."))
         service, done = ACTIONS[kwargs["action"]]
         self.require_runner()
         run = self.run(kwargs["pk"])
@@ -330,10 +341,10 @@ def payout_rows(run: PaymentRun) -> Iterator[PayoutRow]:
             pk,
             creator,
             program,
-            reasons.get(reason, reason),
+            str(reasons.get(reason, reason)),
             amount,
             currency,
-            states.get(state, state),
+            str(states.get(state, state)),
             key or "",
             paid_at,
             failure,
@@ -354,7 +365,7 @@ class RunExportView(RunMixin, View):
         self.require_runner()
         run = self.run(kwargs["pk"])
         if not run.export_file:
-            raise Http404("This run wrote no export file.")
+            raise Http404(gettext("This run wrote no export file."))
         # A file stored before the shared CSV writer may hold formula cells (a file it wrote
         # comes back unchanged).
         return csv_download(neutralise_csv(run.export_file), f"payment-run-{run.pk}-export.csv")
@@ -376,7 +387,7 @@ class ScheduleView(RunMixin, View):
             except ScheduleInvalid as exc:
                 form_add_domain_error(form, exc)  # each message on its field
             else:
-                messages.success(request, "Payment schedule saved.")
+                messages.success(request, gettext("Payment schedule saved."))
                 return redirect(self.url("payment_schedule"))
         return self._render(schedule_for(organization=self.organization), form, status=400)
 

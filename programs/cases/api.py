@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, cast
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -243,7 +244,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedVie
             .first()
         )
         if enrollment is None or not covers_brand(self.membership, enrollment.program.brand):
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         case = cases.case_open(
             enrollment=enrollment, actor=request.user, membership=self.membership, **data
         )

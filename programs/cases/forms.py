@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import (
     AMENDMENT_REASON_MAX_LENGTH,
@@ -21,27 +24,32 @@ from programs.models import CaseAction, ComplianceCase
 
 Kind = CaseAction.Kind
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 
 def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
 class CaseOpenForm(forms.Form):
-    kind = forms.ChoiceField(choices=ComplianceCase.Kind.choices, label="Kind of case")
+    kind = forms.ChoiceField(choices=ComplianceCase.Kind.choices, label=_("Kind of case"))
     severity = forms.ChoiceField(
         choices=ComplianceCase.Severity.choices, initial=ComplianceCase.Severity.MEDIUM
     )
     evidence = forms.CharField(
         max_length=CASE_EVIDENCE_MAX_LENGTH,
         widget=_textarea(6),
-        label="Evidence",
-        help_text="What happened, where and when. The creator reads it.",
+        label=_("Evidence"),
+        help_text=_("What happened, where and when. The creator reads it."),
     )
     evidence_links = forms.CharField(
         required=False,
         widget=_textarea(3),
-        label="Evidence links",
-        help_text=f"http(s) links, one a line, at most {CASE_MAX_EVIDENCE_LINKS}.",
+        label=_("Evidence links"),
+        help_text=format_lazy(
+            _("http(s) links, one a line, at most {most}."), most=CASE_MAX_EVIDENCE_LINKS
+        ),
     )
 
     def clean_evidence_links(self) -> list[str]:
@@ -53,10 +61,10 @@ class CaseActionForm(forms.Form):
     """Base of the action forms; ``kind`` and ``title`` say which action it records."""
 
     kind: str = Kind.NOTE
-    title: str = ""
-    text_label: str = "Text"
+    title: _StrOrPromise = ""
+    text_label: _StrOrPromise = _("Text")
     text_limit: int = CASE_TEXT_MAX_LENGTH
-    button: str = "Record"
+    button: _StrOrPromise = _("Record")
 
     text = forms.CharField(widget=_textarea())
 
@@ -74,28 +82,28 @@ class CaseActionForm(forms.Form):
 
 class MessageActionForm(CaseActionForm):
     kind = Kind.MESSAGE
-    title = "Message the creator"
-    text_label = "Message (posted in the creator's thread)"
-    button = "Send the message"
+    title = _("Message the creator")
+    text_label = _("Message (posted in the creator's thread)")
+    button = _("Send the message")
 
 
 class WarningActionForm(CaseActionForm):
     kind = Kind.WARNING
-    title = "Formal warning"
-    text_label = "Warning (the creator reads it)"
-    button = "Give the warning"
+    title = _("Formal warning")
+    text_label = _("Warning (the creator reads it)")
+    button = _("Give the warning")
 
 
 class NoteActionForm(CaseActionForm):
     kind = Kind.NOTE
-    title = "Internal note"
-    text_label = "Note (never shown to the creator)"
-    button = "Add the note"
+    title = _("Internal note")
+    text_label = _("Note (never shown to the creator)")
+    button = _("Add the note")
 
 
 class _VisibleChoiceForm(CaseActionForm):
     visible_to_creator = forms.BooleanField(
-        required=False, initial=True, label="Show this to the creator"
+        required=False, initial=True, label=_("Show this to the creator")
     )
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -106,26 +114,26 @@ class _VisibleChoiceForm(CaseActionForm):
 
 class EscalationActionForm(_VisibleChoiceForm):
     kind = Kind.ESCALATION
-    title = "Escalate to the org admins"
-    text_label = "Why it needs the admins"
-    button = "Escalate"
+    title = _("Escalate to the org admins")
+    text_label = _("Why it needs the admins")
+    button = _("Escalate")
 
 
 class CloseActionForm(_VisibleChoiceForm):
     kind = Kind.CLOSE
-    title = "Close as resolved"
-    text_label = "How it was resolved"
-    button = "Close the case"
+    title = _("Close as resolved")
+    text_label = _("How it was resolved")
+    button = _("Close the case")
 
 
 class RemedyActionForm(CaseActionForm):
     kind = Kind.REMEDY
-    title = "Remedy with a due date"
-    text_label = "What is expected (the creator reads it)"
-    button = "Set the remedy"
+    title = _("Remedy with a due date")
+    text_label = _("What is expected (the creator reads it)")
+    button = _("Set the remedy")
 
-    remedy = forms.ChoiceField(choices=CaseAction.Remedy.choices, label="Remedy")
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    remedy = forms.ChoiceField(choices=CaseAction.Remedy.choices, label=_("Remedy"))
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     field_order = ["remedy", "due_on", "text"]
 
@@ -147,20 +155,24 @@ def _money(label: str, digits: tuple[int, int] = AMOUNT_DIGITS) -> forms.Decimal
 
 class AmendmentActionForm(CaseActionForm):
     kind = Kind.TERMS_AMENDMENT
-    title = "Amend the terms"
-    text_label = "Reason for the change (the creator reads it)"
+    title = _("Amend the terms")
+    text_label = _("Reason for the change (the creator reads it)")
     text_limit = AMENDMENT_REASON_MAX_LENGTH
-    button = "Send the new terms"
+    button = _("Send the new terms")
 
     fee = _money("New flat fee")
     per_click_rate = _money("New pay per valid click", RATE_DIGITS)
-    click_milestone = forms.IntegerField(required=False, min_value=1, label="New click milestone")
+    click_milestone = forms.IntegerField(
+        required=False, min_value=1, label=_("New click milestone")
+    )
     milestone_bonus = _money("New milestone bonus")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not self.changes():
-            raise forms.ValidationError("Change at least one term; leave the others empty.")
+            raise forms.ValidationError(
+                gettext("Change at least one term; leave the others empty.")
+            )
         return data
 
     def changes(self) -> dict[str, Any]:
@@ -176,14 +188,14 @@ class AmendmentActionForm(CaseActionForm):
 
 class TerminateActionForm(CaseActionForm):
     kind = Kind.TERMINATE
-    title = "End the collaboration"
-    text_label = "Why it ends (quoted in a respectful message to the creator)"
+    title = _("End the collaboration")
+    text_label = _("Why it ends (quoted in a respectful message to the creator)")
     text_limit = CASE_END_REASON_MAX_LENGTH
-    button = "End the collaboration"
+    button = _("End the collaboration")
 
     confirm = forms.BooleanField(
         required=True,
-        label="I understand: future deliverables are cancelled and what is earned is owed",
+        label=_("I understand: future deliverables are cancelled and what is earned is owed"),
     )
 
 
@@ -202,5 +214,5 @@ ACTION_FORM_BY_KIND: dict[str, type[CaseActionForm]] = {f.kind: f for f in ACTIO
 
 class RespondForm(forms.Form):
     text = forms.CharField(
-        max_length=CASE_TEXT_MAX_LENGTH, widget=_textarea(4), label="Your response"
+        max_length=CASE_TEXT_MAX_LENGTH, widget=_textarea(4), label=_("Your response")
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils import formats
+from django.utils.translation import gettext
 
 from influencer_ops.history import Change, HistoryLine
 from programs.models import CaseAction, ComplianceCase
@@ -32,9 +33,17 @@ def _terms(action: CaseAction, terms_link: str) -> tuple[Change | None, tuple[st
         return None, None
     if version.accepted_at is not None:
         when = formats.date_format(version.accepted_at, "DATETIME_FORMAT")
-        return Change(f"Terms version {version.number}", "", f"accepted {when}"), None
+        return Change(
+            (gettext("Terms version %(number)s") % {"number": version.number}),
+            "",
+            f"accepted {when}",
+        ), None
     link = (terms_link, f"Read and accept version {version.number}") if terms_link else None
-    return Change(f"Terms version {version.number}", "", "awaiting acceptance"), link
+    return Change(
+        (gettext("Terms version %(number)s") % {"number": version.number}),
+        "",
+        gettext("awaiting acceptance"),
+    ), link
 
 
 def case_action_line(action: CaseAction, *, staff_view: bool, terms_link: str = "") -> HistoryLine:
@@ -43,7 +52,9 @@ def case_action_line(action: CaseAction, *, staff_view: bool, terms_link: str = 
     if action.remedy:
         changes.append(Change("Remedy", "", action.get_remedy_display()))
     if action.due_on:
-        changes.append(Change("Due by", "", formats.date_format(action.due_on, "DATE_FORMAT")))
+        changes.append(
+            Change(gettext("Due by"), "", formats.date_format(action.due_on, "DATE_FORMAT"))
+        )
     terms, link = _terms(action, terms_link)
     if terms is not None:
         changes.append(terms)
@@ -74,7 +85,9 @@ def case_history_lines(
     opened = HistoryLine(
         at=case.created_at,
         actor=actor,
-        sentence=f"{actor} opened the case: {what}" if actor else f"Case opened: {what}",
+        sentence=(gettext("%(actor)s opened the case: %(what)s") % {"actor": actor, "what": what})
+        if actor
+        else (gettext("Case opened: %(what)s") % {"what": what}),
         verb="opened",
     )
     return [opened] + [

@@ -10,6 +10,8 @@ import django_tables2 as tables
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.tables import ListTable, sort_by, time_cell
 from programs.models import ComplianceCase
@@ -18,15 +20,15 @@ SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", max_length=100)
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     state = django_filters.ChoiceFilter(
-        choices=ComplianceCase.State.choices, empty_label="Any state"
+        choices=ComplianceCase.State.choices, empty_label=_("Any state")
     )
     severity = django_filters.ChoiceFilter(
-        choices=ComplianceCase.Severity.choices, empty_label="Any severity"
+        choices=ComplianceCase.Severity.choices, empty_label=_("Any severity")
     )
     kind = django_filters.ChoiceFilter(
-        choices=ComplianceCase.Kind.choices, empty_label="Any kind", label="Kind"
+        choices=ComplianceCase.Kind.choices, empty_label=_("Any kind"), label=_("Kind")
     )
 
     class Meta:
@@ -36,7 +38,7 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form.fields["q"].widget.input_type = "search"
-        self.form.fields["q"].help_text = "Creator, program or brand"
+        self.form.fields["q"].help_text = gettext("Creator, program or brand")
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         text = value.strip()
@@ -52,31 +54,31 @@ class CaseFilter(django_filters.FilterSet):
 class CaseTable(ListTable):
     row_header = "kind"
 
-    kind = tables.Column(verbose_name="Case", orderable=True, order_by=sort_by("kind"))
+    kind = tables.Column(verbose_name=_("Case"), orderable=True, order_by=sort_by("kind"))
     creator = tables.Column(
         accessor="enrollment__creator__display_name",
-        verbose_name="Creator",
+        verbose_name=_("Creator"),
         orderable=True,
         order_by=sort_by("enrollment__creator__display_name"),
     )
     program = tables.Column(
         accessor="enrollment__program__name",
-        verbose_name="Program",
+        verbose_name=_("Program"),
         orderable=True,
         order_by=sort_by("enrollment__program__name"),
     )
     brand = tables.Column(
         accessor="enrollment__program__brand__name",
-        verbose_name="Brand",
+        verbose_name=_("Brand"),
         orderable=True,
         order_by=sort_by("enrollment__program__brand__name"),
     )
     severity = tables.Column(orderable=True)
     state = tables.Column(orderable=True, order_by=sort_by("state"))
     created_at = tables.Column(
-        verbose_name="Opened", orderable=True, order_by=sort_by("created_at")
+        verbose_name=_("Opened"), orderable=True, order_by=sort_by("created_at")
     )
-    opened_by = tables.Column(verbose_name="Opened by", empty_values=())
+    opened_by = tables.Column(verbose_name=_("Opened by"), empty_values=())
 
     def __init__(self, *args: Any, org_slug: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error
@@ -54,7 +55,7 @@ class CaseMixin(OrgViewMixin):
 
     def require_actor(self, brand: Any) -> None:
         if not cases.may_act_on_cases(self.membership, brand):
-            raise PermissionDenied("Your role does not allow working on cases.")
+            raise PermissionDenied(gettext("Your role does not allow working on cases."))
 
     def render_page(
         self, template: str, context: dict[str, Any], status: int = 200
@@ -91,7 +92,7 @@ class CaseNewView(CaseMixin, View):
             Enrollment.objects.select_related("program__brand", "creator"), self.organization, pk
         )
         if not covers_brand(self.membership, enrollment.program.brand):
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         self.require_actor(enrollment.program.brand)
         return enrollment
 
@@ -116,7 +117,7 @@ class CaseNewView(CaseMixin, View):
                     raise  # the 403 page with the reason, as for the role checks above
                 status = form_add_domain_error(form, exc)
             else:
-                messages.success(request, "Case opened; the BSM has it in their queue.")
+                messages.success(request, gettext("Case opened; the BSM has it in their queue."))
                 return redirect(self.url("case_detail", pk=case.pk))
         return self._render(enrollment, form, status=status)
 
@@ -134,7 +135,7 @@ class CaseDetailView(CaseMixin, View):
         self.require_actor(case.enrollment.program.brand)
         form_class = ACTION_FORM_BY_KIND.get(request.POST.get("kind", ""))
         if form_class is None:
-            messages.error(request, "Choose an action.")
+            messages.error(request, gettext("Choose an action."))
             return self._render(self.visible_case(case.pk, with_actions=True), status=400)
         form = form_class(request.POST)
         status = 400
@@ -151,7 +152,7 @@ class CaseDetailView(CaseMixin, View):
                     raise  # the 403 page with the reason, as for the role checks above
                 status = form_add_domain_error(form, exc)
             else:
-                messages.success(request, f"{form.title}: recorded.")
+                messages.success(request, gettext("%(title)s: recorded.") % {"title": form.title})
                 return redirect(self.url("case_detail", pk=case.pk))
         return self._render(self.visible_case(case.pk, with_actions=True), form, status=status)
 
@@ -200,7 +201,7 @@ class PortalCaseView(CreatorViewMixin, View):
             .first()
         )
         if case is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return case
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -216,7 +217,7 @@ class PortalCaseView(CreatorViewMixin, View):
             except DomainError as exc:
                 status = form_add_domain_error(form, exc)
             else:
-                messages.success(request, "Your response is with the team.")
+                messages.success(request, gettext("Your response is with the team."))
                 return redirect(request.path)
         return self._render(request, self._case(pk), form, status=status)
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import (
     CAPTION_MAX_LENGTH,
@@ -35,30 +37,34 @@ class MultipleFileField(forms.FileField):
 
 def _media_help() -> str:
     mb = 1024 * 1024
-    return (
-        f"Images (JPEG, PNG, GIF, WebP; up to {settings.MEDIA_IMAGE_MAX_BYTES // mb} MB each) or "
-        f"videos (MP4, WebM, MOV; up to {settings.MEDIA_VIDEO_MAX_BYTES // mb} MB each), at most "
-        f"{settings.MEDIA_MAX_FILES}. Only you and the brand's team can see them."
-    )
+    return gettext(
+        "Images (JPEG, PNG, GIF, WebP; up to %(value)s MB each) or videos "
+        "(MP4, WebM, MOV; up to %(value2)s MB each), at most "
+        "%(MEDIA_MAX_FILES)s. Only you and the brand's team can see them."
+    ) % {
+        "value": settings.MEDIA_IMAGE_MAX_BYTES // mb,
+        "value2": settings.MEDIA_VIDEO_MAX_BYTES // mb,
+        "MEDIA_MAX_FILES": settings.MEDIA_MAX_FILES,
+    }
 
 
 class SubmissionForm(forms.Form):
     caption = forms.CharField(
         required=False,
         max_length=CAPTION_MAX_LENGTH,
-        label="Caption",
-        help_text="Include the disclosure, for example #ad.",
+        label=_("Caption"),
+        help_text=_("Include the disclosure, for example #ad."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     links = forms.CharField(
         required=False,
-        label="Links (one per line)",
+        label=_("Links (one per line)"),
         help_text=f"Drafts, previews or files: web addresses, at most {SUBMISSION_MAX_LINKS}.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     media_files = MultipleFileField(
         required=False,
-        label="Images and videos",
+        label=_("Images and videos"),
         widget=MultipleFileInput(
             attrs={
                 "accept": "image/jpeg,image/png,image/gif,image/webp,"
@@ -69,8 +75,8 @@ class SubmissionForm(forms.Form):
     media_url = forms.CharField(
         required=False,
         max_length=DELIVERY_URL_MAX_LENGTH,
-        label="Media URL",
-        help_text="Or a link to the media, if it is hosted elsewhere.",
+        label=_("Media URL"),
+        help_text=_("Or a link to the media, if it is hosted elsewhere."),
         widget=forms.URLInput(attrs={"inputmode": "url"}),
     )
 
@@ -86,26 +92,26 @@ class SubmissionForm(forms.Form):
 class ReviewForm(forms.Form):
     submission = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     outcome = forms.ChoiceField(
-        choices=Review.Outcome.choices, widget=forms.RadioSelect, label="Decision"
+        choices=Review.Outcome.choices, widget=forms.RadioSelect, label=_("Decision")
     )
     comment = forms.CharField(
         required=False,
         max_length=CAPTION_MAX_LENGTH,
-        label="Comment for the creator",
-        help_text="The creator reads this. Needed when you ask for changes or corrections.",
+        label=_("Comment for the creator"),
+        help_text=_("The creator reads this. Needed when you ask for changes or corrections."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     internal_note = forms.CharField(
         required=False,
         max_length=CAPTION_MAX_LENGTH,
-        label="Internal note (team only)",
-        help_text="Never shown to the creator.",
+        label=_("Internal note (team only)"),
+        help_text=_("Never shown to the creator."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     override_reason = forms.CharField(
         required=False,
         max_length=OVERRIDE_REASON_MAX_LENGTH,
-        label="Reason to approve despite the failed disclosure check",
+        label=_("Reason to approve despite the failed disclosure check"),
     )
 
     def __init__(self, *args: Any, disclosure_failed: bool, **kwargs: Any) -> None:
@@ -117,14 +123,14 @@ class ReviewForm(forms.Form):
 class PublishForm(forms.Form):
     live_url = forms.CharField(
         max_length=DELIVERY_URL_MAX_LENGTH,
-        label="Live URL",
-        help_text="Where the content is published, starting with https://.",
+        label=_("Live URL"),
+        help_text=_("Where the content is published, starting with https://."),
         widget=forms.URLInput(attrs={"inputmode": "url"}),
     )
     caption = forms.CharField(
         required=False,
         max_length=CAPTION_MAX_LENGTH,
-        label="Caption as published",
-        help_text="We check it for the disclosure again.",
+        label=_("Caption as published"),
+        help_text=_("We check it for the disclosure again."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )

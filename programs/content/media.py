@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from influencer_ops.errors import FieldError
@@ -58,15 +59,15 @@ def _megabytes(size: int) -> str:
 
 
 def _refuse(message: str) -> FieldError:
-    return FieldError(FIELD, f"Not sent: {message}")
+    return FieldError(FIELD, gettext("Not sent: %(message)s") % {"message": message})
 
 
 def refuse_too_large(names: Sequence[str]) -> FieldError:
     """The upload handler dropped these files while they streamed in."""
     listed = ", ".join(f"“{name[:80]}”" for name in names)
     return _refuse(
-        f"{listed} is larger than {_megabytes(settings.MEDIA_VIDEO_MAX_BYTES)}, the most a file "
-        "may be."
+        gettext("%(listed)s is larger than %(megabytes)s, the most a file may be.")
+        % {"listed": listed, "megabytes": _megabytes(settings.MEDIA_VIDEO_MAX_BYTES)}
     )
 
 
@@ -102,7 +103,7 @@ def check_upload(upload: File) -> Checked:
     name = name.strip()[:200] or "file"
     size = int(upload.size or 0)
     if size == 0:
-        raise _refuse(f"“{name}” is empty.")
+        raise _refuse(gettext("“%(name)s” is empty.") % {"name": name})
     upload.seek(0)
     head = upload.read(64)
     upload.seek(0)
@@ -111,24 +112,34 @@ def check_upload(upload: File) -> Checked:
         if size > settings.MEDIA_VIDEO_MAX_BYTES:
             limit = _megabytes(settings.MEDIA_VIDEO_MAX_BYTES)
             raise _refuse(
-                f"the video “{name}” is {_megabytes(size)}; videos may be at most {limit}."
+                gettext("the video “%(name)s” is %(megabytes)s; videos may be at most %(limit)s.")
+                % {"name": name, "megabytes": _megabytes(size), "limit": limit}
             )
         return Checked(upload, name, size, MediaKind.VIDEO, video[0], video[1])
     if size > settings.MEDIA_IMAGE_MAX_BYTES:
         limit = _megabytes(settings.MEDIA_IMAGE_MAX_BYTES)
-        raise _refuse(f"the image “{name}” is {_megabytes(size)}; images may be at most {limit}.")
+        raise _refuse(
+            gettext("the image “%(name)s” is %(megabytes)s; images may be at most %(limit)s.")
+            % {"name": name, "megabytes": _megabytes(size), "limit": limit}
+        )
     try:
         with Image.open(upload) as image:
             image_format = image.format or ""
             width, height = image.size
             if width * height > IMAGE_MAX_PIXELS:
-                raise _refuse(f"the image “{name}” has too many pixels ({width} × {height}).")
+                raise _refuse(
+                    gettext("the image “%(name)s” has too many pixels (%(width)s × %(height)s).")
+                    % {"name": name, "width": width, "height": height}
+                )
             image.verify()
         if image_format not in IMAGE_FORMATS:
             raise UnidentifiedImageError(image_format)
         thumbnail = _thumbnail(upload)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise _refuse(f"“{name}” is not a file we accept. Send {ACCEPTED}.") from None
+        raise _refuse(
+            gettext("“%(name)s” is not a file we accept. Send %(ACCEPTED)s.")
+            % {"name": name, "ACCEPTED": ACCEPTED}
+        ) from None
     finally:
         upload.seek(0)
     content_type, extension = IMAGE_FORMATS[image_format]
@@ -139,7 +150,10 @@ def check_upload(upload: File) -> Checked:
 
 def check_uploads(uploads: Sequence[File]) -> list[Checked]:
     if len(uploads) > settings.MEDIA_MAX_FILES:
-        raise _refuse(f"send at most {settings.MEDIA_MAX_FILES} files with a version.")
+        raise _refuse(
+            gettext("send at most %(MEDIA_MAX_FILES)s files with a version.")
+            % {"MEDIA_MAX_FILES": settings.MEDIA_MAX_FILES}
+        )
     return [check_upload(upload) for upload in uploads]
 
 

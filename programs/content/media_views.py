@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.ranges import ranged_file_response
@@ -25,7 +26,7 @@ def serve(
     browser only."""
     if variant == "thumbnail":
         if not media.thumbnail:
-            raise Http404("No thumbnail.")
+            raise Http404(gettext("No thumbnail."))
         name, content_type = media.thumbnail.name, "image/jpeg"
     else:
         name, content_type = media.file.name, media.content_type
@@ -39,7 +40,7 @@ def serve(
             filename=filename,
         )
     except FileNotFoundError as exc:
-        raise Http404("The file is missing.") from exc
+        raise Http404(gettext("The file is missing.")) from exc
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -64,5 +65,5 @@ class PortalMediaView(CreatorViewMixin, View):
     ) -> HttpResponse | StreamingHttpResponse:
         media = selectors.creator_media(user=cast(Any, request.user)).filter(pk=pk).first()
         if media is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return serve(request, media, variant)

@@ -74,7 +74,7 @@ def program_content(*, program: Program) -> tuple[list[Deliverable], list[tuple[
         .order_by("enrollment__creator__display_name", "due_on", "pk")
     )
     counts = [
-        (label, sum(1 for row in rows if row.state == value))
+        (str(label), sum(1 for row in rows if row.state == value))
         for value, label in DeliverableState.choices
     ]
     return rows, counts

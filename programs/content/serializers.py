@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from influencer_ops.serializers import StrictModelSerializer, StrictSerializer
@@ -234,8 +235,10 @@ class ContentSubmitSerializer(StrictSerializer):
         child=serializers.FileField(allow_empty_file=False),
         required=False,
         default=list,
-        help_text="Images and videos (multipart/form-data, the field repeated for each file); "
-        "checked by their content and size, like the portal's upload.",
+        help_text=_(
+            "Images and videos (multipart/form-data, the field repeated for each file); "
+            "checked by their content and size, like the portal's upload."
+        ),
     )
 
 

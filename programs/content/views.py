@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error
@@ -60,7 +61,7 @@ class PortalDeliverableView(CreatorViewMixin, View):
             .first()
         )
         if deliverable is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return deliverable
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -90,13 +91,18 @@ class PortalDeliverableView(CreatorViewMixin, View):
 
     def _sent(self, submission: Submission) -> None:
         if submission.disclosure_passed:
-            text = f"Version {submission.version} sent for review. The disclosure check passed."
+            text = gettext("Version %(version)s sent for review. The disclosure check passed.") % {
+                "version": submission.version
+            }
             messages.success(self.request, text)
             return
         messages.warning(
             self.request,
-            f"Version {submission.version} sent for review, flagged: the caption has none of the "
-            "disclosure phrases. The brand may ask you to add one.",
+            gettext(
+                "Version %(version)s sent for review, flagged: the caption has none of "
+                "the disclosure phrases. The brand may ask you to add one."
+            )
+            % {"version": submission.version},
         )
 
     def _publish(self, deliverable: Deliverable) -> HttpResponse:
@@ -114,7 +120,10 @@ class PortalDeliverableView(CreatorViewMixin, View):
                     ""
                     if published.published_disclosure_passed
                     else (
-                        " The published caption does not pass the disclosure check: please add it."
+                        gettext(
+                            " The published caption does not pass the disclosure check: "
+                            "please add it."
+                        )
                     )
                 )
                 messages.success(self.request, "Live URL recorded." + note)
@@ -175,7 +184,7 @@ class ContentDeliverableView(ProgramViewMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         deliverable = self._deliverable(kwargs["pk"])
         if not can_approve_content(self.membership, deliverable.program.brand):
-            raise PermissionDenied("Only the brand's approvers can review its content.")
+            raise PermissionDenied(gettext("Only the brand's approvers can review its content."))
         latest = selectors.latest_version(deliverable=deliverable)
         failed = latest is not None and not latest.disclosure_passed
         form = ReviewForm(request.POST, disclosure_failed=failed)
@@ -204,14 +213,24 @@ class ContentDeliverableView(ProgramViewMixin, View):
         ).first()
         if following is None:
             messages.success(
-                self.request, f"{outcome}: the creator has been told. Nothing else awaits you."
+                self.request,
+                gettext("%(outcome)s: the creator has been told. Nothing else awaits you.")
+                % {"outcome": outcome},
             )
             return redirect(self.url("approvals_inbox"))
         creator = following.enrollment.creator.display_name
         messages.success(
             self.request,
-            f"{outcome}: the creator has been told. Next: {creator}'s {following.kind} for "
-            f"{following.program.name}.",
+            gettext(
+                "%(outcome)s: the creator has been told. Next: %(creator)s's "
+                "%(display_name)s for %(name)s."
+            )
+            % {
+                "outcome": outcome,
+                "creator": creator,
+                "display_name": following.display_name,
+                "name": following.program.name,
+            },
         )
         return redirect(self.url("content_deliverable", pk=following.pk))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -142,7 +143,7 @@ class MyDeliverableExtensionView(CreatorAPIView):
     def _deliverable(self, pk: int) -> Deliverable:
         deliverable = selectors.creator_deliverable(user=cast(Any, self.request.user), pk=pk)
         if deliverable is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         return deliverable
 
     def _payload(self, deliverable: Deliverable) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import EXTENSION_TEXT_MAX_LENGTH
 
@@ -16,12 +18,12 @@ class DateInput(forms.DateInput):
 
 
 class ExtensionRequestForm(forms.Form):
-    requested_due_on = forms.DateField(label="New due date", widget=DateInput)
+    requested_due_on = forms.DateField(label=_("New due date"), widget=DateInput)
     reason = forms.CharField(
         max_length=EXTENSION_TEXT_MAX_LENGTH,
-        label="Why do you need more time?",
+        label=_("Why do you need more time?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Your brand success manager reads this. Asking is never held against you.",
+        help_text=_("Your brand success manager reads this. Asking is never held against you."),
     )
 
 
@@ -29,8 +31,8 @@ class ExtensionDecisionForm(forms.Form):
     note = forms.CharField(
         max_length=EXTENSION_TEXT_MAX_LENGTH,
         required=False,
-        label="Note to the creator",
-        help_text="Required when you do not grant the extension.",
+        label=_("Note to the creator"),
+        help_text=_("Required when you do not grant the extension."),
     )
 
 
@@ -39,15 +41,15 @@ class DueDatesShiftForm(forms.Form):
         required=False,
         min_value=-365,
         max_value=365,
-        label="Move by days",
-        help_text="For example 7 (a week later) or -2 (two days earlier).",
+        label=_("Move by days"),
+        help_text=_("For example 7 (a week later) or -2 (two days earlier)."),
     )
-    new_due_on = forms.DateField(required=False, label="Or set a new due date", widget=DateInput)
+    new_due_on = forms.DateField(required=False, label=_("Or set a new due date"), widget=DateInput)
     deliverables = forms.TypedMultipleChoiceField(
         coerce=int,
         required=False,
-        label="Deliverables",
-        help_text="None ticked: every open deliverable of the program.",
+        label=_("Deliverables"),
+        help_text=_("None ticked: every open deliverable of the program."),
     )
 
     def __init__(self, *args: Any, deliverable_ids: Iterable[int] = (), **kwargs: Any) -> None:
@@ -59,5 +61,5 @@ class DueDatesShiftForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if (data.get("days") is None) == (data.get("new_due_on") is None):
-            raise forms.ValidationError("Give either a number of days or a new due date.")
+            raise forms.ValidationError(gettext("Give either a number of days or a new due date."))
         return data

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error
@@ -32,7 +33,7 @@ class PortalExtensionView(CreatorViewMixin, View):
     def _deliverable(self, pk: int) -> Deliverable:
         deliverable = selectors.creator_deliverable(user=cast(Any, self.request.user), pk=pk)
         if deliverable is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return deliverable
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -55,11 +56,16 @@ class PortalExtensionView(CreatorViewMixin, View):
             if extension.state == ExtensionState.APPROVED:
                 messages.success(
                     request,
-                    f"Extension {deadlines.NO_PENALTY}: the new due date is "
-                    f"{extension.requested_due_on:%Y-%m-%d}.",
+                    gettext("Extension %(NO_PENALTY)s: the new due date is %(requested_due_on)s.")
+                    % {
+                        "NO_PENALTY": deadlines.NO_PENALTY,
+                        "requested_due_on": format(extension.requested_due_on, "%Y-%m-%d"),
+                    },
                 )
             else:
-                messages.success(request, "Your request is with your brand success manager.")
+                messages.success(
+                    request, gettext("Your request is with your brand success manager.")
+                )
             return redirect(request.path)
         return self._render(request, deliverable, form, 400)
 
@@ -120,8 +126,11 @@ class DeskExtensionDecideView(PostLaunchMixin, View):
         if decision not in ("approve", "deny") or not form.is_valid():
             messages.error(
                 request,
-                "Choose approve or deny; "
-                f"a note is at most {EXTENSION_TEXT_MAX_LENGTH} characters.",
+                gettext(
+                    "Choose approve or deny; a note is at most "
+                    "%(EXTENSION_TEXT_MAX_LENGTH)s characters."
+                )
+                % {"EXTENSION_TEXT_MAX_LENGTH": EXTENSION_TEXT_MAX_LENGTH},
             )
             return _extensions_page(request, self.organization, 400)
         try:
@@ -134,8 +143,11 @@ class DeskExtensionDecideView(PostLaunchMixin, View):
         except DomainError as exc:
             messages.error(request, str(exc))
             return _extensions_page(request, self.organization, exc.status_code)
-        verdict = "approved" if decided.state == ExtensionState.APPROVED else "not granted"
-        messages.success(request, f"Extension {verdict}; the creator has been told.")
+        verdict = "approved" if decided.state == ExtensionState.APPROVED else gettext("not granted")
+        messages.success(
+            request,
+            gettext("Extension %(verdict)s; the creator has been told.") % {"verdict": verdict},
+        )
         return redirect(reverse("desk_extensions", kwargs={"org_slug": self.organization.slug}))
 
 
@@ -146,9 +158,9 @@ class ProgramDueDatesView(ProgramViewMixin, View):
     def _program(self, pk: int) -> Program:
         program = self.program(pk)
         if not may_open_tab(self.membership, program, "due_dates"):
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(gettext("Your role does not allow this."))
         if self.request.method == "POST" and not permissions.can_work_postlaunch(self.membership):
-            raise PermissionDenied("Only the BSM and admins move due dates.")
+            raise PermissionDenied(gettext("Only the BSM and admins move due dates."))
         return program
 
     def _open(self, program: Program) -> list[Deliverable]:
@@ -178,7 +190,11 @@ class ProgramDueDatesView(ProgramViewMixin, View):
         except DomainError as exc:
             status = form_add_domain_error(form, exc)
             return self._render(request, program, rows, form, status)
-        messages.success(request, f"{moved} due date{'s' if moved != 1 else ''} moved.")
+        messages.success(
+            request,
+            gettext("%(moved)s due date%(value)s moved.")
+            % {"moved": moved, "value": "s" if moved != 1 else ""},
+        )
         return redirect(request.path)
 
     def _render(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Category, Platform
 from influencer_ops.validation import MATCH_SEARCH_MAX_LENGTH
@@ -13,14 +14,14 @@ class CandidateFilterForm(forms.Form):
     search = forms.CharField(
         required=False,
         max_length=MATCH_SEARCH_MAX_LENGTH,
-        label="Search",
-        help_text="Name, e-mail or handle.",
+        label=_("Search"),
+        help_text=_("Name, e-mail or handle."),
     )
     category = forms.ChoiceField(
-        choices=[("", "Any category"), *Category.choices], required=False, label="Category"
+        choices=[("", "Any category"), *Category.choices], required=False, label=_("Category")
     )
     platform = forms.ChoiceField(
-        choices=[("", "Any platform"), *Platform.choices], required=False, label="Platform"
+        choices=[("", "Any platform"), *Platform.choices], required=False, label=_("Platform")
     )
 
     def filters(self) -> matching.Filters:

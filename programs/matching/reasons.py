@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.choices import Category, Platform
 from influencers.models import CreatorProfile
@@ -19,7 +20,7 @@ def candidate_reasons(creator: CreatorProfile, program: Program) -> list[str]:
     reasons: list[str] = []
     matched: list[str] = getattr(creator, "matched_categories", None) or []
     if program.categories:
-        labels = ", ".join(Category(c).label for c in matched)
+        labels = ", ".join(str(Category(c).label) for c in matched)
         reasons.append(f"{len(matched)} of {len(program.categories)} categories: {labels}")
     handles: list[dict[str, Any]] = getattr(creator, "fit_handles", None) or []
     if handles:
@@ -33,14 +34,23 @@ def candidate_reasons(creator: CreatorProfile, program: Program) -> list[str]:
     if program.min_audience is not None or program.max_audience is not None:
         bounds = audience_range_label(program)
         fits = getattr(creator, "audience_fit", False)
-        reasons.append(f"audience in range {bounds}" if fits else f"audience outside {bounds}")
+        reasons.append(
+            (gettext("audience in range %(bounds)s") % {"bounds": bounds})
+            if fits
+            else (gettext("audience outside %(bounds)s") % {"bounds": bounds})
+        )
     attainment = getattr(creator, "attainment", None)
     if attainment is None:
-        reasons.append("no completed program yet")
+        reasons.append(gettext("no completed program yet"))
     else:
         reasons.append(
-            f"milestone reached in {creator.milestones_reached} of "
-            f"{creator.programs_completed} programs"
+            gettext(
+                "milestone reached in %(milestones_reached)s of %(programs_completed)s programs"
+            )
+            % {
+                "milestones_reached": creator.milestones_reached,
+                "programs_completed": creator.programs_completed,
+            }
         )
     engagement = getattr(creator, "best_engagement", None)
     if engagement is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from influencer_ops.choices import Category, Platform
@@ -15,7 +16,7 @@ class MatchQuerySerializer(QueryFilterSerializer):
         required=False,
         allow_blank=True,
         max_length=MATCH_SEARCH_MAX_LENGTH,
-        help_text="Name, e-mail or handle.",
+        help_text=_("Name, e-mail or handle."),
     )
     category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True)
     platform = serializers.ChoiceField(choices=Platform.choices, required=False, allow_blank=True)
@@ -28,7 +29,7 @@ class MatchHandleSerializer(StrictSerializer):
     platform = serializers.ChoiceField(choices=Platform.choices)
     handle = serializers.CharField()
     audience_size = serializers.IntegerField()
-    engagement_rate = serializers.FloatField(help_text="Percent.")
+    engagement_rate = serializers.FloatField(help_text=_("Percent."))
 
 
 class MatchReasonsSerializer(StrictSerializer):
@@ -37,19 +38,19 @@ class MatchReasonsSerializer(StrictSerializer):
     matched_categories = serializers.ListField(child=serializers.ChoiceField(Category.choices))
     category_matches = serializers.IntegerField()
     platform_matches = serializers.IntegerField(
-        help_text="How many of the program's platforms the creator has a handle on."
+        help_text=_("How many of the program's platforms the creator has a handle on.")
     )
     handles = MatchHandleSerializer(many=True, source="fit_handles")
     audience_in_range = serializers.BooleanField(
         source="audience_fit",
         allow_null=True,
-        help_text="A handle on a program platform has an audience in the program's range.",
+        help_text=_("A handle on a program platform has an audience in the program's range."),
     )
     best_audience = serializers.IntegerField(allow_null=True)
-    best_engagement = serializers.FloatField(allow_null=True, help_text="Percent.")
+    best_engagement = serializers.FloatField(allow_null=True, help_text=_("Percent."))
     attainment = serializers.FloatField(
         allow_null=True,
-        help_text="Milestones reached per completed program; null without one.",
+        help_text=_("Milestones reached per completed program; null without one."),
     )
 
 
@@ -59,9 +60,9 @@ class MatchSerializer(StrictSerializer):
     display_name = serializers.CharField()
     email = serializers.EmailField()
     score = serializers.FloatField(
-        source="match_score", help_text="Higher is a better fit (0 to about 100)."
+        source="match_score", help_text=_("Higher is a better fit (0 to about 100).")
     )
     reasons = MatchReasonsSerializer(source="*")
     summary = serializers.ListField(
-        child=serializers.CharField(), help_text="The reasons as short phrases."
+        child=serializers.CharField(), help_text=_("The reasons as short phrases.")
     )

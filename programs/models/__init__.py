@@ -8,8 +8,10 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Category, Platform
+from influencer_ops.deliverable_names import phrase_of
 from influencer_ops.models import TenantModel
 from influencer_ops.validation import (
     AMOUNT_DIGITS,
@@ -76,13 +78,15 @@ class Program(TenantModel):
     # flagged, and approving it needs an override with a reason.
     disclosure_advisory = models.BooleanField(
         default=False,
-        help_text="Send versions without the disclosure to review (flagged) instead of refusing.",
+        help_text=_(
+            "Send versions without the disclosure to review (flagged) instead of refusing."
+        ),
     )
     nda_required = models.BooleanField(default=False)
     destination_url = models.URLField(
         max_length=URL_MAX_LENGTH,
         blank=True,
-        help_text="Where creators' tracked links send people (UTM tags are added).",
+        help_text=_("Where creators' tracked links send people (UTM tags are added)."),
     )
     # Dates
     recruit_by = models.DateField(null=True, blank=True)
@@ -102,24 +106,24 @@ class Program(TenantModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     click_milestone = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Valid clicks to reach; empty: each creator's own."
+        null=True, blank=True, help_text=_("Valid clicks to reach; empty: each creator's own.")
     )
     milestone_bonus = money_field()
     prorate_if_missed = models.BooleanField(default=False)
     # After launch: review and extension policies.
     review_sla_days = models.PositiveIntegerField(
-        default=3, help_text="Days a submission may wait for review before it is overdue."
+        default=3, help_text=_("Days a submission may wait for review before it is overdue.")
     )
     auto_approve_after_days = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="Approve a submission nobody reviewed after this many days; empty: never.",
+        help_text=_("Approve a submission nobody reviewed after this many days; empty: never."),
     )
     extension_self_service_days = models.PositiveIntegerField(
-        default=7, help_text="Extensions up to this many days are approved automatically."
+        default=7, help_text=_("Extensions up to this many days are approved automatically.")
     )
     extension_self_service_count = models.PositiveIntegerField(
-        default=1, help_text="Automatic extensions per deliverable."
+        default=1, help_text=_("Automatic extensions per deliverable.")
     )
     reminder_days_before = ArrayField(
         models.PositiveIntegerField(), default=default_reminders, blank=True
@@ -180,11 +184,11 @@ class Program(TenantModel):
 
 class DeliverableSpec(TenantModel):
     class Kind(models.TextChoices):
-        POST = "post", "Post"
-        STORY = "story", "Story"
-        REEL = "reel", "Reel / short video"
-        VIDEO = "video", "Video"
-        BLOG = "blog", "Blog post"
+        POST = "post", _("Post")
+        STORY = "story", _("Story")
+        REEL = "reel", _("Reel / short video")
+        VIDEO = "video", _("Video")
+        BLOG = "blog", _("Blog post")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="deliverable_specs")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -192,7 +196,7 @@ class DeliverableSpec(TenantModel):
     count = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     due_on = models.DateField(null=True, blank=True)
     due_offset_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Days after launch, when there is no fixed date."
+        null=True, blank=True, help_text=_("Days after launch, when there is no fixed date.")
     )
 
     class Meta:
@@ -209,7 +213,7 @@ class DeliverableSpec(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.count}× {self.get_kind_display()} on {self.get_platform_display()}"
+        return phrase_of(self)
 
 
 class Enrollment(TenantModel):
@@ -226,7 +230,7 @@ class Enrollment(TenantModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The terms in force (the latest accepted one).",
+        help_text=_("The terms in force (the latest accepted one)."),
     )
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     # Overrides of the program's assignment for this creator.
@@ -285,7 +289,7 @@ class TermsVersion(TenantModel):
     reason = models.CharField(
         max_length=REASON_MAX_LENGTH,
         blank=True,
-        help_text="Why the terms were amended (empty for the first).",
+        help_text=_("Why the terms were amended (empty for the first)."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -293,7 +297,7 @@ class TermsVersion(TenantModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty: made by the system (a waitlist promotion without an inviter).",
+        help_text=_("Empty: made by the system (a waitlist promotion without an inviter)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)

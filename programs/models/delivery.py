@@ -6,19 +6,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.choices import Platform
+from influencer_ops.deliverable_names import deliverable_name
 from influencer_ops.models import TenantModel
 
 
 class DeliverableState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUBMITTED = "submitted", "Submitted"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    EXCUSED = "excused", "Excused"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Pending")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    EXCUSED = "excused", _("Excused")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # States in which the creator still owes work by the due date.
@@ -39,7 +42,7 @@ class Deliverable(TenantModel):
         blank=True,
         related_name="+",
     )
-    number = models.PositiveIntegerField(default=1, help_text="1..count within its spec.")
+    number = models.PositiveIntegerField(default=1, help_text=_("1..count within its spec."))
     kind = models.CharField(max_length=20)
     platform = models.CharField(max_length=20, choices=Platform.choices)
     due_on = models.DateField()
@@ -80,7 +83,12 @@ class Deliverable(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} on {self.get_platform_display()} due {self.due_on}"
+        return f"{self.display_name} due {self.due_on}"
+
+    @property
+    def display_name(self) -> str:
+        """What people call it: "Instagram post" (``influencer_ops.deliverable_names``)."""
+        return deliverable_name(self.kind, self.platform)
 
 
 class Submission(TenantModel):
@@ -115,9 +123,9 @@ class Submission(TenantModel):
 
 class Review(TenantModel):
     class Outcome(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        APPROVED_WITH_CORRECTIONS = "approved_with_corrections", "Approved with corrections"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", _("Approved")
+        APPROVED_WITH_CORRECTIONS = "approved_with_corrections", _("Approved with corrections")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(
@@ -126,13 +134,13 @@ class Review(TenantModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty: approved automatically by the program's SLA.",
+        help_text=_("Empty: approved automatically by the program's SLA."),
     )
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
-    comment = models.TextField(blank=True, max_length=5000, help_text="Shown to the creator.")
-    internal_note = models.TextField(blank=True, max_length=5000, help_text="For the team only.")
+    comment = models.TextField(blank=True, max_length=5000, help_text=_("Shown to the creator."))
+    internal_note = models.TextField(blank=True, max_length=5000, help_text=_("For the team only."))
     override_reason = models.CharField(
-        max_length=500, blank=True, help_text="Why a failing disclosure check was overridden."
+        max_length=500, blank=True, help_text=_("Why a failing disclosure check was overridden.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -141,10 +149,10 @@ class Review(TenantModel):
 
 
 class ExtensionState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    DENIED = "denied", "Denied"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Extension(TenantModel):
@@ -158,7 +166,7 @@ class Extension(TenantModel):
         max_length=20, choices=ExtensionState.choices, default=ExtensionState.PENDING
     )
     self_service = models.BooleanField(
-        default=False, help_text="Approved by the program's policy, not a person."
+        default=False, help_text=_("Approved by the program's policy, not a person.")
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -185,16 +193,19 @@ class Extension(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Extension to {self.requested_due_on} for {self.deliverable}"
+        return gettext("Extension to %(requested_due_on)s for %(deliverable)s") % {
+            "requested_due_on": self.requested_due_on,
+            "deliverable": self.deliverable,
+        }
 
 
 class ReminderSent(TenantModel):
     """Each reminder once per deliverable, due date and kind."""
 
     class Kind(models.TextChoices):
-        BEFORE = "before", "Before the due date"
-        DUE_TODAY = "due_today", "On the due date"
-        OVERDUE = "overdue", "Overdue"
+        BEFORE = "before", _("Before the due date")
+        DUE_TODAY = "due_today", _("On the due date")
+        OVERDUE = "overdue", _("Overdue")
 
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="reminders")
     due_on = models.DateField()
@@ -212,21 +223,21 @@ class ReminderSent(TenantModel):
 
 class ComplianceCase(TenantModel):
     class Kind(models.TextChoices):
-        GUIDELINE_BREACH = "guideline_breach", "Guideline breach"
-        CONTRACT_BREACH = "contract_breach", "Contract breach"
-        MISSED_DEADLINES = "missed_deadlines", "Missed deadlines"
-        UNDERPERFORMANCE = "underperformance", "Underperformance"
+        GUIDELINE_BREACH = "guideline_breach", _("Guideline breach")
+        CONTRACT_BREACH = "contract_breach", _("Contract breach")
+        MISSED_DEADLINES = "missed_deadlines", _("Missed deadlines")
+        UNDERPERFORMANCE = "underperformance", _("Underperformance")
 
     class Severity(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        ESCALATED = "escalated", "Escalated"
-        RESOLVED = "resolved", "Resolved"
-        TERMINATED = "terminated", "Ended the collaboration"
+        OPEN = "open", _("Open")
+        ESCALATED = "escalated", _("Escalated")
+        RESOLVED = "resolved", _("Resolved")
+        TERMINATED = "terminated", _("Ended the collaboration")
 
     enrollment = models.ForeignKey(
         "programs.Enrollment", on_delete=models.PROTECT, related_name="cases"
@@ -247,26 +258,29 @@ class ComplianceCase(TenantModel):
         indexes = [models.Index(fields=["organization", "state"], name="case_org_state")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} case on {self.enrollment}"
+        return gettext("%(kind)s case on %(enrollment)s") % {
+            "kind": self.get_kind_display(),
+            "enrollment": self.enrollment,
+        }
 
 
 class CaseAction(TenantModel):
     class Kind(models.TextChoices):
-        MESSAGE = "message", "Message to the creator"
-        WARNING = "warning", "Formal warning"
-        REMEDY = "remedy", "Remedy with a due date"
-        TERMS_AMENDMENT = "terms_amendment", "Terms amendment"
-        ESCALATION = "escalation", "Escalated to the org admins"
-        NOTE = "note", "Internal note"
-        CREATOR_RESPONSE = "creator_response", "Creator's response"
-        CLOSE = "close", "Closed as resolved"
-        TERMINATE = "terminate", "Collaboration ended"
+        MESSAGE = "message", _("Message to the creator")
+        WARNING = "warning", _("Formal warning")
+        REMEDY = "remedy", _("Remedy with a due date")
+        TERMS_AMENDMENT = "terms_amendment", _("Terms amendment")
+        ESCALATION = "escalation", _("Escalated to the org admins")
+        NOTE = "note", _("Internal note")
+        CREATOR_RESPONSE = "creator_response", _("Creator's response")
+        CLOSE = "close", _("Closed as resolved")
+        TERMINATE = "terminate", _("Collaboration ended")
 
     class Remedy(models.TextChoices):
-        EXTRA_MATERIAL = "extra_material", "Extra material"
-        REVISED_SCHEDULE = "revised_schedule", "Revised schedule"
-        RESTATED_GOALS = "restated_goals", "Restated goals"
-        COACHING = "coaching", "Coaching"
+        EXTRA_MATERIAL = "extra_material", _("Extra material")
+        REVISED_SCHEDULE = "revised_schedule", _("Revised schedule")
+        RESTATED_GOALS = "restated_goals", _("Restated goals")
+        COACHING = "coaching", _("Coaching")
 
     case = models.ForeignKey(ComplianceCase, on_delete=models.CASCADE, related_name="actions")
     kind = models.CharField(max_length=30, choices=Kind.choices)

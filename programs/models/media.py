@@ -8,13 +8,14 @@ storage, see ``config/settings``) under a per-org path, and never served from a 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.models import TenantModel
 
 
 class MediaKind(models.TextChoices):
-    IMAGE = "image", "Image"
-    VIDEO = "video", "Video"
+    IMAGE = "image", _("Image")
+    VIDEO = "video", _("Video")
 
 
 class SubmissionMedia(TenantModel):
@@ -23,13 +24,13 @@ class SubmissionMedia(TenantModel):
     submission = models.ForeignKey(
         "programs.Submission", on_delete=models.CASCADE, related_name="media"
     )
-    position = models.PositiveSmallIntegerField(default=1, help_text="Order within the version.")
+    position = models.PositiveSmallIntegerField(default=1, help_text=_("Order within the version."))
     kind = models.CharField(max_length=10, choices=MediaKind.choices)
     # Storage names (paths inside the storage), set by programs.content.media; no upload_to.
     file = models.FileField(max_length=300)
     thumbnail = models.FileField(max_length=300, blank=True)
     content_type = models.CharField(max_length=50)
-    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    size = models.PositiveBigIntegerField(help_text=_("Bytes."))
     original_name = models.CharField(max_length=200, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -70,11 +71,11 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
         data = payload.validated_data
         program = Program.objects.filter(organization=self.organization, pk=data["program"]).first()
         if program is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         ids = data["creators"]
         creators = list(CreatorProfile.objects.filter(organization=self.organization, pk__in=ids))
         if len(creators) != len(set(ids)):
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         created = recruiting.enrollment_invite(
             program=program,
             creators=creators,

@@ -6,59 +6,61 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.validation import AMOUNT_DIGITS, RATE_DIGITS, REASON_MAX_LENGTH
 
 
 class AcceptForm(forms.Form):
     terms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    accept_terms = forms.BooleanField(label="I accept these terms", required=True)
+    accept_terms = forms.BooleanField(label=_("I accept these terms"), required=True)
 
     def __init__(self, *args: Any, nda_required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if nda_required:
             self.fields["accept_nda"] = forms.BooleanField(
-                label="I accept the non-disclosure agreement (NDA)", required=True
+                label=gettext("I accept the non-disclosure agreement (NDA)"), required=True
             )
 
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         max_length=REASON_MAX_LENGTH,
-        label="Why are you declining?",
+        label=_("Why are you declining?"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label="Reason (the creator sees it)")
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label=_("Reason (the creator sees it)"))
 
 
 class AmendForm(forms.Form):
     reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH, label="Reason for the change (the creator sees it)"
+        max_length=REASON_MAX_LENGTH, label=_("Reason for the change (the creator sees it)")
     )
     fee = forms.DecimalField(
         required=False,
         min_value=Decimal("0"),
         max_digits=AMOUNT_DIGITS[0],
         decimal_places=AMOUNT_DIGITS[1],
-        label="Flat fee",
+        label=_("Flat fee"),
     )
     per_click_rate = forms.DecimalField(
         required=False,
         min_value=Decimal("0"),
         max_digits=RATE_DIGITS[0],
         decimal_places=RATE_DIGITS[1],
-        label="Pay per valid click",
+        label=_("Pay per valid click"),
     )
-    click_milestone = forms.IntegerField(required=False, min_value=1, label="Click milestone")
+    click_milestone = forms.IntegerField(required=False, min_value=1, label=_("Click milestone"))
     milestone_bonus = forms.DecimalField(
         required=False,
         min_value=Decimal("0"),
         max_digits=AMOUNT_DIGITS[0],
         decimal_places=AMOUNT_DIGITS[1],
-        label="Milestone bonus",
+        label=_("Milestone bonus"),
     )
 
     def changes(self) -> dict[str, Any]:

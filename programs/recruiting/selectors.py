@@ -9,7 +9,9 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
+from influencer_ops.deliverable_names import phrase_of
 from influencer_ops.history import HistoryLine, describe_events
 from influencer_ops.models import AuditEvent
 from messaging.kinds import ACTIVE_TASK_STATES
@@ -168,11 +170,10 @@ def _shown(key: str, value: Any, currency: str) -> str:
     if key in ("fee", "milestone_bonus", "per_click_rate"):
         return f"{value} {currency}"
     if key == "click_milestone":
-        return f"{value} valid clicks"
+        return gettext("%(value)s valid clicks") % {"value": value}
     if key == "deliverables" and isinstance(value, list):
         return "; ".join(
-            f"{d.get('count')} × {d.get('kind')} on {d.get('platform')}"
-            + (f", due {d['due_on']}" if d.get("due_on") else "")
+            phrase_of(d) + (f", due {d['due_on']}" if d.get("due_on") else "")
             for d in value
             if isinstance(d, dict)
         )

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.calendar import org_today
@@ -40,7 +41,7 @@ class PortalInvitationView(CreatorViewMixin, View):
     def _enrollment(self, pk: int) -> Enrollment:
         enrollment = selectors.creator_enrollment(user=self.request.user, pk=pk)
         if enrollment is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         return enrollment
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -64,14 +65,16 @@ class PortalInvitationView(CreatorViewMixin, View):
                         terms_version=data["terms_version"],
                         accept_nda=data.get("accept_nda", False),
                     )
-                    messages.success(request, "You accepted. The team will confirm your place.")
+                    messages.success(
+                        request, gettext("You accepted. The team will confirm your place.")
+                    )
                 else:
                     recruiting.terms_accept(
                         enrollment=enrollment,
                         user=request.user,
                         terms_version=data["terms_version"],
                     )
-                    messages.success(request, "You accepted the new terms.")
+                    messages.success(request, gettext("You accepted the new terms."))
                 return redirect(request.path)
             if action == "decline" and decline_form.is_valid():
                 recruiting.invitation_decline(
@@ -79,7 +82,7 @@ class PortalInvitationView(CreatorViewMixin, View):
                     user=request.user,
                     reason=decline_form.cleaned_data["reason"],
                 )
-                messages.success(request, "You declined. Thank you for letting us know.")
+                messages.success(request, gettext("You declined. Thank you for letting us know."))
                 return redirect(request.path)
         except DomainError as exc:
             messages.error(request, str(exc))
@@ -151,7 +154,7 @@ class InviteView(RecruitingMixin, View):
         ids = [int(v) for v in request.POST.getlist("creator") if v.isdigit()]
         creators = list(CreatorProfile.objects.filter(organization=self.organization, pk__in=ids))
         if len(creators) != len(set(ids)):
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         try:
             created = recruiting.enrollment_invite(
                 program=program,
@@ -228,16 +231,20 @@ class EnrollmentView(OrgViewMixin, View):
         action = request.POST.get("action", "")
         allowed = HUB_ACTIONS.get(action)
         if allowed is None:
-            messages.error(request, "Choose an action.")
+            messages.error(request, gettext("Choose an action."))
             return self._render(request, enrollment, status=400)
         if not allowed(self.membership):
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(gettext("Your role does not allow this."))
         amend_form = AmendForm(request.POST if action == "amend" else None)
         withdraw_form = WithdrawForm(request.POST if action == "withdraw" else None)
         try:
             if action == "confirm":
                 recruiting.enrollment_confirm(enrollment=enrollment, actor=request.user)
-                messages.success(request, f"{enrollment.creator.display_name} is confirmed.")
+                messages.success(
+                    request,
+                    gettext("%(display_name)s is confirmed.")
+                    % {"display_name": enrollment.creator.display_name},
+                )
                 return redirect(request.path)
             if action == "withdraw" and withdraw_form.is_valid():
                 recruiting.enrollment_withdraw(
@@ -245,7 +252,7 @@ class EnrollmentView(OrgViewMixin, View):
                     actor=request.user,
                     reason=withdraw_form.cleaned_data["reason"],
                 )
-                messages.success(request, "The place was withdrawn.")
+                messages.success(request, gettext("The place was withdrawn."))
                 return redirect(request.path)
             if action == "amend" and amend_form.is_valid():
                 version = recruiting.terms_amend(
@@ -254,7 +261,11 @@ class EnrollmentView(OrgViewMixin, View):
                     reason=amend_form.cleaned_data["reason"],
                     changes=amend_form.changes(),
                 )
-                messages.success(request, f"Terms version {version.number} sent to the creator.")
+                messages.success(
+                    request,
+                    gettext("Terms version %(number)s sent to the creator.")
+                    % {"number": version.number},
+                )
                 return redirect(request.path)
         except DomainError as exc:
             messages.error(request, str(exc))

@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as N_
 
 from influencer_ops import validation
 from influencer_ops.choices import Category, Platform
@@ -22,36 +24,45 @@ from programs.models import Enrollment, Program
 from programs.states import PLACE_HOLDING_STATES, ProgramState
 
 FIELD_LABELS: dict[str, str] = {
-    "name": "Name",
-    "goals": "Goals",
-    "audience_demographics": "Audience demographics",
-    "audience_interests": "Audience interests",
-    "audience_locations": "Audience locations",
-    "platforms": "Platforms",
-    "categories": "Categories",
-    "min_audience": "Smallest audience",
-    "max_audience": "Largest audience",
-    "guidelines": "Guidelines",
-    "disclosure_rule": "Disclosure rule",
-    "disclosure_advisory": "Disclosure check only advises",
-    "nda_required": "NDA required",
-    "destination_url": "Destination of tracked links",
-    "recruit_by": "Recruit by",
-    "launch_on": "Launch date",
-    "content_due_on": "Content due date",
-    "end_on": "End date",
-    "capacity": "Capacity",
-    "budget_amount": "Budget",
-    "currency": "Currency",
-    "flat_fee": "Flat fee",
-    "per_click_rate": "Per-click rate",
-    "click_milestone": "Click milestone",
-    "milestone_bonus": "Milestone bonus",
-    "prorate_if_missed": "Prorate if the milestone is missed",
-    "assigned_ism": "Assigned ISM",
-    "assigned_bsm": "Assigned BSM",
+    "name": N_("Name"),
+    "goals": N_("Goals"),
+    "audience_demographics": N_("Audience demographics"),
+    "audience_interests": N_("Audience interests"),
+    "audience_locations": N_("Audience locations"),
+    "platforms": N_("Platforms"),
+    "categories": N_("Categories"),
+    "min_audience": N_("Smallest audience"),
+    "max_audience": N_("Largest audience"),
+    "guidelines": N_("Guidelines"),
+    "disclosure_rule": N_("Disclosure rule"),
+    "disclosure_advisory": N_("Disclosure check only advises"),
+    "nda_required": N_("NDA required"),
+    "destination_url": N_("Destination of tracked links"),
+    "recruit_by": N_("Recruit by"),
+    "launch_on": N_("Launch date"),
+    "content_due_on": N_("Content due date"),
+    "end_on": N_("End date"),
+    "capacity": N_("Capacity"),
+    "budget_amount": N_("Budget"),
+    "currency": N_("Currency"),
+    "flat_fee": N_("Flat fee"),
+    "per_click_rate": N_("Per-click rate"),
+    "click_milestone": N_("Click milestone"),
+    "milestone_bonus": N_("Milestone bonus"),
+    "prorate_if_missed": N_("Prorate if the milestone is missed"),
+    "assigned_ism": N_("Assigned ISM"),
+    "assigned_bsm": N_("Assigned BSM"),
 }
 BRIEF_FIELDS = frozenset(FIELD_LABELS)
+
+
+def field_label(field: str) -> str:
+    """A brief field's label in the active language ("Launch date")."""
+    if field in FIELD_LABELS:
+        return gettext(FIELD_LABELS[field])
+    return field.replace("_", " ").capitalize()
+
+
 EDITABLE_STATES = frozenset({ProgramState.DRAFT, ProgramState.RECRUITING})
 # From launch on the brief is what creators accepted; its owner (the BSM) may still change, and
 # whether the disclosure check blocks or only advises (a compliance call, audited).
@@ -90,7 +101,7 @@ class ProgramInvalid(DomainError):
         self.errors = errors
         super().__init__(
             " ".join(
-                f"{FIELD_LABELS.get(field, field.replace('_', ' ').capitalize())}: {message}"
+                f"{field_label(field)}: {message}"
                 for field, messages in errors.items()
                 for message in messages
             )
@@ -113,7 +124,9 @@ def clean_staff(field: str, value: Any, organization_id: int) -> Any:
     )
     if not is_member:
         names = " or ".join(Role(role).label.lower() for role in allowed)
-        raise ValueInvalid(f"Choose a member who is an {names} of this organization.")
+        raise ValueInvalid(
+            gettext("Choose a member who is an %(names)s of this organization.") % {"names": names}
+        )
     return value
 
 
@@ -142,7 +155,7 @@ def _clean_value(field: str, value: Any, organization_id: int) -> Any:
         return validation.clean_url(value)
     if field in BOOL_FIELDS and isinstance(value, bool):
         return value
-    raise ValueInvalid("Choose yes or no.")
+    raise ValueInvalid(gettext("Choose yes or no."))
 
 
 def _cross_field_errors(values: dict[str, Any]) -> dict[str, list[str]]:
@@ -154,7 +167,10 @@ def _cross_field_errors(values: dict[str, Any]) -> dict[str, list[str]]:
         for earlier in DATE_ORDER[:later_index]:
             first, second = values.get(earlier), values.get(later)
             if first is not None and second is not None and second < first:
-                message = f"Must be on or after the {FIELD_LABELS[earlier].lower()} ({first})."
+                message = gettext("Must be on or after the %(lower)s (%(first)s).") % {
+                    "lower": field_label(earlier).lower(),
+                    "first": first,
+                }
                 errors.setdefault(later, [message])
                 break
     return errors
@@ -228,10 +244,10 @@ def apply_brief(program: Program, fields: dict[str, Any]) -> dict[str, tuple[Any
     } | set(errors)
     frozen = changed - program_editable_fields(program) - set(unknown)
     if frozen:
-        names = ", ".join(FIELD_LABELS.get(f, f).lower() for f in sorted(frozen))
+        names = ", ".join(field_label(f).lower() for f in sorted(frozen))
         raise Conflict(
-            f"{program.name} is {program.get_state_display().lower()}: "
-            f"its {names} can no longer change."
+            gettext("%(name)s is %(lower)s: its %(names)s can no longer change.")
+            % {"name": program.name, "lower": program.get_state_display().lower(), "names": names}
         )
     merged = {field: current_value(program, field) for field in BRIEF_FIELDS} | {
         field: _comparable(field, value) for field, value in cleaned.items()

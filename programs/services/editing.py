@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.audit import AuditVerb, audit_record
@@ -51,7 +52,7 @@ def program_create(
 ) -> Program:
     """A new draft for ``brand``; ``brief`` may set any brief field at once (validated)."""
     if brand.organization_id != organization.pk:
-        raise DomainError("The brand does not belong to this organization.")
+        raise DomainError(gettext("The brand does not belong to this organization."))
     program = Program(organization=organization, brand=brand, created_by=actor_user(actor))
     fields = {"name": name, "assigned_ism": assigned_ism, "assigned_bsm": assigned_bsm, **brief}
     apply_brief(program, fields)
@@ -138,8 +139,8 @@ def program_clone(*, program: Program, actor: Any, name: str) -> Program:
 def _require_editable(program: Program, what: str) -> None:
     if program.state not in EDITABLE_STATES:
         raise Conflict(
-            f"{program.name} is {program.get_state_display().lower()}: "
-            f"its deliverables can no longer {what}."
+            gettext("%(name)s is %(lower)s: its deliverables can no longer %(what)s.")
+            % {"name": program.name, "lower": program.get_state_display().lower(), "what": what}
         )
 
 
@@ -158,7 +159,7 @@ def _spec_errors(
     if not _is_int_between(count, 1, validation.DELIVERABLE_COUNT_MAX):
         errors["count"] = [f"Between 1 and {validation.DELIVERABLE_COUNT_MAX}."]
     if (due_on is None) == (offset is None):
-        message = "Give either a due date or a number of days after launch, not both."
+        message = gettext("Give either a due date or a number of days after launch, not both.")
         errors["due_on"] = [message]
     elif offset is not None and not _is_int_between(offset, 0, validation.DUE_OFFSET_MAX_DAYS):
         errors["due_offset_days"] = [f"Between 0 and {validation.DUE_OFFSET_MAX_DAYS} days."]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops import validation
 from influencer_ops.audit import AuditVerb, audit_record
@@ -38,9 +39,9 @@ def brief_missing(program: Program) -> list[str]:
         if not getattr(program, field)
     ]
     if not program.deliverable_specs.all():
-        missing.append("at least one deliverable")
+        missing.append(gettext("at least one deliverable"))
     if program.flat_fee is None and program.per_click_rate is None:
-        missing.append("compensation (a flat fee or a per-click rate)")
+        missing.append(gettext("compensation (a flat fee or a per-click rate)"))
     if not program.guidelines:
         missing.append("guidelines")
     return missing
@@ -53,7 +54,7 @@ def program_launch_blockers(program: Program) -> list[str]:
         organization_id=program.organization_id, program=program, state=EnrollmentState.CONFIRMED
     )
     if not confirmed.exists():
-        blockers.append("at least one confirmed creator")
+        blockers.append(gettext("at least one confirmed creator"))
     return blockers
 
 
@@ -102,7 +103,10 @@ def program_launch(*, program: Program, actor: Any) -> Program:
     check_transition(PROGRAM_TRANSITIONS, locked.state, ProgramState.LAUNCHED, "program")
     blockers = program_launch_blockers(locked)
     if blockers:
-        raise Conflict(f"{locked.name} cannot launch yet. It needs {_join(blockers)}.")
+        raise Conflict(
+            gettext("%(name)s cannot launch yet. It needs %(join)s.")
+            % {"name": locked.name, "join": _join(blockers)}
+        )
     launched = _program_move(locked, ProgramState.LAUNCHED, actor)
     Enrollment.objects.filter(
         organization_id=launched.organization_id,

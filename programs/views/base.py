@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_manage_programs
@@ -38,7 +39,7 @@ class ProgramViewMixin(OrgViewMixin):
     def managed_program(self, pk: Any) -> Program:
         program = self.program(pk)
         if not can_manage_programs(self.membership, program.brand):
-            raise PermissionDenied("Your role does not allow changing this program.")
+            raise PermissionDenied(gettext("Your role does not allow changing this program."))
         return program
 
     def render_page(

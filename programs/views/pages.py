@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.choices import Category, Platform
@@ -89,7 +90,10 @@ class ProgramCreateView(ProgramViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
-                messages.success(request, f"“{program.name}” created. Now write its brief.")
+                messages.success(
+                    request,
+                    gettext("“%(name)s” created. Now write its brief.") % {"name": program.name},
+                )
                 return redirect(self.url("program_edit", pk=program.pk))
         return self.render_page("program_create.html", {"form": form}, status=400)
 
@@ -136,7 +140,11 @@ class ProgramEditView(ProgramViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         program = self.managed_program(kwargs["pk"])
         if not services.program_editable_fields(program):
-            messages.error(request, f"{program.name} is {program.get_state_display().lower()}.")
+            messages.error(
+                request,
+                gettext("%(name)s is %(lower)s.")
+                % {"name": program.name, "lower": program.get_state_display().lower()},
+            )
             return redirect(self.url("program_detail", pk=program.pk))
         return self._render(program, self._form(program))
 
@@ -149,7 +157,7 @@ class ProgramEditView(ProgramViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
-                messages.success(request, "Brief saved.")
+                messages.success(request, gettext("Brief saved."))
                 return redirect(self.url("program_detail", pk=program.pk))
         return self._render(program, form, status=400)
 
@@ -173,7 +181,7 @@ class ProgramDeliverablesView(ProgramViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
-                messages.success(request, "Deliverable added.")
+                messages.success(request, gettext("Deliverable added."))
                 return redirect(self.url("program_deliverables", pk=program.pk))
         return self._render(program, form, status=400)
 
@@ -199,7 +207,7 @@ class DeliverableSpecRemoveView(ProgramViewMixin, View):
             services.deliverable_spec_remove(spec=spec, actor=request.user)
         except DomainError as exc:
             return refuse_back(request, exc, back)
-        messages.success(request, f"Removed: {spec}.")
+        messages.success(request, gettext("Removed: %(spec)s.") % {"spec": spec})
         return redirect(back)
 
 
@@ -220,7 +228,11 @@ class ProgramCloneView(ProgramViewMixin, View):
             except DomainError as exc:
                 form_add_domain_error(form, exc)  # re-rendered with 400, as always
             else:
-                messages.success(request, f"“{clone.name}” is a new draft copied from this one.")
+                messages.success(
+                    request,
+                    gettext("“%(name)s” is a new draft copied from this one.")
+                    % {"name": clone.name},
+                )
                 return redirect(self.url("program_edit", pk=clone.pk))
         return self._render(program, form, status=400)
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.history import describe_events
@@ -27,7 +28,7 @@ class ProgramTabView(ProgramViewMixin, View):
     def tab_program(self, pk: Any) -> Program:
         program = self.program(pk)
         if not may_open_tab(self.membership, program, self.tab):
-            raise PermissionDenied("Your role does not allow this.")
+            raise PermissionDenied(gettext("Your role does not allow this."))
         return program
 
     def page(self, rows: Any) -> Any:

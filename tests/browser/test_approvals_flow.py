@@ -60,7 +60,7 @@ def test_an_approver_goes_from_home_through_the_inbox_to_the_next_item(
     page.get_by_label("Comment for the creator").fill("Write LUMEN in capitals when you post.")
     page.get_by_role("button", name="Save the review").click()
     page.wait_for_url(re.compile(rf"/content/deliverables/{second.pk}/$"))
-    assert page.get_by_text("Next: Nia Next's post", exact=False).is_visible()
+    assert page.get_by_text("Next: Nia Next's Instagram post", exact=False).is_visible()
     with dangerously_unscoped():
         first.refresh_from_db()
         assert first.state == "approved"

@@ -71,7 +71,7 @@ def test_an_uploaded_image_is_previewed_and_approved_with_a_key(
     row = approver.locator("tbody tr").first
     thumb = row.get_by_role("img", name=re.compile("First image of Cara Creator"))
     assert thumb.evaluate(LOADED_WIDTH) == 480
-    row.get_by_role("link", name=re.compile("Post on Instagram")).click()
+    row.get_by_role("link", name=re.compile("Instagram post")).click()
     approver.wait_for_url(re.compile(rf"/content/deliverables/{deliverable.pk}/$"))
     image = approver.get_by_role("img", name=re.compile("Image 1 of version 1"))
     assert image.evaluate(LOADED_WIDTH) == 480

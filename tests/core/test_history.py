@@ -100,7 +100,7 @@ def test_changes_read_as_words_with_ids_turned_into_names(cast: Cast) -> None:
     assert changes["Brands"] == ("", "Lumen, #999999 (since removed)")
     assert changes["Launch date"] == ("", "Dec. 7, 2026")
     assert changes["Sent to"] == ("", "ISM")
-    assert changes["Deliverables"] == ("", "2 × post on Instagram")
+    assert changes["Deliverables"] == ("", "2 Instagram posts")
     assert changes["Totals"] == ("", "USD: 10.00")
     assert "Same" not in changes and "Action" not in changes  # unchanged, internal
     for old, new in changes.values():

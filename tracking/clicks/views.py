@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -24,7 +25,7 @@ def tracked_redirect(request: HttpRequest, code: str) -> HttpResponse:
     user_agent = "" if request.method == "HEAD" else request.META.get("HTTP_USER_AGENT", "")
     click = record_click(code=code, user_agent=user_agent, ip=client_ip(request))
     if click is None:
-        raise Http404("No such link.")
+        raise Http404(gettext("No such link."))
     response = HttpResponseRedirect(click.destination)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -22,6 +22,7 @@ import redis
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
@@ -127,8 +128,11 @@ def _destination(enrollment: Enrollment, program: Program, code: str) -> str:
     )
     if len(destination) > DESTINATION_MAX:
         raise Conflict(
-            f"The destination address of {program.name} is too long once tracking tags are "
-            f"added: shorten it by {len(destination) - DESTINATION_MAX} characters."
+            gettext(
+                "The destination address of %(name)s is too long once tracking tags "
+                "are added: shorten it by %(value)s characters."
+            )
+            % {"name": program.name, "value": len(destination) - DESTINATION_MAX}
         )
     return destination
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions as api_exceptions
@@ -58,7 +59,7 @@ class MetricRecordSerializer(StrictModelSerializer[MetricRecord]):
     program = serializers.IntegerField(source="deliverable.program_id", read_only=True)
     enrollment = serializers.IntegerField(source="deliverable.enrollment_id", read_only=True)
     engagements = serializers.IntegerField(
-        read_only=True, help_text="likes + comments + shares + saves"
+        read_only=True, help_text=_("likes + comments + shares + saves")
     )
 
     class Meta:
@@ -79,7 +80,7 @@ class MetricRecordSerializer(StrictModelSerializer[MetricRecord]):
 
 class MetricInputSerializer(StrictSerializer):
     deliverable = _id("The deliverable's id.")
-    day = serializers.DateField(help_text="The day measured; not in the future.")
+    day = serializers.DateField(help_text=_("The day measured; not in the future."))
     reach = _count()
     impressions = _count()
     likes = _count()
@@ -92,26 +93,26 @@ class MetricInputSerializer(StrictSerializer):
 class MetricFilterSerializer(QueryFilterSerializer):
     deliverable = _id("Only this deliverable's records.", required=False)
     program = _id("Only this program's records.", required=False)
-    since = serializers.DateField(required=False, help_text="Days on or after (YYYY-MM-DD).")
+    since = serializers.DateField(required=False, help_text=_("Days on or after (YYYY-MM-DD)."))
 
 
 class MetricImportUploadSerializer(StrictSerializer):
-    file = serializers.FileField(help_text="A UTF-8 CSV file.")
+    file = serializers.FileField(help_text=_("A UTF-8 CSV file."))
 
 
 class MetricImportTextSerializer(StrictSerializer):
-    csv = serializers.CharField(help_text="The CSV text, header row first.")
+    csv = serializers.CharField(help_text=_("The CSV text, header row first."))
 
 
 class MetricImportProblemSerializer(StrictSerializer):
-    line = serializers.IntegerField(help_text="Line in the file; the header is line 1.")
-    column = serializers.CharField(help_text="Empty when the whole row is concerned.")
+    line = serializers.IntegerField(help_text=_("Line in the file; the header is line 1."))
+    column = serializers.CharField(help_text=_("Empty when the whole row is concerned."))
     message = serializers.CharField()
 
 
 class MetricImportReportSerializer(StrictSerializer):
-    ok = serializers.BooleanField(help_text="False: nothing was saved; fix the problems.")
-    rows = serializers.IntegerField(help_text="Data rows read.")
+    ok = serializers.BooleanField(help_text=_("False: nothing was saved; fix the problems."))
+    rows = serializers.IntegerField(help_text=_("Data rows read."))
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()

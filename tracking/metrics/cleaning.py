@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from django.utils.translation import gettext
+
 from influencer_ops.errors import FieldError
 from influencer_ops.validation import METRIC_COUNT_MAX
 
@@ -21,12 +23,19 @@ def clean_count(value: int | str | None, column: str) -> int:
         return 0
     text = str(value).strip()
     if text.startswith("-") and DIGITS.fullmatch(text[1:]) and int(text[1:]) > 0:
-        raise FieldError(column, f"{column} cannot be negative ({text}).")
+        raise FieldError(
+            column,
+            gettext("%(column)s cannot be negative (%(text)s).") % {"column": column, "text": text},
+        )
     if not DIGITS.fullmatch(text.lstrip("+")):
-        raise FieldError(column, f"{column} must be a whole number, not “{text}”.")
+        raise FieldError(
+            column,
+            gettext("%(column)s must be a whole number, not “%(text)s”.")
+            % {"column": column, "text": text},
+        )
     count = int(text)
     if count > METRIC_COUNT_MAX:
-        raise FieldError(column, f"{column} is too large.")
+        raise FieldError(column, gettext("%(column)s is too large.") % {"column": column})
     return count
 
 
@@ -37,18 +46,27 @@ def clean_day(value: date | str, today: date, column: str = "date") -> date:
     else:
         text = (value or "").strip()
         if not _ISO_DAY.fullmatch(text):
-            raise FieldError(column, f"“{text}” is not a date: write it as YYYY-MM-DD.")
+            raise FieldError(
+                column,
+                gettext("“%(text)s” is not a date: write it as YYYY-MM-DD.") % {"text": text},
+            )
         try:
             day = date.fromisoformat(text)
         except ValueError as exc:
-            raise FieldError(column, f"“{text}” is not a date on the calendar.") from exc
+            raise FieldError(
+                column, gettext("“%(text)s” is not a date on the calendar.") % {"text": text}
+            ) from exc
     if day > today:
-        raise FieldError(column, f"{day:%Y-%m-%d} is in the future: metrics are for past days.")
+        raise FieldError(
+            column,
+            gettext("%(day)s is in the future: metrics are for past days.")
+            % {"day": format(day, "%Y-%m-%d")},
+        )
     return day
 
 
 def clean_values(values: Mapping[str, int | str | None]) -> dict[str, int]:
     unknown = sorted(set(values) - set(METRIC_FIELDS))
     if unknown:
-        raise FieldError(unknown[0], f"Unknown metric “{unknown[0]}”.")
+        raise FieldError(unknown[0], gettext("Unknown metric “%(value)s”.") % {"value": unknown[0]})
     return {name: clean_count(values.get(name), name) for name in METRIC_FIELDS}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.csv_import import CsvImportForm
 from programs.models import Program
@@ -16,9 +17,9 @@ MetricsImportForm = CsvImportForm
 class DeliverableLookupForm(forms.Form):
     program = forms.ModelChoiceField(
         queryset=Program.objects.none(),
-        label="Program",
-        empty_label="Choose a program",
-        help_text="Lists the program's deliverables with the ids the file needs.",
+        label=_("Program"),
+        empty_label=_("Choose a program"),
+        help_text=_("Lists the program's deliverables with the ids the file needs."),
     )
 
     def __init__(self, *args: Any, programs: QuerySet[Program], **kwargs: Any) -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext
+
 from influencer_ops.calendar import org_today
 from influencer_ops.csv_import import MAX_IMPORT_BYTES
 from influencer_ops.errors import FieldError
@@ -58,11 +60,11 @@ def _read_header(reader: Any, report: ImportReport) -> list[str] | None:
     unknown = [h for h in header if h not in IMPORT_COLUMNS]
     missing = [c for c in IMPORT_REQUIRED if c not in header]
     for name in unknown:
-        report.add(1, name, f"Unknown column “{name}”.")
+        report.add(1, name, (gettext("Unknown column “%(name)s”.") % {"name": name}))
     for name in missing:
-        report.add(1, name, f"The column “{name}” is required.")
+        report.add(1, name, (gettext("The column “%(name)s” is required.") % {"name": name}))
     if len(set(header)) != len(header):
-        report.add(1, "", "A column appears twice.")
+        report.add(1, "", gettext("A column appears twice."))
     return header if report.ok else None
 
 
@@ -71,7 +73,10 @@ def read_csv(file_text: str, report: ImportReport) -> list[tuple[int, dict[str, 
         report.add(
             1,
             "",
-            f"The file is too large: import at most {MAX_IMPORT_BYTES // 2**20} MB at a time.",
+            (
+                gettext("The file is too large: import at most %(value)s MB at a time.")
+                % {"value": MAX_IMPORT_BYTES // 2**20}
+            ),
         )
         return []
     reader = csv.reader(io.StringIO(file_text.lstrip("\ufeff")))
@@ -93,14 +98,19 @@ def read_csv(file_text: str, report: ImportReport) -> list[tuple[int, dict[str, 
                 report.add(
                     reader.line_num,
                     "",
-                    f"Import at most {METRICS_IMPORT_MAX_ROWS:,} rows at a time.",
+                    (
+                        gettext("Import at most %(METRICS_IMPORT_MAX_ROWS)s rows at a time.")
+                        % {"METRICS_IMPORT_MAX_ROWS": format(METRICS_IMPORT_MAX_ROWS, ",")}
+                    ),
                 )
                 return []
     except csv.Error as exc:
-        report.add(reader.line_num, "", f"The file is not valid CSV: {exc}.")
+        report.add(
+            reader.line_num, "", (gettext("The file is not valid CSV: %(exc)s.") % {"exc": exc})
+        )
         return []
     if not rows and report.ok:
-        report.add(1, "", "The file has a header but no rows.")
+        report.add(1, "", gettext("The file has a header but no rows."))
     return rows
 
 
@@ -111,9 +121,13 @@ def _clean_row(
     deliverable_id: int | None = None
     raw_id = row.get("deliverable", "").strip()
     if not raw_id:
-        report.add(line, "deliverable", "The deliverable id is required.")
+        report.add(line, "deliverable", gettext("The deliverable id is required."))
     elif not DIGITS.fullmatch(raw_id):
-        report.add(line, "deliverable", f"“{raw_id}” is not a deliverable id (a number).")
+        report.add(
+            line,
+            "deliverable",
+            (gettext("“%(raw_id)s” is not a deliverable id (a number).") % {"raw_id": raw_id}),
+        )
     else:
         deliverable_id = int(raw_id)
     day: date | None = None
@@ -154,7 +168,14 @@ def validate_rows(
         if deliverable_id is None:
             continue
         if deliverable_id not in known:
-            report.add(line, "deliverable", f"Unknown deliverable {deliverable_id}.")
+            report.add(
+                line,
+                "deliverable",
+                (
+                    gettext("Unknown deliverable %(deliverable_id)s.")
+                    % {"deliverable_id": deliverable_id}
+                ),
+            )
             continue
         if day is None:
             continue
@@ -163,8 +184,14 @@ def validate_rows(
             report.add(
                 line,
                 "",
-                f"Deliverable {deliverable_id} on {day:%Y-%m-%d} is also on line "
-                f"{first_line[key]}.",
+                (
+                    gettext("Deliverable %(deliverable_id)s on %(day)s is also on line %(value)s.")
+                    % {
+                        "deliverable_id": deliverable_id,
+                        "day": format(day, "%Y-%m-%d"),
+                        "value": first_line[key],
+                    }
+                ),
             )
             continue
         first_line[key] = line

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
@@ -32,14 +33,14 @@ Outcome = Literal["created", "updated", "unchanged"]
 
 def _membership(organization: Organization, actor: Any) -> Membership:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden("Sign in to record metrics.")
+        raise Forbidden(gettext("Sign in to record metrics."))
     membership = (
         Membership.objects.filter(organization=organization, user=actor)
         .prefetch_related("brands")
         .first()
     )
     if membership is None or not can_write_metrics(membership):
-        raise Forbidden("Your role does not allow recording metrics.")
+        raise Forbidden(gettext("Your role does not allow recording metrics."))
     return membership
 
 
@@ -70,9 +71,9 @@ def metric_record_upsert(
         .filter(pk=deliverable.pk)
         .exists()
     ):
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     if source not in MetricRecord.Source.values:
-        raise FieldError("source", f"Unknown source “{source}”.")
+        raise FieldError("source", gettext("Unknown source “%(source)s”.") % {"source": source})
     day = clean_day(day, org_today(organization), column="day")
     cleaned = clean_values(values)
     key = {"organization": organization, "deliverable": deliverable, "day": day, "source": source}

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error
@@ -55,8 +56,17 @@ class MetricsImportView(OrgViewMixin, View):
             return self._render(request, form, report=report, status=400)
         messages.success(
             request,
-            f"Imported {report.rows} row{'s' if report.rows != 1 else ''}: "
-            f"{report.created} new, {report.updated} updated, {report.unchanged} unchanged.",
+            gettext(
+                "Imported %(rows)s row%(value)s: %(created)s new, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+            % {
+                "rows": report.rows,
+                "value": "s" if report.rows != 1 else "",
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
         )
         return redirect(reverse("metrics_import", kwargs={"org_slug": self.organization.slug}))
 

@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext
 
 from influencer_ops.calendar import org_zone
 from influencer_ops.errors import Conflict
@@ -58,9 +59,15 @@ class Pace:
 
     def describe(self) -> str:
         """'412 valid clicks, 31% of pace after 45% of the program'."""
-        ratio = "no pace yet" if self.ratio is None else f"{self.ratio:.0%} of pace"
+        ratio = (
+            gettext("no pace yet")
+            if self.ratio is None
+            else (gettext("%(ratio)s of pace") % {"ratio": format(self.ratio, ".0%")})
+        )
         share = f"{self.elapsed_share:.0%}"
-        return f"{self.valid_clicks:,} valid clicks, {ratio} after {share} of the program"
+        return gettext(
+            "%(valid_clicks)s valid clicks, %(ratio)s after %(share)s of the program"
+        ) % {"valid_clicks": format(self.valid_clicks, ","), "ratio": ratio, "share": share}
 
 
 def milestone_of(enrollment: Enrollment) -> int | None:
@@ -169,16 +176,32 @@ def pace_candidates(*, organization: Organization, today: date) -> QuerySet[Enro
 
 def _behind_text(enrollment: Enrollment, pace: Pace) -> tuple[str, str]:
     creator, program = enrollment.creator.display_name, enrollment.program
-    title = f"Behind pace: {creator} in {program.name}: {pace.describe()}"
+    title = gettext("Behind pace: %(creator)s in %(name)s: %(describe)s") % {
+        "creator": creator,
+        "name": program.name,
+        "describe": pace.describe(),
+    }
     remedies = "\n".join(f"- {remedy[0].upper()}{remedy[1:]}." for remedy in REMEDIES)
-    note = (
-        f"{creator} has {pace.valid_clicks:,} valid clicks towards a milestone of "
-        f"{pace.milestone:,}: {pace.ratio or 0:.0%} of the {round(pace.target_so_far):,} expected "
-        f"by now, {pace.elapsed_share:.0%} of the way through the program "
-        f"({program.launch_on:%Y-%m-%d} to {program.end_on:%Y-%m-%d}). Creators below "
-        f"{settings.PACE_THRESHOLD:.0%} of pace are flagged once {settings.PACE_MIN_ELAPSED:.0%} "
-        f"of the program has passed.\n\nRemedies to consider:\n{remedies}"
-    )
+    note = gettext(
+        "%(creator)s has %(valid_clicks)s valid clicks towards a milestone of "
+        "%(milestone)s: %(value)s of the %(round)s expected by now, "
+        "%(elapsed_share)s of the way through the program (%(launch_on)s to "
+        "%(end_on)s). Creators below %(PACE_THRESHOLD)s of pace are flagged "
+        "once %(PACE_MIN_ELAPSED)s of the program has passed.\n\nRemedies to "
+        "consider:\n%(remedies)s"
+    ) % {
+        "creator": creator,
+        "valid_clicks": format(pace.valid_clicks, ","),
+        "milestone": format(pace.milestone, ","),
+        "value": format(pace.ratio or 0, ".0%"),
+        "round": format(round(pace.target_so_far), ","),
+        "elapsed_share": format(pace.elapsed_share, ".0%"),
+        "launch_on": format(program.launch_on, "%Y-%m-%d"),
+        "end_on": format(program.end_on, "%Y-%m-%d"),
+        "PACE_THRESHOLD": format(settings.PACE_THRESHOLD, ".0%"),
+        "PACE_MIN_ELAPSED": format(settings.PACE_MIN_ELAPSED, ".0%"),
+        "remedies": remedies,
+    }
     return title, note
 
 
@@ -206,8 +229,16 @@ def _recover(task: Task, pace: Pace) -> bool:
         task_complete(
             task=task,
             actor=None,
-            resolution=f"Back on pace: {pace.describe()} "
-            f"(flagged below {settings.PACE_THRESHOLD:.0%}). Closed automatically.",
+            resolution=(
+                gettext(
+                    "Back on pace: %(describe)s (flagged below %(PACE_THRESHOLD)s). Closed "
+                    "automatically."
+                )
+                % {
+                    "describe": pace.describe(),
+                    "PACE_THRESHOLD": format(settings.PACE_THRESHOLD, ".0%"),
+                }
+            ),
         )
     except Conflict:  # a concurrent sweep (or the BSM) closed it meanwhile
         return False

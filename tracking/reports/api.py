@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -79,7 +81,7 @@ class EngagementSerializer(StrictSerializer):
     shares = serializers.IntegerField()
     saves = serializers.IntegerField()
     views = serializers.IntegerField()
-    engagements = serializers.IntegerField(help_text="Likes, comments, shares and saves.")
+    engagements = serializers.IntegerField(help_text=_("Likes, comments, shares and saves."))
 
 
 class SpendSerializer(StrictSerializer):
@@ -110,14 +112,14 @@ class ProgramReportSerializer(StrictSerializer):
     program = ReportProgramSerializer()
     funnel = FunnelStepSerializer(many=True)
     content = ContentStepSerializer(many=True)
-    clicks = DayClicksSerializer(many=True, help_text="Per day from launch to end (or today).")
+    clicks = DayClicksSerializer(many=True, help_text=_("Per day from launch to end (or today)."))
     valid_clicks = serializers.IntegerField()
     filtered_clicks = serializers.IntegerField()
     milestones_count = serializers.IntegerField()
     milestones = MilestoneRowSerializer(many=True)
     engagement = EngagementSerializer()
     spend = SpendSerializer()
-    performers = PerformerSerializer(many=True, help_text="Every active or completed creator.")
+    performers = PerformerSerializer(many=True, help_text=_("Every active or completed creator."))
     top_performers = PerformerSerializer(many=True)
     under_performers = PerformerSerializer(many=True)
 
@@ -168,5 +170,5 @@ class MyPerformanceViewSet(CreatorScopedViewSet):
             user=cast(Any, request.user), enrollment_id=kwargs["pk"]
         )
         if performance is None:
-            raise NotFound("Not found.")
+            raise NotFound(gettext("Not found."))
         return Response(MyPerformanceSerializer(performance).data)

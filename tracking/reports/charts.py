@@ -11,6 +11,7 @@ from xml.etree.ElementTree import Element
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from pygal.style import Style
 
 from tracking.reports.rows import DayClicks
@@ -70,17 +71,24 @@ def _accessible(summary: str) -> Callable[[Element], Element]:
 def clicks_summary(days: Sequence[DayClicks]) -> str:
     """One sentence that says what the chart shows, for people who cannot see it."""
     if not days:
-        return "No days to show yet: the program has not started."
+        return gettext("No days to show yet: the program has not started.")
     valid = sum(d.valid for d in days)
     filtered = sum(d.filtered for d in days)
     span = f"{days[0].day:%d %b %Y} to {days[-1].day:%d %b %Y}"
     if not valid and not filtered:
-        return f"No clicks from {span}."
+        return gettext("No clicks from %(span)s.") % {"span": span}
     peak = max(days, key=lambda d: (d.valid, -d.day.toordinal()))
-    return (
-        f"Clicks per day from {span}: {valid} valid and {filtered} filtered in total; "
-        f"the busiest day was {peak.day:%d %b %Y} with {peak.valid} valid clicks."
-    )
+    return gettext(
+        "Clicks per day from %(span)s: %(valid)s valid and %(filtered)s "
+        "filtered in total; the busiest day was %(day)s with %(valid2)s valid "
+        "clicks."
+    ) % {
+        "span": span,
+        "valid": valid,
+        "filtered": filtered,
+        "day": format(peak.day, "%d %b %Y"),
+        "valid2": peak.valid,
+    }
 
 
 def _clicks_chart(
@@ -106,26 +114,34 @@ def _clicks_chart(
         legend_at_bottom=True,
         include_x_axis=True,
         min_scale=2,
-        no_data_text="No clicks yet",
+        no_data_text=gettext("No clicks yet"),
         margin=12,
         **options,
     )
     chart.add_xml_filter(_accessible(summary))
     chart.x_labels = [f"{d.day:%d %b}" for d in days]
-    chart.add("Valid clicks", [d.valid for d in days])
-    chart.add("Filtered clicks", [d.filtered for d in days])
+    chart.add(gettext("Valid clicks"), [d.valid for d in days])
+    chart.add(gettext("Filtered clicks"), [d.filtered for d in days])
     # pygal escapes every text node it writes (titles and labels come from user data).
     return Chart(svg=mark_safe(chart.render(is_unicode=True)), summary=summary)  # noqa: S308
 
 
 def program_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Chart:
     """Valid and filtered clicks per day across the program's creators (a line chart)."""
-    return _clicks_chart(pygal.Line, days, f"Clicks per day: {program_name}")
+    return _clicks_chart(
+        pygal.Line,
+        days,
+        (gettext("Clicks per day: %(program_name)s") % {"program_name": program_name}),
+    )
 
 
 def creator_clicks_chart(days: Sequence[DayClicks], *, program_name: str) -> Chart:
     """One creator's valid and filtered clicks per day (a bar chart)."""
-    return _clicks_chart(pygal.Bar, days, f"Your clicks per day: {program_name}")
+    return _clicks_chart(
+        pygal.Bar,
+        days,
+        (gettext("Your clicks per day: %(program_name)s") % {"program_name": program_name}),
+    )
 
 
 def week_clicks_chart(days: Sequence[DayClicks], *, title: str = "Clicks this week") -> Chart:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from programs.models import Enrollment, Program
 from programs.states import EnrollmentState
@@ -17,10 +18,10 @@ CENT = Decimal("0.01")
 
 
 class Pace(TextChoices):
-    REACHED = "reached", "Milestone reached"
-    ON_TRACK = "on_track", "On track"
-    BEHIND = "behind", "Behind pace"
-    NO_MILESTONE = "no_milestone", "No milestone"
+    REACHED = "reached", _("Milestone reached")
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind pace")
+    NO_MILESTONE = "no_milestone", _("No milestone")
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,11 @@ class Performer:
 
     @property
     def state_label(self) -> str:
-        return EnrollmentState(self.state).label
+        return str(EnrollmentState(self.state).label)
 
     @property
     def pace_label(self) -> str:
-        return Pace(self.pace).label
+        return str(Pace(self.pace).label)
 
 
 @dataclass(frozen=True)

@@ -123,10 +123,10 @@ def _pace(valid: int, milestone: int | None, elapsed: float | None) -> str:
 
 
 def _state_counts(
-    rows: Iterable[Mapping[str, Any]], choices: Sequence[tuple[str, str]]
+    rows: Iterable[Mapping[str, Any]], choices: Sequence[tuple[str, Any]]
 ) -> list[StateCount]:
     counts = {row["state"]: row["n"] for row in rows}
-    return [StateCount(value, label, counts.get(value, 0)) for value, label in choices]
+    return [StateCount(value, str(label), counts.get(value, 0)) for value, label in choices]
 
 
 def fill_days(

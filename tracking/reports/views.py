@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.csv_export import Columns, csv_response
@@ -94,7 +95,7 @@ class ProgramReportCsvView(ReportViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         columns = PROGRAM_TABLES.get(kwargs["table"])
         if columns is None:
-            raise Http404("No such table.")
+            raise Http404(gettext("No such table."))
         program = self.program(kwargs["pk"])
         rows = getattr(reports.program_report(program=program), kwargs["table"])
         return csv_response(rows, columns, f"program-{program.pk}-{kwargs['table']}.csv")
@@ -118,7 +119,7 @@ class PortalPerformanceView(CreatorViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         performance = reports.creator_performance(user=request.user, enrollment_id=kwargs["pk"])
         if performance is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         program = performance.enrollment.program
         context = {
             "performance": performance,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import DomainError, NotFound
@@ -65,8 +66,8 @@ def case_act(
     require_actor(membership, locked.enrollment)
     require_active(locked)
     if kind not in dict(STAFF_ACTION_CHOICES):
-        raise DomainError(f"Unknown case action “{kind}”.")
-    text = clean_case_text(text, "the text")
+        raise DomainError(gettext("Unknown case action “%(kind)s”.") % {"kind": kind})
+    text = clean_case_text(text, gettext("the text"))
     if kind == Kind.MESSAGE:
         thread = thread_for_enrollment(enrollment=locked.enrollment)
         message_post(thread=thread, author=actor, text=text, from_creator=False)
@@ -97,9 +98,9 @@ def _remedy(
     case: ComplianceCase, actor: Any, text: str, remedy: str, due_on: date | None
 ) -> CaseAction:
     if remedy not in CaseAction.Remedy.values:
-        raise DomainError("Choose the remedy.")
+        raise DomainError(gettext("Choose the remedy."))
     if due_on is None or due_on <= org_today(case.organization):
-        raise DomainError("A remedy needs a due date in the future.")
+        raise DomainError(gettext("A remedy needs a due date in the future."))
     action = record_action(case, Kind.REMEDY, actor, text, remedy=remedy, due_on=due_on)
     notify_creator(
         case,
@@ -126,13 +127,18 @@ def _escalate(case: ComplianceCase, actor: Any, text: str, visible: bool) -> Cas
         organization=case.organization,
         kind=NotificationKind.TASK_ESCALATED,
         event_key=f"case:{case.pk}:escalated",
-        title=f"Case escalated: {case.enrollment.creator.display_name} in "
-        f"{case.enrollment.program.name}",
+        title=gettext("Case escalated: %(display_name)s in %(name)s")
+        % {
+            "display_name": case.enrollment.creator.display_name,
+            "name": case.enrollment.program.name,
+        },
         body=text[:NOTICE_PREVIEW_LENGTH],
         url=staff_url(case),
     )
     if action.visible_to_creator:
-        notify_creator(case, f"action:{action.pk}", "Your case went to the organization's admins")
+        notify_creator(
+            case, f"action:{action.pk}", gettext("Your case went to the organization's admins")
+        )
     return action
 
 
@@ -145,7 +151,10 @@ def _close(case: ComplianceCase, actor: Any, text: str, visible: bool) -> CaseAc
     finish_task(case, actor, text)
     if action.visible_to_creator:
         notify_creator(
-            case, f"action:{action.pk}", "Your case is closed", text[:NOTICE_PREVIEW_LENGTH]
+            case,
+            f"action:{action.pk}",
+            gettext("Your case is closed"),
+            text[:NOTICE_PREVIEW_LENGTH],
         )
     return action
 
@@ -155,10 +164,10 @@ def case_respond(*, case: ComplianceCase, user: Any, text: str) -> CaseAction:
     """The creator answers a case about them while it is open or escalated."""
     locked = lock_case(case)
     if locked.enrollment.creator.user_id != getattr(user, "pk", None):
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     require_active(locked)
     action = record_action(
-        locked, Kind.CREATOR_RESPONSE, user, clean_case_text(text, "your response")
+        locked, Kind.CREATOR_RESPONSE, user, clean_case_text(text, gettext("your response"))
     )
     task = case_task(locked)
     staff = task.assignee if task is not None and task.assignee is not None else locked.opened_by
@@ -167,7 +176,8 @@ def case_respond(*, case: ComplianceCase, user: Any, text: str) -> CaseAction:
         organization=locked.organization,
         kind=NotificationKind.NEW_MESSAGE,
         event_key=f"case:{locked.pk}:action:{action.pk}",
-        title=f"{locked.enrollment.creator.display_name} responded to a case",
+        title=gettext("%(display_name)s responded to a case")
+        % {"display_name": locked.enrollment.creator.display_name},
         body=action.text[:NOTICE_PREVIEW_LENGTH],
         url=staff_url(locked),
     )

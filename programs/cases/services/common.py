@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
@@ -79,11 +80,14 @@ def may_open_cases(membership: Membership | None) -> bool:
 def clean_case_text(text: str, what: str, limit: int = CASE_TEXT_MAX_LENGTH) -> str:
     """Required text within ``limit``; the messages name it (``what``)."""
     if not str(text or "").strip():
-        raise DomainError(f"Write {what} first.")
+        raise DomainError(gettext("Write %(what)s first.") % {"what": what})
     try:
         return clean_text(text, limit=limit)
     except ValueInvalid as exc:
-        raise DomainError(f"{what.capitalize()} has at most {limit} characters.") from exc
+        raise DomainError(
+            gettext("%(capitalize)s has at most %(limit)s characters.")
+            % {"capitalize": what.capitalize(), "limit": limit}
+        ) from exc
 
 
 def clean_evidence_links(links: list[str] | None) -> list[str]:
@@ -93,31 +97,39 @@ def clean_evidence_links(links: list[str] | None) -> list[str]:
         try:
             cleaned = clean_url(link, limit=DELIVERY_URL_MAX_LENGTH)
         except ValueInvalid as exc:
-            raise DomainError(f"“{str(link).strip()[:80]}” is not an http(s) link.") from exc
+            raise DomainError(
+                gettext("“%(value)s” is not an http(s) link.") % {"value": str(link).strip()[:80]}
+            ) from exc
         if cleaned and cleaned not in clean:
             clean.append(cleaned)
     if len(clean) > CASE_MAX_EVIDENCE_LINKS:
-        raise DomainError(f"Give at most {CASE_MAX_EVIDENCE_LINKS} evidence links.")
+        raise DomainError(
+            gettext("Give at most %(CASE_MAX_EVIDENCE_LINKS)s evidence links.")
+            % {"CASE_MAX_EVIDENCE_LINKS": CASE_MAX_EVIDENCE_LINKS}
+        )
     return clean
 
 
 def require_actor(membership: Membership | None, enrollment: Enrollment) -> None:
     if membership is None or membership.organization_id != enrollment.organization_id:
-        raise Forbidden("Only the organization's team can work on cases.")
+        raise Forbidden(gettext("Only the organization's team can work on cases."))
     if not may_act_on_cases(membership, enrollment.program.brand):
-        raise Forbidden("Your role does not allow working on cases for this brand.")
+        raise Forbidden(gettext("Your role does not allow working on cases for this brand."))
 
 
 def require_active(case: ComplianceCase) -> None:
     if case.state not in ACTIVE_CASE_STATES:
-        raise Conflict(f"This case is {case.get_state_display().lower()}; it takes no actions.")
+        raise Conflict(
+            gettext("This case is %(lower)s; it takes no actions.")
+            % {"lower": case.get_state_display().lower()}
+        )
 
 
 def case_move(case: ComplianceCase, target: str) -> None:
     if target not in CASE_TRANSITIONS[case.state]:
         raise Conflict(
-            f"A {case.get_state_display().lower()} case cannot become "
-            f"{State(target).label.lower()}."
+            gettext("A %(lower)s case cannot become %(lower2)s.")
+            % {"lower": case.get_state_display().lower(), "lower2": State(target).label.lower()}
         )
     case.state = target
 

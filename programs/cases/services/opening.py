@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
@@ -47,19 +48,22 @@ def case_open(
     require_actor(membership, locked)
     if locked.state not in OPENABLE_ENROLLMENT_STATES:
         raise Conflict(
-            f"This creator's place is {locked.get_state_display().lower()}: cases are opened "
-            "for accepted, confirmed or active creators."
+            gettext(
+                "This creator's place is %(lower)s: cases are opened for accepted, "
+                "confirmed or active creators."
+            )
+            % {"lower": locked.get_state_display().lower()}
         )
     if kind not in ComplianceCase.Kind.values:
-        raise DomainError(f"Unknown kind of case “{kind}”.")
+        raise DomainError(gettext("Unknown kind of case “%(kind)s”.") % {"kind": kind})
     if severity not in ComplianceCase.Severity.values:
-        raise DomainError(f"Unknown severity “{severity}”.")
+        raise DomainError(gettext("Unknown severity “%(severity)s”.") % {"severity": severity})
     case = ComplianceCase.objects.create(
         organization_id=locked.organization_id,
         enrollment=locked,
         kind=kind,
         severity=severity,
-        evidence=clean_case_text(evidence, "the evidence", CASE_EVIDENCE_MAX_LENGTH),
+        evidence=clean_case_text(evidence, gettext("the evidence"), CASE_EVIDENCE_MAX_LENGTH),
         evidence_links=clean_evidence_links(evidence_links),
         opened_by=actor,
     )
@@ -75,7 +79,12 @@ def case_open(
     task_create(
         organization=locked.organization,
         kind=TaskKind.COMPLIANCE_CASE,
-        title=f"{case.get_kind_display()}: {locked.creator.display_name} in {program.name}",
+        title=gettext("%(kind)s: %(display_name)s in %(name)s")
+        % {
+            "kind": case.get_kind_display(),
+            "display_name": locked.creator.display_name,
+            "name": program.name,
+        },
         owner_role=OwnerRole.BSM,
         assignee=locked.assigned_bsm or program.assigned_bsm,
         program=program,
@@ -89,7 +98,10 @@ def case_open(
     notify_creator(
         case,
         "opened",
-        f"A {case.get_kind_display().lower()} case about {program.name}",
-        "The team opened a case about your work. Read it and respond in the portal.",
+        (
+            gettext("A %(lower)s case about %(name)s")
+            % {"lower": case.get_kind_display().lower(), "name": program.name}
+        ),
+        gettext("The team opened a case about your work. Read it and respond in the portal."),
     )
     return case

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
@@ -76,16 +77,24 @@ def amount_owed_compute(*, enrollment: Enrollment) -> Owed:
         Deliverable.objects.filter(enrollment=enrollment, state__in=DELIVERED_STATES).count(),
         promised,
     )
-    clicks = " Pay per valid click is settled separately from the tracked clicks."
+    clicks = gettext(" Pay per valid click is settled separately from the tracked clicks.")
     if promised == 0:
         amount = fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        explanation = f"The flat fee of {amount} {currency} (no deliverables were promised)."
+        explanation = gettext(
+            "The flat fee of %(amount)s %(currency)s (no deliverables were promised)."
+        ) % {"amount": amount, "currency": currency}
     else:
         amount = (fee * delivered / promised).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        explanation = (
-            f"The flat fee of {fee:.2f} {currency} × {delivered} of {promised} promised "
-            f"deliverables published or approved = {amount} {currency}."
-        )
+        explanation = gettext(
+            "The flat fee of %(fee)s %(currency)s × %(delivered)s of %(promised)s "
+            "promised deliverables published or approved = %(amount)s %(currency)s."
+        ) % {
+            "fee": format(fee, ".2f"),
+            "currency": currency,
+            "delivered": delivered,
+            "promised": promised,
+            "amount": amount,
+        }
     return Owed(amount, currency, explanation + clicks)
 
 
@@ -113,8 +122,11 @@ def _cancel_future_deliverables(enrollment: Enrollment, actor: Any) -> int:
 def _end_enrollment(enrollment: Enrollment, actor: Any, reason: str) -> None:
     if enrollment.state != EnrollmentState.ACTIVE:
         raise Conflict(
-            f"This creator's place is {enrollment.get_state_display().lower()}: only an active "
-            "collaboration can be ended (withdraw a place before launch instead)."
+            gettext(
+                "This creator's place is %(lower)s: only an active collaboration can "
+                "be ended (withdraw a place before launch instead)."
+            )
+            % {"lower": enrollment.get_state_display().lower()}
         )
     check_transition(
         ENROLLMENT_TRANSITIONS, enrollment.state, EnrollmentState.TERMINATED, "creator's place"
@@ -153,7 +165,7 @@ def case_terminate(
     locked = lock_case(case)
     require_actor(membership, locked.enrollment)
     require_active(locked)
-    reason = clean_case_text(text, "the reason", CASE_END_REASON_MAX_LENGTH)
+    reason = clean_case_text(text, gettext("the reason"), CASE_END_REASON_MAX_LENGTH)
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("program__brand", "creator__user", "organization", "terms_version")
@@ -193,5 +205,5 @@ def case_terminate(
     locked.save(update_fields=["state", "closed_at"])
     action = record_action(locked, Kind.TERMINATE, actor, reason)
     emit(enrollment.organization, EventType.CASE_CLOSED, case_event(locked))
-    finish_task(locked, actor, f"Collaboration ended; {owed} owed.")
+    finish_task(locked, actor, (gettext("Collaboration ended; %(owed)s owed.") % {"owed": owed}))
     return action

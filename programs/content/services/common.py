@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from influencer_ops.errors import DomainError, NotFound
 from influencer_ops.validation import DELIVERY_URL_MAX_LENGTH, ValueInvalid, clean_text, clean_url
@@ -63,13 +64,13 @@ def lock_deliverable(deliverable_id: int) -> Deliverable:
         .first()
     )
     if locked is None:  # missing, or outside the caller's scope
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     return locked
 
 
 def require_own(deliverable: Deliverable, user: Any) -> None:
     if user is None or deliverable.enrollment.creator.user_id != user.pk:
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
 
 
 def clean_web_url(value: str, what: str) -> str:
@@ -77,13 +78,19 @@ def clean_web_url(value: str, what: str) -> str:
     text = (value or "").strip()
     limit = DELIVERY_URL_MAX_LENGTH
     if len(text) > limit:
-        raise DomainError(f"{what} is too long ({limit} characters at most).")
+        raise DomainError(
+            gettext("%(what)s is too long (%(limit)s characters at most).")
+            % {"what": what, "limit": limit}
+        )
     try:
         cleaned = clean_url(text, limit=limit)
     except ValueInvalid:
         cleaned = ""
     if not cleaned:
-        raise DomainError(f"{what} must be a web address starting with https:// or http://.")
+        raise DomainError(
+            gettext("%(what)s must be a web address starting with https:// or http://.")
+            % {"what": what}
+        )
     return cleaned
 
 
@@ -92,7 +99,10 @@ def clean_text_of(value: str, limit: int, what: str) -> str:
     try:
         return clean_text(value, limit=limit)
     except ValueInvalid as exc:
-        raise DomainError(f"{what} is too long ({limit} characters at most).") from exc
+        raise DomainError(
+            gettext("%(what)s is too long (%(limit)s characters at most).")
+            % {"what": what, "limit": limit}
+        ) from exc
 
 
 def disclosure_rule_for(deliverable: Deliverable) -> str:
@@ -129,4 +139,4 @@ def approvers(program: Program) -> list[Any]:
 
 
 def deliverable_label(deliverable: Deliverable) -> str:
-    return f"{deliverable.kind} on {deliverable.get_platform_display()}"
+    return deliverable.display_name

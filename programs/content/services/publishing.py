@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict
@@ -41,14 +42,14 @@ def deliverable_publish(
     require_own(locked, user)
     if locked.enrollment.state in ENDED_STATES:
         raise Conflict(
-            f"Your place in {locked.program.name} is "
-            f"{locked.enrollment.get_state_display().lower()}."
+            gettext("Your place in %(name)s is %(lower)s.")
+            % {"name": locked.program.name, "lower": locked.enrollment.get_state_display().lower()}
         )
     check_transition(
         DELIVERABLE_TRANSITIONS, locked.state, DeliverableState.PUBLISHED, "deliverable"
     )
-    live_url = clean_web_url(live_url, "The live URL")
-    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, "The caption")
+    live_url = clean_web_url(live_url, gettext("The live URL"))
+    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, gettext("The caption"))
     result = check_disclosure(caption, disclosure_rule_for(locked))
     deliverable_move(locked, DeliverableState.PUBLISHED)
     locked.live_url = live_url
@@ -83,7 +84,11 @@ def deliverable_publish(
         organization=locked.organization,
         kind=NotificationKind.ANNOUNCEMENT,
         event_key=f"deliverable:{locked.pk}:published",
-        title=f"Live: {locked.enrollment.creator.display_name}'s {deliverable_label(locked)}",
+        title=gettext("Live: %(display_name)s's %(deliverable_label)s")
+        % {
+            "display_name": locked.enrollment.creator.display_name,
+            "deliverable_label": deliverable_label(locked),
+        },
         body=f"{program.name} · {live_url}"
         + ("" if result.passed else " · the published caption fails the disclosure check"),
         url=staff_url(locked),

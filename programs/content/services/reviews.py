@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden, NotFound
@@ -97,7 +98,12 @@ def apply_review(
         organization=locked.organization,
         kind=NotificationKind.REQUEST_ANSWERED,
         event_key=f"review:{review.pk}",
-        title=f"{outcome_label}: your {deliverable_label(locked)} for {locked.program.name}",
+        title=gettext("%(outcome_label)s: your %(deliverable_label)s for %(name)s")
+        % {
+            "outcome_label": outcome_label,
+            "deliverable_label": deliverable_label(locked),
+            "name": locked.program.name,
+        },
         body=comment,
         url=portal_url(locked),
     )
@@ -121,28 +127,36 @@ def review_create(
     """
     locked = lock_deliverable(submission.deliverable_id)
     if membership.organization_id != locked.organization_id:
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     if not can_approve_content(membership, locked.program.brand):
-        raise Forbidden("Only the brand's approvers can review its content.")
+        raise Forbidden(gettext("Only the brand's approvers can review its content."))
     if outcome not in Review.Outcome.values:
-        raise DomainError(f"Unknown review outcome “{outcome}”.")
+        raise DomainError(gettext("Unknown review outcome “%(outcome)s”.") % {"outcome": outcome})
     submission = Submission.objects.get(pk=submission.pk)
     latest = Submission.objects.filter(deliverable=locked).order_by("-version").first()
     if locked.state != DeliverableState.SUBMITTED or latest is None or latest.pk != submission.pk:
         raise Conflict(
-            f"Only the latest version of a submitted deliverable can be reviewed; this one is "
-            f"{locked.get_state_display().lower()} at version {latest.version if latest else 0}."
+            gettext(
+                "Only the latest version of a submitted deliverable can be reviewed; "
+                "this one is %(lower)s at version %(value)s."
+            )
+            % {
+                "lower": locked.get_state_display().lower(),
+                "value": latest.version if latest else 0,
+            }
         )
-    comment = clean_text_of(comment, CAPTION_MAX_LENGTH, "The comment")
-    internal_note = clean_text_of(internal_note, CAPTION_MAX_LENGTH, "The internal note")
+    comment = clean_text_of(comment, CAPTION_MAX_LENGTH, gettext("The comment"))
+    internal_note = clean_text_of(internal_note, CAPTION_MAX_LENGTH, gettext("The internal note"))
     override_reason = clean_text_of(
-        override_reason, OVERRIDE_REASON_MAX_LENGTH, "The override reason"
+        override_reason, OVERRIDE_REASON_MAX_LENGTH, gettext("The override reason")
     )
     if outcome in NEEDS_COMMENT and not comment:
-        raise DomainError("Tell the creator what to change in the comment.")
+        raise DomainError(gettext("Tell the creator what to change in the comment."))
     if outcome in APPROVING and not submission.disclosure_passed and not override_reason:
         raise DomainError(
-            "The disclosure check failed: give a reason to approve anyway, or request changes."
+            gettext(
+                "The disclosure check failed: give a reason to approve anyway, or request changes."
+            )
         )
     if outcome not in APPROVING:
         override_reason = ""
@@ -204,7 +218,9 @@ def _sweep_candidates(organization: Organization, now: datetime) -> QuerySet[Del
 def _auto_approve(deliverable: Any, now: datetime) -> None:
     submission = Submission.objects.get(pk=deliverable.latest_id)
     days = deliverable.program.auto_approve_after_days
-    why = f"Approved automatically: nobody reviewed it within {days} days."
+    why = gettext("Approved automatically: nobody reviewed it within %(days)s days.") % {
+        "days": days
+    }
     apply_review(deliverable, submission, Review.Outcome.APPROVED, None, now, comment=why)
     audit_record(
         organization=deliverable.organization,

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, FieldError
@@ -39,8 +40,14 @@ from programs.states import EnrollmentState, check_transition
 def _clean_links(links: Sequence[str]) -> list[str]:
     cleaned = [link.strip() for link in links if link and link.strip()]
     if len(cleaned) > SUBMISSION_MAX_LINKS:
-        raise DomainError(f"Give at most {SUBMISSION_MAX_LINKS} links.")
-    return [clean_web_url(link, f"The link “{link[:60]}”") for link in cleaned]
+        raise DomainError(
+            gettext("Give at most %(SUBMISSION_MAX_LINKS)s links.")
+            % {"SUBMISSION_MAX_LINKS": SUBMISSION_MAX_LINKS}
+        )
+    return [
+        clean_web_url(link, (gettext("The link “%(value)s”") % {"value": link[:60]}))
+        for link in cleaned
+    ]
 
 
 class DisclosureMissing(FieldError):
@@ -49,10 +56,15 @@ class DisclosureMissing(FieldError):
     def __init__(self, result: DisclosureResult) -> None:
         phrases = ", ".join(f"“{term}”" for term in result.required)
         super().__init__(
-            "caption",
-            f"Not sent: the caption must disclose the partnership. Write one of {phrases} in "
-            "the caption itself (anywhere in it; the first line is best, before “more”). "
-            "Links and media are not checked.",
+            gettext("caption"),
+            (
+                gettext(
+                    "Not sent: the caption must disclose the partnership. Write one of "
+                    "%(phrases)s in the caption itself (anywhere in it; the first line is "
+                    "best, before “more”). Links and media are not checked."
+                )
+                % {"phrases": phrases}
+            ),
         )
 
 
@@ -65,8 +77,12 @@ def review_task(deliverable: Deliverable, actor: Any | None, due_at: datetime) -
     _task, created = task_create(
         organization=deliverable.organization,
         kind=TaskKind.CONTENT_REVIEW,
-        title=f"Review {enrollment.creator.display_name}'s {deliverable_label(deliverable)} for "
-        f"{program.name}",
+        title=gettext("Review %(display_name)s's %(deliverable_label)s for %(name)s")
+        % {
+            "display_name": enrollment.creator.display_name,
+            "deliverable_label": deliverable_label(deliverable),
+            "name": program.name,
+        },
         owner_role=OwnerRole.APPROVER,
         assignee=None,
         program=program,
@@ -106,18 +122,22 @@ def submission_create(
     enrollment = locked.enrollment
     if enrollment.state != EnrollmentState.ACTIVE:
         raise Conflict(
-            f"Your place in {locked.program.name} is "
-            f"{enrollment.get_state_display().lower()}: no more content can be submitted."
+            gettext("Your place in %(name)s is %(lower)s: no more content can be submitted.")
+            % {"name": locked.program.name, "lower": enrollment.get_state_display().lower()}
         )
     check_transition(
         DELIVERABLE_TRANSITIONS, locked.state, DeliverableState.SUBMITTED, "deliverable"
     )
-    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, "The caption")
+    caption = clean_text_of(caption, CAPTION_MAX_LENGTH, gettext("The caption"))
     cleaned_links = _clean_links(links)
-    media_url = clean_web_url(media_url, "The media link") if (media_url or "").strip() else ""
+    media_url = (
+        clean_web_url(media_url, gettext("The media link")) if (media_url or "").strip() else ""
+    )
     checked = media.check_uploads(files)
     if not (caption or cleaned_links or media_url or checked):
-        raise DomainError("Add a caption, a link, a file or a media link: the submission is empty.")
+        raise DomainError(
+            gettext("Add a caption, a link, a file or a media link: the submission is empty.")
+        )
     last = Submission.objects.filter(deliverable=locked).order_by("-version").first()
     result = check_disclosure(caption, disclosure_rule_for(locked))
     if not result.passed and not locked.program.disclosure_advisory:
@@ -179,14 +199,21 @@ def _tell_approvers(locked: Deliverable, submission: Submission, user: Any) -> N
     program = locked.program
     enrollment = locked.enrollment
     review_task(locked, user, timezone.now() + timedelta(days=program.review_sla_days))
-    disclosure = "passed" if submission.disclosure_passed else "FAILED (approving needs a reason)"
+    disclosure = (
+        "passed" if submission.disclosure_passed else gettext("FAILED (approving needs a reason)")
+    )
     notifications.notify_many(
         recipients=approvers(program),
         organization=locked.organization,
         kind=NotificationKind.TASK_ASSIGNED,
         event_key=f"submission:{submission.pk}:created",
-        title=f"To review: {enrollment.creator.display_name}'s {deliverable_label(locked)} "
-        f"(version {submission.version})",
-        body=f"{program.name} · disclosure check {disclosure}.",
+        title=gettext("To review: %(display_name)s's %(deliverable_label)s (version %(version)s)")
+        % {
+            "display_name": enrollment.creator.display_name,
+            "deliverable_label": deliverable_label(locked),
+            "version": submission.version,
+        },
+        body=gettext("%(name)s · disclosure check %(disclosure)s.")
+        % {"name": program.name, "disclosure": disclosure},
         url=staff_url(locked),
     )

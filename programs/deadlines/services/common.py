@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import Forbidden
@@ -17,7 +18,7 @@ from messaging.services import notifications
 from messaging.services.queue import task_complete
 from organizations import permissions
 from organizations.models import Membership
-from programs.models import Deliverable, DeliverableSpec, DeliverableState
+from programs.models import Deliverable, DeliverableState
 
 # A creator may ask for more time while the work can still change.
 EXTENDABLE_STATES = frozenset(
@@ -30,11 +31,7 @@ EXTENSION_NOTIFICATION = NotificationKind.REQUEST_ANSWERED
 
 
 def deliverable_label(deliverable: Deliverable) -> str:
-    try:
-        kind = DeliverableSpec.Kind(deliverable.kind).label
-    except ValueError:
-        kind = deliverable.kind.title()
-    return f"{kind} on {deliverable.get_platform_display()}"
+    return deliverable.display_name
 
 
 def bsm_for(deliverable: Deliverable) -> Any | None:
@@ -71,7 +68,9 @@ def _membership(organization_id: int, user: Any) -> Membership | None:
 
 def require_postlaunch(organization_id: int, actor: Any, what: str) -> None:
     if not permissions.can_work_postlaunch(_membership(organization_id, actor)):
-        raise Forbidden(f"Only a brand success manager or an admin may {what}.")
+        raise Forbidden(
+            gettext("Only a brand success manager or an admin may %(what)s.") % {"what": what}
+        )
 
 
 def close_overdue_tasks(
@@ -94,8 +93,10 @@ def close_overdue_tasks(
         task_complete(
             task=task,
             actor=actor,
-            resolution=f"The due date moved to {new_due_on:%Y-%m-%d} ({NO_PENALTY}): "
-            "no longer overdue.",
+            resolution=(
+                gettext("The due date moved to %(new_due_on)s (%(NO_PENALTY)s): no longer overdue.")
+                % {"new_due_on": format(new_due_on, "%Y-%m-%d"), "NO_PENALTY": NO_PENALTY}
+            ),
         )
 
 

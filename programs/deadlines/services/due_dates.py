@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
@@ -40,14 +41,17 @@ def due_dates_shift(
     All or none: a chosen deliverable that is not open, or a date in the past, refuses the
     whole change. One bulk UPDATE, one audit event, one notification per creator. Returns how
     many deliverables moved."""
-    require_postlaunch(program.organization_id, actor, "change due dates")
+    require_postlaunch(program.organization_id, actor, gettext("change due dates"))
     if (days is None) == (new_due_on is None):
-        raise DomainError("Give either a number of days or a new due date.")
+        raise DomainError(gettext("Give either a number of days or a new due date."))
     if days == 0:
-        raise DomainError("Move the due dates by at least one day.")
+        raise DomainError(gettext("Move the due dates by at least one day."))
     program = Program.objects.select_related("organization").get(pk=program.pk)
     if program.state != ProgramState.LAUNCHED:
-        raise Conflict(f"{program.name} is not running: its due dates cannot change.")
+        raise Conflict(
+            gettext("%(name)s is not running: its due dates cannot change.")
+            % {"name": program.name}
+        )
     chosen = (
         Deliverable.objects.select_for_update(of=("self",))
         .select_related("enrollment__creator__user")
@@ -64,13 +68,16 @@ def due_dates_shift(
         chosen = chosen.filter(pk__in=wanted)
     rows = list(chosen)
     if deliverable_ids is not None and len(rows) != len(wanted):
-        raise DomainError("Some chosen deliverables are not open in this program.")
+        raise DomainError(gettext("Some chosen deliverables are not open in this program."))
     if not rows:
-        raise DomainError("This program has no open deliverables to move.")
+        raise DomainError(gettext("This program has no open deliverables to move."))
     moves = [(d, d.due_on + timedelta(days=days) if days else new_due_on) for d in rows]
     today = org_today(program.organization)
     if any(due < today for _d, due in moves if due is not None):
-        raise DomainError(f"A due date cannot move into the past (before {today:%Y-%m-%d}).")
+        raise DomainError(
+            gettext("A due date cannot move into the past (before %(today)s).")
+            % {"today": format(today, "%Y-%m-%d")}
+        )
     shift = F("due_on") + timedelta(days=days) if days else new_due_on
     Deliverable.objects.filter(pk__in=[d.pk for d in rows]).update(due_on=shift)
     before = {str(d.pk): f"{d.due_on}" for d in rows}
@@ -106,7 +113,7 @@ def _tell_creators_of_shift(program: Program, rows: list[Deliverable], event_id:
             organization=program.organization,
             kind=REMINDER_NOTIFICATION,
             event_key=f"due-shift:{event_id}",
-            title=f"New due dates in {program.name}",
+            title=gettext("New due dates in %(name)s") % {"name": program.name},
             body=f"{lines}.",
             url=portal_url(items[0]),
         )

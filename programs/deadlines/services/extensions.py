@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_today
@@ -36,14 +37,14 @@ def extension_policy(program: Program) -> str:
     """The self-service rule as the creator reads it."""
     times = program.extension_self_service_count
     if times == 0 or program.extension_self_service_days == 0:
-        return "Every extension is decided by your brand success manager."
+        return gettext("Every extension is decided by your brand success manager.")
     count = {1: "once", 2: "twice"}.get(times, f"{times} times")
     days = program.extension_self_service_days
-    return (
-        f"Up to {days} day{'s' if days != 1 else ''}, {count} per deliverable, approved "
-        f"automatically; longer or further extensions go to your brand success manager. "
-        f"Asking is never held against you."
-    )
+    return gettext(
+        "Up to %(days)s day%(value)s, %(count)s per deliverable, approved "
+        "automatically; longer or further extensions go to your brand success "
+        "manager. Asking is never held against you."
+    ) % {"days": days, "value": "s" if days != 1 else "", "count": count}
 
 
 def self_service_left(deliverable: Deliverable) -> int:
@@ -76,32 +77,41 @@ def latest_extension(program: Program) -> date:
 def _check_request(deliverable: Deliverable, requested_due_on: date, reason: str) -> None:
     if deliverable.state not in EXTENDABLE_STATES:
         raise Conflict(
-            f"This deliverable is {deliverable.get_state_display().lower()}: "
-            "its due date no longer changes."
+            gettext("This deliverable is %(lower)s: its due date no longer changes.")
+            % {"lower": deliverable.get_state_display().lower()}
         )
     if (
         deliverable.enrollment.state != EnrollmentState.ACTIVE
         or deliverable.program.state != ProgramState.LAUNCHED
     ):
-        raise Conflict("Your place in this program is not active.")
+        raise Conflict(gettext("Your place in this program is not active."))
     if requested_due_on <= deliverable.due_on:
         raise DomainError(
-            f"The new date must be after the current due date ({deliverable.due_on:%Y-%m-%d})."
+            gettext("The new date must be after the current due date (%(due_on)s).")
+            % {"due_on": format(deliverable.due_on, "%Y-%m-%d")}
         )
     if requested_due_on < org_today(deliverable.organization):
-        raise DomainError("The new date must not be in the past.")
+        raise DomainError(gettext("The new date must not be in the past."))
     latest = latest_extension(deliverable.program)
     if requested_due_on > latest:
         raise DomainError(
-            f"The new date must be on or before {latest:%Y-%m-%d}: the program's end plus "
-            f"{EXTENSION_GRACE_DAYS} days."
+            gettext(
+                "The new date must be on or before %(latest)s: the program's end plus "
+                "%(EXTENSION_GRACE_DAYS)s days."
+            )
+            % {"latest": format(latest, "%Y-%m-%d"), "EXTENSION_GRACE_DAYS": EXTENSION_GRACE_DAYS}
         )
     if not reason:
-        raise DomainError("Say why you need more time.")
+        raise DomainError(gettext("Say why you need more time."))
     if len(reason) > EXTENSION_TEXT_MAX_LENGTH:
-        raise DomainError(f"Keep the reason under {EXTENSION_TEXT_MAX_LENGTH} characters.")
+        raise DomainError(
+            gettext("Keep the reason under %(EXTENSION_TEXT_MAX_LENGTH)s characters.")
+            % {"EXTENSION_TEXT_MAX_LENGTH": EXTENSION_TEXT_MAX_LENGTH}
+        )
     if Extension.objects.filter(deliverable=deliverable, state=ExtensionState.PENDING).exists():
-        raise Conflict("You already asked for more time; wait for the answer before asking again.")
+        raise Conflict(
+            gettext("You already asked for more time; wait for the answer before asking again.")
+        )
 
 
 @transaction.atomic
@@ -116,7 +126,7 @@ def extension_request(
     promised date: the extension is on record and granted without penalty."""
     locked = _lock_deliverable(deliverable.pk)
     if getattr(user, "pk", None) is None or locked.enrollment.creator.user_id != user.pk:
-        raise NotFound("Not found.")
+        raise NotFound(gettext("Not found."))
     reason = (reason or "").strip()
     _check_request(locked, requested_due_on, reason)
     program = locked.program
@@ -132,7 +142,11 @@ def extension_request(
         self_service=automatic,
         requested_by=user,
         decided_at=timezone.now() if automatic else None,
-        decision_note=f"Within the program's policy: {NO_PENALTY}." if automatic else "",
+        decision_note=(
+            gettext("Within the program's policy: %(NO_PENALTY)s.") % {"NO_PENALTY": NO_PENALTY}
+        )
+        if automatic
+        else "",
     )
     if automatic:
         move_due_on(locked, requested_due_on, None)
@@ -148,8 +162,16 @@ def _extension_task(extension: Extension, deliverable: Deliverable) -> None:
     task_create(
         organization=deliverable.organization,
         kind=TaskKind.EXTENSION_REQUEST,
-        title=f"Extension asked: {creator.display_name}, {deliverable_label(deliverable)} "
-        f"to {extension.requested_due_on:%Y-%m-%d} (due {deliverable.due_on:%Y-%m-%d})",
+        title=gettext(
+            "Extension asked: %(display_name)s, %(deliverable_label)s to "
+            "%(requested_due_on)s (due %(due_on)s)"
+        )
+        % {
+            "display_name": creator.display_name,
+            "deliverable_label": deliverable_label(deliverable),
+            "requested_due_on": format(extension.requested_due_on, "%Y-%m-%d"),
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        },
         owner_role=OwnerRole.BSM,
         assignee=bsm_for(deliverable),
         dedupe_key=f"extension:{extension.pk}",
@@ -193,19 +215,35 @@ def _audit_extension(extension: Extension, deliverable: Deliverable, actor: Any,
 def _tell_creator_of_extension(extension: Extension, deliverable: Deliverable) -> None:
     what = deliverable_label(deliverable)
     if extension.state == ExtensionState.APPROVED:
-        title = f"Extension {NO_PENALTY}: {what} now due {deliverable.due_on:%Y-%m-%d}"
-        body = f"The new due date is {deliverable.due_on:%Y-%m-%d}; it was {NO_PENALTY}."
+        title = gettext("Extension %(NO_PENALTY)s: %(what)s now due %(due_on)s") % {
+            "NO_PENALTY": NO_PENALTY,
+            "what": what,
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        }
+        body = gettext("The new due date is %(due_on)s; it was %(NO_PENALTY)s.") % {
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+            "NO_PENALTY": NO_PENALTY,
+        }
     elif extension.state == ExtensionState.DENIED:
-        title = f"Extension not granted: {what} stays due {deliverable.due_on:%Y-%m-%d}"
+        title = gettext("Extension not granted: %(what)s stays due %(due_on)s") % {
+            "what": what,
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        }
         body = extension.decision_note
     else:
         bsm = bsm_for(deliverable)
-        who = bsm.display_name if bsm is not None else "the brand success team"
-        title = f"Extension asked: {what}, {who} will decide"
-        body = (
-            f"You asked for {extension.requested_due_on:%Y-%m-%d}. Until then it stays due "
-            f"{deliverable.due_on:%Y-%m-%d}; asking is never held against you."
-        )
+        who = bsm.display_name if bsm is not None else gettext("the brand success team")
+        title = gettext("Extension asked: %(what)s, %(who)s will decide") % {
+            "what": what,
+            "who": who,
+        }
+        body = gettext(
+            "You asked for %(requested_due_on)s. Until then it stays due "
+            "%(due_on)s; asking is never held against you."
+        ) % {
+            "requested_due_on": format(extension.requested_due_on, "%Y-%m-%d"),
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        }
     tell_creator(
         deliverable,
         EXTENSION_NOTIFICATION,
@@ -220,28 +258,48 @@ def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: s
     """A BSM or admin approves (the due date moves) or denies a pending extension; the task is
     completed and the creator hears at once. Forbidden for other roles; a decided extension is
     a Conflict."""
-    require_postlaunch(extension.organization_id, actor, "decide extensions")
+    require_postlaunch(extension.organization_id, actor, gettext("decide extensions"))
     # The deliverable first, then the extension: the order the creator's request locks in.
     deliverable = _lock_deliverable(extension.deliverable_id)
     locked = Extension.objects.select_for_update(of=("self",)).get(pk=extension.pk)
     if locked.state != ExtensionState.PENDING:
-        raise Conflict(f"This extension was already {locked.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This extension was already %(lower)s.")
+            % {"lower": locked.get_state_display().lower()}
+        )
     note = (note or "").strip()
     if len(note) > EXTENSION_TEXT_MAX_LENGTH:
-        raise DomainError(f"Keep the note under {EXTENSION_TEXT_MAX_LENGTH} characters.")
+        raise DomainError(
+            gettext("Keep the note under %(EXTENSION_TEXT_MAX_LENGTH)s characters.")
+            % {"EXTENSION_TEXT_MAX_LENGTH": EXTENSION_TEXT_MAX_LENGTH}
+        )
     if not approve and not note:
-        raise DomainError("Say why the extension is not granted; the creator reads it.")
+        raise DomainError(gettext("Say why the extension is not granted; the creator reads it."))
     if approve and deliverable.state not in EXTENDABLE_STATES:
-        raise Conflict(f"The deliverable is {deliverable.get_state_display().lower()} already.")
+        raise Conflict(
+            gettext("The deliverable is %(lower)s already.")
+            % {"lower": deliverable.get_state_display().lower()}
+        )
     if approve and locked.requested_due_on < org_today(deliverable.organization):
-        raise Conflict("The date asked for has passed; deny it and agree a new date instead.")
+        raise Conflict(
+            gettext("The date asked for has passed; deny it and agree a new date instead.")
+        )
     if approve and locked.requested_due_on > latest_extension(deliverable.program):
         raise Conflict(
-            f"The date asked for is after {latest_extension(deliverable.program):%Y-%m-%d}, "
-            f"the program's end plus {EXTENSION_GRACE_DAYS} days; deny it and agree a new date."
+            gettext(
+                "The date asked for is after %(latest_extension)s, the program's end "
+                "plus %(EXTENSION_GRACE_DAYS)s days; deny it and agree a new date."
+            )
+            % {
+                "latest_extension": format(latest_extension(deliverable.program), "%Y-%m-%d"),
+                "EXTENSION_GRACE_DAYS": EXTENSION_GRACE_DAYS,
+            }
         )
     if approve and locked.requested_due_on <= deliverable.due_on:
-        raise Conflict(f"The deliverable is already due {deliverable.due_on:%Y-%m-%d} or later.")
+        raise Conflict(
+            gettext("The deliverable is already due %(due_on)s or later.")
+            % {"due_on": format(deliverable.due_on, "%Y-%m-%d")}
+        )
     locked.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
     locked.decided_by = actor
     locked.decided_at = timezone.now()
@@ -254,7 +312,7 @@ def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: s
         dedupe_key=f"extension:{locked.pk}",
         state__in=ACTIVE_TASK_STATES,
     ):
-        verdict = f"Approved ({NO_PENALTY})" if approve else "Not granted"
+        verdict = f"Approved ({NO_PENALTY})" if approve else gettext("Not granted")
         task_complete(task=task, actor=actor, resolution=f"{verdict}. {note}".strip())
     _audit_extension(locked, deliverable, actor, locked.state)
     _tell_creator_of_extension(locked, deliverable)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
@@ -107,13 +108,23 @@ def _reminder_text(deliverable: Deliverable, kind: str, days: int) -> tuple[str,
     what = f"{deliverable_label(deliverable)} for {deliverable.program.name}"
     due = f"{deliverable.due_on:%Y-%m-%d}"
     if kind == ReminderSent.Kind.BEFORE:
-        return f"Due in {days} day{'s' if days != 1 else ''}: {what}", f"It is due on {due}."
+        return (
+            gettext("Due in %(days)s day%(value)s: %(what)s")
+            % {"days": days, "value": "s" if days != 1 else "", "what": what}
+        ), (gettext("It is due on %(due)s.") % {"due": due})
     if kind == ReminderSent.Kind.DUE_TODAY:
-        return f"Due today: {what}", f"It is due today, {due}."
+        return (gettext("Due today: %(what)s") % {"what": what}), (
+            gettext("It is due today, %(due)s.") % {"due": due}
+        )
     return (
         f"Overdue: {what}",
-        f"It was due on {due}. Please submit it, or ask for more time: an extension is "
-        f"{NO_PENALTY}.",
+        (
+            gettext(
+                "It was due on %(due)s. Please submit it, or ask for more time: an "
+                "extension is %(NO_PENALTY)s."
+            )
+            % {"due": due, "NO_PENALTY": NO_PENALTY}
+        ),
     )
 
 
@@ -122,8 +133,15 @@ def _open_overdue_task(deliverable: Deliverable) -> bool:
     _task, created = task_create(
         organization=deliverable.organization,
         kind=TaskKind.DELIVERABLE_OVERDUE,
-        title=f"Overdue: {creator.display_name}, {deliverable_label(deliverable)} "
-        f"for {deliverable.program.name} (due {deliverable.due_on:%Y-%m-%d})",
+        title=gettext(
+            "Overdue: %(display_name)s, %(deliverable_label)s for %(name)s (due %(due_on)s)"
+        )
+        % {
+            "display_name": creator.display_name,
+            "deliverable_label": deliverable_label(deliverable),
+            "name": deliverable.program.name,
+            "due_on": format(deliverable.due_on, "%Y-%m-%d"),
+        },
         owner_role=OwnerRole.BSM,
         assignee=bsm_for(deliverable),
         dedupe_key=f"overdue:{deliverable.pk}:{deliverable.due_on}",

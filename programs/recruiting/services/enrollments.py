@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
@@ -47,17 +48,21 @@ def enrollment_confirm(*, enrollment: Enrollment, actor: Any) -> Enrollment:
     locked = lock(enrollment)
     if locked.state != EnrollmentState.ACCEPTED:
         raise Conflict(
-            f"Only accepted creators can be confirmed; this one is "
-            f"{locked.get_state_display().lower()}."
+            gettext("Only accepted creators can be confirmed; this one is %(lower)s.")
+            % {"lower": locked.get_state_display().lower()}
         )
     if open_milestone_correction(enrollment=locked):
         raise Conflict(
-            "A click-milestone correction for this creator is still open: resolve it "
-            "first, the milestone decides pay."
+            gettext(
+                "A click-milestone correction for this creator is still open: resolve it "
+                "first, the milestone decides pay."
+            )
         )
     latest = latest_terms(locked)
     if latest is not None and latest.accepted_at is None:
-        raise Conflict("An amendment to the terms is waiting for the creator's acceptance.")
+        raise Conflict(
+            gettext("An amendment to the terms is waiting for the creator's acceptance.")
+        )
     move(locked, EnrollmentState.CONFIRMED)
     locked.confirmed_at = timezone.now()
     locked.save(update_fields=["state", "confirmed_at"])
@@ -74,7 +79,11 @@ def enrollment_confirm(*, enrollment: Enrollment, actor: Any) -> Enrollment:
         state__in=ACTIVE_TASK_STATES,
     ):
         task_complete(task=task, actor=actor, resolution="Confirmed.")
-    notify_creator(locked, "confirmed", f"You are confirmed for {locked.program.name}")
+    notify_creator(
+        locked,
+        "confirmed",
+        (gettext("You are confirmed for %(name)s") % {"name": locked.program.name}),
+    )
     return locked
 
 
@@ -84,7 +93,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, actor: Any, reason: str) -> E
     locked = lock(enrollment)
     reason = reason.strip()
     if not reason:
-        raise DomainError("Say why the place is withdrawn.")
+        raise DomainError(gettext("Say why the place is withdrawn."))
     move(locked, EnrollmentState.WITHDRAWN)
     locked.ended_at = timezone.now()
     locked.end_reason = reason[:REASON_MAX_LENGTH]
@@ -99,7 +108,10 @@ def enrollment_withdraw(*, enrollment: Enrollment, actor: Any, reason: str) -> E
     )
     emit(locked.organization, EventType.ENROLLMENT_ENDED, enrollment_event(locked))
     notify_creator(
-        locked, "withdrawn", f"Your place in {locked.program.name} was withdrawn", reason
+        locked,
+        "withdrawn",
+        (gettext("Your place in %(name)s was withdrawn") % {"name": locked.program.name}),
+        reason,
     )
     promote_waitlist(program=locked.program, actor=actor)
     return locked

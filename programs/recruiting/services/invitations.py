@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.calendar import org_zone
@@ -73,8 +74,11 @@ def _send_invitation(enrollment: Enrollment, program: Program, actor: Any) -> No
     notify_creator(
         enrollment,
         "invited",
-        f"You are invited to {program.name}",
-        f"{program.brand.name} invites you. Please answer by {enrollment.expires_at:%Y-%m-%d}.",
+        (gettext("You are invited to %(name)s") % {"name": program.name}),
+        (
+            gettext("%(name)s invites you. Please answer by %(expires_at)s.")
+            % {"name": program.brand.name, "expires_at": format(enrollment.expires_at, "%Y-%m-%d")}
+        ),
     )
 
 
@@ -95,7 +99,7 @@ def enrollment_invite(
     """
     chosen = list(creators or []) + ([creator] if creator is not None else [])
     if not chosen:
-        raise DomainError("Choose at least one creator to invite.")
+        raise DomainError(gettext("Choose at least one creator to invite."))
     program = (
         Program.objects.select_for_update()
         .select_related("brand", "organization")
@@ -103,20 +107,23 @@ def enrollment_invite(
     )
     if program.state != ProgramState.RECRUITING:
         raise Conflict(
-            f"{program.name} is {program.get_state_display().lower()}: creators are "
-            "invited while it is recruiting."
+            gettext("%(name)s is %(lower)s: creators are invited while it is recruiting.")
+            % {"name": program.name, "lower": program.get_state_display().lower()}
         )
     if any(c.organization_id != program.organization_id for c in chosen):
-        raise DomainError("A creator does not belong to this organization.")
+        raise DomainError(gettext("A creator does not belong to this organization."))
     if len({c.pk for c in chosen}) != len(chosen):
-        raise DomainError("A creator was chosen twice.")
+        raise DomainError(gettext("A creator was chosen twice."))
     already = set(
         Enrollment.objects.filter(program=program, creator__in=chosen).values_list(
             "creator__display_name", flat=True
         )
     )
     if already:
-        raise Conflict(f"Already in {program.name}: {', '.join(sorted(already))}.")
+        raise Conflict(
+            gettext("Already in %(name)s: %(join)s.")
+            % {"name": program.name, "join": ", ".join(sorted(already))}
+        )
     override_reason = override_reason.strip()
     away = {
         c.display_name: r
@@ -126,7 +133,10 @@ def enrollment_invite(
     if away and not override_reason:
         listed = "; ".join(f"{name} ({why})" for name, why in sorted(away.items()))
         raise DomainError(
-            f"Not available over the program dates: {listed}. Give a reason to invite anyway."
+            gettext(
+                "Not available over the program dates: %(listed)s. Give a reason to invite anyway."
+            )
+            % {"listed": listed}
         )
     free = max(program.capacity - places_taken(program), 0)
     last_position = (
@@ -199,16 +209,19 @@ def invitation_accept(
         and locked.expires_at
         and locked.expires_at <= timezone.now()
     ):
-        raise Conflict("This invitation has expired.")
+        raise Conflict(gettext("This invitation has expired."))
     if locked.state != EnrollmentState.INVITED:
         raise Conflict(
-            f"This invitation is {locked.get_state_display().lower()}; it cannot be accepted."
+            gettext("This invitation is %(lower)s; it cannot be accepted.")
+            % {"lower": locked.get_state_display().lower()}
         )
     terms = latest_terms(locked)
     if terms is None or terms.number != terms_version:
-        raise Conflict("The terms changed since you opened them: please read the new version.")
+        raise Conflict(
+            gettext("The terms changed since you opened them: please read the new version.")
+        )
     if terms.snapshot.get("nda_required") and not accept_nda:
-        raise DomainError("This program requires accepting the NDA.")
+        raise DomainError(gettext("This program requires accepting the NDA."))
     now = timezone.now()
     move(locked, EnrollmentState.ACCEPTED)
     locked.accepted_at = now
@@ -230,7 +243,8 @@ def invitation_accept(
     task_create(
         organization=locked.organization,
         kind=TaskKind.CONFIRM_CREATOR,
-        title=f"Confirm {locked.creator.display_name} for {program.name}",
+        title=gettext("Confirm %(display_name)s for %(name)s")
+        % {"display_name": locked.creator.display_name, "name": program.name},
         owner_role=OwnerRole.ISM,
         assignee=locked.assigned_ism or program.assigned_ism,
         program=program,
@@ -249,9 +263,11 @@ def invitation_decline(*, enrollment: Enrollment, user: Any, reason: str) -> Enr
     require_own(locked, user)
     reason = reason.strip()
     if not reason:
-        raise DomainError("Tell the team why, in a few words.")
+        raise DomainError(gettext("Tell the team why, in a few words."))
     if locked.state != EnrollmentState.INVITED:
-        raise Conflict(f"This invitation is {locked.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This invitation is %(lower)s.") % {"lower": locked.get_state_display().lower()}
+        )
     move(locked, EnrollmentState.DECLINED)
     locked.ended_at = timezone.now()
     locked.end_reason = reason[:REASON_MAX_LENGTH]
@@ -286,11 +302,12 @@ def terms_accept(*, enrollment: Enrollment, user: Any, terms_version: int) -> Te
         EnrollmentState.ACTIVE,
     ):
         raise Conflict(
-            f"This place is {locked.get_state_display().lower()}: its terms can no longer change."
+            gettext("This place is %(lower)s: its terms can no longer change.")
+            % {"lower": locked.get_state_display().lower()}
         )
     terms = latest_terms(locked)
     if terms is None or terms.number != terms_version or terms.accepted_at is not None:
-        raise Conflict("There is no new version of the terms to accept.")
+        raise Conflict(gettext("There is no new version of the terms to accept."))
     terms.accepted_at = timezone.now()
     terms.save(update_fields=["accepted_at"])
     locked.terms_version = terms
@@ -323,7 +340,7 @@ def expire_invitations(*, organization: Any, now: datetime | None = None) -> int
         for enrollment in batch:
             enrollment.state = EnrollmentState.EXPIRED
             enrollment.ended_at = now
-            enrollment.end_reason = "No answer before the invitation expired."
+            enrollment.end_reason = gettext("No answer before the invitation expired.")
             enrollment.expiry_notified_at = now
             enrollment.save(update_fields=["state", "ended_at", "end_reason", "expiry_notified_at"])
             audit_record(
@@ -333,7 +350,12 @@ def expire_invitations(*, organization: Any, now: datetime | None = None) -> int
                 target=enrollment,
             )
             notify_creator(
-                enrollment, "expired", f"Your invitation to {enrollment.program.name} expired"
+                enrollment,
+                "expired",
+                (
+                    gettext("Your invitation to %(name)s expired")
+                    % {"name": enrollment.program.name}
+                ),
             )
             programs[enrollment.program_id] = enrollment.program
             expired += 1

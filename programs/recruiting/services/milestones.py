@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from influencers.models import CreatorProfile, MilestoneChange
 from influencers.services import milestone_change
@@ -46,8 +47,15 @@ def creator_milestone_correct(
                 enrollment=enrollment,
                 actor=actor,
                 reason=(
-                    f"Your click milestone was corrected from {change.old:,} to "
-                    f"{change.new:,} valid clicks: {change.reason}"
+                    gettext(
+                        "Your click milestone was corrected from %(old)s to %(new)s valid "
+                        "clicks: %(reason)s"
+                    )
+                    % {
+                        "old": format(change.old, ","),
+                        "new": format(change.new, ","),
+                        "reason": change.reason,
+                    }
                 ),
                 changes={"click_milestone": change.new},
             )

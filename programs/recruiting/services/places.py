@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from influencer_ops.errors import DomainError
 from messaging.kinds import NotificationKind
@@ -30,7 +31,7 @@ def move(enrollment: Enrollment, target: str) -> None:
 
 def require_own(enrollment: Enrollment, user: Any) -> None:
     if enrollment.creator.user_id != user.pk:
-        raise DomainError("This invitation is not yours.")
+        raise DomainError(gettext("This invitation is not yours."))
 
 
 def places_taken(program: Program) -> int:

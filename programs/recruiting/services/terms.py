@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError
@@ -103,20 +104,25 @@ def terms_amend(
     locked = lock(enrollment)
     reason = reason.strip()
     if not reason:
-        raise DomainError("An amendment needs a reason the creator will read.")
+        raise DomainError(gettext("An amendment needs a reason the creator will read."))
     unknown = set(changes) - set(AMENDABLE)
     if unknown:
-        raise DomainError(f"These terms cannot be amended: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            gettext("These terms cannot be amended: %(join)s.")
+            % {"join": ", ".join(sorted(unknown))}
+        )
     if locked.state in (
         EnrollmentState.WAITLISTED,
         *(s for s in EnrollmentState if s not in PLACE_HOLDING_STATES),
     ):
-        raise Conflict(f"This place is {locked.get_state_display().lower()}.")
+        raise Conflict(
+            gettext("This place is %(lower)s.") % {"lower": locked.get_state_display().lower()}
+        )
     current = latest_terms(locked)
     assert current is not None
     snapshot = {**current.snapshot, **_clean_changes(changes)}
     if snapshot == current.snapshot:
-        raise DomainError("The amendment changes nothing.")
+        raise DomainError(gettext("The amendment changes nothing."))
     version = new_terms(locked, snapshot, actor, reason)
     audit_record(
         organization=locked.organization,
@@ -129,7 +135,10 @@ def terms_amend(
     notify_creator(
         locked,
         f"terms:{version.number}",
-        f"New terms for {locked.program.name} (version {version.number})",
+        (
+            gettext("New terms for %(name)s (version %(number)s)")
+            % {"name": locked.program.name, "number": version.number}
+        ),
         reason,
     )
     return version
@@ -142,15 +151,21 @@ def _clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
             try:
                 amount = Decimal(str(value))
             except InvalidOperation as exc:
-                raise DomainError(f"{key.replace('_', ' ')} must be a number.") from exc
+                raise DomainError(
+                    gettext("%(replace)s must be a number.") % {"replace": key.replace("_", " ")}
+                ) from exc
             if not amount.is_finite() or amount < 0:  # NaN cannot be compared: check it first
-                raise DomainError(f"{key.replace('_', ' ')} cannot be negative.")
+                raise DomainError(
+                    gettext("%(replace)s cannot be negative.") % {"replace": key.replace("_", " ")}
+                )
             clean[key] = str(
                 amount.quantize(Decimal("0.0001" if key == "per_click_rate" else "0.01"))
             )
         elif key == "click_milestone":
             if not isinstance(value, int) or value < 1:
-                raise DomainError("The click milestone is a whole number of clicks, at least 1.")
+                raise DomainError(
+                    gettext("The click milestone is a whole number of clicks, at least 1.")
+                )
             clean[key] = value
         else:
             clean[key] = value

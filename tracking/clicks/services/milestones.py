@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.events import EventType, emit
 from messaging.kinds import NotificationKind
@@ -105,8 +106,10 @@ def _notify_milestone(enrollment: Enrollment, milestone: int) -> None:
         organization=organization,
         kind=MILESTONE_NOTIFICATION,
         event_key=event_key,
-        title=f"You reached {milestone:,} valid clicks in {program.name}",
-        body=f"Your tracked link for {program.name} reached its click milestone.",
+        title=gettext("You reached %(milestone)s valid clicks in %(name)s")
+        % {"milestone": format(milestone, ","), "name": program.name},
+        body=gettext("Your tracked link for %(name)s reached its click milestone.")
+        % {"name": program.name},
         url=reverse("portal_home"),
     )
     notify_many(
@@ -114,7 +117,12 @@ def _notify_milestone(enrollment: Enrollment, milestone: int) -> None:
         organization=organization,
         kind=MILESTONE_NOTIFICATION,
         event_key=event_key,
-        title=f"{creator.display_name} reached {milestone:,} valid clicks in {program.name}",
-        body="The click milestone in their terms is reached.",
+        title=gettext("%(display_name)s reached %(milestone)s valid clicks in %(name)s")
+        % {
+            "display_name": creator.display_name,
+            "milestone": format(milestone, ","),
+            "name": program.name,
+        },
+        body=gettext("The click milestone in their terms is reached."),
         url=reverse("program_detail", kwargs={"org_slug": organization.slug, "pk": program.pk}),
     )
