@@ -79,8 +79,8 @@ class ApiToken(models.Model):
     rls_allow_null_org: ClassVar[bool] = True
 
     class Scope(models.TextChoices):
-        READ = "read", "Read only"
-        WRITE = "write", "Read and write"
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     organization = models.ForeignKey(
@@ -89,7 +89,7 @@ class ApiToken(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty: a creator's token for their own portal data.",
+        help_text=_("Empty: a creator's token for their own portal data."),
     )
     name = models.CharField(max_length=API_TOKEN_NAME_MAX_LENGTH)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)

@@ -13,25 +13,26 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EventType(models.TextChoices):
     """The event catalogue. Stored strings (and so receivers' code) never change."""
 
-    ENROLLMENT_ACCEPTED = "enrollment.accepted", "Enrollment accepted"
-    ENROLLMENT_CONFIRMED = "enrollment.confirmed", "Enrollment confirmed"
-    ENROLLMENT_ENDED = "enrollment.ended", "Enrollment ended"
-    SUBMISSION_SUBMITTED = "submission.submitted", "Submission submitted"
-    SUBMISSION_APPROVED = "submission.approved", "Submission approved"
-    EXTENSION_DECIDED = "extension.decided", "Extension decided"
-    MILESTONE_REACHED = "milestone.reached", "Click milestone reached"
-    PAYOUT_EARNED = "payout.earned", "Payout earned"
-    PAYOUT_PAID = "payout.paid", "Payout paid"
-    PAYOUT_DELAYED = "payout.delayed", "Payout delayed"
-    PAYMENT_RUN_COMPLETED = "payment_run.completed", "Payment run completed"
-    CASE_OPENED = "case.opened", "Case opened"
-    CASE_CLOSED = "case.closed", "Case closed"
-    TASK_ESCALATED = "task.escalated", "Task escalated"
+    ENROLLMENT_ACCEPTED = "enrollment.accepted", _("Enrollment accepted")
+    ENROLLMENT_CONFIRMED = "enrollment.confirmed", _("Enrollment confirmed")
+    ENROLLMENT_ENDED = "enrollment.ended", _("Enrollment ended")
+    SUBMISSION_SUBMITTED = "submission.submitted", _("Submission submitted")
+    SUBMISSION_APPROVED = "submission.approved", _("Submission approved")
+    EXTENSION_DECIDED = "extension.decided", _("Extension decided")
+    MILESTONE_REACHED = "milestone.reached", _("Click milestone reached")
+    PAYOUT_EARNED = "payout.earned", _("Payout earned")
+    PAYOUT_PAID = "payout.paid", _("Payout paid")
+    PAYOUT_DELAYED = "payout.delayed", _("Payout delayed")
+    PAYMENT_RUN_COMPLETED = "payment_run.completed", _("Payment run completed")
+    CASE_OPENED = "case.opened", _("Case opened")
+    CASE_CLOSED = "case.closed", _("Case closed")
+    TASK_ESCALATED = "task.escalated", _("Task escalated")
 
 
 # A writer gets the org's id, the event type and one data dict per event.

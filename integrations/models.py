@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.events import EventType
 from influencer_ops.models import TenantModel
@@ -18,9 +19,9 @@ WEBHOOK_SECRET_LENGTH = 64  # hex of 32 random bytes
 
 class WebhookEndpoint(TenantModel):
     class State(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        DISABLED = "disabled", "Disabled after failing"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        DISABLED = "disabled", _("Disabled after failing")
 
     url = models.URLField(max_length=URL_MAX_LENGTH)
     description = models.CharField(max_length=WEBHOOK_DESCRIPTION_MAX_LENGTH, blank=True)
@@ -64,9 +65,9 @@ class WebhookDelivery(TenantModel):
     """One event to one endpoint; retried with backoff until it succeeds or gives up."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Delivered"
-        FAILED = "failed", "Gave up"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Gave up")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"

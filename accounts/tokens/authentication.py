@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -40,26 +41,28 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != KEYWORD:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Send the header as: Authorization: Bearer io_…")
+            raise exceptions.AuthenticationFailed(
+                gettext("Send the header as: Authorization: Bearer io_…")
+            )
         try:
             raw = parts[1].decode("ascii")
         except UnicodeDecodeError as exc:
-            raise exceptions.AuthenticationFailed("Invalid token.") from exc
+            raise exceptions.AuthenticationFailed(gettext("Invalid token.")) from exc
         token = token_for_secret(raw)
         if token is None:
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(gettext("Invalid token."))
         now = timezone.now()
         if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("This token was revoked.")
+            raise exceptions.AuthenticationFailed(gettext("This token was revoked."))
         if token.expires_at <= now:
-            raise exceptions.AuthenticationFailed("This token has expired.")
+            raise exceptions.AuthenticationFailed(gettext("This token has expired."))
         user = token.user
         if not user.is_active:
-            raise exceptions.AuthenticationFailed("This token's user is inactive.")
+            raise exceptions.AuthenticationFailed(gettext("This token's user is inactive."))
         with dangerously_unscoped():
             self._check_reach(request, token)
             if token.scope == ApiToken.Scope.READ and request.method not in SAFE_METHODS:
-                raise exceptions.PermissionDenied("This token is read-only.")
+                raise exceptions.PermissionDenied(gettext("This token is read-only."))
             token_mark_used(token=token, at=now)
         # The request's scope starts as the session's would: the user's own rows, no org yet.
         activate_orgs((), user_id=user.pk)
@@ -70,17 +73,23 @@ class ApiTokenAuthentication(BaseAuthentication):
         if token.organization is None:
             if not django_request.path_info.startswith(CREATOR_API_PREFIX):
                 raise exceptions.AuthenticationFailed(
-                    "This token reaches your creator data only (/api/v1/me/)."
+                    gettext("This token reaches your creator data only (/api/v1/me/).")
                 )
             if not token.user.is_creator:
-                raise exceptions.AuthenticationFailed("This token's user is not a creator.")
+                raise exceptions.AuthenticationFailed(
+                    gettext("This token's user is not a creator.")
+                )
             return
         match = django_request.resolver_match
         slug = match.kwargs.get("org_slug") if match is not None else None
         if slug != token.organization.slug:
-            raise exceptions.AuthenticationFailed("This token is for another organization.")
+            raise exceptions.AuthenticationFailed(
+                gettext("This token is for another organization.")
+            )
         if membership_for(user=token.user, organization=token.organization) is None:
-            raise exceptions.AuthenticationFailed("This token's user is no longer a member.")
+            raise exceptions.AuthenticationFailed(
+                gettext("This token's user is no longer a member.")
+            )
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):

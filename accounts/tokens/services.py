@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ApiToken
 from accounts.selectors import user_has_totp
@@ -53,22 +54,25 @@ def token_create(
     except ValueInvalid as exc:
         raise FieldError("name", str(exc)) from exc
     if scope not in ApiToken.Scope.values:
-        raise FieldError("scope", "Choose read only or read and write.")
+        raise FieldError("scope", gettext("Choose read only or read and write."))
     if not isinstance(expires_in_days, int) or not 1 <= expires_in_days <= API_TOKEN_MAX_DAYS:
         raise FieldError(
-            "expires_in_days", f"A token expires within 1 to {API_TOKEN_MAX_DAYS} days."
+            "expires_in_days",
+            gettext("A token expires within 1 to %(days)s days.") % {"days": API_TOKEN_MAX_DAYS},
         )
     if organization is None:
         if not getattr(user, "is_creator", False):
-            raise Forbidden("Only creators have portal data to reach with a token.")
+            raise Forbidden(gettext("Only creators have portal data to reach with a token."))
     else:
         membership = membership_for(user=user, organization=organization)
         if membership is None:
-            raise NotFound("No such organization.")
+            raise NotFound(gettext("No such organization."))
         if requires_mfa(membership) and not user_has_totp(user=user):
             raise Forbidden(
-                "Your organization requires two-factor sign-in for your role: set up an "
-                "authenticator app before you create an API token."
+                gettext(
+                    "Your organization requires two-factor sign-in for your role: set up an "
+                    "authenticator app before you create an API token."
+                )
             )
     prefix = secrets.token_hex(6)
     raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
@@ -96,13 +100,13 @@ def token_revoke(*, token: ApiToken, actor: Any) -> ApiToken:
             else None
         )
         if not is_admin(membership):
-            raise NotFound("No such token.")
+            raise NotFound(gettext("No such token."))
     now = timezone.now()
     moved = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=actor
     )
     if not moved:
-        raise Conflict("This token was already revoked.")
+        raise Conflict(gettext("This token was already revoked."))
     token.revoked_at, token.revoked_by = now, actor
     _audit(token, actor, AuditVerb.API_TOKEN_REVOKED, {"revoked_at": now.isoformat()})
     return token

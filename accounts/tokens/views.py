@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.http import require_http_methods
 
@@ -36,7 +37,7 @@ def _token_id(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("token", ""))
     except ValueError as exc:
-        raise Http404("No such token.") from exc
+        raise Http404(gettext("No such token.")) from exc
 
 
 @login_required
@@ -52,13 +53,15 @@ def my_tokens(request: HttpRequest) -> HttpResponse:
         token = selectors.tokens_of_user(user=user, creator=False).filter(pk=_token_id(request))
         found = token.first()
         if found is None:
-            raise Http404("No such token.")
+            raise Http404(gettext("No such token."))
         activate_orgs([found.organization_id or 0], user_id=user.pk)  # its org, to write
         try:
             services.token_revoke(token=found, actor=user)
         except DomainError as exc:
             return refuse_back(request, exc, here)
-        messages.success(request, f"The token “{found.name}” was revoked.")
+        messages.success(
+            request, gettext("The token “%(name)s” was revoked.") % {"name": found.name}
+        )
         return redirect(here)
     if request.method == "POST":
         form = TokenCreateForm(request.POST, organizations=organizations)
@@ -71,8 +74,10 @@ def my_tokens(request: HttpRequest) -> HttpResponse:
             except MfaRequired:
                 messages.warning(
                     request,
-                    "Your organization requires two-factor sign-in for your role. "
-                    "Set up an authenticator app to create API tokens.",
+                    gettext(
+                        "Your organization requires two-factor sign-in for your role. "
+                        "Set up an authenticator app to create API tokens."
+                    ),
                 )
                 return redirect(f"/accounts/2fa/totp/activate/?next={here}")
             try:
@@ -110,12 +115,14 @@ class PortalTokensView(CreatorViewMixin, View):
             tokens = selectors.tokens_of_user(user=user, creator=True)
             found = tokens.filter(pk=_token_id(request)).first()
             if found is None:
-                raise Http404("No such token.")
+                raise Http404(gettext("No such token."))
             try:
                 services.token_revoke(token=found, actor=user)
             except DomainError as exc:
                 return refuse_back(request, exc, here)
-            messages.success(request, f"The token “{found.name}” was revoked.")
+            messages.success(
+                request, gettext("The token “%(name)s” was revoked.") % {"name": found.name}
+            )
             return redirect(here)
         form = TokenCreateForm(request.POST)
         if not form.is_valid():
@@ -168,10 +175,14 @@ class OrgTokensView(OrgViewMixin, View):
         tokens = selectors.tokens_of_org(organization=self.organization)
         found: ApiToken | None = tokens.filter(pk=_token_id(request)).first()
         if found is None:
-            raise Http404("No such token.")
+            raise Http404(gettext("No such token."))
         try:
             services.token_revoke(token=found, actor=request.user)
         except DomainError as exc:
             return refuse_back(request, exc, here)
-        messages.success(request, f"The token “{found.name}” of {found.user.email} was revoked.")
+        messages.success(
+            request,
+            gettext("The token “%(name)s” of %(email)s was revoked.")
+            % {"name": found.name, "email": found.user.email},
+        )
         return redirect(here)

@@ -18,6 +18,7 @@ from django.db.models import F, Func, Model, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, Forbidden
@@ -285,8 +286,8 @@ def _tell_org(profile: CreatorProfile, user: Any) -> None:
         organization=organization,
         kind=NotificationKind.PRIVACY,
         event_key=f"creator-erased:{profile.pk}",
-        title=f"{pseudonym(profile)} had their personal data erased",
-        body=(
+        title=gettext("%(name)s had their personal data erased") % {"name": pseudonym(profile)},
+        body=gettext(
             "At the creator's request: their name, contact and payment details, handles, "
             "messages and uploads are gone. Payouts, the ledger and the history keep amounts "
             "and ids."
@@ -300,7 +301,7 @@ def creator_erase(*, user: Any) -> list[CreatorProfile]:
     """Erase the creator's personal data in every org they belong to; returns the profiles
     erased now (none when already erased). Refused (409) while a payout is unsettled."""
     if not getattr(user, "is_creator", False):
-        raise Forbidden("Erasure from the portal is for creators.")
+        raise Forbidden(gettext("Erasure from the portal is for creators."))
     profiles = list(
         CreatorProfile.objects.select_for_update(of=("self",))
         .filter(user=user)
@@ -309,7 +310,7 @@ def creator_erase(*, user: Any) -> list[CreatorProfile]:
     )
     blocker = erasure_blocker(user=user)
     if blocker:
-        raise Conflict(f"Your data cannot be erased yet: {blocker}")
+        raise Conflict(gettext("Your data cannot be erased yet: %(reason)s") % {"reason": blocker})
     fresh = [p for p in profiles if p.erased_at is None]
     strings = _personal_strings(user, profiles)
     own = _own_records(profiles)

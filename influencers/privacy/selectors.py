@@ -8,6 +8,7 @@ from typing import Any
 from django.core import signing
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from influencers.models import DataExport
 from payments.models import Payout, PayoutState
@@ -58,12 +59,15 @@ def erasure_blocker(*, user: Any) -> str:
     count = unsettled_payouts(user=user).count()
     if not count:
         return ""
-    payouts = "payout is" if count == 1 else "payouts are"
-    return (
-        f"{count} {payouts} not settled yet (pending, scheduled, on hold or in a payment run). "
+    return ngettext(
+        "%(count)d payout is not settled yet (pending, scheduled, on hold or in a payment run). "
         "Your data can be erased once every payout is paid or cancelled; ask your success "
-        "manager if one is stuck."
-    )
+        "manager if one is stuck.",
+        "%(count)d payouts are not settled yet (pending, scheduled, on hold or in a payment "
+        "run). Your data can be erased once every payout is paid or cancelled; ask your "
+        "success manager if one is stuck.",
+        count,
+    ) % {"count": count}
 
 
 def export_status(export: DataExport | None) -> str:

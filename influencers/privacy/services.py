@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from influencer_ops.errors import Conflict, Forbidden
 from influencers.models import CreatorProfile, DataExport
@@ -35,7 +36,7 @@ STALE_REQUEST = timedelta(hours=24)
 BUILD_TASK = "influencers.privacy.tasks.build_data_export"
 STORAGE_FOLDER = "privacy/exports"
 
-README = """Your data, as Influencer Ops holds it for the organizations you work with.
+README = gettext_noop("""Your data, as Influencer Ops holds it for the organizations you work with.
 
 Made on {made_at} for {email}. One JSON file per section; ids link the files (an enrollment's
 terms versions carry its enrollment_id, a message its thread_id, a ledger entry its
@@ -45,12 +46,12 @@ transaction_id). Amounts are strings with two decimals and their ISO currency.
 
 Not included: notes the teams write for themselves (internal notes on your profile, on reviews
 and on cases), which are not shown to you in the portal either.
-"""
+""")
 
 
 def _require_creator(user: Any) -> None:
     if not getattr(user, "is_creator", False):
-        raise Forbidden("Data exports are for creators.")
+        raise Forbidden(gettext("Data exports are for creators."))
 
 
 @transaction.atomic
@@ -67,7 +68,10 @@ def data_export_request(*, user: Any) -> DataExport:
             export = DataExport.objects.create(user=user)
     except IntegrityError as exc:  # data_export_one_pending
         raise Conflict(
-            "Your previous export is still being prepared: you will get an e-mail when it is ready."
+            gettext(
+                "Your previous export is still being prepared: you will get an e-mail when it "
+                "is ready."
+            )
         ) from exc
     export_id = export.pk
     transaction.on_commit(lambda: current_app.signature(BUILD_TASK, args=(export_id,)).delay())
@@ -81,7 +85,9 @@ def export_zip(sections: dict[str, list[dict[str, Any]]], *, email: str) -> byte
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "README.txt",
-            README.format(made_at=timezone.now().isoformat(), email=email, sections=listing),
+            gettext(README).format(
+                made_at=timezone.now().isoformat(), email=email, sections=listing
+            ),
         )
         for name, rows in sections.items():
             archive.writestr(f"{name}.json", json.dumps(rows, cls=DjangoJSONEncoder, indent=2))
@@ -118,11 +124,12 @@ def data_export_build(*, export: DataExport, profiles: list[CreatorProfile]) -> 
             organization=profiles[0].organization,
             kind=NotificationKind.PRIVACY,
             event_key=f"data-export:{export.pk}",
-            title="Your data export is ready",
-            body=(
-                f"Download it within {EXPORT_DAYS} days, signed in to the portal: "
+            title=gettext("Your data export is ready"),
+            body=gettext(
+                "Download it within %(days)s days, signed in to the portal: "
                 "the link works for you only."
-            ),
+            )
+            % {"days": EXPORT_DAYS},
             url=export_download_url(export),
         )
     return True

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, Gone, refuse_back
@@ -41,7 +42,7 @@ class PortalDataView(CreatorViewMixin, View):
         except DomainError as exc:
             return refuse_back(request, exc, reverse("portal_data"))
         messages.success(
-            request, "We are preparing your data. You will get an e-mail with the link."
+            request, gettext("We are preparing your data. You will get an e-mail with the link.")
         )
         return redirect("portal_data")
 
@@ -63,13 +64,15 @@ class PortalDataDownloadView(CreatorViewMixin, View):
     def get(self, request: HttpRequest, token: str) -> FileResponse:
         export = selectors.export_from_link(user=request.user, token=token)
         if export is None:
-            raise Http404("Not found.")
+            raise Http404(gettext("Not found."))
         if selectors.export_status(export) != "ready":
-            raise Gone("This download link has expired. Ask for a new copy on the Your data page.")
+            raise Gone(
+                gettext("This download link has expired. Ask for a new copy on the Your data page.")
+            )
         try:
             handle = default_storage.open(export.file, "rb")
         except FileNotFoundError as exc:
-            raise Gone("This export is no longer available. Ask for a new copy.") from exc
+            raise Gone(gettext("This export is no longer available. Ask for a new copy.")) from exc
         filename = f"your-data-{export.ready_at:%Y-%m-%d}.zip" if export.ready_at else "data.zip"
         response = FileResponse(
             handle, content_type="application/zip", as_attachment=True, filename=filename

@@ -29,6 +29,7 @@ from typing import Any
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.tenancy import db_scope
@@ -191,11 +192,12 @@ def _tell_admins(organization: Organization, endpoint: WebhookEndpoint, now: dat
         organization=organization,
         kind=NotificationKind.WEBHOOKS,
         event_key=f"webhook:{endpoint.pk}:disabled:{int(now.timestamp())}",
-        title=f"Webhook endpoint disabled: {endpoint}",
-        body=(
-            f"Every delivery to {endpoint.url} has failed for 24 hours, so we stopped sending. "
+        title=gettext("Webhook endpoint disabled: %(endpoint)s") % {"endpoint": endpoint},
+        body=gettext(
+            "Every delivery to %(url)s has failed for 24 hours, so we stopped sending. "
             "Its pending deliveries wait: fix the receiver, then enable the endpoint again."
-        ),
+        )
+        % {"url": endpoint.url},
         url=reverse("webhook_detail", kwargs={"org_slug": organization.slug, "pk": endpoint.pk}),
     )
 

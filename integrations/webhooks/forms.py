@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.events import EventType
 from influencer_ops.validation import URL_MAX_LENGTH
@@ -12,27 +13,27 @@ from integrations.webhooks.services import SETTABLE_STATES
 
 class EndpointForm(forms.Form):
     url = forms.CharField(
-        label="URL",
+        label=_("URL"),
         max_length=URL_MAX_LENGTH,
-        help_text="The https:// address that receives a POST for each event.",
+        help_text=_("The https:// address that receives a POST for each event."),
         widget=forms.URLInput(),
     )
     description = forms.CharField(
-        label="Description", max_length=WEBHOOK_DESCRIPTION_MAX_LENGTH, required=False
+        label=_("Description"), max_length=WEBHOOK_DESCRIPTION_MAX_LENGTH, required=False
     )
     events = forms.MultipleChoiceField(
-        label="Events",
+        label=_("Events"),
         choices=EventType.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one event."},
+        error_messages={"required": _("Choose at least one event.")},
     )
 
 
 class EndpointEditForm(EndpointForm):
     state = forms.ChoiceField(
-        label="State",
+        label=_("State"),
         choices=[(s.value, s.label) for s in SETTABLE_STATES],
-        help_text="Paused: events are not recorded for it. Active again resumes a disabled one.",
+        help_text=_("Paused: events are not recorded for it. Active again resumes a disabled one."),
     )
 
     @staticmethod

@@ -13,6 +13,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from influencer_ops.errors import FieldError
 
@@ -38,7 +39,9 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise UnsafeURL(f"The host “{host}” cannot be resolved.") from exc
+        raise UnsafeURL(
+            gettext("The host “%(host)s” cannot be resolved.") % {"host": host}
+        ) from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -47,11 +50,13 @@ def _parts(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     host = parts.hostname or ""
     if parts.scheme not in ("https", "http") or not host:
-        raise UnsafeURL("Enter a web address starting with https://.")
+        raise UnsafeURL(gettext("Enter a web address starting with https://."))
     if parts.scheme != "https" and not allow_private():
-        raise UnsafeURL("A webhook URL must start with https://.")
+        raise UnsafeURL(gettext("A webhook URL must start with https://."))
     if parts.username or parts.password:
-        raise UnsafeURL("Put no user name or password in the URL; the signature authenticates us.")
+        raise UnsafeURL(
+            gettext("Put no user name or password in the URL; the signature authenticates us.")
+        )
     return host, parts.port or (443 if parts.scheme == "https" else 80)
 
 
@@ -59,8 +64,11 @@ def _refuse_private(host: str, addresses: list[str]) -> None:
     refused = [a for a in addresses if not is_public(a)]
     if refused or not addresses:
         raise UnsafeURL(
-            f"The host “{host}” resolves to a private or reserved address "
-            f"({', '.join(refused)}); webhooks go to public addresses only."
+            gettext(
+                "The host “%(host)s” resolves to a private or reserved address "
+                "(%(addresses)s); webhooks go to public addresses only."
+            )
+            % {"host": host, "addresses": ", ".join(refused)}
         )
 
 

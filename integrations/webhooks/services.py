@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import FieldError
@@ -33,7 +34,7 @@ def _clean(field: str, clean: Any) -> Any:
 def clean_webhook_url(url: Any) -> str:
     text = _clean("url", lambda: clean_url(url, limit=URL_MAX_LENGTH))
     if not text:
-        raise FieldError("url", "Enter the https:// address that receives the events.")
+        raise FieldError("url", gettext("Enter the https:// address that receives the events."))
     check_url(text)  # https and public addresses only (unless allowed): else a 400
     return text
 
@@ -42,9 +43,11 @@ def clean_events(events: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(str(e) for e in events))
     unknown = [e for e in chosen if e not in EventType.values]
     if unknown:
-        raise FieldError("events", f"Unknown event: {', '.join(unknown)}.")
+        raise FieldError(
+            "events", gettext("Unknown event: %(events)s.") % {"events": ", ".join(unknown)}
+        )
     if not chosen:
-        raise FieldError("events", "Choose at least one event.")
+        raise FieldError("events", gettext("Choose at least one event."))
     return [e for e in EventType.values if e in chosen]  # catalogue order
 
 
@@ -108,7 +111,7 @@ def endpoint_update(
     resumed = False
     if state is not None and state != locked.state:
         if state not in SETTABLE_STATES:
-            raise FieldError("state", "Choose active or paused.")
+            raise FieldError("state", gettext("Choose active or paused."))
         resumed = state == WebhookEndpoint.State.ACTIVE
         locked.state = state
         locked.failing_since = None

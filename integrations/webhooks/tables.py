@@ -9,6 +9,8 @@ import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from influencer_ops.tables import ListTable, sort_by
 from influencer_ops.templatetags.formatting import number, when
@@ -17,7 +19,7 @@ from integrations.models import WebhookDelivery
 
 class DeliveryFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
-        choices=WebhookDelivery.State.choices, empty_label="Any state", label="State"
+        choices=WebhookDelivery.State.choices, empty_label=_("Any state"), label=_("State")
     )
 
     class Meta:
@@ -29,17 +31,17 @@ class DeliveryTable(ListTable):
     row_header = "event"
 
     created_at = tables.Column(
-        verbose_name="Created", orderable=True, order_by=sort_by("created_at")
+        verbose_name=_("Created"), orderable=True, order_by=sort_by("created_at")
     )
-    event = tables.Column(accessor="event__type", verbose_name="Event")
-    event_id = tables.Column(accessor="event_id", verbose_name="Event id")
-    state = tables.Column(orderable=True, order_by=sort_by("state"))
-    response_code = tables.Column(verbose_name="Response", empty_values=())
-    latency_ms = tables.Column(verbose_name="Latency (ms)", empty_values=())
-    attempts = tables.Column(verbose_name="Attempts")
-    next_attempt_at = tables.Column(verbose_name="Next try", empty_values=())
+    event = tables.Column(accessor="event__type", verbose_name=_("Event"))
+    event_id = tables.Column(accessor="event_id", verbose_name=_("Event id"))
+    state = tables.Column(verbose_name=_("State"), orderable=True, order_by=sort_by("state"))
+    response_code = tables.Column(verbose_name=_("Response"), empty_values=())
+    latency_ms = tables.Column(verbose_name=_("Latency (ms)"), empty_values=())
+    attempts = tables.Column(verbose_name=_("Attempts"))
+    next_attempt_at = tables.Column(verbose_name=_("Next try"), empty_values=())
     replay = tables.Column(
-        accessor="pk", verbose_name="Replay", exclude_from_export=True, empty_values=()
+        accessor="pk", verbose_name=_("Replay"), exclude_from_export=True, empty_values=()
     )
 
     class Meta:
@@ -67,7 +69,7 @@ class DeliveryTable(ListTable):
         return format_html('<time datetime="{}">{}</time>', value.isoformat(), when(value))
 
     def render_state(self, record: WebhookDelivery) -> str:
-        replay = " (replay)" if record.replay_of_id else ""
+        replay = gettext(" (replay)") if record.replay_of_id else ""
         return format_html(
             '<span class="badge badge-{}">{}</span>{}',
             record.state,
@@ -96,11 +98,12 @@ class DeliveryTable(ListTable):
         )
         return format_html(
             '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" '
-            'value="{}"><button type="submit" class="link-button">Replay'
-            '<span class="visually-hidden"> delivery #{}</span></button></form>',
+            'value="{}"><button type="submit" class="link-button">{}'
+            '<span class="visually-hidden"> {}</span></button></form>',
             url,
             get_token(self.http_request),
-            record.pk,
+            gettext("Replay"),
+            gettext("delivery #%(number)s") % {"number": record.pk},
         )
 
     # The CSV: raw values.

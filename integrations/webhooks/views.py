@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error
@@ -50,7 +51,8 @@ class WebhookListView(OrgViewMixin, View):
                 status = form_add_domain_error(form, exc)
             else:
                 messages.success(
-                    request, "Endpoint registered. Copy its signing secret below to verify events."
+                    request,
+                    gettext("Endpoint registered. Copy its signing secret below to verify events."),
                 )
                 return redirect(_detail_url(self.organization, endpoint.pk))
         return self._render(request, form, status=status)
@@ -102,7 +104,7 @@ class WebhookDetailView(OrgViewMixin, View):
             except DomainError as exc:
                 status = form_add_domain_error(form, exc)
             else:
-                messages.success(request, "Endpoint saved.")
+                messages.success(request, gettext("Endpoint saved."))
                 return redirect(_detail_url(self.organization, endpoint.pk))
         filterset = self._filterset(request, endpoint)
         return self._render(request, endpoint, form, filterset, status=status)
@@ -155,10 +157,10 @@ class WebhookActionView(OrgViewMixin, View):
         endpoint = get_for_org(WebhookEndpoint.objects.all(), self.organization, kwargs["pk"])
         if self.action == "rotate":
             services.endpoint_rotate_secret(endpoint=endpoint, actor=request.user)
-            messages.success(request, "New signing secret made: update your receiver.")
+            messages.success(request, gettext("New signing secret made: update your receiver."))
             return redirect(_detail_url(self.organization, endpoint.pk))
         services.endpoint_delete(endpoint=endpoint, actor=request.user)
-        messages.success(request, "Endpoint deleted.")
+        messages.success(request, gettext("Endpoint deleted."))
         return redirect(reverse("webhook_list", kwargs={"org_slug": self.organization.slug}))
 
 
@@ -173,5 +175,5 @@ class WebhookReplayView(OrgViewMixin, View):
             kwargs["delivery_pk"],
         )
         services.delivery_replay(delivery=delivery, actor=request.user)
-        messages.success(request, "Replay queued: it appears at the top of the log.")
+        messages.success(request, gettext("Replay queued: it appears at the top of the log."))
         return redirect(_detail_url(self.organization, endpoint.pk))

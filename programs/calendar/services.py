@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Forbidden
@@ -22,7 +23,7 @@ def creator_feed_rotate(*, user: Any) -> CreatorCalendarFeed:
     """The creator's feed address: made on first use, replaced afterwards (the old one is a 404
     from now on)."""
     if not getattr(user, "is_creator", False):
-        raise Forbidden("Only creators have a due-date calendar.")
+        raise Forbidden(gettext("Only creators have a due-date calendar."))
     feed, created = CreatorCalendarFeed.objects.select_for_update().get_or_create(
         user=user, defaults={"token": _new_token()}
     )

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.http import require_GET
 
@@ -33,8 +34,14 @@ def _feed_urls(request: HttpRequest, token: str | None) -> dict[str, str]:
 
 
 def _what(deliverable: Deliverable) -> str:
-    number = f" #{deliverable.number}" if deliverable.number > 1 else ""
-    return f"{deliverable.kind.capitalize()}{number} on {deliverable.get_platform_display()}"
+    parts = {
+        "kind": deliverable.kind.capitalize(),
+        "number": deliverable.number,
+        "platform": deliverable.get_platform_display(),
+    }
+    if deliverable.number > 1:
+        return gettext("%(kind)s #%(number)s on %(platform)s") % parts
+    return gettext("%(kind)s on %(platform)s") % parts
 
 
 class CreatorCalendarView(CreatorViewMixin, View):
@@ -50,9 +57,9 @@ class CreatorCalendarView(CreatorViewMixin, View):
         services.creator_feed_rotate(user=request.user)
         messages.success(
             request,
-            "Your calendar has a new address: the old one no longer works."
+            gettext("Your calendar has a new address: the old one no longer works.")
             if existed
-            else "Your calendar address is ready.",
+            else gettext("Your calendar address is ready."),
         )
         return redirect("portal_calendar")
 
@@ -80,14 +87,16 @@ class ProgramCalendarView(ProgramViewMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         program = self.program(kwargs["pk"])
         if not self._may_rotate(program):
-            raise PermissionDenied("Your role does not allow changing the calendar address.")
+            raise PermissionDenied(
+                gettext("Your role does not allow changing the calendar address.")
+            )
         existed = selectors.program_feed_of(program=program) is not None
         services.program_feed_rotate(program=program, actor=request.user)
         messages.success(
             request,
-            "The program's calendar has a new address: the old one no longer works."
+            gettext("The program's calendar has a new address: the old one no longer works.")
             if existed
-            else "The program's calendar address is ready.",
+            else gettext("The program's calendar address is ready."),
         )
         return redirect(self.url("program_calendar", pk=program.pk))
 
@@ -102,7 +111,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     elif isinstance(feed, ProgramCalendarFeed):
         body = _program_feed(request, feed)
     else:
-        raise Http404("No such calendar.")
+        raise Http404(gettext("No such calendar."))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="due-dates.ics"'
     response["Cache-Control"] = "private, no-cache"
@@ -113,7 +122,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def _creator_feed(request: HttpRequest, feed: CreatorCalendarFeed) -> bytes:
     user = feed.user
     if not user.is_active or not user.is_creator:
-        raise Http404("No such calendar.")
+        raise Http404(gettext("No such calendar."))
     activate_orgs((), user_id=user.pk)  # the creator's own profiles first, then their orgs
     activate_orgs(selectors.creator_org_ids(user=user), user_id=user.pk)
     today = timezone.localdate()
@@ -121,14 +130,20 @@ def _creator_feed(request: HttpRequest, feed: CreatorCalendarFeed) -> bytes:
         FeedEvent(
             uid=f"deliverable-{d.pk}",
             day=d.due_on,
-            summary=f"{_what(d)} due · {d.program.name}",
-            description=f"{d.program.name} with {d.organization.name}. "
-            f"Due {d.due_on.isoformat()} ({d.get_state_display()}).",
+            summary=gettext("%(what)s due · %(program)s")
+            % {"what": _what(d), "program": d.program.name},
+            description=gettext("%(program)s with %(organization)s. Due %(day)s (%(state)s).")
+            % {
+                "program": d.program.name,
+                "organization": d.organization.name,
+                "day": d.due_on.isoformat(),
+                "state": d.get_state_display(),
+            },
             url=request.build_absolute_uri(reverse("portal_deliverable", args=[d.pk])),
         )
         for d in selectors.creator_due_dates(user=user, today=today)
     ]
-    return ical(name="Influencer Ops: your due dates", events=events, stamp=timezone.now())
+    return ical(name=gettext("Influencer Ops: your due dates"), events=events, stamp=timezone.now())
 
 
 def _program_feed(request: HttpRequest, feed: ProgramCalendarFeed) -> bytes:
@@ -141,11 +156,17 @@ def _program_feed(request: HttpRequest, feed: ProgramCalendarFeed) -> bytes:
 
     overview = link("program_detail", program.pk)
     events = [
-        FeedEvent(f"program-{program.pk}-{key}", day, f"{program.name}: {label}", label, overview)
+        FeedEvent(
+            f"program-{program.pk}-{key}",
+            day,
+            gettext("%(program)s: %(date)s") % {"program": program.name, "date": label},
+            label,
+            overview,
+        )
         for key, label, day in (
-            ("launch", "launch", program.launch_on),
-            ("content-due", "content due", program.content_due_on),
-            ("end", "end", program.end_on),
+            ("launch", gettext("launch"), program.launch_on),
+            ("content-due", gettext("content due"), program.content_due_on),
+            ("end", gettext("end"), program.end_on),
         )
         if day is not None
     ]
@@ -153,8 +174,14 @@ def _program_feed(request: HttpRequest, feed: ProgramCalendarFeed) -> bytes:
         FeedEvent(
             uid=f"program-deliverable-{d.pk}",
             day=d.due_on,
-            summary=f"{d.enrollment.creator.display_name}: {_what(d)} due",
-            description=f"{program.name}. Due {d.due_on.isoformat()} ({d.get_state_display()}).",
+            summary=gettext("%(creator)s: %(what)s due")
+            % {"creator": d.enrollment.creator.display_name, "what": _what(d)},
+            description=gettext("%(program)s. Due %(day)s (%(state)s).")
+            % {
+                "program": program.name,
+                "day": d.due_on.isoformat(),
+                "state": d.get_state_display(),
+            },
             url=link("enrollment_detail", d.enrollment_id),
         )
         for d in selectors.program_due_dates(program=program, today=org_today(organization))
