@@ -157,7 +157,7 @@ def test_the_demo_inbox_shows_a_loaded_thumbnail_and_a_video_that_plays_and_seek
     row = page.locator("tbody tr").filter(has_text="Glow Serum Drop")
     thumb = row.locator("img.inbox-thumb")
     assert thumb.evaluate(LOADED_WIDTH) > 0
-    row.get_by_role("link", name=re.compile("Post on")).click()
+    row.get_by_role("link", name=re.compile(r"Instagram post")).click()
     page.wait_for_url(re.compile(r"/content/deliverables/\d+/$"))
     shot = page.get_by_role("img", name=re.compile("Image 1 of version 1"))
     assert shot.evaluate(LOADED_WIDTH) == 384  # the 800 × 1000 shot's 480-pixel-high thumbnail

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from playwright.sync_api import expect
 
 from influencer_ops.tenancy import dangerously_unscoped
 from influencers.models import CreatorProfile
@@ -55,8 +56,7 @@ def test_the_demo_creator_asks_for_a_copy_and_cannot_be_erased_while_a_payout_is
     status = page.locator("#export-status")
     assert "You have not asked for a copy yet." in status.inner_text()
     page.get_by_role("button", name="Ask for a copy of your data").click()
-    page.wait_for_load_state()
-    assert "We are preparing your data" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("We are preparing your data")
     # The job ran on commit (Celery runs tasks inline in tests): the copy is ready.
     assert "Ready until" in page.locator("#export-status").inner_text()
     with page.expect_download() as download:
@@ -88,8 +88,7 @@ def test_a_creator_with_nothing_pending_erases_after_the_dialog(
 
     page.get_by_role("button", name="Erase my data").click()
     dialog.get_by_role("button", name="Yes, erase my data").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your data is erased"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data is erased")
     with dangerously_unscoped():
         profile = CreatorProfile.objects.get(pk=world.creator.pk)
         assert profile.display_name == f"Erased creator #{profile.pk}"

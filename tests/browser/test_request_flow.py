@@ -37,7 +37,9 @@ def test_a_question_reaches_the_ism_and_after_launch_the_bsm(
     sign_in(ism, base, "ism@northwind.test", TOTP_SECRET)
     ism.goto(f"{base}/orgs/northwind/desk/")
     mine = ism.locator("section", has=ism.get_by_role("heading", name="My tasks"))
-    mine.get_by_role("link", name="Brief requirements — Cara Creator about Spring Glow").click()
+    mine.get_by_role(
+        "link", name="Brief requirements — Cara Creator about Spring Glow", exact=True
+    ).click()
     ism.get_by_role("link", name="Open the conversation to answer").click()
     ism.get_by_label("Message").fill("Yes please, 9:16 and under 60 seconds.")
     ism.get_by_label("This answers the open request(s)").check()
@@ -62,7 +64,7 @@ def test_a_question_reaches_the_ism_and_after_launch_the_bsm(
     sign_in(bsm, base, "bsm@northwind.test", TOTP_SECRET)
     bsm.goto(f"{base}/orgs/northwind/desk/")
     assert bsm.get_by_role(
-        "link", name="Compensation — Cara Creator about Spring Glow"
+        "link", name="Compensation — Cara Creator about Spring Glow", exact=True
     ).is_visible()
     ism.goto(f"{base}/orgs/northwind/desk/")
     assert (
