@@ -68,6 +68,33 @@ def _apply(qs: QuerySet[Task], filters: TaskFilters, now: datetime) -> QuerySet[
     return qs.order_by("due_at", "id")
 
 
+# The desk's sortable columns (``?sort=due`` / ``?sort=-due``): each sorts by its fields,
+# then the id, so rows that tie keep one order across pages. Any other value is ignored.
+TASK_SORTS: dict[str, tuple[str, ...]] = {
+    "due": ("due_at",),
+    "kind": ("kind",),
+    "program": ("program__name",),
+    "owner": ("owner_role", "assignee__name", "assignee__email"),
+    "state": ("state",),
+    "title": ("title",),
+}
+DEFAULT_TASK_SORT = "due"
+
+
+def task_sort_key(value: str | None) -> str:
+    """``value`` when it names a sortable column (``due``, ``-due``…), else the default."""
+    value = value or ""
+    return value if value.lstrip("-") in TASK_SORTS and value.count("-") <= 1 else DEFAULT_TASK_SORT
+
+
+def task_sorted(qs: QuerySet[Task], sort: str) -> QuerySet[Task]:
+    """``qs`` in the order of ``sort`` (see ``task_sort_key``), ending with the id."""
+    key = task_sort_key(sort)
+    prefix = "-" if key.startswith("-") else ""
+    fields = [f"{prefix}{name}" for name in TASK_SORTS[key.lstrip("-")]]
+    return qs.order_by(*fields, f"{prefix}id")
+
+
 def task_list_mine(*, membership: Membership, filters: TaskFilters) -> QuerySet[Task]:
     qs = _task_base(membership.organization).filter(
         assignee=membership.user, owner_role__in=desk_roles(membership) or ["-"]

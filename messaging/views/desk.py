@@ -8,7 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -28,6 +34,7 @@ from messaging.forms import (
 from messaging.kinds import DEFAULT_SLA
 from messaging.models import Task, Thread
 from messaging.services import bulk, queue, threads
+from messaging.views.desk_table import DESK_LISTS, desk_csv, sort_headers
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from programs.models import Program
@@ -62,24 +69,42 @@ def _page(request: HttpRequest, rows: Any, param: str) -> Page:
 
 
 class DeskView(DeskMixin, View):
-    """The member's tasks and the team queue, a page of each, with bulk claim and assign."""
+    """The member's tasks and the team queue, a page of each, sortable by column, with bulk
+    claim and assign; ``?format=csv&list=mine|queue`` downloads one list as filtered."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("format") == "csv":
+            which = request.GET.get("list", "mine")
+            if which not in DESK_LISTS:
+                return HttpResponseBadRequest(gettext("Choose the list: mine or queue."))
+            return desk_csv(self.desk_rows(request)[which], which)
         return render(request, "messaging/desk.html", self.desk_context(request))
+
+    def desk_rows(self, request: HttpRequest) -> dict[str, Any]:
+        form = TaskFilterForm(request.GET or None, programs=_programs(self.organization))
+        filters = form.to_filters()
+        sort = selectors.task_sort_key(request.GET.get("sort"))
+        mine = selectors.task_list_mine(membership=self.membership, filters=filters)
+        team = selectors.task_list_queue(membership=self.membership, filters=filters)
+        return {
+            "filter_form": form,
+            "sort": sort,
+            "mine": selectors.task_sorted(mine, sort),
+            "queue": selectors.task_sorted(team, sort),
+        }
 
     def bulk_form(self, data: Any = None) -> TaskBulkForm:
         people = selectors.desk_assignees(membership=self.membership)
         return TaskBulkForm(data, people=people, auto_id="bulk_%s")
 
     def desk_context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-        form = TaskFilterForm(request.GET or None, programs=_programs(self.organization))
-        filters = form.to_filters()
-        mine = selectors.task_list_mine(membership=self.membership, filters=filters)
-        team = selectors.task_list_queue(membership=self.membership, filters=filters)
+        rows = self.desk_rows(request)
         return {
-            "filter_form": form,
-            "mine": _page(request, mine, "mine"),
-            "queue": _page(request, team, "queue"),
+            "filter_form": rows["filter_form"],
+            "sort": rows["sort"],
+            "headers": sort_headers(rows["sort"]),
+            "mine": _page(request, rows["mine"], "mine"),
+            "queue": _page(request, rows["queue"], "queue"),
             "counts": selectors.task_counts(membership=self.membership),
             "roles": selectors.desk_roles(self.membership),
             "bulk_form": self.bulk_form(),

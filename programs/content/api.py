@@ -23,6 +23,8 @@ from organizations.access import OrgScopedViewSet
 from programs.content import media, selectors
 from programs.content import services as content
 from programs.content.serializers import (
+    ContentBulkApproveResultSerializer,
+    ContentBulkApproveSerializer,
     ContentDeliverableDetailSerializer,
     ContentDeliverableSerializer,
     ContentPublishSerializer,
@@ -103,6 +105,33 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
             submission=submission, membership=self.membership, **payload.validated_data
         )
         return Response(ContentReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ContentBulkApproveSerializer,
+        responses={201: ContentBulkApproveResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    def bulk_approve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Approve several waiting versions at once, all or none (the approvals inbox's
+        "Approve ticked"). Another org's or a missing version: 404; a brand you may not
+        approve: 403; a version whose disclosure check failed: 400 with ``refusals`` naming
+        each (it needs its own review with a reason); one decided meanwhile: 409."""
+        payload = ContentBulkApproveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            reviews = content.reviews_bulk_approve(
+                membership=self.membership,
+                submission_ids=payload.validated_data["submissions"],
+                comment=payload.validated_data["comment"],
+            )
+        except content.ApprovalsRefused as exc:
+            body = {"detail": str(exc), "refusals": exc.refusals}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        result: dict[str, Any] = {
+            "submissions": [review.submission_id for review in reviews],
+            "reviews": ContentReviewSerializer(reviews, many=True).data,
+        }
+        return Response(result, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

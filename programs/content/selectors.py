@@ -131,7 +131,14 @@ def awaiting_decision(
                 program__brand_id__in=brand_ids,
             ).select_related("program__brand", "enrollment__creator")
         )
-        .annotate(preview_media_id=Subquery(first_image.values("pk")[:1]))
+        .annotate(
+            preview_media_id=Subquery(first_image.values("pk")[:1]),
+            latest_submission_id=Subquery(
+                Submission.objects.filter(deliverable=OuterRef("pk"))
+                .order_by("-version")
+                .values("pk")[:1]
+            ),
+        )
         .order_by("latest_submitted_at", "pk")
     )
 

@@ -13,9 +13,11 @@ from influencer_ops.serializers import StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import (
     CAPTION_MAX_LENGTH,
     DELIVERY_URL_MAX_LENGTH,
+    ID_MAX,
     OVERRIDE_REASON_MAX_LENGTH,
     SUBMISSION_MAX_LINKS,
 )
+from programs.content.services.bulk import BULK_APPROVE_MAX
 from programs.models import Deliverable, Review, Submission, SubmissionMedia
 
 # --- uploaded files ---
@@ -260,3 +262,20 @@ class ContentPublishSerializer(StrictSerializer):
     caption = serializers.CharField(
         max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
+
+
+class ContentBulkApproveSerializer(StrictSerializer):
+    submissions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX),
+        allow_empty=False,
+        max_length=BULK_APPROVE_MAX,
+        help_text=_("The versions to approve: each the latest of a deliverable awaiting review."),
+    )
+    comment = serializers.CharField(
+        max_length=CAPTION_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class ContentBulkApproveResultSerializer(StrictSerializer):
+    submissions = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    reviews = ContentReviewSerializer(many=True, read_only=True)

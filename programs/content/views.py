@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views import View
 
 from influencer_ops.errors import DomainError, form_add_domain_error
@@ -265,8 +265,42 @@ class ApprovalsInboxView(ProgramViewMixin, View):
     capability = can_approve_content
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self._render(request)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Approve the ticked versions at once (``content.reviews_bulk_approve``): all or none;
+        another org's version is a 404, one of a brand the viewer may not approve a 403 (both
+        through ``DomainErrorMiddleware``), a refusal (nothing ticked, a failed disclosure
+        check, a version decided meanwhile) the inbox again with the reason and the ticks."""
+        raw = request.POST.getlist("submission")
+        ids = [int(v) for v in raw if v.isascii() and v.isdigit() and len(v) < 10]
+        if len(ids) != len(raw):
+            raise Http404(gettext("Not found."))
+        comment = request.POST.get("comment", "")
+        try:
+            reviews = content.reviews_bulk_approve(
+                membership=self.membership, submission_ids=ids, comment=comment
+            )
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            refusals = getattr(exc, "refusals", [])
+            extra = {"error": str(exc), "refusals": refusals, "ticked": set(raw)}
+            return self._render(request, status=exc.status_code, comment=comment, **extra)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d version approved: the creator has been told.",
+                "%(count)d versions approved: each creator has been told.",
+                len(reviews),
+            )
+            % {"count": len(reviews)},
+        )
+        return redirect(self.url("approvals_inbox"))
+
+    def _render(self, request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
         waiting = selectors.awaiting_decision(
             organization=self.organization, membership=self.membership
         )
         page = Paginator(waiting, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-        return self.render_page("content_inbox.html", {"page": page})
+        return self.render_page("content_inbox.html", {"page": page, **extra}, status=status)

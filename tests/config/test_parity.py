@@ -92,6 +92,7 @@ PARITY: dict[tuple[str, str], Control] = {
     ("api-my-invitation-decline", "POST"): Control("portal_invitation", action="decline"),
     # content, deadlines, cases
     ("api-submission-review", "POST"): Control("content_deliverable"),
+    ("api-submission-bulk-approve", "POST"): Control("approvals_inbox"),
     ("api-my-deliverable-submit", "POST"): Control("portal_deliverable"),
     ("api-my-deliverable-publish", "POST"): Control("portal_deliverable"),
     ("api-extension-approve", "POST"): Control("desk_extensions", "desk_extension_decide"),
@@ -353,6 +354,7 @@ def test_pages_of_a_launched_program_offer_the_mapped_controls(world: World) -> 
     )
     staff_checks: list[Check] = [
         (("api-submission-review", "POST"), {**org, "pk": deliverable.pk}, None),
+        (("api-submission-bulk-approve", "POST"), org, None),
         (("api-extension-approve", "POST"), org, {**org, "pk": extension.pk}),
         (("api-extension-deny", "POST"), org, {**org, "pk": extension.pk}),
         (("api-case-actions", "POST"), {**org, "pk": case.pk}, None),

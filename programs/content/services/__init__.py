@@ -7,6 +7,11 @@ responsibility; the names callers use are re-exported here. The reads are in
 ``programs.content.selectors``.
 """
 
+from programs.content.services.bulk import (
+    BULK_APPROVE_MAX,
+    ApprovalsRefused,
+    reviews_bulk_approve,
+)
 from programs.content.services.common import (
     APPROVING,
     DELIVERABLE_TRANSITIONS,
@@ -20,13 +25,16 @@ from programs.content.services.submissions import submission_create
 
 __all__ = [
     "APPROVING",
+    "BULK_APPROVE_MAX",
     "DELIVERABLE_TRANSITIONS",
     "NEEDS_COMMENT",
+    "ApprovalsRefused",
     "SweepResult",
     "deliverable_move",
     "deliverable_publish",
     "disclosure_rule_for",
     "review_create",
     "review_sla_sweep",
+    "reviews_bulk_approve",
     "submission_create",
 ]
