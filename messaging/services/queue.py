@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, Forbidden
 from influencer_ops.events import EventType, emit_many
 from messaging.events import task_event
@@ -178,6 +179,14 @@ def task_claim(*, task: Task, membership: Membership) -> Task:
     locked.assignee = membership.user
     locked.save(update_fields=["state", "assignee", "updated_at"])
     _event(locked, "claimed", membership.user, from_assignee=previous, to_assignee=membership.user)
+    audit_record(  # the same trail as a bulk claim from the desk's bar
+        organization=membership.organization,
+        actor=membership.user,
+        verb=AuditVerb.TASK_CLAIMED,
+        target=locked,
+        before={"assignee": previous.pk if previous else None},
+        after={"assignee": membership.user_id, "state": locked.state},
+    )
     return locked
 
 

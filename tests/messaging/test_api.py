@@ -282,6 +282,14 @@ def test_claim_puts_the_task_in_progress_with_me(cast: Cast, task: Task) -> None
     assert response.json()["assignee"] == ism.pk
     task.refresh_from_db()
     assert (task.state, task.assignee) == (TaskState.IN_PROGRESS, ism)
+    # One claim leaves the same trail as a bulk claim: an audit event naming the claimer.
+    from influencer_ops.audit import AuditVerb
+    from influencer_ops.models import AuditEvent
+    from influencer_ops.tenancy import dangerously_unscoped
+
+    with dangerously_unscoped():
+        event = AuditEvent.objects.get(verb=AuditVerb.TASK_CLAIMED, target_id=str(task.pk))
+    assert (event.actor_id, event.after["assignee"]) == (ism.pk, ism.pk)
 
 
 def test_claiming_a_task_someone_else_works_on_gets_409(cast: Cast, task: Task) -> None:
