@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from integrations.webhooks import delivery
+from integrations.webhooks import delivery, retention
 from integrations.webhooks.outbox import enqueue_delivery
 from organizations.models import Organization
 from organizations.sweeps import for_each_org
@@ -52,3 +52,19 @@ def deliver_due_all() -> int:
         return 1
 
     return for_each_org(queue)
+
+
+@shared_task(
+    name="integrations.tasks.purge_old_webhook_history",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=1800,
+    soft_time_limit=1700,
+)
+def purge_old_webhook_history() -> int:
+    """Beat (daily): each org's delivered and given-up deliveries, and their events, older than
+    ``WEBHOOK_RETENTION_DAYS``. Returns the rows deleted."""
+    now = timezone.now()
+    return for_each_org(
+        lambda organization: sum(retention.purge_old(organization_id=organization.pk, now=now))
+    )
