@@ -39,12 +39,12 @@ def purge_old(*, organization_id: int, now: datetime) -> tuple[int, int]:
             deliveries += WebhookDelivery.objects.filter(pk__in=ids).delete()[0]
     while True:
         with db_scope(org_ids=[organization_id]):
-            ids = list(
+            event_ids = list(
                 WebhookEvent.objects.filter(organization_id=organization_id, created_at__lt=cutoff)
                 .filter(~Exists(WebhookDelivery.objects.filter(event_id=OuterRef("pk"))))
                 .values_list("pk", flat=True)[:CHUNK]
             )
-            if not ids:
+            if not event_ids:
                 break
-            events += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
+            events += WebhookEvent.objects.filter(pk__in=event_ids).delete()[0]
     return deliveries, events
