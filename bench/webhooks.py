@@ -6,8 +6,10 @@ starts 2 Celery worker processes (solo pool, a queue of their own) and queues th
 delivery job once per worker; times until every event was received and recorded. Prints
 deliveries/s (target ≥ 200), lost (ids never received) and twice (ids received more than once).
 
-Second phase: a fresh org and N events again; once a third of them arrived, one worker is
-SIGKILLed mid-batch and a new one started; a small loop plays the beat sweep (queues the org's
+Second phase: a fresh org and N events again, the receiver answering in 0.1 s (``--delay``);
+when a third of them arrived the receiver itself triggers the SIGKILL of one worker, so it
+lands while that batch's other POSTs wait for their answers (mid-batch), and a new worker is
+started; a small loop plays the beat sweep (queues the org's
 job while deliveries are due), so the dead worker's leased batch is sent again once its lease
 passes. Prints lost / twice again. Exit 1 when any event is lost or a signature fails.
 
@@ -51,6 +53,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--kill-at", type=float, default=0.33, help="fraction received at kill")
     parser.add_argument("--no-kill", action="store_true", help="skip the second phase")
+    parser.add_argument(
+        "--delay", type=float, default=0.1, help="receiver's answer time in phase 2 (s)"
+    )
     parser.add_argument("--verbose", action="store_true", help="progress after the kill")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per phase at most")
     parser.add_argument(
@@ -66,6 +71,9 @@ class Tally:
     ids: Counter[str] = field(default_factory=Counter)
     bad_signatures: int = 0
     last_new_at: float = 0.0
+    delay: float = 0.0  # seconds the receiver takes to answer, after counting
+    kill_at: int = 0  # when this many ids arrived, ``reached`` is set
+    reached: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def unique(self) -> int:
@@ -93,6 +101,10 @@ def receiver(tally: Tally) -> Iterator[str]:
                     if event_id not in tally.ids:
                         tally.last_new_at = time.monotonic()
                     tally.ids[event_id] += 1
+                    if tally.kill_at and len(tally.ids) >= tally.kill_at:
+                        tally.reached.set()
+            if tally.delay:
+                time.sleep(tally.delay)
             self.send_response(200 if good else 401)
             self.send_header("Content-Length", "2")
             self.end_headers()
