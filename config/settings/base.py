@@ -344,3 +344,5 @@ CLICK_REDIS_URL = env.str("CLICK_REDIS_URL", default=REDIS_URL or "redis://127.0
 # Outbound webhooks (integrations): plain http and private, loopback, link-local or reserved
 # addresses are refused unless this is on (development and tests only; production forces off).
 WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
+# Delivered and given-up webhook deliveries (and their events) are deleted after this many days.
+WEBHOOK_RETENTION_DAYS = env.int("WEBHOOK_RETENTION_DAYS", default=30)

@@ -73,4 +73,10 @@ SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": 3600.0,
         "options": {"expires": 3600},
     },
+    # Daily: delivered and given-up webhook deliveries (and their events) past the retention.
+    "purge-old-webhook-history": {
+        "task": "integrations.tasks.purge_old_webhook_history",
+        "schedule": 86400.0,
+        "options": {"expires": 3600},
+    },
 }

@@ -1,31 +1,38 @@
 """Delivering the outbox: claim due deliveries, POST each signed, record what happened.
 
-At least once, never silently lost:
+At least once, never silently lost, in small batches (``BATCH``):
 
-1. *Claim* (a short transaction, ``SKIP LOCKED``): due pending deliveries of active endpoints
-   get ``attempts + 1`` and ``next_attempt_at = now + LEASE``, and the claim commits.
-2. *Send*, outside any transaction, to an address checked again (``safety``), signed.
-3. *Record* (a short transaction), only if the delivery is still at the claimed attempt:
-   2xx → delivered; anything else → the next try after an exponential backoff with jitter, or
-   given up after ``MAX_ATTEMPTS``.
+1. *Claim* (a short transaction, ``SKIP LOCKED``): up to ``BATCH`` due pending deliveries of
+   active endpoints get ``attempts + 1`` and ``next_attempt_at = now + LEASE``, and the claim
+   commits (2 queries).
+2. *Send* the batch at once (``SEND_THREADS`` threads, kept-alive connections: ``sender``),
+   outside any transaction, each to an address checked again (``safety``), signed.
+3. *Record* the batch in one statement (a short transaction), each row only if it is still at
+   the claimed attempt: 2xx → delivered; anything else → the next try after an exponential
+   backoff with jitter, or given up after ``MAX_ATTEMPTS``.
 
-A worker killed between 1 and 3 leaves the delivery pending with its lease as the next try:
-the beat sweep picks it up once the lease passes, and sends it again with the same event id
-(receivers deduplicate on ``X-InfluencerOps-Event-Id``). So an event can arrive twice (a
-worker killed after the receiver answered but before step 3), never zero times while the
-endpoint is active. An endpoint whose deliveries have all failed for ``DISABLE_AFTER`` is
-disabled and the org's admins are told; its pending deliveries wait until it is re-enabled.
+A worker killed between 1 and 3 leaves its batch pending with the lease as the next try: the
+beat sweep picks it up once the lease passes, and sends it again with the same event id
+(receivers deduplicate on ``X-InfluencerOps-Event-Id``). So an event can arrive twice — at
+most the ``BATCH`` deliveries a killed worker had claimed and not recorded, those the receiver
+had already answered — and never zero times while the endpoint is active. Exactly once is not
+promised: no HTTP sender can promise it across a crash between the answer and its record.
+An endpoint whose deliveries have all failed for ``DISABLE_AFTER`` is disabled and the org's
+admins are told; its pending deliveries wait until it is re-enabled.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -40,12 +47,14 @@ from messaging.services.notifications import notify_many
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 
-BATCH = 20
+BATCH = 10  # also the most a killed worker's batch can repeat
+SEND_THREADS = sender.POOL_SIZE  # a batch is sent at once
 MAX_ATTEMPTS = 15
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
-# Longer than an attempt can take (connect + read timeouts), so a live attempt is never re-sent.
-LEASE = timedelta(seconds=120)
+# Longer than a batch can take (sent at once: connect + read timeouts, and the record), so a
+# live attempt is never re-sent.
+LEASE = timedelta(seconds=60)
 DISABLE_AFTER = timedelta(hours=24)
 
 
@@ -202,6 +211,77 @@ def _tell_admins(organization: Organization, endpoint: WebhookEndpoint, now: dat
     )
 
 
+_RECORD_SQL = """
+UPDATE {table} AS d
+   SET state = v.state, next_attempt_at = v.next_at, response_code = v.code,
+       latency_ms = v.latency, error = v.error, last_attempt_at = %s
+  FROM unnest(%s::bigint[], %s::integer[], %s::varchar[], %s::timestamptz[], %s::integer[],
+              %s::integer[], %s::varchar[]) AS v(id, attempt, state, next_at, code, latency, error)
+ WHERE d.id = v.id AND d.organization_id = %s AND d.state = 'pending' AND d.attempts = v.attempt
+RETURNING d.endpoint_id, v.state = 'succeeded'
+"""
+
+
+def record_many(
+    *, organization_id: int, results: list[tuple[Claim, sender.Outcome]], now: datetime
+) -> int:
+    """``record`` for a batch, in one UPDATE (plus one per endpoint whose failure clock
+    moves); returns how many were still the caller's to record."""
+    columns: list[list[Any]] = [[] for _ in range(7)]
+    for claim, outcome in results:
+        if outcome.ok:
+            state, next_at = WebhookDelivery.State.SUCCEEDED, None
+        elif claim.attempt >= MAX_ATTEMPTS:
+            state, next_at = WebhookDelivery.State.FAILED, None
+        else:
+            state = WebhookDelivery.State.PENDING
+            next_at = now + timedelta(seconds=backoff_seconds(claim.attempt))
+        row = [claim.delivery_id, claim.attempt, state, next_at]
+        row += [outcome.status, outcome.latency_ms, outcome.error]
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    sql = _RECORD_SQL.format(table=connection.ops.quote_name(WebhookDelivery._meta.db_table))
+    with db_scope(org_ids=[organization_id]), connection.cursor() as cursor:
+        cursor.execute(sql, [now, *columns, organization_id])
+        recorded = cursor.fetchall()
+        # An endpoint that answered once in the batch is not failing; one that only failed is.
+        ok = {endpoint_id for endpoint_id, succeeded in recorded if succeeded}
+        failing = {endpoint_id for endpoint_id, succeeded in recorded if not succeeded} - ok
+        if ok:
+            WebhookEndpoint.objects.filter(pk__in=ok, failing_since__isnull=False).update(
+                failing_since=None
+            )
+        if failing:
+            WebhookEndpoint.objects.filter(pk__in=failing, failing_since__isnull=True).update(
+                failing_since=now
+            )
+            for endpoint_id in sorted(failing):
+                disable_if_failing(
+                    organization_id=organization_id, endpoint_id=endpoint_id, now=now
+                )
+    return len(recorded)
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _senders() -> ThreadPoolExecutor:
+    """The process's sending threads, started on first use (after a prefork worker forked)."""
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(SEND_THREADS, thread_name_prefix="webhook-send")
+        return _executor
+
+
+def send_all(claims: list[Claim], *, now: datetime) -> list[sender.Outcome]:
+    """Send a batch at once; the outcomes in the claims' order. The threads touch no database."""
+    if len(claims) == 1:
+        return [send(claims[0], now=now)]
+    return list(_senders().map(lambda claim: send(claim, now=now), claims))
+
+
 def deliver_due(
     *, organization_id: int, now: Callable[[], datetime] = timezone.now, batches: int = 10
 ) -> int:
@@ -212,10 +292,10 @@ def deliver_due(
         claims = claim_due(organization_id=organization_id, now=now())
         if not claims:
             break
-        for claim in claims:
-            outcome = send(claim, now=now())
-            record(organization_id=organization_id, claim=claim, outcome=outcome, now=now())
-            attempted += 1
+        outcomes = send_all(claims, now=now())
+        results = list(zip(claims, outcomes, strict=True))
+        record_many(organization_id=organization_id, results=results, now=now())
+        attempted += len(claims)
     return attempted
 
 

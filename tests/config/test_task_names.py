@@ -19,6 +19,7 @@ def test_every_task_name_is_pinned_and_stable():
     assert _registered() == {
         "integrations.tasks.deliver_due_all",
         "integrations.tasks.deliver_org",
+        "integrations.tasks.purge_old_webhook_history",
         "influencers.privacy.tasks.build_data_export",
         "influencers.privacy.tasks.purge_expired_exports",
         "messaging.tasks.escalate_overdue_tasks",

@@ -296,3 +296,26 @@ def test_a_replay_sends_the_same_event_again_as_a_new_delivery(world: World) -> 
         "succeeded",
     )
     assert [r.body for r in hook.received] == [hook.received[0].body] * 2
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size_and_is_recorded_in_one_statement(
+    world: World,
+) -> None:
+    from tests.helpers import assert_constant_queries
+
+    with receiver() as hook:
+        endpoint_for(world, hook.url, events=[EventType.CASE_OPENED])
+        org = world.cast.org
+
+        def emit_some(count: int) -> None:
+            for n in range(count):
+                emit(org, EventType.CASE_OPENED, {"n": n})
+
+        def one_batch() -> int:
+            return delivery.deliver_due(organization_id=org.pk, batches=1)
+
+        emit_some(2)  # a batch of 2, then one of BATCH (10): the same statements
+        grow = lambda: emit_some(delivery.BATCH)  # noqa: E731
+        assert assert_constant_queries(one_batch, grow=grow, warm=False) == delivery.BATCH
+    assert WebhookDelivery.objects.filter(state="succeeded").count() == 2 + delivery.BATCH
+    assert len({r.headers["X-InfluencerOps-Event-Id"] for r in hook.received}) == 12
