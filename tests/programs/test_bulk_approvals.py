@@ -5,7 +5,7 @@ written."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.urls import reverse
@@ -64,7 +64,7 @@ def failing(world: World) -> Submission:
 
 
 def foreign_version(world: World) -> Submission:
-    return SubmissionFactory(organization=world.cast.outsider_org)
+    return cast(Submission, SubmissionFactory(organization=world.cast.outsider_org))
 
 
 # --- the page ---
