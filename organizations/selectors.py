@@ -12,6 +12,7 @@ from influencer_ops.calendar import org_zone
 from influencer_ops.history import group_verbs
 from influencer_ops.models import AuditEvent
 from organizations.models import Brand, Membership, Organization, StaffInvitation
+from organizations.roles import Role
 
 
 def organization_by_slug(slug: str) -> Organization | None:
@@ -37,6 +38,13 @@ def memberships_of_user(*, user: Any) -> QuerySet[Membership]:
         .filter(user=user)
         .order_by("organization__name")
     )
+
+
+def admin_users(*, organization_id: int) -> list[Any]:
+    """The org's admins (users): whom org-wide notices go to (escalations, failing webhooks,
+    figures that do not add up, an erased creator)."""
+    members = Membership.objects.filter(organization_id=organization_id, role=Role.ADMIN)
+    return [m.user for m in members.select_related("user")]
 
 
 def member_list(*, organization: Organization) -> QuerySet[Membership]:

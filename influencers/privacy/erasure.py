@@ -37,8 +37,7 @@ from messaging.kinds import NotificationKind
 from messaging.models import Message, Notification, NotificationPreference, Request, Task, TaskEvent
 from messaging.models import Thread as MessageThread
 from messaging.services.notifications import notify_many
-from organizations.models import Membership
-from organizations.roles import Role
+from organizations.selectors import admin_users
 from payments.models import Payout, PayoutDetails, TaxForm
 from programs.models import (
     CaseAction,
@@ -275,12 +274,7 @@ def _tell_org(profile: CreatorProfile, user: Any) -> None:
         target=profile,
         after={"erased_at": profile.erased_at.isoformat() if profile.erased_at else None},
     )
-    admins = [
-        m.user
-        for m in Membership.objects.filter(
-            organization=organization, role=Role.ADMIN
-        ).select_related("user")
-    ]
+    admins = admin_users(organization_id=organization.pk)
     notify_many(
         recipients=admins,
         organization=organization,

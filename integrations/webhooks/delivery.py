@@ -44,8 +44,8 @@ from integrations.models import WebhookDelivery, WebhookEndpoint
 from integrations.webhooks import sender, signing
 from messaging.kinds import NotificationKind
 from messaging.services.notifications import notify_many
-from organizations.models import Membership, Organization
-from organizations.roles import Role
+from organizations.models import Organization
+from organizations.selectors import admin_users
 
 BATCH = 10  # also the most a killed worker's batch can repeat
 SEND_THREADS = sender.POOL_SIZE  # a batch is sent at once
@@ -190,12 +190,7 @@ def disable_if_failing(*, organization_id: int, endpoint_id: int, now: datetime)
 
 
 def _tell_admins(organization: Organization, endpoint: WebhookEndpoint, now: datetime) -> None:
-    admins = [
-        m.user
-        for m in Membership.objects.filter(
-            organization=organization, role=Role.ADMIN
-        ).select_related("user")
-    ]
+    admins = admin_users(organization_id=organization.pk)
     notify_many(
         recipients=admins,
         organization=organization,

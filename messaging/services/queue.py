@@ -31,6 +31,7 @@ from messaging.models import Task, TaskEvent, TaskSLA
 from messaging.services import notifications
 from organizations.models import Membership, Organization
 from organizations.roles import Role
+from organizations.selectors import admin_users
 
 
 def task_sla(*, organization: Organization, kind: str) -> timedelta:
@@ -354,12 +355,7 @@ def escalate_overdue(
                 return escalated
             Task.objects.filter(pk__in=[t.pk for t in batch]).update(escalated_at=now)
             emit_many(organization, EventType.TASK_ESCALATED, [task_event(t) for t in batch])
-            admins = [
-                m.user
-                for m in Membership.objects.select_related("user").filter(
-                    organization=organization, role=Role.ADMIN
-                )
-            ]
+            admins = admin_users(organization_id=organization.pk)
             for task in batch:
                 _event(
                     task,

@@ -7,8 +7,8 @@ from django.utils.translation import gettext
 
 from messaging.kinds import NotificationKind
 from messaging.services.notifications import notify_many
-from organizations.models import Membership, Organization
-from organizations.roles import Role
+from organizations.models import Organization
+from organizations.selectors import admin_users
 from payments.figures.checks import Violation, figures_violations
 
 
@@ -19,12 +19,7 @@ def figures_audit_and_tell(*, organization: Organization) -> list[Violation]:
     violations = figures_violations(organization=organization)
     if not violations:
         return []
-    admins = [
-        membership.user
-        for membership in Membership.objects.filter(
-            organization=organization, role=Role.ADMIN
-        ).select_related("user")
-    ]
+    admins = admin_users(organization_id=organization.pk)
     url = reverse("payout_list", kwargs={"org_slug": organization.slug})
     for violation in violations:
         notify_many(

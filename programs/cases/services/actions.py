@@ -17,7 +17,7 @@ from messaging.kinds import NotificationKind
 from messaging.services import notifications
 from messaging.services.threads import message_post, thread_for_enrollment
 from organizations.models import Membership
-from organizations.roles import Role
+from organizations.selectors import admin_users
 from programs.cases.services.common import (
     NOTICE_PREVIEW_LENGTH,
     STAFF_ACTION_CHOICES,
@@ -116,11 +116,9 @@ def _escalate(case: ComplianceCase, actor: Any, text: str, visible: bool) -> Cas
     case.save(update_fields=["state"])
     action = record_action(case, Kind.ESCALATION, actor, text, visible_to_creator=visible)
     admins = [
-        m.user
-        for m in Membership.objects.select_related("user").filter(
-            organization_id=case.organization_id, role=Role.ADMIN
-        )
-        if m.user_id != getattr(actor, "pk", None)
+        user
+        for user in admin_users(organization_id=case.organization_id)
+        if user.pk != getattr(actor, "pk", None)
     ]
     notifications.notify_many(
         recipients=admins,
