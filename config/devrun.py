@@ -64,7 +64,9 @@ def main() -> int:
     _manage("collectstatic", "--no-input", "--verbosity", "0", env=env)
     children = [
         subprocess.Popen(
-            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            # --nostatic: WhiteNoise serves the collected (hashed) files; runserver's own
+            # handler only knows the source names and would answer the hashed ones 404.
+            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nostatic"],
             cwd=ROOT,
             env=env,
         ),
