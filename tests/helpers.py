@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -49,3 +50,14 @@ def _difference(few: list[str], many: list[str], limit: int = 40) -> str:
         [shape(s) for s in few], [shape(s) for s in many], "before", "after", lineterm="", n=0
     )
     return "\n".join(list(lines)[:limit])
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 60, every: float = 0.05) -> bool:
+    """Poll ``check`` until it holds or ``seconds`` pass (the worker tests wait on a real
+    Celery process this way); returns whether it held."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(every)
+    return False

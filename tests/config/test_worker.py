@@ -3,9 +3,8 @@ row-level-security scope, against the test database."""
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from messaging.kinds import OwnerRole, TaskKind
 from messaging.models import Notification, Task
 from messaging.services import queue
 from tests.conftest import build_cast, celery_worker
+from tests.helpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,15 +30,6 @@ def worker_queue(tmp_path: Path) -> Iterator[str]:
     name = f"test-{uuid.uuid4().hex[:10]}"
     with celery_worker(tmp_path, name):
         yield name
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 120) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def test_a_real_worker_escalates_overdue_tasks_and_emails_once(worker_queue: str) -> None:
@@ -81,7 +72,9 @@ def test_a_real_worker_escalates_overdue_tasks_and_emails_once(worker_queue: str
                     done and notes.exists() and not notes.filter(emailed_at__isnull=True).exists()
                 )
 
-        assert _wait_for(escalated_and_emailed), "the worker did not finish in time"
+        assert wait_for(escalated_and_emailed, seconds=120, every=0.25), (
+            "the worker did not finish in time"
+        )
     finally:
         app.conf.task_always_eager = previous
     with dangerously_unscoped():

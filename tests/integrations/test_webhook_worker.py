@@ -7,10 +7,9 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from integrations.models import WebhookDelivery
 from integrations.webhooks import delivery, outbox, services
 from organizations.roles import Role
 from tests.conftest import World, celery_worker
+from tests.helpers import wait_for
 from tests.integrations.receiver import receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,15 +36,6 @@ def worker(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     name = f"test-webhooks-{uuid.uuid4().hex[:10]}"
     with celery_worker(tmp_path, name) as process:
         yield name, process
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_worker_killed_mid_batch_loses_no_event_and_repeats_at_most_the_batch_in_flight(
@@ -69,7 +60,7 @@ def test_a_worker_killed_mid_batch_loses_no_event_and_repeats_at_most_the_batch_
         app.conf.task_always_eager = False
         try:
             app.send_task("integrations.tasks.deliver_org", args=[cast.org.pk], queue=queue_name)
-            assert _wait_for(lambda: len(hook.received) >= 8), "the worker sent nothing"
+            assert wait_for(lambda: len(hook.received) >= 8), "the worker sent nothing"
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         finally:

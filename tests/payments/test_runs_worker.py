@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from payments.models import PaymentRun, Payout, PayoutState, SandboxPayment
 from payments.runs import providers
 from payments.runs import services as runs
 from tests.conftest import World, celery_worker
+from tests.helpers import wait_for
 from tests.payments.test_runs import assert_paid_exactly_once, earn, launch, start
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,15 +44,6 @@ def worker(
     name = f"test-runs-{uuid.uuid4().hex[:10]}"
     with celery_worker(tmp_path, name, TEST_CACHE_URL=CACHE_URL) as process:
         yield name, process
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_a_run_killed_halfway_and_rerun_pays_every_payout_once(
@@ -84,7 +75,7 @@ def test_a_run_killed_halfway_and_rerun_pays_every_payout_once(
             # Two bookings into a chunk of 8: six answers (~0.7 s) before it is settled.
             return paid >= 8 and booked - paid >= 2
 
-        assert _wait_for(mid_chunk, seconds=60), "the worker did not get halfway"
+        assert wait_for(mid_chunk, seconds=60), "the worker did not get halfway"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
     finally:
@@ -110,7 +101,7 @@ def test_a_run_killed_halfway_and_rerun_pays_every_payout_once(
     # Re-run (as a re-delivered message would). The dead worker's lock goes with its
     # connection; until PostgreSQL notices, run_process answers "busy".
     providers.sandbox_slow(organization_id=org_id, milliseconds=0)
-    assert _wait_for(
+    assert wait_for(
         lambda: runs.run_process(organization_id=org_id, run_id=run.pk, chunk_size=5),
         seconds=20,
     )
