@@ -90,7 +90,7 @@ class WebhookDelivery(TenantModel):
     class Meta:
         indexes = [
             models.Index(
-                fields=["organization", "next_attempt_at"],
+                fields=["organization", "next_attempt_at", "id"],
                 name="webhook_delivery_due",
                 condition=models.Q(state="pending"),
             ),

@@ -319,3 +319,36 @@ def test_a_batch_costs_the_same_queries_whatever_its_size_and_is_recorded_in_one
         assert assert_constant_queries(one_batch, grow=grow, warm=False) == delivery.BATCH
     assert WebhookDelivery.objects.filter(state="succeeded").count() == 2 + delivery.BATCH
     assert len({r.headers["X-InfluencerOps-Event-Id"] for r in hook.received}) == 12
+
+
+def test_the_claim_reads_only_its_batch_off_the_due_index_whatever_the_backlog(
+    world: World,
+) -> None:
+    """The ids come off the partial due index in its order, LIMIT first: no sort of the
+    backlog and no join before the limit (a 10,000-event backlog made each claim join and sort
+    every pending row — bench/webhooks.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from influencer_ops.events import emit_many
+
+    endpoint_for(world, "https://hooks.example.test/in", events=[EventType.CASE_OPENED])
+    org = world.cast.org
+    emit_many(org, EventType.CASE_OPENED, [{"n": n} for n in range(1_000)])
+    with CaptureQueriesContext(connection) as queries:
+        claims = delivery.claim_due(organization_id=org.pk, now=timezone.now())
+    assert len(claims) == delivery.BATCH
+    [ids_query] = [q["sql"] for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.org_ids', %s, true)", [str(org.pk)])
+        cursor.execute("ANALYZE integrations_webhookdelivery")
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + ids_query)
+        plan = cursor.fetchone()[0][0]["Plan"]
+    nodes = []
+    node = plan
+    while node:
+        nodes.append(node)
+        node = (node.get("Plans") or [None])[0]
+    assert [n["Node Type"] for n in nodes] == ["Limit", "LockRows", "Index Scan"]
+    assert nodes[-1]["Index Name"] == "webhook_delivery_due"
+    assert nodes[-1]["Actual Rows"] == delivery.BATCH  # read no further than its batch
