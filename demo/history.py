@@ -20,7 +20,7 @@ from demo import programs as demo_programs
 from demo.clock import at
 from demo.people import Cast
 from messaging.kinds import Topic
-from payments.models import Payout, PayoutReason
+from payments.models import Cadence, PaymentSchedule, Payout, PayoutReason
 from programs import services as program_services
 from programs.cases.services import case_open
 from programs.deadlines.services.extensions import extension_decide, extension_request
@@ -291,10 +291,12 @@ class History:
 
         self.on(START, ready)
         # Holiday Gifts: Cara's bonus waits for her updated tax form; Maya's clicks were paid
-        # by the brand directly; Cara's clicks are refused by her bank once, then retried and
-        # the answer of the retry is lost.
+        # by the brand directly; Cara's clicks are refused by her bank at the next run, then
+        # retried at the last run, whose answer is lost. Placed around the run days (the 1st of
+        # the month), not at fixed days: the story must play out whatever today's date is.
+        closed, (previous, last) = self.holiday_gifts_closed(), self.last_two_runs()
         self.on(
-            47,
+            closed - 3,
             lambda: payments.hold(
                 self.payout("Holiday Gifts", "creator@demo.test", PayoutReason.MILESTONE_BONUS),
                 self.admin,
@@ -302,25 +304,38 @@ class History:
         )
         self.on(45, correction)
         self.on(
-            42,
+            closed - 5,
             lambda: payments.cancel(
                 self.payout("Holiday Gifts", "maya@demo.test", PayoutReason.CLICKS), self.admin
             ),
         )
         self.on(
-            36,
+            previous + 1,
             lambda: payments.refuse_next(
                 self.payout("Holiday Gifts", "creator@demo.test", PayoutReason.CLICKS),
                 "The bank did not recognise the account number.",
             ),
         )
-        self.on(34, lambda: payments.accept_again(self.north))
+        self.on(previous - 1, lambda: payments.accept_again(self.north))
         self.on(
-            6,
+            last + 1,
             lambda: payments.lose_answer(
                 self.payout("Holiday Gifts", "creator@demo.test", PayoutReason.CLICKS)
             ),
         )
+
+    def last_two_runs(self) -> tuple[int, int]:
+        """The days (ago) of the last two scheduled runs before today: the org keeps the
+        default schedule, monthly on the ``day_of_month`` default."""
+        schedule = PaymentSchedule()
+        assert schedule.cadence == Cadence.MONTHLY
+        runs = [d for d in range(START, 0, -1) if self.day(d).day == schedule.day_of_month]
+        return runs[-2], runs[-1]
+
+    def holiday_gifts_closed(self) -> int:
+        """Holiday Gifts closes (and earns its payouts) 10 days before the second-to-last run:
+        its payouts wait there for the hold, the cancel and the bank's refusal."""
+        return self.last_two_runs()[0] + 10
 
     # --- the days ---
 
@@ -357,7 +372,8 @@ class History:
 
     def play(self) -> None:
         self.past_program("Winter Warmers", 110, 20, close=False)
-        self.past_program("Holiday Gifts", 80, 20, close=True)
+        # Launched 25 days before it closes (20 days running, closed 5 days after the end).
+        self.past_program("Holiday Gifts", self.holiday_gifts_closed() + 25, 20, close=True)
         self.summit_trail()
         content.awaiting_approval(self)
         self.recruiting_programs()
