@@ -291,10 +291,8 @@ def main() -> int:
             repeats[i].append(seconds)
             assert again.sent == 0
     repeat_small, repeat_large = (statistics.median(r[args.warmup :]) for r in repeats)
-    per_run = [
-        large_s / small_s
-        for small_s, large_s in zip(repeats[0][args.warmup :], repeats[1][args.warmup :], strict=True)
-    ]
+    timed = [r[args.warmup :] for r in repeats]
+    per_run = [large_s / small_s for small_s, large_s in zip(*timed, strict=True)]
     sent = results[0]
     server = connection.cursor().connection.info.server_version
     print(f"PostgreSQL {server // 10000}.{server % 10000}; reminder day {TODAY}")

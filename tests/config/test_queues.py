@@ -48,9 +48,7 @@ def test_every_beat_job_goes_to_a_queue_of_its_kind() -> None:
 def test_a_prefix_renames_every_queue() -> None:
     routes = queues.routes("t1-")
     assert routes["payments.tasks.run_process_task"] == {"queue": "t1-payments"}
-    assert {route["queue"] for route in routes.values()} == {
-        f"t1-{kind}" for kind in queues.KINDS
-    }
+    assert {route["queue"] for route in routes.values()} == {f"t1-{kind}" for kind in queues.KINDS}
 
 
 def test_make_runs_one_worker_consumes_every_queue() -> None:
