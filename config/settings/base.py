@@ -105,6 +105,11 @@ DATABASES = {
     )
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Behind PgBouncer in transaction mode (docker-compose): a server-side cursor would outlive the
+# transaction that holds its server connection (docs/operations.md "Scaling out").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 DATABASES["default"]["TEST"] = {
     "NAME": env.str("TEST_DATABASE_NAME", default="test_influencer_ops")
 }

@@ -3,11 +3,16 @@ its own; a worker that does everything (``make run``'s) consumes every queue."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from django.conf import settings
 
 from config import devrun
 from config.celery import app
 from config.settings import queues
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _queue_of(task: str) -> str:
@@ -56,3 +61,34 @@ def test_make_runs_one_worker_consumes_every_queue() -> None:
     assert set(devrun.worker_queues({"CELERY_QUEUE_PREFIX": "x-"})) >= {
         f"x-{kind}" for kind in queues.KINDS
     }
+
+
+def _consumed(command: str) -> set[str]:
+    words = command.split()
+    return set(words[words.index("-Q") + 1].split(",")) if "-Q" in words else set()
+
+
+def test_compose_and_procfile_run_a_worker_for_every_queue() -> None:
+    every = {settings.CELERY_TASK_DEFAULT_QUEUE, *queues.KINDS}
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    consumed = {
+        queue
+        for name, service in compose.items()
+        if name.startswith("worker")
+        for queue in _consumed(str(service["command"]))
+    }
+    assert consumed == every
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    assert {q for line in procfile if "worker" in line for q in _consumed(line)} == every
+
+
+def test_compose_connects_through_pgbouncer_in_transaction_mode() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert compose["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
+    for name in ("web", "beat", "worker-clicks", "worker-notifications", "worker-sweeps"):
+        env = compose[name]["environment"]
+        assert "@pgbouncer:6432/" in env["DATABASE_URL"], name
+        assert env["DISABLE_SERVER_SIDE_CURSORS"] == "1", name
+    # A session advisory lock per payment run needs a session: straight to PostgreSQL.
+    assert "@postgres:5432/" in compose["worker-payments"]["environment"]["DATABASE_URL"]
+    assert "@postgres:5432/" in compose["migrate"]["environment"]["DATABASE_URL"]
