@@ -166,7 +166,7 @@ def prepare(count: int, rebuild: bool) -> Any:
         if total == count:  # an interrupted run: back to earned, its run closed
             open_runs = PaymentRun.objects.filter(organization=org).exclude(state="completed")
             for run in open_runs:
-                reset(org, run)
+                reset(org, run, vacuum_after=False)  # main() vacuums after loading
         earned = Payout.objects.filter(organization=org, state="earned").count()
         if earned != count or total != count or rebuild:
             print(f"{slug}: loading {count:,} payouts…", flush=True)
@@ -215,7 +215,7 @@ def committed(org: Any, func: Callable[[Any], Any]) -> Callable[[], float]:
     return timed
 
 
-def reset(org: Any, run: Any) -> None:
+def reset(org: Any, run: Any, vacuum_after: bool = True) -> None:
     """Untimed: the org's payouts earned again, as loaded; the run closed; vacuumed."""
     from django.db import connection
 
@@ -234,7 +234,8 @@ def reset(org: Any, run: Any) -> None:
             "WHERE id = %s AND state <> 'completed'",
             [run.pk],
         )
-    vacuum()
+    if vacuum_after:
+        vacuum()
 
 
 def engine(org: Any) -> Callable[[], float]:
