@@ -226,20 +226,26 @@ def sweep_in(org: Any, repeat: bool) -> Callable[[], Any]:
         return first
 
     def again() -> Any:
-        # The first sweep runs untimed in a rolled-back transaction around the timed repeat.
+        # The first sweep runs untimed in a rolled-back transaction around the timed repeats.
         with db_scope(org_ids=[org.pk]):
             return rolled_back(lambda: _sweep_twice(org))()
 
     return again
 
 
+REPEATS = 3  # repeat sweeps per run; the run's figure is the fastest (a load spike hits one)
+
+
 def _sweep_twice(org: Any) -> Any:
     from programs.deadlines.services import reminder_sweep
 
     reminder_sweep(organization=org, today=TODAY)
-    started = time.perf_counter()
-    result = reminder_sweep(organization=org, today=TODAY)
-    return time.perf_counter() - started, result
+    best, result = float("inf"), None
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        result = reminder_sweep(organization=org, today=TODAY)
+        best = min(best, time.perf_counter() - started)
+    return best, result
 
 
 def explain(org: Any) -> str:
