@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DATABASE_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_APP_DATABASE_URL ?= postgres://influencer_ops@127.0.0.1:5432/influencer_ops
 
-.PHONY: install run test lint types pytest browser-deps redis-deps gettext-deps db-role fmt clean
+.PHONY: install run test lint types pytest browser-deps redis-deps pgbouncer-deps gettext-deps db-role fmt clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -38,6 +38,16 @@ redis-deps:
 	  else echo "redis-server missing and cannot be installed here" >&2; exit 1; fi; \
 	fi
 
+# Debian's pgbouncer for the test that runs the tenancy leak checks through a transaction-mode
+# pool (tests/core/test_pgbouncer.py starts its own on a free loopback port).
+pgbouncer-deps:
+	@if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's pgbouncer for the pooled tenancy test…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; \
+	  else echo "pgbouncer missing and cannot be installed here" >&2; exit 1; fi; \
+	fi
+
 # GNU gettext (xgettext, msgfmt) for `manage.py makemessages` / `compilemessages` and the test
 # that runs makemessages (tests/core/test_i18n.py).
 gettext-deps:
@@ -60,7 +70,7 @@ lint: install
 types: install
 	$(VENV)/bin/mypy .
 
-pytest: install browser-deps redis-deps gettext-deps db-role
+pytest: install browser-deps redis-deps pgbouncer-deps gettext-deps db-role
 	$(VENV)/bin/pytest -n 2
 
 test: lint types pytest

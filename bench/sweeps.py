@@ -226,37 +226,55 @@ def sweep_in(org: Any, repeat: bool) -> Callable[[], Any]:
         return first
 
     def again() -> Any:
-        # The first sweep runs untimed in a rolled-back transaction around the timed repeat.
+        # The first sweep runs untimed in a rolled-back transaction around the timed repeats.
         with db_scope(org_ids=[org.pk]):
             return rolled_back(lambda: _sweep_twice(org))()
 
     return again
 
 
+REPEATS = 3  # repeat sweeps per run; the run's figure is the fastest (a load spike hits one)
+
+
 def _sweep_twice(org: Any) -> Any:
     from programs.deadlines.services import reminder_sweep
 
     reminder_sweep(organization=org, today=TODAY)
-    started = time.perf_counter()
-    result = reminder_sweep(organization=org, today=TODAY)
-    return time.perf_counter() - started, result
+    best, result = float("inf"), None
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        result = reminder_sweep(organization=org, today=TODAY)
+        best = min(best, time.perf_counter() - started)
+    return best, result
 
 
 def explain(org: Any) -> str:
-    from influencer_ops.tenancy import db_scope
-    from programs.deadlines import services as deadlines
+    """EXPLAIN ANALYZE of the SQL the repeat sweep really runs (captured while it runs, with its
+    parameters), in the large org's scope: the first batch's claim and every read of that batch
+    up to the next claim."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
-    with db_scope(org_ids=[org.pk]):
-        query = (
-            deadlines.due_candidates(
-                organization=org,
-                first=TODAY - dt.timedelta(days=deadlines.OVERDUE_LOOKBACK_DAYS),
-                last=TODAY + dt.timedelta(days=3),
-            )
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("pk")[: deadlines.SWEEP_BATCH]
-        )
-        return query.explain(analyze=True)
+    from influencer_ops.tenancy import db_scope
+    from programs.deadlines.services import reminder_sweep
+
+    out = []
+    with db_scope(org_ids=[org.pk]), transaction.atomic():
+        reminder_sweep(organization=org, today=TODAY)  # so the captured one is the repeat
+        with CaptureQueriesContext(connection) as captured:
+            reminder_sweep(organization=org, today=TODAY)
+        selects = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+        claims = [i for i, sql in enumerate(selects) if "SKIP LOCKED" in sql]
+        end = claims[1] if len(claims) > 1 else len(selects)
+        with connection.cursor() as cursor:
+            for n, sql in enumerate(selects[claims[0] : end]):
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                shown = sql if len(sql) < 600 else sql[:600] + " …"
+                label = "claim (first batch)" if n == 0 else f"load {n}"
+                out.append(f"-- {label}:\n{shown}\n{plan}")
+        transaction.set_rollback(True)
+    return "\n\n".join(out)
 
 
 def main() -> int:
@@ -279,6 +297,8 @@ def main() -> int:
             repeats[i].append(seconds)
             assert again.sent == 0
     repeat_small, repeat_large = (statistics.median(r[args.warmup :]) for r in repeats)
+    timed = [r[args.warmup :] for r in repeats]
+    per_run = [large_s / small_s for small_s, large_s in zip(*timed, strict=True)]
     sent = results[0]
     server = connection.cursor().connection.info.server_version
     print(f"PostgreSQL {server // 10000}.{server % 10000}; reminder day {TODAY}")
@@ -296,6 +316,11 @@ def main() -> int:
             f"{label:36} {small_s * 1000:8.1f} ms vs {large_s * 1000:8.1f} ms "
             f"(median of {args.runs}); ratio {large_s / small_s:.2f} (target < 1.5)"
         )
+    print(
+        "(b) per-run ratios: "
+        + ", ".join(f"{r:.2f}" for r in per_run)
+        + f"; worst {max(per_run):.2f} (target < 1.5 in every run)"
+    )
     return 0
 
 

@@ -48,6 +48,15 @@ def environment(environ: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def worker_queues(env: dict[str, str]) -> list[str]:
+    """Every queue, as the settings name them for this environment."""
+    from config.settings.queues import queue_names
+
+    return queue_names(
+        env.get("CELERY_QUEUE_PREFIX", ""), env.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+    )
+
+
 def main() -> int:
     env = environment(dict(os.environ))
     server = None
@@ -81,6 +90,9 @@ def main() -> int:
                 "-B",
                 "--loglevel=INFO",
                 "--concurrency=2",
+                # One worker does every kind of work: all the queues (config/settings/queues.py).
+                "-Q",
+                ",".join(worker_queues(env)),
                 "-s",
                 str(DATA / "celerybeat-schedule"),
             ],

@@ -219,7 +219,8 @@ class Payout(TenantModel):
         ]
         indexes = [
             models.Index(fields=["organization", "state", "id"], name="payout_org_state"),
-            models.Index(fields=["run", "state"], name="payout_run_state"),
+            # A run's chunks: ``WHERE run = … AND state = … AND id > … ORDER BY id LIMIT n``.
+            models.Index(fields=["run", "state", "id"], name="payout_run_state"),
             models.Index(fields=["creator", "-earned_at"], name="payout_creator"),
             models.Index(
                 fields=["organization", "expected_on"],

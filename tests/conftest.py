@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from config.settings.queues import queue_names
 from influencer_ops.tenancy import dangerously_unscoped
 from organizations.models import Brand, Membership, Organization
 from organizations.roles import Role
@@ -217,6 +218,8 @@ def celery_worker(tmp_path: Path, queue: str, **extra_env: str) -> Iterator[subp
         "TEST_DATABASE_NAME": db["NAME"],
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        # The queues by kind get the same prefix: what the worker queues stays with it.
+        "CELERY_QUEUE_PREFIX": f"{queue}-",
         "PYTHONUNBUFFERED": "1",
         **extra_env,
     }
@@ -230,7 +233,7 @@ def celery_worker(tmp_path: Path, queue: str, **extra_env: str) -> Iterator[subp
         "config",
         "worker",
         "-Q",
-        queue,
+        ",".join(queue_names(f"{queue}-", queue)),
         "--pool=solo",
         "--without-heartbeat",
         "--without-gossip",

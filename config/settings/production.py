@@ -16,6 +16,11 @@ if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the https:// address people open the app at.")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Behind PgBouncer in transaction mode (docker-compose): a server-side cursor would outlive the
+# transaction that holds its server connection (docs/operations.md "Scaling out").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The TLS proxy in front of `web` appends the client's address to X-Forwarded-For.

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.db.models import Count, Sum
+from django.test.utils import CaptureQueriesContext
 
 from influencer_ops.errors import Conflict, Forbidden
 from influencer_ops.models import AuditEvent
@@ -598,3 +599,20 @@ def test_two_workers_on_the_same_run_pay_each_payout_once(
 def earn(world: World, amount: str, key: str, *, other: bool = False) -> Payout:
     enrollment = world.other_enrollment if other else world.enrollment
     return make_payout(world, amount, key, enrollment=enrollment)
+
+
+def test_each_chunk_is_staged_after_the_previous_ones_last_id(launched: World) -> None:
+    """Keyset staging: a chunk's read starts after the last staged id, so it never walks the
+    index entries the earlier chunks left behind (quadratic in the run's size otherwise)."""
+    payouts = [earn(launched, "10.00", f"chunk{n}", other=bool(n % 2)) for n in range(7)]
+    run = start(launched)
+    with CaptureQueriesContext(connection) as captured:
+        assert process(run, chunk_size=3)
+    stages = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and "= 'scheduled'" in q["sql"] and "LIMIT 3" in q["sql"]
+    ]
+    assert len(stages) == 4, stages  # 3 + 3 + 1, then the empty read that ends the loop
+    assert all('"payments_payout"."id" >' in sql for sql in stages), stages
+    assert_paid_exactly_once(launched.cast.org.pk, payouts)

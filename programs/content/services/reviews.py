@@ -241,16 +241,27 @@ def review_sla_sweep(*, organization: Organization, now: datetime | None = None)
     last_pk = 0
     while True:
         with transaction.atomic():
-            batch: list[Any] = list(
+            # Claim the ids (the org stated in the query), then load the batch by id: a join
+            # to creators and users under the lock would let the planner, which cannot
+            # estimate the RLS predicate, scan them once per deliverable.
+            ids = list(
                 _sweep_candidates(organization, now)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("organization", "program__brand", "enrollment__creator__user")
                 .filter(pk__gt=last_pk)
-                .order_by("pk")[:200]
+                .order_by("pk")
+                .values_list("pk", flat=True)[:200]
             )
-            if not batch:
+            if not ids:
                 return SweepResult(tasks_opened=opened, auto_approved=approved)
-            last_pk = batch[-1].pk
+            last_pk = ids[-1]
+            batch: list[Any] = list(
+                _sweep_candidates(organization, now)
+                .filter(pk__in=ids)
+                .prefetch_related("program__brand", "enrollment__creator__user")
+                .order_by("pk")
+            )
+            for deliverable in batch:
+                deliverable.organization = organization
             latest_passed = dict(
                 Submission.objects.filter(pk__in=[d.latest_id for d in batch]).values_list(
                     "pk", "disclosure_passed"

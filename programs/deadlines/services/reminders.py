@@ -47,18 +47,74 @@ class ReminderSweepResult:
 
 
 def due_candidates(*, organization: Organization, first: date, last: date) -> QuerySet[Deliverable]:
-    """Open deliverables of active enrollments in launched programs due in [first, last].
+    """Open deliverables of active enrollments in launched programs due in [first, last]."""
+    return due_ids(organization=organization, first=first, last=last).filter(
+        enrollment__state=EnrollmentState.ACTIVE, program__state=ProgramState.LAUNCHED
+    )
 
-    Organization + open state + a due-date range: served by the partial index
-    ``deliverable_due_sweep``, so the deliverables not due soon are never read."""
+
+def due_ids(*, organization: Organization, first: date, last: date) -> QuerySet[Deliverable]:
+    """Open deliverables of the org due in [first, last], from the deliverable table alone.
+
+    The organization is stated in the query, not left to the row-level-security policy (whose
+    ``current_setting`` the planner cannot estimate), so organization + open state + due-date
+    range are exactly the partial index ``deliverable_due_sweep``: the deliverables not due soon
+    are never read, however many there are."""
     return Deliverable.objects.filter(
-        organization=organization,
+        organization_id=organization.pk,
         state__in=OPEN_FOR_CREATOR,
         due_on__gte=first,
         due_on__lte=last,
-        enrollment__state=EnrollmentState.ACTIVE,
-        program__state=ProgramState.LAUNCHED,
     )
+
+
+def claim_batch(
+    *, organization: Organization, first: date, last: date, after: int, batch_size: int
+) -> list[int]:
+    """Lock (SKIP LOCKED) and return the ids of the next batch after id ``after``: one index
+    scan of the deliverable table, no join, so the plan cannot change with the table's size."""
+    return list(
+        claim_query(organization=organization, first=first, last=last, after=after)[:batch_size]
+    )
+
+
+def claim_query(
+    *, organization: Organization, first: date, last: date, after: int
+) -> QuerySet[Deliverable, int]:
+    return (
+        due_ids(organization=organization, first=first, last=last)
+        .filter(pk__gt=after)
+        .select_for_update(skip_locked=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def load_batch(*, organization: Organization, ids: list[int]) -> list[Deliverable]:
+    """The claimed deliverables of active enrollments in launched programs, with what the
+    reminders need.
+
+    Every query here reads one table by primary key (``id IN (…)``): the deliverables, then
+    their programs, enrollments, creators and users. A join would let the planner, which cannot
+    estimate the row-level-security predicate, start from the org's creators and scan them once
+    per deliverable; by id, each lookup costs the same however large the org grows."""
+    batch = list(
+        Deliverable.objects.filter(organization_id=organization.pk, pk__in=ids)
+        .prefetch_related(
+            "program__assigned_bsm",
+            "enrollment__assigned_bsm",
+            "enrollment__creator__user",
+        )
+        .order_by("pk")
+    )
+    for deliverable in batch:
+        deliverable.organization = organization
+    return [
+        deliverable
+        for deliverable in batch
+        if deliverable.enrollment.state == EnrollmentState.ACTIVE
+        and deliverable.program.state == ProgramState.LAUNCHED
+    ]
 
 
 def _horizon(organization: Organization) -> int:
@@ -168,21 +224,18 @@ def reminder_sweep(
     last_pk = 0
     while True:
         with transaction.atomic():
-            batch = list(
-                due_candidates(organization=organization, first=first, last=last)
-                .filter(pk__gt=last_pk)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related(
-                    "organization",
-                    "program__assigned_bsm",
-                    "enrollment__assigned_bsm",
-                    "enrollment__creator__user",
-                )
-                .order_by("pk")[:batch_size]
+            # Claim ids through the index with the org in the query, then load them by id.
+            ids = claim_batch(
+                organization=organization,
+                first=first,
+                last=last,
+                after=last_pk,
+                batch_size=batch_size,
             )
-            if not batch:
+            if not ids:
                 break
-            last_pk = batch[-1].pk
+            last_pk = ids[-1]
+            batch = load_batch(organization=organization, ids=ids)
             counts += _remind_batch(organization, batch, today)
     return ReminderSweepResult(
         before=counts[ReminderSent.Kind.BEFORE],
