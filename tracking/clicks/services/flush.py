@@ -13,6 +13,7 @@ from django.db import transaction
 
 from influencer_ops.tenancy import db_scope
 from tracking.clicks.services.milestones import milestones_check
+from tracking.clicks.services.partitions import partitions_ensure, utc_day
 from tracking.clicks.services.store import (
     ABANDONED_AFTER_SECONDS,
     CLAIM,
@@ -87,6 +88,8 @@ def _write_batch(items: Iterable[bytes]) -> int:
         event = parse_queued(raw)
         if event is not None:
             by_org[event.organization_id][event.event_id] = event
+    # New days' partitions first, in a transaction of their own (never under the links' locks).
+    partitions_ensure(utc_day(event.at) for events in by_org.values() for event in events.values())
     inserted = 0
     with transaction.atomic():
         # Orgs, then links, in id order: concurrent flushes take their locks in the same order.

@@ -17,6 +17,7 @@ from django.utils.crypto import salted_hmac
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from influencer_ops.validation import CLICK_USER_AGENT_MAX_LENGTH
 from tracking.clicks.services.milestones import milestones_check
+from tracking.clicks.services.partitions import partitions_ensure, utc_day
 from tracking.clicks.services.store import RECORD, QueuedClick, insert_events, micros, run_script
 from tracking.links.services import click_key, link_cache_put, link_cache_put_unknown
 from tracking.models import ClickEvent, TrackedLink
@@ -156,6 +157,7 @@ def _record_in_postgres(
     link = _link_by_code(code)
     if link is None or not link.active:
         return None
+    partitions_ensure([utc_day(now)])
     with db_scope(org_ids=[link.organization_id]):
         # Serialises the clicks of this link, so that the repeat check sees the previous one.
         link = TrackedLink.objects.select_for_update(no_key=True).get(pk=link.pk)

@@ -141,7 +141,8 @@ def parse_queued(raw: bytes) -> QueuedClick | None:
 
 
 def insert_events(org_id: int, events: list[QueuedClick]) -> list[tuple[int, bool]]:
-    """INSERT … ON CONFLICT (event_id) DO NOTHING in event-id order (so that two flushes
+    """INSERT … ON CONFLICT (event_id, at) DO NOTHING (a queued click carries its ``at``, the
+    partition key) in event-id order (so that two flushes
     inserting the same events never deadlock); returns (link id, valid) of the new rows."""
     if not events:
         return []
@@ -154,7 +155,7 @@ def insert_events(org_id: int, events: list[QueuedClick]) -> list[tuple[int, boo
             "SELECT %s, e.link_id, e.at, e.reason = '', e.reason, e.hash, e.id "
             "FROM unnest(%s::bigint[], %s::timestamptz[], %s::text[], %s::text[], %s::text[]) "
             "WITH ORDINALITY AS e(link_id, at, reason, hash, id, n) ORDER BY e.n "
-            "ON CONFLICT (event_id) DO NOTHING RETURNING link_id, valid",
+            "ON CONFLICT (event_id, at) DO NOTHING RETURNING link_id, valid",
             [
                 org_id,
                 [event.link_id for event in events],
