@@ -19,6 +19,9 @@ class TrackedLink(TenantModel):
     destination = models.URLField(max_length=URL_MAX_LENGTH)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Valid clicks since the link was made (raw and rolled up): kept by the one statement that
+    # counts each flushed batch (``tracking.clicks.services.counting``), read by the milestones.
+    valid_clicks = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["organization", "active"], name="link_org_active")]

@@ -62,10 +62,8 @@ def test_a_click_on_a_day_without_a_partition_lands_and_moves_into_it_later() ->
     )
     partitions.partitions_ensure([partitions.utc_day(event.at)])
     with db_scope(org_ids=[click.organization_id]):
-        assert clicks.insert_events(click.organization_id, [event, event]) == [
-            (click.link_id, True)
-        ]
-        assert clicks.insert_events(click.organization_id, [event]) == []  # exactly once
+        assert clicks.insert_events([event, event]) == [(click.link_id, True)]
+        assert clicks.insert_events([event]) == []  # exactly once
     assert _where("fresh") == "tracking_clickevent_p20320505"
 
 

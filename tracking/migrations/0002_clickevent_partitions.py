@@ -1,4 +1,6 @@
-"""Raw clicks partitioned by day (native range partitioning on ``at``, UTC days).
+"""Raw clicks partitioned by day, and each link's count of valid clicks kept by the flush.
+
+Raw clicks partitioned by day (native range partitioning on ``at``, UTC days).
 
 The table is rebuilt as a partitioned table with a DEFAULT partition (so an insert for a day
 without a partition of its own still lands), its rows copied over. The primary key and the
@@ -47,6 +49,21 @@ SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'), COALESCE(max(id), 0) + 1,
     FROM {TABLE};
 """
 
+# Every valid click of a link: the raw ones, plus the rollups of the days before its first raw
+# click (the purged days, whole days of the org's calendar) — ``link_valid_clicks``.
+BACKFILL = """
+SELECT set_config('app.all_orgs', 'on', true);
+UPDATE tracking_trackedlink AS l SET valid_clicks =
+    (SELECT count(*) FROM tracking_clickevent c WHERE c.link_id = l.id AND c.valid)
+    + COALESCE((
+        SELECT sum(d.valid) FROM tracking_dailyclicks d
+        JOIN organizations_organization o ON o.id = l.organization_id
+        WHERE d.link_id = l.id AND d.day < COALESCE((
+            SELECT min((c.at AT TIME ZONE COALESCE(NULLIF(o.time_zone, ''), 'UTC'))::date)
+            FROM tracking_clickevent c WHERE c.link_id = l.id), 'infinity'::date)
+    ), 0);
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [("tracking", "0001_initial")]
@@ -68,4 +85,10 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
+        migrations.AddField(
+            model_name="trackedlink",
+            name="valid_clicks",
+            field=models.PositiveBigIntegerField(default=0, editable=False),
+        ),
+        migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
     ]

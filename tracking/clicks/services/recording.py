@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from influencer_ops.validation import CLICK_USER_AGENT_MAX_LENGTH
+from tracking.clicks.services.counting import links_count_valid
 from tracking.clicks.services.milestones import milestones_check
 from tracking.clicks.services.partitions import partitions_ensure, utc_day
 from tracking.clicks.services.store import RECORD, QueuedClick, insert_events, micros, run_script
@@ -166,9 +167,7 @@ def _record_in_postgres(
         if not reason and _seen_in_postgres(link, hashed, now):
             reason = FilterReason.REPEAT.value
         event = QueuedClick(event_id, link.pk, link.organization_id, now, reason, hashed)
-        inserted = insert_events(link.organization_id, [event])
-        if any(valid for _, valid in inserted):
-            milestones_check(links=[link])
+        milestones_check(link_ids=links_count_valid(insert_events([event])))
     return Click(event_id, link.pk, link.organization_id, link.destination, reason)
 
 
