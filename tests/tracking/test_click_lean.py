@@ -175,3 +175,19 @@ def test_the_deployed_application_puts_the_lean_path_in_front_of_django() -> Non
 
     assert isinstance(wsgi.application, LeanRedirects)
     assert isinstance(wsgi.application.django_app, WSGIHandler)
+
+
+def test_the_click_path_shortcuts_change_nothing(link: TrackedLink, click_store: Any) -> None:
+    from django.utils.crypto import salted_hmac
+
+    # The client hash with its key derived once is Django's salted HMAC.
+    expected = salted_hmac(
+        "tracking.clicks.services.client", "203.0.113.9\nMozilla/5.0", algorithm="sha256"
+    ).hexdigest()
+    assert clicks.client_hash(ip="203.0.113.9", user_agent="Mozilla/5.0") == expected
+    # A Redis that lost its scripts (a restart without the AOF, SCRIPT FLUSH) gets it again.
+    click_store.script_flush()
+    assert clicks.record_click(code=link.code, user_agent=CHROME, ip="203.0.113.9") is not None
+    assert clicks.record_click(code=link.code, user_agent=CHROME, ip="203.0.113.9") is not None
+    assert clicks.flush_clicks() == 2
+    assert sorted(ClickEvent.objects.values_list("filter_reason", flat=True)) == ["", "repeat"]

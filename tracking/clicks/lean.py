@@ -19,6 +19,7 @@ answer itself goes to Django, which answers exactly as without it:
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -59,6 +60,12 @@ HEADER_MIDDLEWARE = (
     SecurityMiddleware,
 )
 _BODY = [b""]
+
+
+@functools.lru_cache(maxsize=4096)
+def _location(destination: str, code: str) -> str:
+    """The view's ``Location`` (``HttpResponseRedirect`` applies ``iri_to_uri``), per link."""
+    return iri_to_uri(with_attribution(destination, code))
 
 
 def redirect_headers(*, secure: bool) -> list[tuple[str, str]]:
@@ -139,7 +146,7 @@ class LeanRedirects:
                 request_finished.send(sender=self.__class__)
         if click is None:
             return None
-        location = iri_to_uri(with_attribution(click.destination, code))
+        location = _location(click.destination, code)
         if not location.startswith(("https://", "http://")):
             return None  # Django checks the scheme (a relative or odd URL): rare, its answer
         template = self._templates.get(secure)

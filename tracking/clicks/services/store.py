@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import hiredis
 import redis
 from django.db import connection
 from redis.commands.core import Script
@@ -88,6 +89,25 @@ RECOVER = Script(_ENCODER, RECOVER_LUA)
 
 def run_script(script: Script, keys: list[str], args: list[Any]) -> Any:
     return script(keys=keys, args=args, client=click_redis())
+
+
+def run_record(keys: list[str], args: list[Any]) -> Any:
+    """``RECORD``, on the redirect's path: the same ``EVALSHA`` as ``run_script``, packed by
+    hiredis and sent on the thread's own connection without redis-py's per-command machinery
+    (encoders, retry wrapper, metrics: half of the client's CPU per click). Same failures: a
+    connection error disconnects and raises ``redis.RedisError`` (no retry, as the client is
+    configured); a Redis that lost the script gets it loaded by ``run_script``."""
+    client = click_redis()
+    conn = client.connection
+    if conn is not None:
+        packed = hiredis.pack_command(("EVALSHA", RECORD.sha, len(keys), *keys, *args))
+        with client.single_connection_lock:
+            try:
+                conn.send_packed_command([packed])
+                return conn.read_response()
+            except redis.exceptions.NoScriptError:
+                pass
+    return run_script(RECORD, keys, args)
 
 
 def reconnect_if_stale() -> None:
