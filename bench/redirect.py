@@ -166,7 +166,7 @@ def start_gunicorn(port: int, workers: int, destination: str, log: Path) -> subp
     )
 
 
-def wait_until_up(port: int, path: str, seconds: float = 30) -> None:
+def wait_until_up(port: int, path: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -38,7 +38,19 @@ class ClickEvent(TenantModel):
         BOT = "bot", _("Bot or crawler")
         REPEAT = "repeat", _("Repeat click from the same client")
 
-    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="clicks")
+    # No foreign-key constraints in the database (a per-row check and a row lock on the link for
+    # every click inserted: most of a batch's time over many links). The flush's insert joins
+    # the link in the click's org, so no click names a missing link; deletions still cascade
+    # (Django's collector deletes a link's or an org's clicks first).
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    link = models.ForeignKey(
+        TrackedLink, on_delete=models.CASCADE, related_name="clicks", db_constraint=False
+    )
     at = models.DateTimeField()
     valid = models.BooleanField()
     filter_reason = models.CharField(max_length=20, choices=FilterReason.choices, blank=True)

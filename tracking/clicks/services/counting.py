@@ -62,12 +62,14 @@ def links_count_valid(inserted: list[tuple[int, bool]]) -> list[int]:
     ids = sorted(added)
     table = connection.ops.quote_name(TrackedLink._meta.db_table)
     with connection.cursor() as cursor:
+        # The links' row locks in id order (the CTE's ORDER BY … FOR NO KEY UPDATE), then one
+        # update of each by its primary key.
         cursor.execute(
-            f"WITH locked AS (SELECT id FROM {table} WHERE id = ANY(%s) "  # noqa: S608
-            "ORDER BY id FOR NO KEY UPDATE) "
+            f"WITH d AS MATERIALIZED (SELECT l.id, u.n FROM {table} l "  # noqa: S608
+            "JOIN unnest(%s::bigint[], %s::bigint[]) AS u(id, n) ON u.id = l.id "
+            "ORDER BY l.id FOR NO KEY UPDATE OF l) "
             f"UPDATE {table} AS l SET valid_clicks = l.valid_clicks + d.n "
-            "FROM unnest(%s::bigint[], %s::bigint[]) AS d(id, n), locked "
-            "WHERE l.id = d.id AND locked.id = d.id RETURNING l.id",
-            [ids, ids, [added[link_id] for link_id in ids]],
+            "FROM d WHERE l.id = d.id RETURNING l.id",
+            [ids, [added[link_id] for link_id in ids]],
         )
         return sorted(row[0] for row in cursor.fetchall())

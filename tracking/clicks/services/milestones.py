@@ -23,21 +23,27 @@ MILESTONE_NOTIFICATION = NotificationKind.ANNOUNCEMENT
 # The milestone of the link's terms (``click_milestone`` of the snapshot: a whole number, a
 # number's whole part or digits in a string, as ``int()`` reads them; anything else: none),
 # and a row for every link whose count reached it. ON CONFLICT: a milestone already recorded
-# (or recorded by a concurrent flush) is left alone.
+# (or recorded by a concurrent flush) is left alone. The terms are read by a sub-select per
+# link (two primary-key look-ups, once: the CTE is materialized), never by joining every
+# enrollment of the org.
 REACHED_SQL = """
+WITH c AS MATERIALIZED (
+    SELECT l.organization_id, l.enrollment_id, l.valid_clicks, (
+        SELECT t.snapshot -> 'click_milestone' FROM {terms} t WHERE t.id = (
+            SELECT e.terms_version_id FROM {enrollments} e WHERE e.id = l.enrollment_id
+        )
+    ) AS raw
+    FROM {links} l WHERE l.id = ANY(%s)
+)
 INSERT INTO {reached} (organization_id, enrollment_id, milestone, valid_clicks, at)
-SELECT l.organization_id, l.enrollment_id, m.milestone, l.valid_clicks, now()
-FROM {links} l
-JOIN {enrollments} e ON e.id = l.enrollment_id
-JOIN {terms} t ON t.id = e.terms_version_id
-CROSS JOIN LATERAL (SELECT t.snapshot -> 'click_milestone' AS raw) v
-CROSS JOIN LATERAL (SELECT CASE
-    WHEN jsonb_typeof(v.raw) = 'number' AND abs((v.raw #>> '{{}}')::numeric) < 1e15
-        THEN trunc((v.raw #>> '{{}}')::numeric)::bigint
-    WHEN jsonb_typeof(v.raw) = 'string' AND (v.raw #>> '{{}}') ~ '^\\s*[+-]?[0-9]{{1,15}}\\s*$'
-        THEN trim(v.raw #>> '{{}}')::bigint
+SELECT c.organization_id, c.enrollment_id, m.milestone, c.valid_clicks, now()
+FROM c CROSS JOIN LATERAL (SELECT CASE
+    WHEN jsonb_typeof(c.raw) = 'number' AND abs((c.raw #>> '{{}}')::numeric) < 1e15
+        THEN trunc((c.raw #>> '{{}}')::numeric)::bigint
+    WHEN jsonb_typeof(c.raw) = 'string' AND (c.raw #>> '{{}}') ~ '^\\s*[+-]?[0-9]{{1,15}}\\s*$'
+        THEN trim(c.raw #>> '{{}}')::bigint
     END AS milestone) m
-WHERE l.id = ANY(%s) AND m.milestone >= 1 AND l.valid_clicks >= m.milestone
+WHERE m.milestone >= 1 AND c.valid_clicks >= m.milestone
 ON CONFLICT (enrollment_id, milestone) DO NOTHING
 RETURNING id
 """
