@@ -33,16 +33,16 @@ def _queued(link: TrackedLink, *, reason: str = "", event_id: str | None = None)
 def test_a_batch_costs_the_same_statements_for_3_links_or_30_in_two_orgs(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    orgs = [OrganizationFactory(), OrganizationFactory()]
-    linked: list[TrackedLink] = [TrackedLinkFactory(organization=org) for org in orgs]
-    linked.append(TrackedLinkFactory(organization=orgs[0]))
+    orgs = [OrganizationFactory.create(), OrganizationFactory.create()]
+    linked: list[TrackedLink] = [TrackedLinkFactory.create(organization=org) for org in orgs]
+    linked.append(TrackedLinkFactory.create(organization=orgs[0]))
 
     def batch() -> int:
         items = [_queued(link, reason=reason) for link in linked for reason in ("", "bot")]
         return click_flush._write_batch(items)
 
     def grow() -> None:
-        linked.extend(TrackedLinkFactory(organization=orgs[n % 2]) for n in range(27))
+        linked.extend(TrackedLinkFactory.create(organization=orgs[n % 2]) for n in range(27))
 
     assert assert_constant_queries(batch, grow=grow) == 60
     with db_scope(org_ids=[org.pk for org in orgs]):
@@ -57,8 +57,8 @@ def test_a_batch_costs_the_same_statements_for_3_links_or_30_in_two_orgs(
 
 
 def test_a_replayed_batch_counts_nothing_twice_and_unknown_links_are_dropped() -> None:
-    link = TrackedLinkFactory()
-    stranger = TrackedLinkFactory()  # another org's link under this org's id: not its click
+    link = TrackedLinkFactory.create()
+    stranger = TrackedLinkFactory.create()  # another org's link under this org's id: not its click
     items = [_queued(link, event_id=f"e{n}") for n in range(4)]
     forged = f"x1 {stranger.pk} {link.organization_id} {micros(AT)}  h".encode()
     assert click_flush._write_batch([*items, forged]) == 4
@@ -76,8 +76,8 @@ def test_a_replayed_batch_counts_nothing_twice_and_unknown_links_are_dropped() -
 def test_the_milestone_of_the_terms_is_recorded_once_when_the_count_reaches_it(
     milestone: object, recorded: bool, django_capture_on_commit_callbacks: Any
 ) -> None:
-    link = TrackedLinkFactory()
-    terms = TermsVersionFactory(enrollment=link.enrollment)
+    link = TrackedLinkFactory.create()
+    terms = TermsVersionFactory.create(enrollment=link.enrollment)
     terms.snapshot = {**terms.snapshot, "click_milestone": milestone}
     terms.save(update_fields=["snapshot"])
     click_flush._write_batch([_queued(link) for _ in range(2)])

@@ -73,7 +73,9 @@ def _call(app: Any, path: str, *, method: str = "GET", **extra: str) -> Answer:
 
 @pytest.fixture
 def link() -> TrackedLink:
-    return TrackedLinkFactory(destination="https://shop.example.test/spring?utm_source=x#top")
+    return TrackedLinkFactory.create(
+        destination="https://shop.example.test/spring?utm_source=x#top"
+    )
 
 
 def _unmasked(text: str) -> str:

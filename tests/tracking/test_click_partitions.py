@@ -50,7 +50,7 @@ def test_the_daily_job_makes_the_coming_days_partitions_with_the_parents_securit
 
 def test_a_click_on_a_day_without_a_partition_lands_and_moves_into_it_later() -> None:
     at = datetime(2032, 5, 4, 23, 59, tzinfo=UTC)
-    click = ClickEventFactory(at=at, event_id="stray")
+    click = ClickEventFactory.create(at=at, event_id="stray")
     assert _where("stray") == partitions.DEFAULT_PARTITION
     assert partitions.partitions_ensure([date(2032, 5, 4)]) == ["tracking_clickevent_p20320504"]
     assert _where("stray") == "tracking_clickevent_p20320504"
@@ -70,7 +70,7 @@ def test_a_click_on_a_day_without_a_partition_lands_and_moves_into_it_later() ->
 def test_row_level_security_isolates_orgs_through_the_parent_and_each_partition() -> None:
     at = datetime(2033, 2, 1, 12, 0, tzinfo=UTC)
     partitions.partitions_ensure([at.date()])
-    mine, theirs = ClickEventFactory(at=at), ClickEventFactory(at=at)
+    mine, theirs = ClickEventFactory.create(at=at), ClickEventFactory.create(at=at)
     name = partitions.partition_name(at.date())
     with db_scope(org_ids=[mine.organization_id]), connection.cursor() as cursor:
         assert list(ClickEvent.objects.values_list("pk", flat=True)) == [mine.pk]
@@ -86,8 +86,8 @@ def test_row_level_security_isolates_orgs_through_the_parent_and_each_partition(
 
 def test_retention_drops_whole_partitions_after_rolling_them_up() -> None:
     # Los Angeles: its 1 March runs from 08:00 UTC on 1 March to 08:00 UTC on 2 March.
-    org = OrganizationFactory(time_zone="America/Los_Angeles")
-    link = TrackedLinkFactory(organization=org)
+    org = OrganizationFactory.create(time_zone="America/Los_Angeles")
+    link = TrackedLinkFactory.create(organization=org)
     days = [date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)]
     partitions.partitions_ensure(days)
     for at, valid in [
@@ -97,7 +97,7 @@ def test_retention_drops_whole_partitions_after_rolling_them_up() -> None:
         (datetime(2026, 3, 2, 7, 0, tzinfo=UTC), True),  # still 1 Mar in LA: goes with it
         (datetime(2026, 3, 2, 9, 0, tzinfo=UTC), True),  # 2 Mar in LA: kept raw
     ]:
-        ClickEventFactory(organization=org, link=link, at=at, valid=valid)
+        ClickEventFactory.create(organization=org, link=link, at=at, valid=valid)
     with db_scope(org_ids=[org.pk]):
         before = clicks.link_valid_clicks(organization=org, links=[link])
     assert before == {link.pk: 4}
@@ -121,10 +121,10 @@ def test_retention_drops_whole_partitions_after_rolling_them_up() -> None:
 
 def test_a_partition_stays_until_every_time_zone_is_past_the_window() -> None:
     # Honolulu is 10 hours behind UTC: its days end after UTC's.
-    org = OrganizationFactory(time_zone="Pacific/Honolulu")
-    link = TrackedLinkFactory(organization=org)
+    org = OrganizationFactory.create(time_zone="Pacific/Honolulu")
+    link = TrackedLinkFactory.create(organization=org)
     partitions.partitions_ensure([date(2026, 4, 1)])
-    ClickEventFactory(organization=org, link=link, at=datetime(2026, 4, 1, 12, tzinfo=UTC))
+    ClickEventFactory.create(organization=org, link=link, at=datetime(2026, 4, 1, 12, tzinfo=UTC))
     end = datetime(2026, 4, 2, tzinfo=UTC)
     # The window (90 days) plus a day, so that every org's calendar is past it.
     assert partitions.partitions_drop_expired(now=end + timedelta(days=91, seconds=-1)) == 0
