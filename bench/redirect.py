@@ -1,13 +1,18 @@
-"""Benchmark: requests per second of the tracked redirect ``/r/<code>`` against a bare Django
-redirect, under gunicorn, and end-to-end exactness of the click count.
+"""Benchmark: requests per second of the tracked redirect ``/r/<code>`` (the lean entry point,
+as deployed) against a bare Django redirect and a minimal WSGI redirect, under gunicorn, in one
+run, and end-to-end exactness of the click count.
 
 Starts gunicorn (sync workers, base settings with DEBUG off, on 127.0.0.1 and a free port) with
-``bench/redirect_settings.py``, whose URLconf adds ``/r/bare/<code>``: the same 302 (same
-decorators, headers and middleware path) without looking up or recording anything. A load
+``bench/redirect_settings.py`` and ``bench/redirect_wsgi.py``: the deployed WSGI application
+behind ``/r/wsgi/<code>`` (the same 302 and headers from a WSGI function doing nothing else),
+whose URLconf adds ``/r/bare/<code>`` (the same 302 through Django: same decorators, headers and
+middleware path, without looking up or recording anything), ``/r/ping/<code>`` (that plus one
+Redis PING) and ``/r/django/<code>`` (the tracked Django view, as before the lean path). A load
 generator on loopback only (processes × threads of ``http.client``, one connection per request
-as gunicorn's sync workers close them) alternates timed runs of the two, and prints the median
-requests per second of each and the ratio tracked/bare (target ≥ 0.7). Every thread finishes the
-request it has in flight and stops by itself at the end of each run.
+as gunicorn's sync workers close them) interleaves timed runs of the five, and prints the median
+requests per second of each and the ratios lean/bare Django (target ≥ 1.5) and lean/minimal
+WSGI (target ≥ 0.6). Every thread finishes the request it has in flight and stops by itself at
+the end of each run.
 
 Then it stops gunicorn, flushes the click queue to PostgreSQL and checks that the clicks stored
 equal the tracked requests answered (valid + filtered: each request uses one of 1,000 browser
@@ -149,7 +154,7 @@ def start_gunicorn(port: int, workers: int, destination: str, log: Path) -> subp
         sys.executable,
         "-m",
         "gunicorn",
-        "config.wsgi:application",
+        "redirect_wsgi:application",
         f"--bind=127.0.0.1:{port}",
         f"--workers={workers}",
         "--worker-class=sync",
@@ -161,7 +166,7 @@ def start_gunicorn(port: int, workers: int, destination: str, log: Path) -> subp
     )
 
 
-def wait_until_up(port: int, path: str, seconds: float = 30) -> None:
+def wait_until_up(port: int, path: str, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -293,33 +298,53 @@ def measure(
     return Sample(rate, used / max(counts["302"], 1)), counts
 
 
-def report(
-    args: argparse.Namespace, samples: dict[str, list[Sample]], bare: str, ping: str, tracked: str
-) -> None:
+def _ratio(samples: dict[str, list[Sample]], top: str, bottom: str) -> str:
+    """The ratio of the medians, and the median and range of the per-run ratios (interleaved
+    runs: run i of both paths met the same load on the machine)."""
+    rates = {path: statistics.median(s.rate for s in samples[path]) for path in (top, bottom)}
+    pairs = [t.rate / b.rate for b, t in zip(samples[bottom], samples[top], strict=True)]
+    return (
+        f"{rates[top] / rates[bottom]:6.2f}  (median of the per-run ratios "
+        f"{statistics.median(pairs):.2f}, range {min(pairs):.2f}–{max(pairs):.2f})"
+    )
+
+
+def report(args: argparse.Namespace, samples: dict[str, list[Sample]], paths: Paths) -> None:
     rates = {path: statistics.median(s.rate for s in samples[path]) for path in samples}
     cpu = {path: statistics.median(s.cpu_per_request for s in samples[path]) for path in samples}
-    pairs = [t.rate / b.rate for b, t in zip(samples[bare], samples[tracked], strict=True)]
     print(
         f"gunicorn {args.workers} sync workers, {args.connections} concurrent connections "
         f"({args.loaders} load processes), {args.runs} alternating runs × {args.seconds:g} s "
         f"per path, {os.cpu_count()} CPUs"
     )
     labels = (
-        ("bare 302 (no tracking)", bare),
-        ("bare 302 + one Redis PING", ping),
-        ("/r/<code> (tracked)", tracked),
+        ("minimal WSGI 302", paths.wsgi),
+        ("bare Django 302", paths.bare),
+        ("bare Django 302 + PING", paths.ping),
+        ("Django view, tracked", paths.django),
+        ("/r/<code> lean, tracked", paths.lean),
     )
     for label, path in labels:
         print(
             f"{label:26} {rates[path]:8.0f} req/s (median); "
             f"server CPU {cpu[path] * 1e6:6.0f} µs/request"
         )
-    print(
-        f"ratio tracked/bare         {rates[tracked] / rates[bare]:8.2f}   (target ≥ 0.7; "
-        f"median of the per-run ratios {statistics.median(pairs):.2f}, "
-        f"range {min(pairs):.2f}–{max(pairs):.2f})"
-    )
-    print(f"ratio tracked/(bare + PING) {rates[tracked] / rates[ping]:7.2f}   (information)")
+    print(f"lean/bare Django    {_ratio(samples, paths.lean, paths.bare)}   target ≥ 1.5")
+    print(f"lean/minimal WSGI   {_ratio(samples, paths.lean, paths.wsgi)}   target ≥ 0.6")
+    print(f"Django view/bare    {_ratio(samples, paths.django, paths.bare)}   (information)")
+
+
+@dataclass
+class Paths:
+    lean: str
+    django: str
+    bare: str
+    ping: str
+    wsgi: str
+
+    @property
+    def tracked(self) -> tuple[str, str]:
+        return (self.lean, self.django)
 
 
 def start_redis(conf: Path, directory: Path) -> tuple[subprocess.Popen, str]:
@@ -360,28 +385,35 @@ def run(args: argparse.Namespace) -> int:
     setup_django(args.admin_url, CLICK_REDIS_URL=DEFAULT_CLICK_REDIS_URL)
     from django.db import connection
 
+    from tracking.links.attribution import with_attribution
+
     link = prepare()
     reset(link)
     connection.close()
     port = free_port()
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-redirect-{port}.log"
-    server = start_gunicorn(port, args.workers, link.destination, log)
-    tracked, bare, ping = f"/r/{link.code}", f"/r/bare/{link.code}", f"/r/ping/{link.code}"
-    order = [bare, ping, tracked]
+    # The baselines answer the tracked redirect's Location, attribution included.
+    destination = with_attribution(link.destination, link.code)
+    server = start_gunicorn(port, args.workers, destination, log)
+    paths = Paths(
+        *(f"/r/{prefix}{link.code}" for prefix in ("", "django/", "bare/", "ping/", "wsgi/"))
+    )
+    order = [paths.wsgi, paths.lean, paths.bare, paths.django, paths.ping]
     samples: dict[str, list[Sample]] = {path: [] for path in order}
     answered: Counter[str] = Counter()
     try:
-        wait_until_up(port, bare)
-        answered["302"] += 1 if _get(port, tracked, BROWSERS[0]) == 302 else 0
+        wait_until_up(port, paths.bare)
+        for path in paths.tracked:
+            answered["302"] += 1 if _get(port, path, BROWSERS[0]) == 302 else 0
         for path in order:
             _, counts = run_load(port, path, args.connections, args.loaders, args.warmup, 0)
-            if path == tracked:
+            if path in paths.tracked:
                 answered.update(counts)
         for run in range(1, args.runs + 1):
             for path in order if run % 2 else order[::-1]:
                 sample, counts = measure(args, port, server.pid, path, run)
                 samples[path].append(sample)
-                if path == tracked:
+                if path in paths.tracked:
                     answered.update(counts)
                 print(
                     f"  run {run} {path:24} {sample.rate:6.0f} req/s "
@@ -391,7 +423,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop(server)
     flush_seconds, left, reasons = flush_and_count(link)
-    report(args, samples, bare, ping, tracked)
+    report(args, samples, paths)
     stored = sum(reasons.values())
     errors = {k: v for k, v in answered.items() if k != "302"}
     print(

@@ -4,7 +4,9 @@
   ``/r/`` so the same middleware path, routed just before the tracked links so that URL
   resolution costs the same) without looking anything up or recording anything;
 - ``/r/ping/<code>``: the same plus one Redis round trip (a PING on the click store's client),
-  the least that any redirect recording its clicks in Redis has to add.
+  the least that any redirect recording its clicks in Redis has to add;
+- ``/r/django/<code>``: the tracked redirect's Django view itself (``tracked_redirect``), as it
+  answered before the lean entry point took ``/r/<code>`` (which this prefix does not match).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from config.urls import handler403, handler404, handler500
 from config.urls import urlpatterns as app_patterns
+from tracking.clicks.views import tracked_redirect
 from tracking.links.services import click_redis
 
 DESTINATION = os.environ.get("BENCH_BARE_DESTINATION", "https://example.com/")
@@ -51,6 +54,7 @@ def _with_bare(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | UR
     bench = [
         path("r/bare/<str:code>", bare_redirect, name="bench_bare_redirect"),
         path("r/ping/<str:code>", ping_redirect, name="bench_ping_redirect"),
+        path("r/django/<str:code>", tracked_redirect, name="bench_django_redirect"),
     ]
     for index, pattern in enumerate(patterns):
         names = getattr(pattern, "reverse_dict", {})

@@ -19,6 +19,9 @@ class TrackedLink(TenantModel):
     destination = models.URLField(max_length=URL_MAX_LENGTH)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Valid clicks since the link was made (raw and rolled up): kept by the one statement that
+    # counts each flushed batch (``tracking.clicks.services.counting``), read by the milestones.
+    valid_clicks = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["organization", "active"], name="link_org_active")]
@@ -28,21 +31,38 @@ class TrackedLink(TenantModel):
 
 
 class ClickEvent(TenantModel):
-    """A raw click, kept for a retention window (default 90 days). No raw IP is stored."""
+    """A raw click, kept for a retention window (default 90 days). No raw IP is stored. The
+    table is partitioned by day: retention drops whole partitions."""
 
     class FilterReason(models.TextChoices):
         BOT = "bot", _("Bot or crawler")
         REPEAT = "repeat", _("Repeat click from the same client")
 
-    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="clicks")
+    # No foreign-key constraints in the database (a per-row check and a row lock on the link for
+    # every click inserted: most of a batch's time over many links). The flush's insert joins
+    # the link in the click's org, so no click names a missing link; deletions still cascade
+    # (Django's collector deletes a link's or an org's clicks first).
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    link = models.ForeignKey(
+        TrackedLink, on_delete=models.CASCADE, related_name="clicks", db_constraint=False
+    )
     at = models.DateTimeField()
     valid = models.BooleanField()
     filter_reason = models.CharField(max_length=20, choices=FilterReason.choices, blank=True)
     client_hash = models.CharField(max_length=64)
-    # Idempotency of the flush: the id the click got in Redis.
-    event_id = models.CharField(max_length=64, unique=True)
+    # Idempotency of the flush: the id the click got in Redis (with ``at``, the partition key:
+    # a queued click carries both, so the pair is as unique as the id).
+    event_id = models.CharField(max_length=64)
 
     class Meta:
+        # Partitioned by day on ``at`` (migration 0002, ``tracking.clicks.services.partitions``):
+        # the primary key in the database is (id, at), and unique keys include ``at``.
+        constraints = [models.UniqueConstraint(fields=["event_id", "at"], name="click_event_once")]
         indexes = [
             models.Index(fields=["organization", "link", "at"], name="click_org_link_at"),
             models.Index(fields=["organization", "at"], name="click_org_at"),

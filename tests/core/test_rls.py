@@ -20,7 +20,20 @@ def test_every_table_with_an_organization_column_has_forced_rls_and_its_policy()
             "WHERE table_schema = current_schema() AND column_name = 'organization_id'"
         )
         tables_with_org_column = {row[0] for row in cursor.fetchall()}
+        # Partitions (raw clicks by day) carry their parent's policy, checked below.
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relispartition AND c.relkind = 'r'"
+        )
+        partitions = {row[0] for row in cursor.fetchall()}
+    tables_with_org_column -= partitions
     model_tables = {m._meta.db_table: m for m in tenant_models()}
+    parents = {
+        partition: next(m for t, m in model_tables.items() if partition.startswith(f"{t}_"))
+        for partition in partitions
+    }
+    for partition, model in parents.items():
+        enabled, forced, policies = table_rls_state(partition)
+        assert enabled and forced and policies == [policy_name(model)], partition
     # Every table with the column is a known tenant model, and vice versa.
     assert tables_with_org_column == set(model_tables)
     assert len(model_tables) >= 6

@@ -10,6 +10,7 @@ from influencer_ops.calendar import org_today
 from organizations.models import Organization
 from organizations.sweeps import for_each_org
 from tracking.clicks import services as clicks
+from tracking.clicks.services import partitions
 from tracking.links import services as links
 from tracking.pace import tasks as tasks_pace  # noqa: F401  (registers its task)
 
@@ -28,12 +29,11 @@ def flush_clicks_task() -> int:
     return clicks.flush_clicks()
 
 
-def _rollup_and_purge(organization: Organization) -> int:
+def _rollup(organization: Organization) -> int:
     today = org_today(organization)
     clicks.rollup_daily(organization=organization, days=[today - timedelta(days=1), today])
-    purged = clicks.purge_old_clicks(organization=organization)
     links.links_cache_refresh(organization=organization)
-    return purged
+    return 0
 
 
 @shared_task(
@@ -45,7 +45,9 @@ def _rollup_and_purge(organization: Organization) -> int:
 )
 def rollup_and_purge_all() -> int:
     """Beat (hourly; daily is enough): in every org's scope, recompute yesterday's and today's
-    rollups (its calendar), purge raw clicks past the retention window (rolled up in the same
-    statement) and rewrite the org's link mapping in Redis. Idempotent. Returns the raw clicks
-    purged."""
-    return for_each_org(_rollup_and_purge)
+    rollups (its calendar) and rewrite the org's link mapping in Redis; then create the raw
+    clicks' partitions of the coming days and drop those past the retention window (rolled up
+    in the same transaction). Idempotent. Returns the raw clicks dropped."""
+    for_each_org(_rollup)
+    partitions.partitions_create_ahead()
+    return partitions.partitions_drop_expired()

@@ -3,6 +3,11 @@
 No login, no session, no database transaction on the normal path (the tenancy middleware lets
 ``/r/`` through without opening one). Unknown or inactive codes get the site's 404 page and
 record nothing.
+
+Deployed, ``/r/`` is answered by ``tracking.clicks.lean`` before Django (``config/wsgi.py``): the
+same click, the same 302 and headers, without the framework. This view stays the reference
+(tests, ``reverse()``, ``runserver``) and answers what the lean path hands back (unknown codes'
+404 page, anything unusual).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from influencer_ops.proxies import client_ip
 from tracking.clicks.services import record_click
+from tracking.links.attribution import with_attribution
 
 
 @login_not_required
@@ -26,6 +32,6 @@ def tracked_redirect(request: HttpRequest, code: str) -> HttpResponse:
     click = record_click(code=code, user_agent=user_agent, ip=client_ip(request))
     if click is None:
         raise Http404(gettext("No such link."))
-    response = HttpResponseRedirect(click.destination)
+    response = HttpResponseRedirect(with_attribution(click.destination, code))
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

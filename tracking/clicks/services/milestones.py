@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -12,77 +13,87 @@ from django.utils.translation import gettext
 from influencer_ops.events import EventType, emit
 from messaging.kinds import NotificationKind
 from messaging.services.notifications import notify_many
-from programs.models import Enrollment
-from tracking.clicks.services.counting import link_valid_clicks
+from programs.models import Enrollment, TermsVersion
 from tracking.models import ClickEvent, MilestoneReached, TrackedLink
 
 # Messaging has no milestone kind (yet): milestones are program news.
 MILESTONE_NOTIFICATION = NotificationKind.ANNOUNCEMENT
 
 
-def _milestone_of(enrollment: Enrollment | None) -> int | None:
-    terms = enrollment.terms_version if enrollment is not None else None
-    value = terms.snapshot.get("click_milestone") if terms is not None else None
-    try:
-        return int(value) if value is not None and int(value) >= 1 else None
-    except (TypeError, ValueError):
-        return None
-
-
-def milestones_check(*, links: list[TrackedLink]) -> list[MilestoneReached]:
-    """Record the milestone of each link's enrollment that its valid clicks reached, once, and
-    tell the creator and the BSM. The links (of one org) are locked by the caller, so that a
-    concurrent flush counts only after this one committed."""
-    if not links:
-        return []
-    enrollments = Enrollment.objects.select_related(
-        "terms_version",
-        "organization",
-        "program__assigned_bsm",
-        "assigned_bsm",
-        "creator__user",
-    ).in_bulk([link.enrollment_id for link in links])
-    if not enrollments:
-        return []
-    organization = next(iter(enrollments.values())).organization
-    targets = {link.pk: _milestone_of(enrollments.get(link.enrollment_id)) for link in links}
-    done = set(
-        MilestoneReached.objects.filter(enrollment_id__in=list(enrollments)).values_list(
-            "enrollment_id", "milestone"
+# The milestone of the link's terms (``click_milestone`` of the snapshot: a whole number, a
+# number's whole part or digits in a string, as ``int()`` reads them; anything else: none),
+# and a row for every link whose count reached it. ON CONFLICT: a milestone already recorded
+# (or recorded by a concurrent flush) is left alone. The terms are read by a sub-select per
+# link (two primary-key look-ups, once: the CTE is materialized), never by joining every
+# enrollment of the org.
+REACHED_SQL = """
+WITH c AS MATERIALIZED (
+    SELECT l.organization_id, l.enrollment_id, l.valid_clicks, (
+        SELECT t.snapshot -> 'click_milestone' FROM {terms} t WHERE t.id = (
+            SELECT e.terms_version_id FROM {enrollments} e WHERE e.id = l.enrollment_id
         )
+    ) AS raw
+    FROM {links} l WHERE l.id = ANY(%s)
+)
+INSERT INTO {reached} (organization_id, enrollment_id, milestone, valid_clicks, at)
+SELECT c.organization_id, c.enrollment_id, m.milestone, c.valid_clicks, now()
+FROM c CROSS JOIN LATERAL (SELECT CASE
+    WHEN jsonb_typeof(c.raw) = 'number' AND abs((c.raw #>> '{{}}')::numeric) < 1e15
+        THEN trunc((c.raw #>> '{{}}')::numeric)::bigint
+    WHEN jsonb_typeof(c.raw) = 'string' AND (c.raw #>> '{{}}') ~ '^\\s*[+-]?[0-9]{{1,15}}\\s*$'
+        THEN trim(c.raw #>> '{{}}')::bigint
+    END AS milestone) m
+WHERE m.milestone >= 1 AND c.valid_clicks >= m.milestone
+ON CONFLICT (enrollment_id, milestone) DO NOTHING
+RETURNING id
+"""
+
+
+def milestones_check(*, link_ids: list[int]) -> list[MilestoneReached]:
+    """Record the milestone of each link's enrollment that its count of valid clicks
+    (``TrackedLink.valid_clicks``) reached, once, in one statement for all the links; then,
+    for each milestone new in it (rare), its crossing time, and tell the creator and the BSM.
+    Run in the transaction that counted the clicks, whose link locks make concurrent flushes
+    check one after the other."""
+    if not link_ids:
+        return []
+    quote = connection.ops.quote_name
+    sql = REACHED_SQL.format(
+        reached=quote(MilestoneReached._meta.db_table),
+        links=quote(TrackedLink._meta.db_table),
+        enrollments=quote(Enrollment._meta.db_table),
+        terms=quote(TermsVersion._meta.db_table),
     )
-    pending = [
-        link
-        for link in links
-        if targets[link.pk] is not None and (link.enrollment_id, targets[link.pk]) not in done
-    ]
-    totals = link_valid_clicks(organization=organization, links=pending)
-    reached = []
-    for link in pending:
-        milestone, total = targets[link.pk], totals[link.pk]
-        if milestone is None or total < milestone:
-            continue
-        enrollment = enrollments[link.enrollment_id]
-        record, created = MilestoneReached.objects.get_or_create(
-            organization_id=link.organization_id,
-            enrollment=enrollment,
-            milestone=milestone,
-            defaults={"valid_clicks": total, "at": _crossing_time(link, milestone, total)},
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sorted(link_ids)])
+        new_ids = [row[0] for row in cursor.fetchall()]
+    if not new_ids:
+        return []
+    reached = list(
+        MilestoneReached.objects.select_related(
+            "organization",
+            "enrollment__program__assigned_bsm",
+            "enrollment__assigned_bsm",
+            "enrollment__creator__user",
+            "enrollment__tracked_link",
+        ).filter(pk__in=new_ids)
+    )
+    for record in reached:
+        enrollment = record.enrollment
+        record.at = _crossing_time(enrollment.tracked_link, record.milestone, record.valid_clicks)
+        record.save(update_fields=["at"])
+        _notify_milestone(enrollment, record.milestone)
+        emit(
+            record.organization,
+            EventType.MILESTONE_REACHED,
+            {
+                "enrollment_id": enrollment.pk,
+                "program_id": enrollment.program_id,
+                "creator_id": enrollment.creator_id,
+                "milestone": record.milestone,
+                "valid_clicks": record.valid_clicks,
+            },
         )
-        if created:
-            _notify_milestone(enrollment, milestone)
-            emit(
-                organization,
-                EventType.MILESTONE_REACHED,
-                {
-                    "enrollment_id": enrollment.pk,
-                    "program_id": enrollment.program_id,
-                    "creator_id": enrollment.creator_id,
-                    "milestone": milestone,
-                    "valid_clicks": total,
-                },
-            )
-            reached.append(record)
     return reached
 
 

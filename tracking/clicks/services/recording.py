@@ -3,6 +3,9 @@ with one Lua script, or write it straight to PostgreSQL when Redis is unreachabl
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import logging
 import re
 import uuid
@@ -12,12 +15,20 @@ from datetime import datetime, timedelta
 import redis
 from django.conf import settings
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from influencer_ops.validation import CLICK_USER_AGENT_MAX_LENGTH
+from tracking.clicks.services.counting import links_count_valid
 from tracking.clicks.services.milestones import milestones_check
-from tracking.clicks.services.store import RECORD, QueuedClick, insert_events, micros, run_script
+from tracking.clicks.services.partitions import partitions_ensure, utc_day
+from tracking.clicks.services.store import (
+    RECORD,
+    QueuedClick,
+    insert_events,
+    micros,
+    run_record,
+    run_script,
+)
 from tracking.links.services import click_key, link_cache_put, link_cache_put_unknown
 from tracking.models import ClickEvent, TrackedLink
 
@@ -86,11 +97,24 @@ def is_bot(user_agent: str) -> bool:
     return not agent or BOT_PATTERN.search(agent[:CLICK_USER_AGENT_MAX_LENGTH].lower()) is not None
 
 
+CLIENT_HASH_SALT = "tracking.clicks.services.client"
+
+
+@functools.lru_cache(maxsize=4)
+def _client_hmac(secret: str) -> hmac.HMAC:
+    # ``salted_hmac(CLIENT_HASH_SALT, …, algorithm="sha256")`` with its key derived once.
+    key = hashlib.sha256(f"{CLIENT_HASH_SALT}{secret}".encode()).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def client_hash(*, ip: str, user_agent: str) -> str:
     """A keyed SHA-256 of the client (IP and user agent): the same client gives the same hash,
-    and without SECRET_KEY the IP cannot be recovered from it. The raw IP is never stored."""
+    and without SECRET_KEY the IP cannot be recovered from it. The raw IP is never stored.
+    Equal to ``salted_hmac(CLIENT_HASH_SALT, value, algorithm="sha256")``."""
     value = f"{ip}\n{(user_agent or '')[:CLICK_USER_AGENT_MAX_LENGTH]}"
-    return salted_hmac("tracking.clicks.services.client", value, algorithm="sha256").hexdigest()
+    digest = _client_hmac(settings.SECRET_KEY).copy()
+    digest.update(value.encode())
+    return digest.hexdigest()
 
 
 def _repeat_window() -> timedelta:
@@ -129,7 +153,7 @@ def _record_in_redis(
         hashed,
         max(window // timedelta(milliseconds=1), 1),
     ]
-    result = run_script(RECORD, keys, args)
+    result = run_record(keys, args)
     if result == 0:
         # No entry (a Redis that lost its data, a write that failed): rebuild it once.
         link = _link_by_code(code)
@@ -156,6 +180,7 @@ def _record_in_postgres(
     link = _link_by_code(code)
     if link is None or not link.active:
         return None
+    partitions_ensure([utc_day(now)])
     with db_scope(org_ids=[link.organization_id]):
         # Serialises the clicks of this link, so that the repeat check sees the previous one.
         link = TrackedLink.objects.select_for_update(no_key=True).get(pk=link.pk)
@@ -164,9 +189,7 @@ def _record_in_postgres(
         if not reason and _seen_in_postgres(link, hashed, now):
             reason = FilterReason.REPEAT.value
         event = QueuedClick(event_id, link.pk, link.organization_id, now, reason, hashed)
-        inserted = insert_events(link.organization_id, [event])
-        if any(valid for _, valid in inserted):
-            milestones_check(links=[link])
+        milestones_check(link_ids=links_count_valid(insert_events([event])))
     return Click(event_id, link.pk, link.organization_id, link.destination, reason)
 
 
