@@ -66,7 +66,8 @@ SQL = [
         reminder_days_before, review_sla_days, destination_url, disclosure_advisory,
         flat_fee, launched_at, launch_on, assigned_bsm_id, assigned_ism_id)
        SELECT %(org)s, %(brand)s, 'Program ' || lpad(i::text, 4, '0'),
-              (ARRAY['launched','launched','launched','completed','recruiting','draft'])[1 + i %% 6],
+              (ARRAY['launched', 'launched', 'launched', 'completed', 'recruiting',
+                     'draft'])[1 + i %% 6],
               now() - (i || ' hours')::interval, '', '{}', '{}', 0, '{}', 'EUR', '', '', '',
               false, '{instagram}', false, 0, 0, '{3}', 3, 'https://example.test/', false,
               100, now() - interval '30 days', current_date - 30, %(bsm)s, %(ism)s
@@ -107,7 +108,7 @@ SQL = [
         created_at)
        SELECT %(org)s, t.ids[1 + i %% array_length(t.ids, 1)],
               CASE WHEN i %% 3 = 0 THEN %(ism)s ELSE %(bsm)s END, false, 'Message ' || i,
-              now() - ((i * 7919) %% 525600 || ' minutes')::interval
+              now() - ((i::bigint * 7919) %% 525600 || ' minutes')::interval
        FROM generate_series(0, %(messages)s - 1) i,
             (SELECT array_agg(id ORDER BY id) ids FROM messaging_thread
              WHERE organization_id = %(org)s) t""",
@@ -121,7 +122,8 @@ SQL = [
        SELECT %(org)s, 'content_review', 'Review ' || i, 'bsm',
               (ARRAY['done','done','done','open','in_progress'])[1 + i %% 5], '',
               'bench-' || i, now() + ((i %% 200) - 100 || ' hours')::interval, '',
-              now() - (i || ' seconds')::interval, now(), e.programs[1 + i %% array_length(e.ids, 1)],
+              now() - (i || ' seconds')::interval, now(),
+              e.programs[1 + i %% array_length(e.ids, 1)],
               e.ids[1 + i %% array_length(e.ids, 1)], e.creators[1 + i %% array_length(e.ids, 1)],
               CASE WHEN i %% 2 = 0 THEN %(bsm)s END
        FROM generate_series(0, %(tasks)s - 1) i,
@@ -195,7 +197,8 @@ def load(cursor: Any, params: dict[str, Any]) -> None:
     cursor.execute(
         """INSERT INTO messaging_message (organization_id, thread_id, author_id, from_creator,
             text, created_at)
-           SELECT %(org)s, t.id, %(creator_user)s, true, 'From the creator', now() - interval '1 day'
+           SELECT %(org)s, t.id, %(creator_user)s, true, 'From the creator',
+                  now() - interval '1 day'
            FROM messaging_thread t JOIN programs_enrollment e ON e.id = t.enrollment_id
            WHERE e.organization_id = %(org)s AND e.creator_id = %(portal_creator)s""",
         params,

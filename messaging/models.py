@@ -62,7 +62,10 @@ class Thread(TenantModel):
             )
         ]
         indexes = [
-            models.Index(fields=["organization", "-last_message_at"], name="thread_org_recent")
+            # The lists' order with its tie-break: a page is read off the index (#18).
+            models.Index(
+                fields=["organization", "-last_message_at", "-id"], name="thread_org_recent_id"
+            )
         ]
 
     def __str__(self) -> str:
