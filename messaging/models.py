@@ -172,6 +172,8 @@ class Task(TenantModel):
                 fields=["organization", "assignee", "state", "due_at"], name="task_assignee"
             ),
             models.Index(fields=["organization", "program", "state"], name="task_program"),
+            # The API list's order with its tie-break, paged by cursor off this index (#18).
+            models.Index(fields=["organization", "due_at", "id"], name="task_org_due"),
             # The escalation sweep: active, not yet escalated, by due time.
             models.Index(
                 fields=["organization", "due_at"],

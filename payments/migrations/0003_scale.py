@@ -8,7 +8,8 @@ from django.db import migrations, models
 # (count, amount) per (org, currency, state) of the rows it brings and subtracting those it
 # takes away. An update that moves no payout between states (nor changes an amount) nets to
 # zero and writes nothing. Rows are upserted in key order, so concurrent statements lock them
-# in one order. Existing payouts are counted once, with every org visible.
+# in one order. Existing payouts are counted once, every org visible until the migration's
+# transaction ends.
 DELTA = {
     "INSERT": "SELECT organization_id, currency, state, 1 AS n, amount FROM payout_rows_new",
     "DELETE": "SELECT organization_id, currency, state, -1 AS n, -amount FROM payout_rows_old",
@@ -50,7 +51,6 @@ SELECT set_config('app.all_orgs', 'on', true);
 INSERT INTO payments_payouttotal (organization_id, currency, state, count, amount)
 SELECT organization_id, currency, state, count(*), sum(amount) FROM payments_payout
 GROUP BY organization_id, currency, state;
-SELECT set_config('app.all_orgs', '', true);
 """
 )
 REVERSE_SQL = "".join(

@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 # The per-program daily clicks, kept by the database: a statement trigger per event on the
 # links' rollups adds what the statement's rows bring and subtracts what they take away, per
-# (program, day); rows are upserted in key order. Existing rollups are summed once.
+# (program, day); rows are upserted in key order. Existing rollups are summed once, every org
+# visible until the migration's transaction ends (deferred foreign keys are checked then).
 DELTA = {
     "INSERT": "SELECT organization_id, link_id, day, valid, filtered FROM daily_rows_new",
     "DELETE": "SELECT organization_id, link_id, day, -valid, -filtered FROM daily_rows_old",
@@ -53,7 +54,6 @@ FROM tracking_dailyclicks d
 JOIN tracking_trackedlink l ON l.id = d.link_id
 JOIN programs_enrollment e ON e.id = l.enrollment_id
 GROUP BY d.organization_id, e.program_id, d.day;
-SELECT set_config('app.all_orgs', '', true);
 """
 )
 REVERSE_SQL = "".join(
