@@ -23,6 +23,7 @@ import argparse
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", default="", help="time only pages whose name contains this")
     parser.add_argument("--rebuild", action="store_true", help="reload the data")
     parser.add_argument("--goal", type=float, default=2.0, help="largest allowed ratio")
+    parser.add_argument(
+        "--programs-floor",
+        type=int,
+        default=0,
+        help="give the small org at least N programs (50: a full first page, as the large org)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the fixed queries' plans (large org)"
+    )
     add_admin_url(parser)
     return parser.parse_args()
 
@@ -173,9 +183,17 @@ def main() -> int:
     large = prepare(
         f"scale-{round(args.scale * 1000)}", Sizes.scaled(FULL, args.scale), args.rebuild
     )
-    small = prepare(
-        f"scale-{round(args.small * 1000)}", Sizes.scaled(FULL, args.small), args.rebuild
-    )
+    small_sizes = Sizes.scaled(FULL, args.small)
+    small_slug = f"scale-{round(args.small * 1000)}"
+    if args.programs_floor > small_sizes.programs:
+        small_sizes = replace(small_sizes, programs=args.programs_floor)
+        small_slug += f"-p{args.programs_floor}"
+    small = prepare(small_slug, small_sizes, args.rebuild)
+    if args.explain:
+        from scale_explain import explain
+
+        explain(large["org"], large["admin"], large["creator"])
+        return 0
     clients = {}
     for name, setup in (("large", large), ("small", small)):
         for who in ("admin", "creator"):

@@ -65,7 +65,13 @@ class Thread(TenantModel):
             # The lists' order with its tie-break: a page is read off the index (#18).
             models.Index(
                 fields=["organization", "-last_message_at", "-id"], name="thread_org_recent_id"
-            )
+            ),
+            # A creator's announcements: by program, without the program's enrollment threads.
+            models.Index(
+                fields=["program"],
+                condition=models.Q(kind="announcement"),
+                name="thread_announcements",
+            ),
         ]
 
     def __str__(self) -> str:
