@@ -56,6 +56,9 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         return parameters
 
 
+PAGE_SIZE_DEFAULT = 50
+
+
 class StrictCursorPagination(CursorPagination):
     """Pages of a list that grows without bound, by an opaque ``cursor``: each page continues
     from where the previous one ended, through the index of the list's order, so page 1,000
@@ -72,7 +75,7 @@ class StrictCursorPagination(CursorPagination):
 
     def get_page_size(self, request: Any) -> int:
         size = _whole_number(request, self.page_size_query_param, self.max_page_size)
-        return size or self.page_size
+        return size or int(self.page_size or PAGE_SIZE_DEFAULT)
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         if "offset" in request.query_params:
