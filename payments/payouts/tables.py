@@ -82,6 +82,10 @@ class PayoutFilter(django_filters.FilterSet):
                 "hx-target": "#creator-picks",
                 "hx-include": "closest form",
                 "hx-sync": "this:replace",
+                # Not the form's (inherited): it swaps the results and pushes the address.
+                "hx-select": "unset",
+                "hx-swap": "innerHTML",
+                "hx-push-url": "false",
             }
         )
         picked = self.data.get("creator", "")
