@@ -93,6 +93,9 @@ class CreatorProfile(TenantModel):
             ),
         ]
         indexes = [
+            # The lists' order (page and API) with its tie-break: a page is read off the index
+            # instead of sorting every creator of the org (#18).
+            models.Index(fields=["organization", "display_name", "id"], name="creator_org_name"),
             models.Index(fields=["user"], name="creator_user"),
             models.Index(fields=["organization", "max_audience"], name="creator_org_audience"),
             GinIndex(fields=["categories"], name="creator_categories_gin"),

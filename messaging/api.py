@@ -18,6 +18,7 @@ from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from influencer_ops.pagination import cursor_pagination
 from influencers.access import CreatorScopedViewSet
 from influencers.models import CreatorProfile
 from messaging import selectors
@@ -51,6 +52,10 @@ def _validated(serializer_class: type[Any], data: Any) -> dict[str, Any]:
     return dict(payload.validated_data)
 
 
+# A thread's messages, oldest first, by cursor (a thread may hold thousands).
+MESSAGE_PAGINATION = cursor_pagination("created_at", "id")
+
+
 def _message_list(view: GenericViewSet, thread: Thread) -> Response:
     page = view.paginate_queryset(selectors.thread_messages(thread=thread))
     return view.get_paginated_response(MessageSerializer(page, many=True).data)
@@ -65,6 +70,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedVie
     serializer_class = TaskSerializer
     queryset = Task.objects.none()
     capabilities = {"*": permissions.can_use_desk}
+    pagination_class = cursor_pagination("due_at", "id")
 
     def get_org_queryset(self) -> QuerySet[Task]:
         if self.action == "list":
@@ -184,7 +190,12 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
         request=StaffMessageCreateSerializer,
         responses={201: MessageSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="messages")
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="messages",
+        pagination_class=MESSAGE_PAGINATION,
+    )
     def messages(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
         thread = self.get_object()
         if request.method != "POST":
@@ -289,7 +300,12 @@ class CreatorThreadViewSet(mixins.ListModelMixin, CreatorScopedViewSet):
     @extend_schema(
         methods=["POST"], request=MessageCreateSerializer, responses={201: MessageSerializer}
     )
-    @action(detail=True, methods=["get", "post"], url_path="messages")
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="messages",
+        pagination_class=MESSAGE_PAGINATION,
+    )
     def messages(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
         thread = self.get_object()
         if request.method != "POST":

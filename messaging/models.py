@@ -62,7 +62,16 @@ class Thread(TenantModel):
             )
         ]
         indexes = [
-            models.Index(fields=["organization", "-last_message_at"], name="thread_org_recent")
+            # The lists' order with its tie-break: a page is read off the index (#18).
+            models.Index(
+                fields=["organization", "-last_message_at", "-id"], name="thread_org_recent_id"
+            ),
+            # A creator's announcements: by program, without the program's enrollment threads.
+            models.Index(
+                fields=["program"],
+                condition=models.Q(kind="announcement"),
+                name="thread_announcements",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +178,8 @@ class Task(TenantModel):
                 fields=["organization", "assignee", "state", "due_at"], name="task_assignee"
             ),
             models.Index(fields=["organization", "program", "state"], name="task_program"),
+            # The API list's order with its tie-break, paged by cursor off this index (#18).
+            models.Index(fields=["organization", "due_at", "id"], name="task_org_due"),
             # The escalation sweep: active, not yet escalated, by due time.
             models.Index(
                 fields=["organization", "due_at"],

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from influencer_ops.models import AuditEvent
+from influencer_ops.pagination import cursor_pagination
 from influencer_ops.schema import SingleObjectAutoSchema
 from organizations import permissions, selectors, services
 from organizations.access import OrgScopedViewSet
@@ -156,6 +157,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
     serializer_class = AuditEventSerializer
     queryset = AuditEvent.objects.none()
     capabilities = {"*": permissions.can_view_audit}
+    pagination_class = cursor_pagination("-at", "-id")
 
     def get_org_queryset(self) -> Any:
         return selectors.audit_event_list(organization=self.organization)

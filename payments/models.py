@@ -222,6 +222,8 @@ class Payout(TenantModel):
             # A run's chunks: ``WHERE run = … AND state = … AND id > … ORDER BY id LIMIT n``.
             models.Index(fields=["run", "state", "id"], name="payout_run_state"),
             models.Index(fields=["creator", "-earned_at"], name="payout_creator"),
+            # The list's order with its tie-break: a page is read off the index (#18).
+            models.Index(fields=["organization", "-earned_at", "-id"], name="payout_org_recent"),
             models.Index(
                 fields=["organization", "expected_on"],
                 condition=Q(state__in=["earned", "on_hold", "scheduled", "processing"])
@@ -232,6 +234,30 @@ class Payout(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} — {self.get_reason_display()}"
+
+
+class PayoutTotal(TenantModel):
+    """How many payouts an org has and what they add up to, per currency and state.
+
+    Kept by the database (statement triggers on ``payments_payout``, migration ``0003``) from
+    every insert, update and delete, bulk moves of a payment run included: the payout list's
+    totals read these few rows instead of every payout (#18). Never written by the app.
+    """
+
+    currency = models.CharField(max_length=3)
+    state = models.CharField(max_length=12, choices=PayoutState.choices)
+    count = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "currency", "state"], name="payout_total_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.state} = {self.amount} {self.currency}"
 
 
 class LedgerTransaction(TenantModel):

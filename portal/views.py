@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
@@ -14,15 +15,22 @@ from messaging import selectors
 from portal.selectors import creator_home
 from programs.cases.services import cases_for_creator
 
+HOME_PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, rows: Any, param: str) -> Page:
+    return Paginator(rows, HOME_PAGE_SIZE).get_page(request.GET.get(param))
+
 
 class PortalHomeView(CreatorViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         context = {
             "home": creator_home(user=user),
-            "enrollments": selectors.creator_enrollments(user=user),
-            "requests": selectors.creator_requests(user=user)[:50],
-            "threads": selectors.creator_threads(user=user)[:50],
+            # Each list a page of its own (``?programs=2``, ``?questions=2``, ``?threads=2``).
+            "enrollments": _page(request, selectors.creator_enrollments(user=user), "programs"),
+            "requests": _page(request, selectors.creator_requests(user=user), "questions"),
+            "threads": _page(request, selectors.creator_threads(user=user), "threads"),
             "cases": cases_for_creator(user=user)[:20],
         }
         return render(request, "portal/home.html", context)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from influencer_ops.models import AuditEvent
 from messaging.kinds import ACTIVE_TASK_STATES
@@ -57,17 +57,23 @@ def program_list(
 ) -> QuerySet[Program]:
     """Programs of the brands the member covers; a program of any other brand is not found."""
     brand_ids = [b.pk for b in brands_visible_to(organization=organization, membership=membership)]
+    roster = (
+        Enrollment.objects.filter(
+            program=OuterRef("pk"),
+            organization_id=OuterRef("organization_id"),
+            state__in=[EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE],
+        )
+        .order_by()
+        .values("program")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     programs = (
         Program.objects.filter(organization=organization, brand_id__in=brand_ids)
         .select_related("brand", "assigned_ism", "assigned_bsm")
-        .annotate(
-            roster_size=Count(
-                "enrollments",
-                filter=Q(
-                    enrollments__state__in=[EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE]
-                ),
-            )
-        )
+        # A correlated count: PostgreSQL computes it for the page's programs only, after the
+        # LIMIT (a join and GROUP BY counted every program's enrollments first; #18).
+        .annotate(roster_size=Coalesce(Subquery(roster), 0))
         .order_by("name", "pk")
     )
     if state:

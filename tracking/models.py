@@ -80,6 +80,27 @@ class DailyClicks(TenantModel):
         indexes = [models.Index(fields=["organization", "day"], name="daily_clicks_org_day")]
 
 
+class ProgramDailyClicks(TenantModel):
+    """A program's clicks on a day: the sum of its links' ``DailyClicks``.
+
+    Kept by the database (statement triggers on ``tracking_dailyclicks``, migration ``0002``)
+    from every row the rollup job writes or deletes, so the reports overview reads a program's
+    days instead of walking its enrollments, links and days (#18). Never written by the app.
+    """
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="daily_clicks"
+    )
+    day = models.DateField()
+    valid = models.BigIntegerField(default=0)
+    filtered = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "day"], name="program_daily_clicks_unique")
+        ]
+
+
 class MetricRecord(TenantModel):
     """Reach, impressions, engagement and views of a deliverable on a day, from one source."""
 

@@ -247,8 +247,9 @@ class StaffThreadListView(DeskMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         thread_list = selectors.thread_list_for_staff(
             organization=self.organization, user=request.user
-        )[:200]
-        return render(request, "messaging/staff_threads.html", {"threads": thread_list})
+        )
+        page = _page(request, thread_list, "page")
+        return render(request, "messaging/staff_threads.html", {"threads": page, "page": page})
 
 
 class StaffThreadView(DeskMixin, View):

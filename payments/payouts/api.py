@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from influencer_ops.api import choice_param, id_param, id_parameter
+from influencer_ops.pagination import cursor_pagination
 from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
 from influencer_ops.validation import PAYMENT_TEXT_MAX_LENGTH
 from influencers.access import CreatorScopedViewSet
@@ -127,6 +128,7 @@ class PayoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedV
     queryset = Payout.objects.none()
     serializer_class = PayoutSerializer
     capabilities = {"*": can_view_payouts, "partial_update": can_manage_payouts}
+    pagination_class = cursor_pagination("-earned_at", "-id")
 
     def get_org_queryset(self) -> Any:
         state = choice_param(self.request, "state", PayoutState.values) or ""

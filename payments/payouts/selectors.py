@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from influencer_ops.models import AuditEvent
 from influencers.models import CreatorProfile
 from payments.models import LedgerEntry, LedgerTransaction, Payout, PayoutState
+from payments.models import PayoutTotal as PayoutTotalRow
 from programs.models import Program
 
 
@@ -67,6 +68,16 @@ def payouts_search(*, payouts: QuerySet[Payout], text: str) -> QuerySet[Payout]:
     return payouts.filter(match)
 
 
+def payouts_by_creator_name(*, payouts: QuerySet[Payout], text: str) -> QuerySet[Payout]:
+    """``payouts`` of creators whose name or e-mail contains ``text``."""
+    text = text.strip()
+    if not text:
+        return payouts
+    return payouts.filter(
+        Q(creator__display_name__icontains=text) | Q(creator__email__icontains=text)
+    )
+
+
 @dataclass(frozen=True)
 class ProgramSpend:
     """What a program's payouts add up to in one currency: earned (every payout not cancelled,
@@ -108,6 +119,41 @@ def program_spend(*, program: Program) -> ProgramSpend:
     return programs_spend(programs=[program])[program.pk]
 
 
+def payout_totals_for_org(*, organization: Any, state: str = "") -> list[PayoutTotal]:
+    """The org's count and sum per (currency, state), optionally of one state, from the
+    totals the database keeps (a few rows, however many payouts there are; #18)."""
+    rows = PayoutTotalRow.objects.filter(organization=organization, count__gt=0)
+    if state:
+        rows = rows.filter(state=state)
+    return [
+        PayoutTotal(row.currency, row.state, row.count, row.amount)
+        for row in rows.order_by("currency", "state")
+    ]
+
+
+def creator_search(*, organization: Any, text: str, limit: int = 10) -> list[CreatorProfile]:
+    """At most ``limit`` of the org's creators whose name or e-mail contains ``text`` (the
+    payout list's creator field); nothing for a blank text."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        CreatorProfile.objects.filter(organization=organization)
+        .filter(Q(display_name__icontains=text) | Q(email__icontains=text))
+        .order_by("display_name", "pk")
+        .only("pk", "display_name", "email")[:limit]
+    )
+
+
+def creator_name(*, organization: Any, creator_id: int) -> str | None:
+    """The display name of one of the org's creators (None if not the org's)."""
+    return (
+        CreatorProfile.objects.filter(organization=organization, pk=creator_id)
+        .values_list("display_name", flat=True)
+        .first()
+    )
+
+
 def payout_totals(*, payouts: QuerySet[Payout]) -> list[PayoutTotal]:
     """Count and sum per (currency, state) of ``payouts``, in one query."""
     rows = (
@@ -143,15 +189,6 @@ def program_choices(*, organization: Any) -> list[tuple[int, str]]:
         Program.objects.filter(organization=organization)
         .order_by("name", "pk")
         .values_list("pk", "name")
-    )
-
-
-def creator_choices(*, organization: Any) -> list[tuple[int, str]]:
-    return list(
-        CreatorProfile.objects.filter(organization=organization, payouts__isnull=False)
-        .distinct()
-        .order_by("display_name", "pk")
-        .values_list("pk", "display_name")
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +21,12 @@ from payments.models import Payout, PayoutReason, PayoutState
 from payments.payouts import selectors
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number (``?creator=1.5`` is a 400, not a database error)."""
+
+    field_class = forms.IntegerField
+
+
 class PayoutFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     state = django_filters.ChoiceFilter(
@@ -31,8 +38,13 @@ class PayoutFilter(django_filters.FilterSet):
     program = django_filters.ChoiceFilter(
         field_name="enrollment__program_id", empty_label=_("Any program"), label=_("Program")
     )
-    creator = django_filters.ChoiceFilter(
-        field_name="creator_id", empty_label=_("Any creator"), label=_("Creator")
+    # Picked from the creator field's suggestions (an id); the field itself searches by name
+    # or e-mail, so the filter works without JS too. No dropdown of every creator (#18).
+    creator = IdFilter(
+        field_name="creator_id", label=_("Creator"), widget=forms.HiddenInput, min_value=1
+    )
+    creator_name = django_filters.CharFilter(
+        label=_("Creator"), method="by_creator_name", max_length=100
     )
     delayed = django_filters.ChoiceFilter(
         choices=[("yes", "Delayed only")],
@@ -50,13 +62,42 @@ class PayoutFilter(django_filters.FilterSet):
         self.filters["program"].extra["choices"] = selectors.program_choices(
             organization=organization
         )
-        self.filters["creator"].extra["choices"] = selectors.creator_choices(
-            organization=organization
-        )
+        self._creator_field(organization)
         self.form.fields["q"].widget.input_type = "search"
         self.form.fields["q"].help_text = gettext(
             "Creator name or e-mail, program, or a payout or run number"
         )
+
+    def _creator_field(self, organization: Any) -> None:
+        """The creator field: a search box whose suggestions (htmx) pick one creator."""
+        field = self.form.fields["creator_name"]
+        field.widget.input_type = "search"
+        field.help_text = gettext("Type part of a name or e-mail, then pick a creator below")
+        field.widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "aria-controls": "creator-picks",
+                "hx-get": reverse("payout_creator_search", args=[organization.slug]),
+                "hx-trigger": "input changed delay:250ms, search",
+                "hx-target": "#creator-picks",
+                "hx-include": "closest form",
+                "hx-sync": "this:replace",
+                # Not the form's (inherited): it swaps the results and pushes the address.
+                "hx-select": "unset",
+                "hx-swap": "innerHTML",
+                "hx-push-url": "false",
+            }
+        )
+        picked = self.data.get("creator", "")
+        if picked.isascii() and picked.isdigit() and len(picked) < 19:
+            name = selectors.creator_name(organization=organization, creator_id=int(picked))
+            # Shown on the filter's chip instead of the id.
+            self.form.fields["creator"].choices = [(picked, name or picked)]
+
+    def by_creator_name(
+        self, queryset: QuerySet[Payout], name: str, value: str
+    ) -> QuerySet[Payout]:
+        return selectors.payouts_by_creator_name(payouts=queryset, text=value)
 
     def only_delayed(self, queryset: QuerySet[Payout], name: str, value: str) -> QuerySet[Payout]:
         """Payouts the delay sweep flagged (past their expected date when still owed)."""

@@ -10,6 +10,11 @@ from payments.payouts import views
 page_patterns: list[URLPattern | URLResolver] = [
     path("payments/payouts/", views.PayoutListView.as_view(), name="payout_list"),
     path("payments/payouts/bulk/", views.PayoutBulkView.as_view(), name="payout_bulk"),
+    path(
+        "payments/payouts/creators/",
+        views.PayoutCreatorSearchView.as_view(),
+        name="payout_creator_search",
+    ),
     path("payments/payouts/<int:pk>/", views.PayoutDetailView.as_view(), name="payout_detail"),
     *(
         path(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -101,16 +102,45 @@ class PayoutListView(PayoutMixin, View):
         )
         if bad_filter(listing):
             status = 400
-        totals = selectors.payout_totals(payouts=listing.rows)
         context = {
             "organization": self.organization,
             "listing": listing,
-            "totals": totals,
+            "totals": self.totals(filterset, listing.rows),
             "can_manage": can_manage_payouts(self.membership),
             "bulk_form": bulk_form or PayoutBulkForm(auto_id="bulk_%s"),
             "refusals": refusals or [],
         }
         return render(request, "payments/payout_list.html", context, status=status)
+
+    def totals(self, filterset: PayoutFilter, rows: Any) -> list[selectors.PayoutTotal]:
+        """Unfiltered (or by state only): the totals the database keeps, a few rows. Other
+        filters: summed over the rows they keep."""
+        if not filterset.is_valid():
+            return []
+        applied = {name for name, value in filterset.form.cleaned_data.items() if value}
+        if applied <= {"state"}:
+            return selectors.payout_totals_for_org(
+                organization=self.organization, state=filterset.form.cleaned_data.get("state")
+            )
+        return selectors.payout_totals(payouts=rows)
+
+
+class PayoutCreatorSearchView(PayoutMixin, View):
+    """The creator field's suggestions (htmx, as the user types): at most 10 of the org's
+    creators, each a link to the list filtered by them, keeping the other filters."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        text = request.GET.get("creator_name", "")[:100]
+        creators = selectors.creator_search(organization=self.organization, text=text)
+        for creator in creators:
+            query = request.GET.copy()
+            for key in ("page", "format", "creator", "creator_name"):
+                query.pop(key, None)
+            query["creator"] = str(creator.pk)
+            query["creator_name"] = creator.display_name
+            creator.query = query.urlencode()  # type: ignore[attr-defined]
+        context = {"creators": creators, "text": text.strip()}
+        return render(request, "payments/_creator_picks.html", context)
 
 
 class PayoutBulkView(PayoutListView):
@@ -241,10 +271,15 @@ class PayoutActionView(PayoutMixin, View):
         return self.render_detail(request, payout, status=status, **{key[self.action]: form})
 
 
+PORTAL_PAGE_SIZE = 50
+
+
 class PortalPayoutsView(CreatorViewMixin, View):
     """The creator's own payouts, across the orgs they work with."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        payouts = selectors.creator_payouts(user=request.user)
-        context = {"payouts": payouts, "payout_details_url": payout_details_url()}
+        page = Paginator(selectors.creator_payouts(user=request.user), PORTAL_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context = {"payouts": page, "page": page, "payout_details_url": payout_details_url()}
         return render(request, "portal/payouts.html", context)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from influencer_ops.api import choice_param, id_param, id_parameter
+from influencer_ops.pagination import cursor_pagination
 from influencers.access import CreatorScopedViewSet
 from organizations.access import OrgScopedViewSet
 from programs.content import media, selectors
@@ -53,6 +54,7 @@ class DeliverableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSc
 
     queryset = Deliverable.objects.none()
     serializer_class = ContentDeliverableSerializer
+    pagination_class = cursor_pagination("due_on", "id")
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action == "retrieve":

@@ -74,6 +74,8 @@ class Deliverable(TenantModel):
         indexes = [
             models.Index(fields=["organization", "program", "state"], name="deliverable_program"),
             models.Index(fields=["organization", "enrollment"], name="deliverable_enrollment"),
+            # The API list's order with its tie-break, paged by cursor off this index (#18).
+            models.Index(fields=["organization", "due_on", "id"], name="deliverable_org_due"),
             # Reminder and overdue sweeps: open deliverables by due date.
             models.Index(
                 fields=["organization", "due_on"],

@@ -51,6 +51,7 @@ from tests.factories.payments import (
     PaymentScheduleFactory,
     PayoutDetailsFactory,
     PayoutFactory,
+    PayoutTotalFactory,
     SandboxPaymentFactory,
     TaxFormFactory,
 )
@@ -76,6 +77,7 @@ from tests.factories.tracking import (
     DailyClicksFactory,
     MetricRecordFactory,
     MilestoneReachedFactory,
+    ProgramDailyClicksFactory,
     TrackedLinkFactory,
 )
 
@@ -115,7 +117,9 @@ __all__ = [
     "PaymentScheduleFactory",
     "PayoutDetailsFactory",
     "PayoutFactory",
+    "PayoutTotalFactory",
     "ProgramCalendarFeedFactory",
+    "ProgramDailyClicksFactory",
     "ProgramFactory",
     "ProgramInterestFactory",
     "ReminderSentFactory",

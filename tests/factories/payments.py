@@ -17,6 +17,7 @@ from payments.models import (
     PayoutDetails,
     PayoutReason,
     PayoutState,
+    PayoutTotal,
     SandboxPayment,
     TaxForm,
 )
@@ -125,3 +126,16 @@ class SandboxPaymentFactory(TenantFactory[SandboxPayment]):
     amount = Decimal("100.00")
     currency = "USD"
     reference = factory.Sequence(lambda n: f"sandbox-{n}")
+
+
+class PayoutTotalFactory(TenantFactory[PayoutTotal]):
+    """A totals row as the database's triggers keep it (the app never writes one)."""
+
+    class Meta:
+        model = PayoutTotal
+
+    organization = factory.SubFactory(OrganizationFactory)
+    currency = "EUR"
+    state = PayoutState.PAID
+    count = 1
+    amount = Decimal("100.00")

@@ -9,8 +9,15 @@ from django.utils import timezone
 
 from tests.factories.base import TenantFactory, same_org
 from tests.factories.organizations import OrganizationFactory
-from tests.factories.programs import DeliverableFactory, EnrollmentFactory
-from tracking.models import ClickEvent, DailyClicks, MetricRecord, MilestoneReached, TrackedLink
+from tests.factories.programs import DeliverableFactory, EnrollmentFactory, ProgramFactory
+from tracking.models import (
+    ClickEvent,
+    DailyClicks,
+    MetricRecord,
+    MilestoneReached,
+    ProgramDailyClicks,
+    TrackedLink,
+)
 
 
 def _day(n: int) -> object:
@@ -67,3 +74,14 @@ class MilestoneReachedFactory(TenantFactory[MilestoneReached]):
     milestone = factory.Sequence(lambda n: (n + 1) * 1000)
     valid_clicks = factory.SelfAttribute("milestone")
     at = factory.LazyFunction(timezone.now)
+
+
+class ProgramDailyClicksFactory(TenantFactory[ProgramDailyClicks]):
+    """A program's day as the rollup's triggers keep it (the app never writes one)."""
+
+    class Meta:
+        model = ProgramDailyClicks
+
+    organization = factory.SubFactory(OrganizationFactory)
+    program = same_org(ProgramFactory)
+    day = factory.Sequence(_day)

@@ -703,7 +703,7 @@ def test_list_endpoints_issue_a_constant_number_of_queries(
 
     grow(0, 5)
     response = assert_constant_queries(lambda: client.get(url), grow=lambda: grow(5, 50))
-    assert response.json()["count"] >= 45
+    assert len(response.json()["results"]) >= 45  # a full page (tasks page by cursor: no count)
 
 
 def test_the_schema_lists_the_messaging_endpoints(cast: Cast) -> None:

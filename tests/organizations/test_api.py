@@ -202,7 +202,7 @@ def test_list_endpoints_issue_a_constant_number_of_queries(cast: Cast, path: str
 
     grow(0, 5)
     response = assert_constant_queries(lambda: client.get(_api(path)), grow=lambda: grow(5, 50))
-    assert response.json()["count"] >= 45
+    assert len(response.json()["results"]) >= 45  # a full page (audit events: by cursor, no count)
 
 
 def test_the_openapi_schema_renders(cast: Cast) -> None:

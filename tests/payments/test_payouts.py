@@ -306,11 +306,12 @@ def test_the_api_lists_filters_and_shows_money_as_strings(both_launched: World) 
     client = world.cast.client_for(Role.ISM)
     url = f"/api/v1/orgs/{world.cast.org.slug}/payouts/"
     body = client.get(url).json()
-    assert body["count"] == 2
+    assert len(body["results"]) == 2 and "count" not in body  # by cursor: no count(*)
+    assert body["next"] is None
     earned = client.get(url, {"state": "earned"}).json()["results"]
     assert [(p["id"], p["amount"]) for p in earned] == [(payout.pk, "100.00")]
-    assert client.get(url, {"creator": world.other_creator.pk}).json()["count"] == 1
-    assert client.get(url, {"program": world.program.pk}).json()["count"] == 2
+    assert len(client.get(url, {"creator": world.other_creator.pk}).json()["results"]) == 1
+    assert len(client.get(url, {"program": world.program.pk}).json()["results"]) == 2
     assert client.get(url, {"state": "nope"}).status_code == 400
     assert client.get(f"{url}{payout.pk}/").json()["currency"] == payout.currency
 

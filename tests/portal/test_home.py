@@ -185,8 +185,8 @@ def test_query_count_is_constant(active: World) -> None:
     org = active.cast.org
     today = timezone.localdate()
 
-    def grow() -> None:
-        for n in range(5):
+    def grow(start: int = 0, stop: int = 5) -> None:
+        for n in range(start, stop):
             DeliverableFactory(
                 organization=org, enrollment=active.enrollment, number=10 + n, due_on=today
             )
@@ -199,5 +199,8 @@ def test_query_count_is_constant(active: World) -> None:
                 completed_at=timezone.now(),
             )
 
-    response = assert_constant_queries(lambda: client.get(HOME), grow=grow)
+    # One of each first: the home's lists are paged, and an empty page skips its row query
+    # (the paginator counts nothing to fetch); 1 row against 6 is what the rule compares.
+    grow(0, 1)
+    response = assert_constant_queries(lambda: client.get(HOME), grow=lambda: grow(1, 6))
     assert response.status_code == 200

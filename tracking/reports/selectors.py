@@ -34,7 +34,7 @@ from programs.models import Deliverable, DeliverableState, Enrollment, Program
 from programs.selectors import brands_visible_to
 from programs.states import EnrollmentState
 from tracking.metrics.cleaning import METRIC_FIELDS
-from tracking.models import DailyClicks, MetricRecord, MilestoneReached
+from tracking.models import DailyClicks, MetricRecord, MilestoneReached, ProgramDailyClicks
 from tracking.reports.rows import (
     CENT,
     CreatorPerformance,
@@ -277,11 +277,13 @@ def _per_program(queryset: QuerySet[Any], link: str, total: Any, output: Any) ->
     return Coalesce(Subquery(rows, output_field=output), 0, output_field=output)
 
 
-def org_overview(
+def org_overview_programs(
     *, organization: Organization, brands: Iterable[Brand] | None = None
-) -> list[OverviewRow]:
-    """Per program (of ``brands``, or all): state, creators, valid clicks, milestones,
-    committed spend against budget. One query."""
+) -> QuerySet[Program]:
+    """The programs of the overview (of ``brands``, or all), by name, each annotated with its
+    creators, valid clicks (from the per-program daily summaries the rollup keeps, never the
+    links' days), milestones reached and committed spend. Page it: the annotations are
+    correlated subqueries that PostgreSQL computes for the rows of the page only (#18)."""
     committed = Enrollment.objects.filter(state__in=COMMITTED_STATES)
     programs = (
         Program.objects.filter(organization=organization)
@@ -289,7 +291,7 @@ def org_overview(
         .annotate(
             creators=_per_program(committed, "program", Count("pk"), IntegerField()),
             valid=_per_program(
-                DailyClicks.objects.all(), "link__enrollment__program", Sum("valid"), IntegerField()
+                ProgramDailyClicks.objects.all(), "program", Sum("valid"), IntegerField()
             ),
             reached=_per_program(
                 MilestoneReached.objects.all(), "enrollment__program", Count("pk"), IntegerField()
@@ -300,6 +302,11 @@ def org_overview(
     )
     if brands is not None:
         programs = programs.filter(brand__in=[brand.pk for brand in brands])
+    return programs
+
+
+def overview_rows(programs: Iterable[Program]) -> list[OverviewRow]:
+    """The overview's rows of ``programs`` (from ``org_overview_programs``)."""
     return [
         OverviewRow(
             program_id=p.pk,
@@ -308,14 +315,22 @@ def org_overview(
             state=p.state,
             state_label=p.get_state_display(),
             currency=p.currency,
-            creators=p.creators,
-            valid_clicks=p.valid,
-            milestones=p.reached,
-            committed=Decimal(p.committed).quantize(CENT),
+            creators=p.creators,  # type: ignore[attr-defined]
+            valid_clicks=p.valid,  # type: ignore[attr-defined]
+            milestones=p.reached,  # type: ignore[attr-defined]
+            committed=Decimal(p.committed).quantize(CENT),  # type: ignore[attr-defined]
             budget=p.budget_amount,
         )
         for p in programs
     ]
+
+
+def org_overview(
+    *, organization: Organization, brands: Iterable[Brand] | None = None
+) -> list[OverviewRow]:
+    """Per program (of ``brands``, or all): state, creators, valid clicks, milestones,
+    committed spend against budget. One query (every program: the CSV; the page pages)."""
+    return overview_rows(org_overview_programs(organization=organization, brands=brands))
 
 
 # --- the creator's own ---

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext
@@ -101,9 +102,19 @@ class ProgramReportCsvView(ReportViewMixin, View):
         return csv_response(rows, columns, f"program-{program.pk}-{kwargs['table']}.csv")
 
 
+OVERVIEW_PAGE_SIZE = 50
+
+
 class OrgOverviewView(ReportViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        context = {"organization": self.organization, "rows": self.overview()}
+        brands = brands_visible_to(organization=self.organization, membership=self.membership)
+        programs = reports.org_overview_programs(organization=self.organization, brands=brands)
+        page = Paginator(programs, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "organization": self.organization,
+            "rows": reports.overview_rows(page),
+            "page": page,
+        }
         return render(request, "tracking/report_overview.html", context)
 
 
