@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('organizations', '0001_initial'),
         ('programs', '0008_calendar_feeds'),
-        ('tracking', '0001_initial'),
+        ("tracking", "0002_clickevent_partitions"),
     ]
 
     operations = [

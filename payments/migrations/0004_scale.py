@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('influencers', '0003_privacy'),
         ('organizations', '0001_initial'),
-        ('payments', '0002_ledger_rules'),
+        ("payments", "0003_sweeps"),
         ('programs', '0008_calendar_feeds'),
     ]
 
