@@ -1,0 +1,12 @@
+"""Growth routes: the creator's tier page (under portal/) and the API."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from programs.growth import api, views
+
+portal_patterns: list[URLPattern | URLResolver] = [
+    path("growth/", views.PortalGrowthView.as_view(), name="portal_growth"),
+]
+api_patterns: list[URLPattern | URLResolver] = [
+    path("me/growth/", api.MyGrowthView.as_view(), name="api-my-growth"),
+]
