@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from influencer_ops.choices import Category, Platform
 from influencers.models import CreatorProfile
+from programs.growth.tiers import TIERS
 from programs.models import Program
 from programs.states import ENDED_STATES, EnrollmentState
 
@@ -52,6 +53,9 @@ def candidate_reasons(creator: CreatorProfile, program: Program) -> list[str]:
                 "programs_completed": creator.programs_completed,
             }
         )
+    rank = getattr(creator, "tier_rank", None)
+    if rank:
+        reasons.append(gettext("tier: %(tier)s") % {"tier": TIERS[rank].label})
     engagement = getattr(creator, "best_engagement", None)
     if engagement is not None:
         reasons.append(f"engagement {engagement:.1f} %")

@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 
 from influencers.models import Availability, CreatorProfile
+from programs.growth.tiers import tier_rank
 from programs.matching.reasons import (
     audience_range_label,
     away_reason,
@@ -122,6 +123,7 @@ def candidates(
             models.Func(matched, function="cardinality"), output_field=models.IntegerField()
         ),
         attainment=attainment(),
+        tier_rank=tier_rank(),
         **handle_reasons(program),
     )
     creators = creators.annotate(match_score=score(), fit_handles=fit_handles(program))
