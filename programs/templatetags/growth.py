@@ -8,7 +8,8 @@ from typing import Any
 
 from django import template
 
-from programs.growth.selectors import Suggestion, invite_suggestions as suggestions_of
+from programs.growth.selectors import Suggestion
+from programs.growth.selectors import invite_suggestions as suggestions_of
 from programs.models import Program
 
 register = template.Library()
