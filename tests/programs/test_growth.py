@@ -78,9 +78,7 @@ def test_the_database_computes_the_same_tier_as_python(cast: Cast) -> None:
     for name, record in records.items():
         profile = CreatorProfileFactory(organization=org, display_name=name)
         past_programs(profile, **record)
-    rows = with_history(CreatorProfile.objects.filter(organization=org)).annotate(
-        rank=tier_rank()
-    )
+    rows = with_history(CreatorProfile.objects.filter(organization=org)).annotate(rank=tier_rank())
     seen = {row.display_name: (row.rank, tier_of(History.of(row)).code) for row in rows}
     assert seen == {
         "new": (0, "newcomer"),
@@ -168,7 +166,8 @@ def test_the_ism_sees_a_suggested_milestone_and_rate_for_a_returning_creator(
     )
     assert newcomer.pk not in suggestions
     s = suggestions[returning.pk]
-    assert (s.milestone, s.median_clicks, s.reached, str(s.per_click_rate)) == (1250, 1240, 2, "0.12")
+    assert (s.milestone, s.median_clicks, s.reached) == (1250, 1240, 2)
+    assert str(s.per_click_rate) == "0.12"
     url = reverse("desk_program_candidates", kwargs={"org_slug": "northwind", "pk": program.pk})
     html = login_client(cast.members[Role.ISM].user).get(url).content.decode()
     assert f'data-suggestion="{returning.pk}"' in html
