@@ -127,7 +127,11 @@ def enrollment_timeline(
     with ``with_money`` (``can_view_payouts``)."""
     events = enrollment_audit_trail(enrollment=enrollment, with_money=with_money or creator_view)
     if creator_view:
-        events = events.filter(verb__in=sorted(CREATOR_VERBS)).exclude(after__visible=False)
+        # A case action the creator was not shown (``visible`` false) stays out; events
+        # without the key stay in (``contains`` is never NULL for a JSON object).
+        events = events.filter(verb__in=sorted(CREATOR_VERBS)).exclude(
+            after__contains={"visible": False}
+        )
     milestones = list(
         MilestoneReached.objects.filter(
             organization_id=enrollment.organization_id, enrollment=enrollment
