@@ -24,7 +24,8 @@ from tests.programs.test_cases import (  # noqa: F401  (the fixture)
     user_of,
 )
 
-pytestmark = pytest.mark.django_db
+# Every test starts from an active enrollment with amended terms (``test_cases.active``).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("active")]
 
 Kind = CaseAction.Kind
 
@@ -56,8 +57,7 @@ def _creator_url(world: World, pk: int | None = None) -> str:
     return reverse("portal_enrollment_timeline", kwargs={"pk": pk or world.enrollment.pk})
 
 
-def test_the_team_reads_every_event_in_sentences(active: World) -> None:
-    world = active
+def test_the_team_reads_every_event_in_sentences(world: World) -> None:
     _story(world)
     hub = reverse(
         "enrollment_detail", kwargs={"org_slug": world.cast.org.slug, "pk": world.enrollment.pk}
@@ -75,8 +75,7 @@ def test_the_team_reads_every_event_in_sentences(active: World) -> None:
     assert "enrollment.invited" not in html
 
 
-def test_the_creator_reads_their_timeline_without_the_teams_notes(active: World) -> None:
-    world = active
+def test_the_creator_reads_their_timeline_without_the_teams_notes(world: World) -> None:
     _story(world)
     client = world.creator_client()
     invitation = client.get(reverse("portal_invitation", kwargs={"pk": world.enrollment.pk}))
@@ -92,8 +91,7 @@ def test_the_creator_reads_their_timeline_without_the_teams_notes(active: World)
         assert str(user_of(world, role).display_name) not in html
 
 
-def test_the_creators_timeline_keeps_only_whitelisted_fields(active: World) -> None:
-    world = active
+def test_the_creators_timeline_keeps_only_whitelisted_fields(world: World) -> None:
     from influencer_ops.audit import AuditVerb, audit_record
 
     audit_record(
@@ -112,8 +110,7 @@ def test_the_creators_timeline_keeps_only_whitelisted_fields(active: World) -> N
     assert "INTERNAL" not in words and SECRET not in words and "Override" not in words
 
 
-def test_another_creators_timeline_is_a_404(active: World) -> None:
-    world = active
+def test_another_creators_timeline_is_a_404(world: World) -> None:
     other = world.other_enrollment.pk
     client = world.creator_client()
     assert client.get(_creator_url(world, other)).status_code == 404
@@ -121,8 +118,7 @@ def test_another_creators_timeline_is_a_404(active: World) -> None:
     assert client.get(f"/api/v1/me/enrollments/{world.enrollment.pk}/timeline/").status_code == 200
 
 
-def test_a_brand_scoped_role_reads_only_its_brands_timelines(active: World) -> None:
-    world = active
+def test_a_brand_scoped_role_reads_only_its_brands_timelines(world: World) -> None:
     api = f"/api/v1/orgs/{world.cast.org.slug}/enrollments/{world.enrollment.pk}/timeline/"
     mine = world.cast.client_for(Role.BRAND_MANAGER)  # covers Lumen, the program's brand
     assert mine.get(_staff_url(world)).status_code == 200
@@ -135,8 +131,7 @@ def test_a_brand_scoped_role_reads_only_its_brands_timelines(active: World) -> N
     assert world.creator_client().get(api).status_code in (403, 404)
 
 
-def test_the_api_pages_the_timeline_newest_first(active: World) -> None:
-    world = active
+def test_the_api_pages_the_timeline_newest_first(world: World) -> None:
     _story(world)
     client = world.creator_client()
     url = f"/api/v1/me/enrollments/{world.enrollment.pk}/timeline/"
@@ -166,8 +161,7 @@ def test_both_timelines_are_in_the_schema(world: World) -> None:
     assert "/api/v1/me/growth/" in paths
 
 
-def test_the_timeline_costs_the_same_queries_however_long(active: World) -> None:
-    world = active
+def test_the_timeline_costs_the_same_queries_however_long(world: World) -> None:
     client = world.cast.client_for(Role.ADMIN)
     creator = world.creator_client()
     _story(world)  # every kind of thing the events name, once (one query per kind)
