@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from influencers.models import CreatorProfile
 from organizations.models import Organization
-from programs.growth.tiers import TOOK_PART, History, Tier, median, next_tier, tier_of, unlock_text
+from programs.growth.tiers import FINISHED, History, Tier, median, next_tier, tier_of, unlock_text
 from programs.growth.tiers import with_history as with_history
 from programs.models import Enrollment, Program
 from tracking.pace.services import with_valid_clicks
@@ -85,16 +85,14 @@ def _rate(snapshot: Any) -> Decimal | None:
 
 
 def invite_suggestions(*, program: Program, creator_ids: list[int]) -> dict[int, Suggestion]:
-    """For each of ``creator_ids`` who took part in an earlier program of the org: a click
+    """For each of ``creator_ids`` who completed an earlier program of the org: a click
     milestone near the median of their past valid clicks and the per-click rate they were
     paid (the median), with the reason in words. One query for all of them."""
     if not creator_ids:
         return {}
     organization = program.organization
     past = with_valid_clicks(
-        Enrollment.objects.filter(
-            organization=organization, creator_id__in=creator_ids, state__in=TOOK_PART
-        )
+        Enrollment.objects.filter(FINISHED, organization=organization, creator_id__in=creator_ids)
         .exclude(program=program)
         .select_related("terms_version")
         .prefetch_related("milestones_reached"),

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from influencers.models import CreatorProfile
 from programs.models import Deliverable, Enrollment, Review
-from programs.states import EnrollmentState
+from programs.states import EnrollmentState, ProgramState
 from tracking.models import MilestoneReached
 
 
@@ -69,6 +69,11 @@ TOOK_PART = (
     EnrollmentState.TERMINATED,
 )
 APPROVED_OUTCOMES = (Review.Outcome.APPROVED, Review.Outcome.APPROVED_WITH_CORRECTIONS)
+# A program the creator completed: their place completed, or still active in a program that
+# has itself completed or closed (the product ends programs, not each place in them).
+FINISHED = Q(state=EnrollmentState.COMPLETED) | Q(
+    state=EnrollmentState.ACTIVE, program__state__in=(ProgramState.COMPLETED, ProgramState.CLOSED)
+)
 
 
 def _count(rows: QuerySet[Any], group: str) -> Coalesce:
@@ -88,7 +93,7 @@ def history_counts(creator_ref: str = "pk") -> dict[str, Any]:
             Enrollment.objects.filter(creator_id=mine, state__in=TOOK_PART), "creator_id"
         ),
         "history_completed": _count(
-            Enrollment.objects.filter(creator_id=mine, state=EnrollmentState.COMPLETED),
+            Enrollment.objects.filter(FINISHED, creator_id=mine),
             "creator_id",
         ),
         "history_milestones": _count(
