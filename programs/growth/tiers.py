@@ -15,8 +15,8 @@ completed programs) or ``tier_of`` (Python, the same thresholds).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -149,7 +149,7 @@ def _extra_ok(tier: Tier, counts: dict[str, Any]) -> Any:
 def _fallback(upto: int, counts: dict[str, Any]) -> Any:
     """The best tier at or under index ``upto`` whose other thresholds hold (its completed
     programs are known to be met: the tiers ask for more as they rise)."""
-    whens = []
+    whens: list[When] = []
     for tier in reversed(TIERS[1 : upto + 1]):
         condition = _extra_ok(tier, counts)
         if condition is None:
@@ -269,8 +269,8 @@ def unlock_text(history: History) -> str:
     return parts[0] if parts else ""
 
 
-def median(values: list[Decimal] | list[int]) -> Any:
-    ordered = sorted(values)
+def median(values: Sequence[Any]) -> Any:
+    ordered: list[Any] = sorted(values)
     if not ordered:
         return None
     middle = len(ordered) // 2

@@ -4,7 +4,7 @@ list (limit/offset). Another creator's or an uncovered brand's enrollment is a 4
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext
 from rest_framework import serializers
@@ -21,7 +21,7 @@ from programs.timeline import selectors
 
 
 class ChangeSerializer(StrictSerializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields
     old = serializers.CharField(help_text="Empty when the value was set for the first time.")
     new = serializers.CharField()
 
@@ -50,7 +50,7 @@ class MyEnrollmentTimelineViewSet(CreatorScopedViewSet):
         timeline = selectors.enrollment_timeline(
             enrollment=enrollment, with_money=True, creator_view=True
         )
-        page = self.paginate_queryset(timeline)  # type: ignore[arg-type]
+        page: list[Any] | None = self.paginate_queryset(cast(Any, timeline))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -73,5 +73,5 @@ class EnrollmentTimelineViewSet(OrgScopedViewSet):
         timeline = selectors.enrollment_timeline(
             enrollment=enrollment, with_money=permissions.can_view_payouts(self.membership)
         )
-        page = self.paginate_queryset(timeline)  # type: ignore[arg-type]
+        page: list[Any] | None = self.paginate_queryset(cast(Any, timeline))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

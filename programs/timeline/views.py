@@ -4,7 +4,7 @@ enrollment is a 404."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 
 def _page(request: HttpRequest, timeline: selectors.Timeline) -> Any:
-    return Paginator(timeline, PAGE_SIZE).get_page(request.GET.get("page"))
+    return Paginator(cast(Any, timeline), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 class EnrollmentTimelineView(OrgViewMixin, View):

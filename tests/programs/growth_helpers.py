@@ -39,7 +39,7 @@ def past_programs(
     and ``clicks[i]`` valid clicks in the i-th (a daily rollup)."""
     org = creator.organization
     today = timezone.localdate()
-    rows = []
+    rows: list[Any] = []
     for i in range(completed):
         program = ProgramFactory(
             organization=org, state=ProgramState.COMPLETED, per_click_rate=Decimal(rate)
