@@ -62,6 +62,7 @@ def org_creator_growth(*, organization: Organization, creator_ids: list[int]) ->
 class Suggestion:
     """The click milestone and per-click rate suggested for a returning creator, and why."""
 
+    creator_id: int
     milestone: int
     per_click_rate: Decimal | None
     currency: str
@@ -101,10 +102,10 @@ def invite_suggestions(*, program: Program, creator_ids: list[int]) -> dict[int,
     by_creator: dict[int, list[Enrollment]] = defaultdict(list)
     for enrollment in past.order_by("creator_id", "created_at", "pk"):
         by_creator[enrollment.creator_id].append(enrollment)
-    return {creator: _suggest(rows) for creator, rows in by_creator.items()}
+    return {creator: _suggest(creator, rows) for creator, rows in by_creator.items()}
 
 
-def _suggest(rows: list[Enrollment]) -> Suggestion:
+def _suggest(creator_id: int, rows: list[Enrollment]) -> Suggestion:
     clicks = [int(getattr(e, "pace_valid_clicks", 0) or 0) for e in rows]
     snapshots = [e.terms_version.snapshot if e.terms_version else {} for e in rows]
     rates = [r for r in (_rate(s) for s in snapshots) if r is not None]
@@ -113,6 +114,7 @@ def _suggest(rows: list[Enrollment]) -> Suggestion:
     middle = median(clicks)
     rate = median(rates) if rates else None
     suggestion = Suggestion(
+        creator_id=creator_id,
         milestone=_round(float(middle)),
         per_click_rate=rate.quantize(Decimal("0.01")) if rate is not None else None,
         currency=currency,

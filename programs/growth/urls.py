@@ -1,4 +1,4 @@
-"""Growth routes: the creator's tier page (under portal/) and the API."""
+"""Growth routes: the creator's tier page (under portal/) and the API (theirs, the ISM's)."""
 
 from django.urls import URLPattern, URLResolver, path
 
@@ -9,4 +9,9 @@ portal_patterns: list[URLPattern | URLResolver] = [
 ]
 api_patterns: list[URLPattern | URLResolver] = [
     path("me/growth/", api.MyGrowthView.as_view(), name="api-my-growth"),
+    path(
+        "orgs/<slug:org_slug>/programs/<int:program_pk>/invite-suggestions/",
+        api.ProgramInviteSuggestionViewSet.as_view({"get": "list"}),
+        name="api-program-invite-suggestions",
+    ),
 ]

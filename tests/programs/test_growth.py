@@ -174,3 +174,21 @@ def test_the_ism_sees_a_suggested_milestone_and_rate_for_a_returning_creator(
     assert f'data-suggestion="{newcomer.pk}"' not in html
     assert "a click milestone of 1,250" in html
     assert "past programs: median 1,240 valid clicks over 3 programs" in html
+
+
+def test_the_suggestions_from_the_api_for_isms_only(cast: Cast) -> None:
+    _, returning = _returning(cast)
+    program = spring(cast)
+    url = f"/api/v1/orgs/northwind/programs/{program.pk}/invite-suggestions/"
+    response = login_client(cast.members[Role.ISM].user).get(url)
+    assert response.status_code == 200
+    [row] = response.json()
+    assert row["creator"] == returning.pk and row["milestone"] == 1250
+    assert row["per_click_rate"] == "0.12" and row["why"].startswith("past programs: median")
+    assert cast.client_for(Role.ANALYST).get(url).status_code == 403
+    outsider = login_client(cast.outsider.user)
+    assert outsider.get(url).status_code == 404
+    other = f"/api/v1/orgs/acme/programs/{program.pk}/invite-suggestions/"
+    assert outsider.get(other).status_code == 404
+    paths = cast.client_for(Role.ADMIN).get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert "/api/v1/orgs/{org_slug}/programs/{program_pk}/invite-suggestions/" in paths
