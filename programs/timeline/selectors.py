@@ -7,7 +7,7 @@ events of the page, one query per kind of thing they name, and the milestones.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from heapq import merge
 from typing import Any
 
@@ -20,7 +20,7 @@ from influencer_ops.history.lines import target_name
 from influencer_ops.history.phrases import PHRASES
 from influencer_ops.models import AuditEvent
 from organizations.models import Membership, Organization
-from programs.models import Enrollment
+from programs.models import CaseAction, Enrollment, TermsVersion
 from programs.recruiting.selectors import enrollment_audit_trail, hub_enrollments
 from programs.timeline.visibility import CREATOR_VERBS, creator_may_read, for_creator
 from tracking.models import MilestoneReached
@@ -86,6 +86,8 @@ class Timeline:
             described = dict(zip((e.pk for e in audit), self._creator_lines(audit), strict=True))
         else:
             described = dict(zip((e.pk for e in audit), describe_events(audit), strict=True))
+        for pk, note in _notes(audit, creator_view=self.for_creator).items():
+            described[pk] = replace(described[pk], note=note)
         return [described[r.pk] if isinstance(r, AuditEvent) else milestone_line(r) for r in rows]
 
     def _creator_lines(self, events: list[AuditEvent]) -> list[HistoryLine]:
@@ -117,6 +119,35 @@ class Timeline:
                 )
             )
         return lines
+
+
+def _notes(events: list[AuditEvent], *, creator_view: bool) -> dict[int, str]:
+    """The words under a line: an amendment's reason (what the creator reads with the new
+    terms) and a case action's text (for the creator, only actions shown to them). One query
+    per kind, for the whole page."""
+    terms = {
+        e.pk: int(e.target_id)
+        for e in events
+        if e.target_type == "programs.termsversion" and e.target_id.isdigit()
+    }
+    actions: dict[int, int] = {}
+    for e in events:
+        action = e.after.get("action") if isinstance(e.after, dict) else None
+        if e.target_type == "programs.compliancecase" and isinstance(action, int):
+            actions[e.pk] = action
+    notes: dict[int, str] = {}
+    if terms:
+        reasons = dict(
+            TermsVersion.objects.filter(pk__in=set(terms.values())).values_list("pk", "reason")
+        )
+        notes.update({pk: reasons[t] for pk, t in terms.items() if reasons.get(t)})
+    if actions:
+        rows = CaseAction.objects.filter(pk__in=set(actions.values()))
+        if creator_view:
+            rows = rows.filter(visible_to_creator=True)
+        texts = dict(rows.values_list("pk", "text"))
+        notes.update({pk: texts[a] for pk, a in actions.items() if texts.get(a)})
+    return notes
 
 
 def enrollment_timeline(

@@ -70,6 +70,7 @@ def test_the_team_reads_every_event_in_sentences(world: World) -> None:
     assert "confirmed Cara Creator in Spring Glow" in html
     assert "opened a case" in html and "sent a message on a case" in html
     assert "added an internal note to a case" in html  # the team sees its own notes
+    assert SECRET in html and "Please fix the spelling." in html
     assert "Click milestone of 1,000 reached with 1,012 valid clicks" in html
     assert "recorded a payout as earned: 500.00 USD" in html
     assert "enrollment.invited" not in html
@@ -83,7 +84,8 @@ def test_the_creator_reads_their_timeline_without_the_teams_notes(world: World) 
     html = client.get(_creator_url(world)).content.decode()
     assert "Northwind sent new terms" in html and "Fee: <del>" in html
     assert "Cara Creator accepted the invitation" in html
-    assert "Northwind sent a message on a case" in html
+    assert "Northwind sent a message on a case" in html and "Please fix the spelling." in html
+    assert "Three posts for 500." in html  # the amendment's reason, under its line
     assert "Click milestone of 1,000 reached" in html
     assert "recorded a payout as earned" in html
     assert "internal note" not in html and SECRET not in html
