@@ -7,10 +7,11 @@ approved (approval rate). A tier is reached when every threshold of it is met; t
 ordered, and the next one says what is still missing ("2 more completed programs and an
 on-time rate ≥ 90 %"). ``docs/product.md`` documents the same table.
 
-Both the creator's page and matching read the history through ``with_history`` (one query
-for any number of creators: correlated counts) and the tier through ``tier_rank`` (an SQL
-CASE, so matching ranks on it; its rate subqueries run only for creators with enough
-completed programs) or ``tier_of`` (Python, the same thresholds).
+The creator's page reads the history through ``with_history`` (one query for any number of
+creators: correlated counts) and the tier through ``tier_of`` (Python). Matching ranks on
+``org_tier_rank``: one query finds the org's returning creators and their ranks with
+``tier_rank`` (the same thresholds as an SQL CASE), then the ranking reads a CASE on the
+creator's id, so no candidate costs a subquery.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -172,6 +174,27 @@ def tier_rank(creator_ref: str = "pk") -> Case:
         for index, tier in reversed(list(enumerate(TIERS)))
         if index > 0
     ]
+    return Case(*whens, default=Value(NEWCOMER.rank), output_field=IntegerField())
+
+
+def org_tier_rank(organization_id: int) -> Any:
+    """The tier rank of every creator of the org as an expression over the creator's own id,
+    for matching's ranking: one query first finds the org's returning creators (those with a
+    finished program) and their ranks (``tier_rank``); the ranking query then reads a CASE on
+    the id, with no subquery per candidate. Newcomers are 0."""
+    returning = (
+        CreatorProfile.objects.filter(organization_id=organization_id)
+        .filter(Exists(Enrollment.objects.filter(FINISHED, creator_id=OuterRef("pk"))))
+        .annotate(rank=tier_rank())
+        .filter(rank__gt=NEWCOMER.rank)
+        .values_list("pk", "rank")
+    )
+    by_rank: dict[int, list[int]] = {}
+    for pk, rank in returning:
+        by_rank.setdefault(rank, []).append(pk)
+    if not by_rank:
+        return Value(NEWCOMER.rank, output_field=IntegerField())
+    whens = [When(pk__in=ids, then=Value(rank)) for rank, ids in sorted(by_rank.items())]
     return Case(*whens, default=Value(NEWCOMER.rank), output_field=IntegerField())
 
 
