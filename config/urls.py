@@ -20,8 +20,10 @@ from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
+from programs.growth import urls as growth
 from programs.matching import urls as matching
 from programs.recruiting import urls as recruiting
+from programs.timeline import urls as timeline
 from tracking.clicks import urls as clicks
 from tracking.metrics import urls as metrics
 from tracking.reports import urls as reports
@@ -48,6 +50,7 @@ ORG_FEATURES = (
     webhooks,
     tokens,
     calendar,
+    timeline,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -67,6 +70,8 @@ API_FEATURES = (
     creators,
     webhooks,
     privacy,
+    timeline,
+    growth,
 )
 
 

@@ -14,7 +14,9 @@ from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
+from programs.growth import urls as growth
 from programs.recruiting import urls as recruiting
+from programs.timeline import urls as timeline
 from tracking.metrics import urls as metrics
 from tracking.reports import urls as reports
 
@@ -33,6 +35,8 @@ FEATURES = (
     tokens,
     calendar,
     privacy,
+    timeline,
+    growth,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

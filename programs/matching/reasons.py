@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from influencer_ops.choices import Category, Platform
 from influencers.models import CreatorProfile
+from programs.growth.tiers import TIERS
 from programs.models import Program
 from programs.states import ENDED_STATES, EnrollmentState
 
@@ -40,9 +41,8 @@ def candidate_reasons(creator: CreatorProfile, program: Program) -> list[str]:
             else (gettext("audience outside %(bounds)s") % {"bounds": bounds})
         )
     attainment = getattr(creator, "attainment", None)
-    if attainment is None:
-        reasons.append(gettext("no completed program yet"))
-    else:
+    rank = getattr(creator, "tier_rank", None)
+    if attainment is not None:
         reasons.append(
             gettext(
                 "milestone reached in %(milestones_reached)s of %(programs_completed)s programs"
@@ -52,6 +52,10 @@ def candidate_reasons(creator: CreatorProfile, program: Program) -> list[str]:
                 "programs_completed": creator.programs_completed,
             }
         )
+    elif not rank:  # a returning creator's tier (below) tells their record instead
+        reasons.append(gettext("no completed program yet"))
+    if rank:
+        reasons.append(gettext("tier: %(tier)s") % {"tier": TIERS[rank].label})
     engagement = getattr(creator, "best_engagement", None)
     if engagement is not None:
         reasons.append(f"engagement {engagement:.1f} %")

@@ -9,8 +9,9 @@ The score (``match_score``; higher is a better fit) is::
   + 10 × min(milestones reached ÷ programs completed, 1)   (0.5 without a completed program:
        newcomers are neither buried nor favoured)
   + 10 × min(best engagement % on a program platform ÷ 10, 1)
+  +  5 × the creator's tier rank with the org (0 newcomer … 3 partner: ``programs.growth``)
 
-so a perfect fit for a two-category, two-platform brief scores 65.
+so a perfect fit for a two-category, two-platform brief scores 65 (80 for a partner).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ PLATFORM_POINTS = 5
 AUDIENCE_POINTS = 15
 ATTAINMENT_POINTS = 10
 ENGAGEMENT_POINTS = 10
+TIER_POINTS = 5  # per tier rank (programs.growth.tiers)
 FULL_ENGAGEMENT_RATE = 10.0  # percent: this engagement or better earns all the points
 NEWCOMER_ATTAINMENT = 0.5
 
@@ -218,5 +220,6 @@ def score() -> ExpressionWrapper:
         Case(When(audience_fit=True, then=Value(AUDIENCE_POINTS)), default=Value(0)),
         Least(Coalesce(F("best_engagement"), Value(0.0)) / FULL_ENGAGEMENT_RATE, Value(1.0))
         * ENGAGEMENT_POINTS,
+        F("tier_rank") * TIER_POINTS,
     ]
     return ExpressionWrapper(functools.reduce(operator.add, parts), output_field=FloatField())

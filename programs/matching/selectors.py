@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, JSONObject
 
 from influencers.models import Availability, CreatorProfile
+from programs.growth.tiers import org_tier_rank
 from programs.matching.reasons import (
     audience_range_label,
     away_reason,
@@ -104,8 +105,9 @@ def candidates(
 ) -> QuerySet[CreatorProfile]:
     """The program's best ``limit`` candidates, ranked by ``match_score`` (see ``scoring``).
 
-    One query: the creators joined to their handles on the program's platforms (the join is
-    also the platform filter) and grouped by creator. Each row carries its reasons:
+    One query (after ``growth.tiers.org_tier_rank``'s, which finds the returning creators):
+    the creators joined to their handles on the program's platforms (the join is also the
+    platform filter) and grouped by creator. Each row carries its reasons:
     ``matched_categories`` and ``category_matches``, ``platform_matches`` and ``fit_handles``
     (dicts), ``audience_fit``, ``best_audience``, ``best_engagement`` (percent) and
     ``attainment`` (None for newcomers).
@@ -122,6 +124,7 @@ def candidates(
             models.Func(matched, function="cardinality"), output_field=models.IntegerField()
         ),
         attainment=attainment(),
+        tier_rank=org_tier_rank(program.organization_id),
         **handle_reasons(program),
     )
     creators = creators.annotate(match_score=score(), fit_handles=fit_handles(program))

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF
 from influencer_ops.tenancy import dangerously_unscoped
+from influencers.models import CreatorProfile
 from messaging.models import Request, Task
 from organizations.models import Membership, Organization
 from payments import ledger
@@ -216,6 +217,25 @@ def check_a_webhook_endpoint_is_registered_but_paused(north: Organization) -> No
     assert not WebhookDelivery.objects.exists()  # the demo sends nothing anywhere
 
 
+def check_a_returning_creator_sees_her_tier_and_the_ism_a_suggestion(north: Organization) -> None:
+    from demo.growth import RETURNING_PROGRAM
+    from programs.growth import selectors as growth
+    from programs.matching import selectors as matching
+    from programs.timeline.selectors import enrollment_timeline
+
+    maya = CreatorProfile.objects.get(organization=north, email="maya@demo.test")
+    (mine,) = [g for g in growth.creator_growth(user=maya.user) if g.organization == north]
+    assert mine.tier.code == "rising" and mine.unlock == "1 more completed program"
+    program = Program.objects.get(organization=north, name=RETURNING_PROGRAM)
+    ranked = list(matching.candidates(program=program))
+    assert ranked[0] == maya and "tier: Rising" in matching.candidate_reasons(ranked[0], program)
+    suggestion = growth.invite_suggestions(program=program, creator_ids=[maya.pk])[maya.pk]
+    assert suggestion.programs == 2 and "past programs: median" in suggestion.why
+    enrollment = Enrollment.objects.filter(creator=maya, program__name="Summit Trail").get()
+    lines = enrollment_timeline(enrollment=enrollment, with_money=True, creator_view=True)[0:50]
+    assert len(lines) >= 5 and not any("note" in line.verb for line in lines)
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from integrations.models import WebhookEndpoint
@@ -245,6 +265,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_submissions_have_their_uploads(north)
         check_the_hub_has_work_to_show(north)
         check_a_webhook_endpoint_is_registered_but_paused(north)
+        check_a_returning_creator_sees_her_tier_and_the_ism_a_suggestion(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()
