@@ -20,7 +20,7 @@ from demo import programs as demo_programs
 from demo.clock import at
 from demo.people import Cast
 from messaging.kinds import Topic
-from payments.models import Cadence, PaymentSchedule, Payout, PayoutReason
+from payments.models import Payout, PayoutReason
 from programs import services as program_services
 from programs.cases.services import case_open
 from programs.deadlines.services.extensions import extension_decide, extension_request
@@ -289,53 +289,31 @@ class History:
                 reason="Her audience doubled this autumn: the brand agreed to a higher milestone.",
             )
 
+        def gifts(email: str, reason: str) -> Payout:
+            return self.payout("Holiday Gifts", email, reason)
+
+        cara, maya = "creator@demo.test", "maya@demo.test"
+        bank_says = "The bank did not recognise the account number."
+        # Holiday Gifts: Cara's bonus waits for her updated tax form; Maya's clicks were paid by
+        # the brand directly; Cara's clicks are refused by her bank at one run, retried at the
+        # last, whose answer is lost. Around the run days, so it plays out whatever today is.
+        closed, (previous, last) = self.holiday_gifts_closed(), payments.last_two_runs(self.today)
         self.on(START, ready)
-        # Holiday Gifts: Cara's bonus waits for her updated tax form; Maya's clicks were paid
-        # by the brand directly; Cara's clicks are refused by her bank at the next run, then
-        # retried at the last run, whose answer is lost. Placed around the run days (the 1st of
-        # the month), not at fixed days: the story must play out whatever today's date is.
-        closed, (previous, last) = self.holiday_gifts_closed(), self.last_two_runs()
-        self.on(
-            closed - 3,
-            lambda: payments.hold(
-                self.payout("Holiday Gifts", "creator@demo.test", PayoutReason.MILESTONE_BONUS),
-                self.admin,
-            ),
-        )
         self.on(45, correction)
         self.on(
-            closed - 5,
-            lambda: payments.cancel(
-                self.payout("Holiday Gifts", "maya@demo.test", PayoutReason.CLICKS), self.admin
-            ),
+            closed - 3, lambda: payments.hold(gifts(cara, PayoutReason.MILESTONE_BONUS), self.admin)
         )
+        self.on(closed - 5, lambda: payments.cancel(gifts(maya, PayoutReason.CLICKS), self.admin))
         self.on(
-            previous + 1,
-            lambda: payments.refuse_next(
-                self.payout("Holiday Gifts", "creator@demo.test", PayoutReason.CLICKS),
-                "The bank did not recognise the account number.",
-            ),
+            previous + 1, lambda: payments.refuse_next(gifts(cara, PayoutReason.CLICKS), bank_says)
         )
         self.on(previous - 1, lambda: payments.accept_again(self.north))
-        self.on(
-            last + 1,
-            lambda: payments.lose_answer(
-                self.payout("Holiday Gifts", "creator@demo.test", PayoutReason.CLICKS)
-            ),
-        )
-
-    def last_two_runs(self) -> tuple[int, int]:
-        """The days (ago) of the last two scheduled runs before today: the org keeps the
-        default schedule, monthly on the ``day_of_month`` default."""
-        schedule = PaymentSchedule()
-        assert schedule.cadence == Cadence.MONTHLY
-        runs = [d for d in range(START, 0, -1) if self.day(d).day == schedule.day_of_month]
-        return runs[-2], runs[-1]
+        self.on(last + 1, lambda: payments.lose_answer(gifts(cara, PayoutReason.CLICKS)))
 
     def holiday_gifts_closed(self) -> int:
-        """Holiday Gifts closes (and earns its payouts) 10 days before the second-to-last run:
-        its payouts wait there for the hold, the cancel and the bank's refusal."""
-        return self.last_two_runs()[0] + 10
+        """Closed (its payouts earned) 10 days before the second-to-last run: they wait there
+        for the hold, the cancel and the bank's refusal."""
+        return payments.last_two_runs(self.today)[0] + 10
 
     # --- the days ---
 

@@ -5,12 +5,12 @@ to refuse or to lose an answer, and the delay sweep flags what is late."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from influencers.models import CreatorProfile
 from organizations.models import Membership, Organization
-from payments.models import PaymentRun, Payout
+from payments.models import Cadence, PaymentRun, PaymentSchedule, Payout
 from payments.payouts import services as payouts
 from payments.payouts.delays import payout_delay_sweep
 from payments.readiness import services as readiness
@@ -79,3 +79,13 @@ def cancel(payout: Payout, actor: Any) -> Payout:
 
 def sweep_delays(organization: Organization, today: date) -> None:
     payout_delay_sweep(organization=organization, today=today)
+
+
+def last_two_runs(today: date, within: int = 125) -> tuple[int, int]:
+    """The days (ago) of the last two runs before ``today`` of the default schedule (monthly,
+    on the ``day_of_month`` default), which the demo's orgs keep."""
+    schedule = PaymentSchedule()
+    assert schedule.cadence == Cadence.MONTHLY
+    days = range(within, 0, -1)
+    runs = [d for d in days if (today - timedelta(days=d)).day == schedule.day_of_month]
+    return runs[-2], runs[-1]
