@@ -37,7 +37,9 @@ def creator_exclusions(*, profile: CreatorProfile) -> list[CreatorExclusion]:
     """What the creator of an org's profile won't promote (none without a linked login)."""
     if profile.user_id is None:
         return []
-    return list(CreatorExclusion.objects.filter(user_id=profile.user_id).order_by("kind", "match_key"))
+    return list(
+        CreatorExclusion.objects.filter(user_id=profile.user_id).order_by("kind", "match_key")
+    )
 
 
 def creator_values_statement(*, profile: CreatorProfile) -> str:

@@ -28,9 +28,7 @@ def invite_conflicts(
             sorted(f"{names[pk]} ({exclusion_reason(hits)})" for pk, hits in conflicts.items())
         )
         raise DomainError(
-            gettext(
-                "Against what they won't promote: %(listed)s. Give a reason to invite anyway."
-            )
+            gettext("Against what they won't promote: %(listed)s. Give a reason to invite anyway.")
             % {"listed": listed}
         )
     return conflicts
