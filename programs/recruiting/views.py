@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.calendar import org_today
-from influencer_ops.errors import DomainError, refuse_back
+from influencer_ops.errors import DomainError
 from influencers.access import CreatorViewMixin
 from influencers.models import CreatorProfile
 from organizations import permissions
@@ -22,6 +22,7 @@ from organizations.access import OrgViewMixin, get_for_org
 from organizations.models import Membership
 from programs.cases.services import may_act_on_cases
 from programs.matching.exclusions import exclusion_reason
+from programs.matching.views import candidates_page
 from programs.models import Enrollment, Program
 from programs.recruiting import selectors
 from programs.recruiting import services as recruiting
@@ -174,11 +175,10 @@ class InviteView(RecruitingMixin, View):
                 override_reason=request.POST.get("override_reason", ""),
             )
         except DomainError as exc:
-            back = reverse(
-                "desk_program_candidates",
-                kwargs={"org_slug": self.organization.slug, "pk": program.pk},
+            # The candidate list again, with the refusal and the ISM's picks (400, 409).
+            return candidates_page(
+                request, self.organization, program, error=str(exc), status=exc.status_code
             )
-            return refuse_back(request, exc, back)
         invited = sum(1 for e in created if e.state == EnrollmentState.INVITED)
         waitlisted = len(created) - invited
         note = f"{invited} invited" + (
