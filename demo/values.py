@@ -1,9 +1,9 @@
 """What a creator won't promote, in the demo, through the real services: Cara excludes
-alcohol; Acme Foods' craft-beer program (Acme Brewing) leaves her out of its matches with the
+alcohol; Northwind's after-hike beer program (Summit Brewing) leaves her out of its matches with the
 reason, and the ISM's override invitation, with its reason, waits in her portal for her to
 acknowledge the conflict (left pending so a demo user can accept or decline it).
 
-Idempotent: done once, when Acme Foods has no "Game Night Pairings" yet."""
+Idempotent: done once, when Northwind has no "After-Hike Lager" yet."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from organizations.services import brand_create
 from programs.models import Program
 from programs.recruiting import services as recruiting
 
-ORG = "acme-foods"
-BRAND = "Acme Brewing"
-PROGRAM = "Game Night Pairings"
+ORG = "northwind"
+BRAND = "Summit Brewing"
+PROGRAM = "After-Hike Lager"
 CREATOR = "creator@demo.test"
 OVERRIDE_REASON = (
     "The program has an alcohol-free lager: we would ask you to feature only that one."
@@ -49,11 +49,13 @@ def seed_values(cast: Cast) -> bool:
         brand = brand_create(organization=org, actor=admin, name=BRAND)
     cast.brands[(ORG, BRAND)] = brand
     fields = demo_programs.brief(
-        launch_on=timezone.localdate() + timedelta(days=28), length=30, categories=["food"]
+        launch_on=timezone.localdate() + timedelta(days=28),
+        length=30,
+        categories=["outdoor", "wellness"],
     )
     fields["goals"] = (
-        "Pair our new craft beer with Acme Snacks for game night. Alcohol content and the "
-        "drinking age must be stated; audiences of legal drinking age only."
+        "Our new craft lager, for the end of a long hike. Alcohol content and the drinking "
+        "age must be stated; audiences of legal drinking age only."
     )
     program = demo_programs.create(cast, ORG, BRAND, PROGRAM, **fields)
     program = demo_programs.open_recruiting(cast, program)
@@ -61,7 +63,7 @@ def seed_values(cast: Cast) -> bool:
     recruiting.enrollment_invite(
         program=program,
         creators=[cast.profile(ORG, CREATOR)],
-        actor=admin,
+        actor=cast.users["ism@demo.test"],
         override_reason=OVERRIDE_REASON,
     )
     return True
