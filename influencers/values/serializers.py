@@ -11,11 +11,15 @@ from influencers.models import CreatorExclusion, ExclusionKind
 
 
 class ExclusionSerializer(StrictModelSerializer[CreatorExclusion]):
-    label = serializers.CharField(read_only=True)
+    name = serializers.CharField(
+        source="label",
+        read_only=True,
+        help_text=_("How it reads: a category's name, else the value."),
+    )
 
     class Meta:
         model = CreatorExclusion
-        fields = ["id", "kind", "value", "label", "created_at"]
+        fields = ["id", "kind", "value", "name", "created_at"]
         read_only_fields = fields
 
 

@@ -144,7 +144,7 @@ def test_the_api_lists_adds_reads_and_removes_own_exclusions(cast: Cast, cara: A
     )
     assert response.status_code == 201, response.content
     created = response.json()
-    assert created["label"] == "Alcohol" and created["kind"] == "topic"
+    assert created["name"] == "Alcohol" and created["kind"] == "topic"
     listed = client.get("/api/v1/me/exclusions/").json()
     assert [e["id"] for e in listed] == [created["id"]]
     assert client.get(f"/api/v1/me/exclusions/{created['id']}/").status_code == 200
