@@ -48,7 +48,7 @@ def test_a_creator_keeps_exclusions_once_for_every_org_and_each_org_audits_it(
         "Fast Fashion",
     ]
     events = AuditEvent.objects.filter(verb=AuditVerb.CREATOR_EXCLUSION_ADDED)
-    assert sorted(e.organization_id for e in events) == sorted(
+    assert sorted(e.organization_id or 0 for e in events) == sorted(
         [cast.org.pk, cast.outsider_org.pk] * 2
     )
     services.exclusion_remove_own(exclusion=exclusion, user=cara.user)
