@@ -27,7 +27,7 @@ def _own_profiles(user: Any) -> list[CreatorProfile]:
     return list(CreatorProfile.objects.filter(user_id=user.pk).select_related("organization"))
 
 
-def _audit(user: Any, verb: AuditVerb, after: dict[str, Any]) -> None:
+def _audit(user: Any, verb: AuditVerb, after: dict[str, Any] | None) -> None:
     for profile in _own_profiles(user):
         audit_record(
             organization=profile.organization, actor=user, verb=verb, target=profile, after=after
@@ -95,9 +95,6 @@ def values_update_own(*, user: Any, statement: str) -> CreatorValues:
     values.statement = statement
     values.save(update_fields=["statement", "updated_at"])
     if before != statement:
-        _audit(
-            user,
-            AuditVerb.CREATOR_VALUES_UPDATED,
-            {"statement": statement},
-        )
+        # The words stay out of the trail (which outlives an erasure); the change is recorded.
+        _audit(user, AuditVerb.CREATOR_VALUES_UPDATED, {"statement_length": len(statement)})
     return values

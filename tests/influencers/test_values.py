@@ -219,3 +219,17 @@ def test_an_org_reads_only_its_own_creators_exclusions_down_to_the_database(
         assert [e.value for e in CreatorExclusion.objects.all()] == ["tobacco"]
     with db_scope():
         assert not CreatorExclusion.objects.exists()
+
+
+def test_the_data_export_holds_them_and_erasure_removes_them(cara: Any) -> None:
+    from influencers.privacy import collect, erasure
+
+    add(cara.user)
+    services.values_update_own(user=cara.user, statement="Only what I use.")
+    data = collect.creator_data(user=cara.user)
+    assert [row["value"] for row in data["exclusions"]] == ["alcohol"]
+    assert data["values"][0]["statement"] == "Only what I use."
+    event = AuditEvent.objects.get(verb=AuditVerb.CREATOR_VALUES_UPDATED)
+    assert event.after == {"statement_length": 16}  # the words stay out of the trail
+    erasure.creator_erase(user=cara.user)
+    assert not CreatorExclusion.objects.exists() and not CreatorValues.objects.exists()
