@@ -172,6 +172,11 @@ def test_an_override_invitation_records_the_conflict_and_the_reason(
     event = AuditEvent.objects.get(verb=AuditVerb.ENROLLMENT_EXCLUSION_OVERRIDDEN)
     assert event.after == {"conflicts": "excludes serum", "reason": reason}
     assert event.actor == world.cast.members[Role.ISM].user
+    hub = reverse(
+        "enrollment_detail", kwargs={"org_slug": world.cast.org.slug, "pk": enrollment.pk}
+    )
+    html = world.cast.client_for(Role.ISM).get(hub).content.decode()
+    assert "Invited despite what the creator won" in html and reason in html
 
 
 def test_the_api_invites_with_a_reason_and_shows_the_conflict(
