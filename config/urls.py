@@ -9,6 +9,7 @@ from accounts.tokens import urls as tokens
 from config import views
 from influencers import urls as creators
 from influencers.privacy import urls as privacy
+from influencers.values import urls as creator_values
 from integrations.webhooks import urls as webhooks
 from messaging import urls as messaging
 from organizations import urls as organizations
@@ -72,6 +73,7 @@ API_FEATURES = (
     privacy,
     timeline,
     growth,
+    creator_values,
 )
 
 

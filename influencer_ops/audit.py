@@ -44,6 +44,8 @@ class AuditVerb(StrEnum):
     CREATOR_AVAILABILITY_REMOVED = "creator.availability_removed"
     CREATOR_CREATED = "creator.created"
     CREATOR_ERASED = "creator.erased"
+    CREATOR_EXCLUSION_ADDED = "creator.exclusion_added"
+    CREATOR_EXCLUSION_REMOVED = "creator.exclusion_removed"
     CREATOR_HANDLE_REMOVED = "creator.handle_removed"
     CREATOR_HANDLE_SET = "creator.handle_set"
     CREATOR_INTEREST_ADDED = "creator.interest_added"
@@ -54,6 +56,7 @@ class AuditVerb(StrEnum):
     CREATOR_PORTAL_LINKED = "creator.portal_linked"
     CREATOR_PROFILE_UPDATED_BY_CREATOR = "creator.profile_updated_by_creator"
     CREATOR_UPDATED = "creator.updated"
+    CREATOR_VALUES_UPDATED = "creator.values_updated"
 
     # creators (influencers)
     CREATORS_IMPORTED = "creators.imported"
@@ -86,7 +89,9 @@ class AuditVerb(StrEnum):
     ENROLLMENT_ACTIVE = "enrollment.active"
     ENROLLMENT_COMPLETED = "enrollment.completed"
     ENROLLMENT_CONFIRMED = "enrollment.confirmed"
+    ENROLLMENT_CONFLICT_ACKNOWLEDGED = "enrollment.conflict_acknowledged"
     ENROLLMENT_DECLINED = "enrollment.declined"
+    ENROLLMENT_EXCLUSION_OVERRIDDEN = "enrollment.exclusion_overridden"
     ENROLLMENT_EXPIRED = "enrollment.expired"
     ENROLLMENT_INVITED = "enrollment.invited"
     ENROLLMENT_PROMOTED = "enrollment.promoted"

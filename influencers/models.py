@@ -1,5 +1,6 @@
 """Creators as each organization knows them: profile, handles, availability, interests,
-click milestone with its history, and the link of a creator's login to the profile."""
+click milestone with its history, and the link of a creator's login to the profile; and what a
+creator won't promote (their exclusions and values statement), kept with their login."""
 
 from __future__ import annotations
 
@@ -263,3 +264,61 @@ class DataExport(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class ExclusionKind(models.TextChoices):
+    CATEGORY = "category", _("Category")
+    BRAND = "brand", _("Brand")
+    PRODUCT = "product", _("Product")
+    TOPIC = "topic", _("Topic")
+
+
+class CreatorExclusion(models.Model):
+    """Something a creator won't promote. Not a tenant row: it belongs to the creator's login,
+    and every org they work with sees the same list (row-level security in migration 0004 lets
+    an org read the exclusions of its own creators only). Matching leaves the creator out of a
+    program it hits (``influencers.values.hits``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exclusions"
+    )
+    kind = models.CharField(max_length=10, choices=ExclusionKind.choices)
+    # A category's code, or the creator's own words for a brand, product or topic.
+    value = models.CharField(max_length=validation.EXCLUSION_VALUE_MAX_LENGTH)
+    # ``value`` as matching compares it: lower case, words separated by one space.
+    match_key = models.CharField(max_length=validation.EXCLUSION_VALUE_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "match_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "match_key"], name="creator_exclusion_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "kind"], name="creator_exclusion_user")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == ExclusionKind.CATEGORY and self.value in Category.values:
+            return str(Category(self.value).label)
+        return self.value
+
+
+class CreatorValues(models.Model):
+    """The creator's own words on what they stand for; shown to every org they work with."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="creator_values",
+        primary_key=True,
+    )
+    statement = models.TextField(blank=True, max_length=validation.VALUES_STATEMENT_MAX_LENGTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return gettext("Values statement")

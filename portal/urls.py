@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from accounts.tokens import urls as tokens
 from influencers import urls as creators
 from influencers.privacy import urls as privacy
+from influencers.values import urls as creator_values
 from messaging import urls as messaging
 from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
@@ -37,6 +38,7 @@ FEATURES = (
     privacy,
     timeline,
     growth,
+    creator_values,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -32,6 +32,9 @@ PHRASES: dict[V, str] = {
     V.CREATOR_PORTAL_LINKED: N_("linked a portal sign-in to {target}"),
     V.CREATOR_PROFILE_UPDATED_BY_CREATOR: N_("updated their own profile: {target}"),
     V.CREATOR_UPDATED: N_("updated the profile of {target}"),
+    V.CREATOR_EXCLUSION_ADDED: N_("added something they won't promote: {target}"),
+    V.CREATOR_EXCLUSION_REMOVED: N_("removed something they won't promote: {target}"),
+    V.CREATOR_VALUES_UPDATED: N_("updated their values statement: {target}"),
     V.CREATORS_IMPORTED: N_("imported creators from a CSV file into {target}"),
     V.REQUEST_CREATED: N_("sent a request: {target}"),
     V.TASK_SLA_CHANGED: N_("changed the due times of tasks in {target}"),
@@ -49,6 +52,12 @@ PHRASES: dict[V, str] = {
     V.PROGRAM_DELIVERABLE_REMOVED: N_("removed a deliverable from {target}"),
     V.PROGRAM_DUE_DATES_SHIFTED: N_("moved due dates in {target}"),
     V.ENROLLMENT_INVITED: N_("invited {target}"),
+    V.ENROLLMENT_EXCLUSION_OVERRIDDEN: N_(
+        "invited despite what the creator won't promote, giving a reason: {target}"
+    ),
+    V.ENROLLMENT_CONFLICT_ACKNOWLEDGED: N_(
+        "acknowledged that the program conflicts with what they won't promote: {target}"
+    ),
     V.ENROLLMENT_WAITLISTED: N_("put {target} on the waitlist"),
     V.ENROLLMENT_PROMOTED: N_("moved {target} up from the waitlist"),
     V.ENROLLMENT_ACCEPTED: N_("accepted the invitation: {target}"),

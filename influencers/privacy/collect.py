@@ -15,7 +15,9 @@ from django.db.models import Q, QuerySet
 from influencer_ops.models import AuditEvent
 from influencers.models import (
     Availability,
+    CreatorExclusion,
     CreatorProfile,
+    CreatorValues,
     MilestoneChange,
     ProgramInterest,
     SocialHandle,
@@ -83,6 +85,12 @@ def _profile(user: Any) -> Section:
             MilestoneChange.objects.filter(mine).order_by("at", "id"),
             "id profile_id old new reason at",
         ),
+        # What they won't promote: kept with their login, shown to every org.
+        "exclusions": _rows(
+            CreatorExclusion.objects.filter(user=user).order_by("id"),
+            "id kind value created_at",
+        ),
+        "values": _rows(CreatorValues.objects.filter(user=user), "statement updated_at"),
     }
 
 

@@ -25,8 +25,10 @@ from influencer_ops.errors import Conflict, Forbidden
 from influencer_ops.models import AuditEvent
 from influencers.models import (
     Availability,
+    CreatorExclusion,
     CreatorLink,
     CreatorProfile,
+    CreatorValues,
     DataExport,
     MilestoneChange,
     ProgramInterest,
@@ -313,6 +315,9 @@ def creator_erase(*, user: Any) -> list[CreatorProfile]:
         _replace_in_staff_text(profile.organization_id, strings, pseudonym(profile))
         _scrub_audit(user, profile.organization_id, strings, pseudonym(profile), own)
     _erase_profiles(fresh, timezone.now())
+    # What they won't promote belongs to their login: it goes with their personal data.
+    CreatorExclusion.objects.filter(user=user).delete()
+    CreatorValues.objects.filter(user=user).delete()
     files += _disable_login(user)
     for profile in fresh:
         _tell_org(profile, user)

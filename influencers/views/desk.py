@@ -28,6 +28,7 @@ from influencers.forms import (
 )
 from influencers.models import CreatorLink, CreatorProfile
 from influencers.tables import CreatorFilter, CreatorTable
+from influencers.values import selectors as values_selectors
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from programs.recruiting import selectors as recruiting_selectors
@@ -174,6 +175,8 @@ class CreatorDetailView(CreatorMixin, View):
             ),
             availability_form=AvailabilityForm(prefix="away"),
             interest_form=InterestForm(prefix="interest"),
+            exclusions=values_selectors.creator_exclusions(profile=creator),
+            values_statement=values_selectors.creator_values_statement(profile=creator),
         )
         return render(request, "influencers/creator_detail.html", context)
 

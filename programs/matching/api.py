@@ -35,7 +35,9 @@ class ProgramMatchViewSet(OrgScopedViewSet):
         parameters=[PROGRAM_PK, MatchQuerySerializer], responses=MatchSerializer(many=True)
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        program = get_for_org(Program.objects.all(), self.organization, kwargs["program_pk"])
+        program = get_for_org(
+            Program.objects.select_related("brand"), self.organization, kwargs["program_pk"]
+        )
         query = MatchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data

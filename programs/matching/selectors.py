@@ -10,11 +10,14 @@ Hard filters (a creator who fails one is not a candidate):
 * shares at least one category with the program, when the program names categories;
 * has a handle on at least one of the program's platforms, when the program names platforms;
 * not away during the program: no Availability window overlaps [launch_on, end_on], when the
-  program has both dates (as the invitation service checks).
+  program has both dates (as the invitation service checks);
+* none of the creator's exclusions hits the program (``exclusions``): a category it names, or a
+  brand, product or topic in its name, brand or brief.
 
 The score (``match_score``; higher is a better fit) is described in ``scoring``. Ties go to the
 larger audience on a program platform, then the name. Creators who fit the categories and
-platforms but are away or already enrolled are listed by ``excluded`` with the reason; the
+platforms but are away, excluded by their own exclusions or already enrolled are listed by
+``excluded`` with the reason; the
 words of both lists are in ``reasons``.
 """
 
@@ -32,6 +35,7 @@ from django.db.models.functions import Coalesce, JSONObject
 
 from influencers.models import Availability, CreatorProfile
 from programs.growth.tiers import org_tier_rank
+from programs.matching.exclusions import exclusion_reason, hits_array, hits_of_creator, hitting
 from programs.matching.reasons import (
     audience_range_label,
     away_reason,
@@ -112,7 +116,9 @@ def candidates(
     (dicts), ``audience_fit``, ``best_audience``, ``best_engagement`` (percent) and
     ``attainment`` (None for newcomers).
     """
-    creators = in_brief(program, join_handles=True).filter(~Exists(enrollment_in(program)))
+    creators = in_brief(program, join_handles=True).filter(
+        ~Exists(enrollment_in(program)), ~Exists(hits_of_creator(program))
+    )
     away = away_during(program)
     if away is not None:
         creators = creators.filter(~Exists(away))
@@ -142,11 +148,13 @@ class Excluded:
     reasons: list[str] = field(default_factory=list)
     away: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     enrollment_state: str | None = None
+    # The creator's exclusions the program hits: [{"kind": …, "value": …}].
+    exclusion_hits: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def can_override(self) -> bool:
-        """Unavailable only: an ISM may still invite, giving a reason."""
-        return bool(self.away) and self.enrollment_state is None
+        """Away or excluded, not in the program: an ISM may still invite, giving a reason."""
+        return bool(self.away or self.exclusion_hits) and self.enrollment_state is None
 
 
 def excluded(
@@ -158,12 +166,14 @@ def excluded(
     limit: int = DEFAULT_LIMIT,
 ) -> list[Excluded]:
     """The org's creators who fit the categories and platforms but are away over the program
-    dates or already enrolled in it (invited, declined, …), each with its reasons; by name."""
+    dates, excluded by their own exclusions, or already enrolled in it (invited, declined, …),
+    each with its reasons; by name."""
     enrolled = enrollment_in(program)
     away = away_during(program)
     creators = narrowed(in_brief(program), search=search, category=category, platform=platform)
     creators = creators.filter(pk__in=_left_out_ids(program))
     creators = creators.only(*LISTED_FIELDS).annotate(
+        exclusion_hits=hits_array(program),
         enrollment_state=Subquery(enrolled.values("state")[:1]),
         # When it ended: on the enrollment, or failing that when its terms were declined.
         enrollment_ended_at=Subquery(
@@ -192,19 +202,23 @@ def excluded(
 
 
 def _left_out_ids(program: Program) -> QuerySet[Any]:
-    """Ids of the creators enrolled in the program or away over its dates. A small set: the
-    query starts from it (an OR of two EXISTS would test every creator of the org)."""
+    """Ids of the creators enrolled in the program, excluded by their exclusions, or away over
+    its dates. A small set: the query starts from it (an OR of EXISTS would test every creator
+    of the org)."""
     enrolled = Enrollment.objects.filter(
         organization_id=program.organization_id, program_id=program.pk
     ).values("creator_id")
+    excluding = CreatorProfile.objects.filter(
+        organization_id=program.organization_id, user_id__in=hitting(program).values("user_id")
+    ).values("id")
     window = program_window(program)
     if window is None:
-        return enrolled.order_by()
+        return enrolled.order_by().union(excluding.order_by())
     start, end = window
     away = Availability.objects.filter(
         organization_id=program.organization_id, away_from__lte=end, away_to__gte=start
     ).values("profile_id")
-    return enrolled.order_by().union(away.order_by())
+    return enrolled.order_by().union(excluding.order_by(), away.order_by())
 
 
 def _excluded_row(creator: CreatorProfile) -> Excluded:
@@ -213,8 +227,11 @@ def _excluded_row(creator: CreatorProfile) -> Excluded:
         for w in getattr(creator, "away_windows", None) or []
     ]
     state: str | None = getattr(creator, "enrollment_state", None)
-    row = Excluded(creator=creator, away=windows, enrollment_state=state)
+    hits = getattr(creator, "exclusion_hits", None) or []
+    row = Excluded(creator=creator, away=windows, enrollment_state=state, exclusion_hits=hits)
     if state is not None:
         row.reasons.append(enrollment_reason(state, getattr(creator, "enrollment_ended_at", None)))
+    if hits:
+        row.reasons.append(exclusion_reason(hits))
     row.reasons.extend(away_reason(start, end) for start, end in windows)
     return row

@@ -27,24 +27,40 @@ class ProgramCandidatesView(OrgViewMixin, View):
         program = get_for_org(
             Program.objects.select_related("brand"), self.organization, kwargs["pk"]
         )
-        form = CandidateFilterForm(request.GET or None)
-        filters = form.filters()
-        ranked = [
-            (creator, matching.candidate_reasons(creator, program))
-            for creator in matching.candidates(program=program, **filters)
-        ]
-        slug_pk = {"org_slug": self.organization.slug, "pk": program.pk}
-        context = {
-            "program": program,
-            "filter_form": form,
-            "filtered": any(filters.values()),
-            "ranked": ranked,
-            "left_out": matching.excluded(program=program, **filters),
-            "window": matching.program_window(program),
-            "audience_range": matching.audience_range_label(program),
-            "category_labels": [Category(c).label for c in program.categories],
-            "platform_labels": [Platform(p).label for p in program.platforms],
-            "invite_url": reverse("desk_program_invite", kwargs=slug_pk),
-            "roster_url": reverse("desk_program_roster", kwargs=slug_pk),
-        }
-        return render(request, "programs/matching_candidates.html", context)
+        return candidates_page(request, self.organization, program)
+
+
+def candidates_page(
+    request: HttpRequest,
+    organization: Any,
+    program: Program,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The candidate list; after a refused invitation (``error``), with the refusal and what
+    the ISM had ticked and typed, answered with the refusal's status."""
+    form = CandidateFilterForm(request.GET or None)
+    filters = form.filters()
+    ranked = [
+        (creator, matching.candidate_reasons(creator, program))
+        for creator in matching.candidates(program=program, **filters)
+    ]
+    slug_pk = {"org_slug": organization.slug, "pk": program.pk}
+    context = {
+        "program": program,
+        "filter_form": form,
+        "filtered": any(filters.values()),
+        "ranked": ranked,
+        "left_out": matching.excluded(program=program, **filters),
+        "window": matching.program_window(program),
+        "audience_range": matching.audience_range_label(program),
+        "category_labels": [Category(c).label for c in program.categories],
+        "platform_labels": [Platform(p).label for p in program.platforms],
+        "invite_url": reverse("desk_program_invite", kwargs=slug_pk),
+        "roster_url": reverse("desk_program_roster", kwargs=slug_pk),
+        "error": error,
+        "picked": set(request.POST.getlist("creator")) if error else set(),
+        "override_reason": request.POST.get("override_reason", "") if error else "",
+    }
+    return render(request, "programs/matching_candidates.html", context, status=status)

@@ -244,6 +244,11 @@ class Enrollment(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     availability_override_reason = models.CharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    # Invited despite the creator's exclusions: which ones the program hit (kind, value, label),
+    # the ISM's reason, and when the creator acknowledged the conflict on accepting.
+    exclusion_conflicts = models.JSONField(default=list, blank=True)
+    exclusion_override_reason = models.CharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    conflict_acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     invited_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

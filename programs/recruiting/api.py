@@ -139,6 +139,7 @@ class MyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Crea
                 user=request.user,
                 terms_version=data["terms_version"],
                 accept_nda=data["accept_nda"],
+                acknowledge_conflict=data["acknowledge_conflict"],
             )
         else:
             recruiting.terms_accept(

@@ -16,11 +16,21 @@ class AcceptForm(forms.Form):
     terms_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     accept_terms = forms.BooleanField(label=_("I accept these terms"), required=True)
 
-    def __init__(self, *args: Any, nda_required: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, nda_required: bool, conflict: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if nda_required:
             self.fields["accept_nda"] = forms.BooleanField(
                 label=gettext("I accept the non-disclosure agreement (NDA)"), required=True
+            )
+        if conflict:
+            self.fields["acknowledge_conflict"] = forms.BooleanField(
+                label=gettext(
+                    "I understand this program goes against what I said I won't promote, "
+                    "and I accept it anyway"
+                ),
+                required=True,
             )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
@@ -30,6 +31,14 @@ class EnrollmentSerializer(StrictModelSerializer[Enrollment]):
     program_name = serializers.CharField(source="program.name", read_only=True)
     creator_name = serializers.CharField(source="creator.display_name", read_only=True)
     terms = TermsVersionSerializer(source="terms_versions", many=True, read_only=True)
+    exclusion_conflicts = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text=_(
+            "The creator's exclusions this program hits (kind, value, label), when invited "
+            "despite them; empty otherwise."
+        ),
+    )
 
     class Meta:
         model = Enrollment
@@ -48,6 +57,9 @@ class EnrollmentSerializer(StrictModelSerializer[Enrollment]):
             "confirmed_at",
             "ended_at",
             "end_reason",
+            "exclusion_conflicts",
+            "exclusion_override_reason",
+            "conflict_acknowledged_at",
             "terms",
         ]
         read_only_fields = fields
@@ -99,3 +111,10 @@ class AmendSerializer(StrictSerializer):
 class AcceptSerializer(StrictSerializer):
     terms_version = serializers.IntegerField(min_value=1)
     accept_nda = serializers.BooleanField(default=False)
+    acknowledge_conflict = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Required (true) when the invitation conflicts with what the creator won't promote "
+            "(its exclusion_conflicts are not empty)."
+        ),
+    )

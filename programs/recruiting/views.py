@@ -14,13 +14,15 @@ from django.utils.translation import gettext
 from django.views import View
 
 from influencer_ops.calendar import org_today
-from influencer_ops.errors import DomainError, refuse_back
+from influencer_ops.errors import DomainError
 from influencers.access import CreatorViewMixin
 from influencers.models import CreatorProfile
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.models import Membership
 from programs.cases.services import may_act_on_cases
+from programs.matching.exclusions import exclusion_reason
+from programs.matching.views import candidates_page
 from programs.models import Enrollment, Program
 from programs.recruiting import selectors
 from programs.recruiting import services as recruiting
@@ -53,7 +55,11 @@ class PortalInvitationView(CreatorViewMixin, View):
         action = request.POST.get("action")
         latest = recruiting.latest_terms(enrollment)
         nda = bool(latest and latest.snapshot.get("nda_required"))
-        accept_form = AcceptForm(request.POST if action == "accept" else None, nda_required=nda)
+        accept_form = AcceptForm(
+            request.POST if action == "accept" else None,
+            nda_required=nda,
+            conflict=bool(enrollment.exclusion_conflicts),
+        )
         decline_form = DeclineForm(request.POST if action == "decline" else None)
         try:
             if action == "accept" and accept_form.is_valid():
@@ -64,6 +70,7 @@ class PortalInvitationView(CreatorViewMixin, View):
                         user=request.user,
                         terms_version=data["terms_version"],
                         accept_nda=data.get("accept_nda", False),
+                        acknowledge_conflict=data.get("acknowledge_conflict", False),
                     )
                     messages.success(
                         request, gettext("You accepted. The team will confirm your place.")
@@ -108,8 +115,13 @@ class PortalInvitationView(CreatorViewMixin, View):
                 "amendment_pending": awaiting and enrollment.state != EnrollmentState.INVITED,
                 "accept_form": accept_form
                 or AcceptForm(
-                    nda_required=nda, initial={"terms_version": latest.number if latest else 1}
+                    nda_required=nda,
+                    conflict=bool(enrollment.exclusion_conflicts),
+                    initial={"terms_version": latest.number if latest else 1},
                 ),
+                "conflicts": exclusion_reason(enrollment.exclusion_conflicts)
+                if enrollment.exclusion_conflicts
+                else "",
                 "decline_form": decline_form or DeclineForm(),
             }
         )
@@ -163,11 +175,10 @@ class InviteView(RecruitingMixin, View):
                 override_reason=request.POST.get("override_reason", ""),
             )
         except DomainError as exc:
-            back = reverse(
-                "desk_program_candidates",
-                kwargs={"org_slug": self.organization.slug, "pk": program.pk},
+            # The candidate list again, with the refusal and the ISM's picks (400, 409).
+            return candidates_page(
+                request, self.organization, program, error=str(exc), status=exc.status_code
             )
-            return refuse_back(request, exc, back)
         invited = sum(1 for e in created if e.state == EnrollmentState.INVITED)
         waitlisted = len(created) - invited
         note = f"{invited} invited" + (

@@ -37,7 +37,7 @@ from programs.models import ComplianceCase, Deliverable
 from programs.recruiting import services as recruiting
 from tests.config.test_probe import _walk
 from tests.conftest import World, confirm_and_launch, make_payout, make_ready
-from tests.factories import member
+from tests.factories import CreatorExclusionFactory, member
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
@@ -120,6 +120,9 @@ PARITY: dict[tuple[str, str], Control] = {
     ("api-creator-invite", "POST"): Control("creator_detail", "creator_invite"),
     ("api-creator-milestone", "POST"): Control("creator_milestone"),
     ("api_my_profile", "PATCH"): Control("portal_profile"),
+    ("api-my-exclusion-list", "POST"): Control("portal_values", action="exclude"),
+    ("api-my-exclusion-detail", "DELETE"): Control("portal_values", "portal_exclusion_remove"),
+    ("api_my_values", "PUT"): Control("portal_values", action="values"),
     # integrations: webhooks
     ("api-webhook-list", "POST"): Control("webhook_list"),
     ("api-webhook-detail", "PATCH"): Control("webhook_detail"),
@@ -283,11 +286,15 @@ def test_pages_offer_the_mapped_controls(world: World) -> None:
         (("api-creator-invite", "POST"), {**org, "pk": roster_only.pk}, None),
         (("api-enrollment-confirm", "POST"), {**org, "pk": world.other_enrollment.pk}, None),
     ]
+    exclusion = CreatorExclusionFactory(user=world.creator.user)
     creator_checks: list[Check] = [
         (("api-my-invitation-accept", "POST"), {"pk": world.enrollment.pk}, None),
         (("api-my-invitation-decline", "POST"), {"pk": world.enrollment.pk}, None),
         (("api-my-thread-messages", "POST"), {"pk": request.thread_id}, None),
         (("api_my_profile", "PATCH"), {}, None),
+        (("api-my-exclusion-list", "POST"), {}, None),
+        (("api-my-exclusion-detail", "DELETE"), {}, {"pk": exclusion.pk}),
+        (("api_my_values", "PUT"), {}, None),
     ]
     admin = cast.client_for(Role.ADMIN)
     missing = missing_controls(admin, staff_checks)

@@ -31,7 +31,7 @@ from django.utils import timezone
 from influencer_ops import tenancy
 from influencer_ops.models import AuditEvent
 from influencer_ops.rls import tenant_models
-from influencers.models import Availability, CreatorProfile, ProgramInterest
+from influencers.models import Availability, CreatorExclusion, CreatorProfile, ProgramInterest
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from messaging.models import Task, Thread
 from organizations.models import Brand, Membership, Organization, StaffInvitation
@@ -50,6 +50,7 @@ from programs.models import (
 from tests.conftest import login_client, make_creator
 from tests.factories import (
     BrandFactory,
+    CreatorExclusionFactory,
     DailyClicksFactory,
     MetricRecordFactory,
     OrganizationFactory,
@@ -109,6 +110,7 @@ SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("me", "availability"): Availability,
     ("me", "interests"): ProgramInterest,
     ("me", "media"): SubmissionMedia,
+    ("me", "exclusions"): CreatorExclusion,
 }
 # A nested id's parent: the URL's other int kwarg is this field of the child.
 PARENT_FIELDS: dict[type[Model], str] = {
@@ -290,6 +292,8 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     approver = member(org, Role.APPROVER, brands=[brand], email=f"approver@{slug}.test")
     c1 = make_creator(org, f"{mark} Cara", f"cara@{slug}.test")
     c2 = make_creator(org, f"{c2_mark} {mark} Olli", f"olli@{slug}.test")
+    CreatorExclusionFactory(user=c1.user, value=f"{mark} energy drinks")
+    CreatorExclusionFactory(user=c2.user, value=f"{c2_mark} {mark} vapes")
     roster = creators.creator_create(
         organization=org, actor=ism, display_name=f"{mark} Nora", email=f"nora@{slug}.test"
     )
@@ -436,8 +440,17 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
 # --- the probe ---
 
 
+def _in_org(model: type[Model], org: Organization) -> Any:
+    """A model's rows of an org; for a creator's own rows (not tenant rows), its creators'."""
+    if model is CreatorExclusion:
+        return model.objects.filter(user__creator_profiles__organization=org)
+    return model.objects.filter(organization=org)
+
+
 def _owner_filter(model: type[Model], creator: CreatorProfile) -> dict[str, Any]:
     """How a portal object belongs to a creator."""
+    if model is CreatorExclusion:
+        return {"user": creator.user}
     paths = {
         Enrollment: "creator",
         Deliverable: "enrollment__creator",
@@ -547,7 +560,7 @@ class Prober:
         leaf = _leaf(route)
         model = route.models[leaf]
         base = model.objects.all()
-        victims = _ids(base.filter(organization=b.org), 1)
+        victims = _ids(_in_org(model, b.org), 1)
         if route.scope == "me" and model in (
             Enrollment,
             Deliverable,
@@ -556,6 +569,7 @@ class Prober:
             Availability,
             ProgramInterest,
             Thread,
+            CreatorExclusion,
         ):
             victims += _ids(base.filter(**_owner_filter(model, a.creator2)), 1)
         out = []
@@ -641,7 +655,7 @@ def _positive_control(prober: Prober, routes: list[Route]) -> list[str]:
             continue
         leaf = _leaf(route)
         model = route.models[leaf]
-        queryset = model.objects.filter(organization=a.org)
+        queryset = _in_org(model, a.org)
         if route.scope == "me":
             queryset = queryset.filter(**_owner_filter(model, a.creator1))
         own = queryset.order_by("pk").values_list("pk", flat=True).first()

@@ -236,6 +236,25 @@ def check_a_returning_creator_sees_her_tier_and_the_ism_a_suggestion(north: Orga
     assert len(lines) >= 5 and not any("note" in line.verb for line in lines)
 
 
+def check_a_creator_is_left_out_for_her_values() -> None:
+    """Cara excludes alcohol: the beer program leaves her out, saying so; the override
+    invitation (with its reason) waits for her acknowledgement."""
+    from demo.values import ORG, PROGRAM
+    from programs.matching import selectors as matching
+
+    program = Program.objects.select_related("brand").get(organization__slug=ORG, name=PROGRAM)
+    # (The staff page needs a TOTP sign-in in the demo; the page shows these same rows.)
+    left_out = {row.creator.email: row.reasons for row in matching.excluded(program=program)}
+    assert "excludes alcohol" in left_out["creator@demo.test"]
+    assert "creator@demo.test" not in {c.email for c in matching.candidates(program=program)}
+    enrollment = Enrollment.objects.get(program=program, creator__email="creator@demo.test")
+    assert enrollment.state == "invited" and enrollment.exclusion_override_reason
+    cara = Client()
+    assert cara.login(email="creator@demo.test", password=DEMO_PASSWORD)
+    html = cara.get(reverse("portal_invitation", args=[enrollment.pk])).content.decode()
+    assert "excludes alcohol" in html and 'name="acknowledge_conflict"' in html
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from integrations.models import WebhookEndpoint
@@ -266,6 +285,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_the_hub_has_work_to_show(north)
         check_a_webhook_endpoint_is_registered_but_paused(north)
         check_a_returning_creator_sees_her_tier_and_the_ism_a_suggestion(north)
+        check_a_creator_is_left_out_for_her_values()
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()

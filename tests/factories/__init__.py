@@ -6,8 +6,10 @@ from tests.factories.base import TenantFactory, same_org
 from tests.factories.core import AuditEventFactory
 from tests.factories.influencers import (
     AvailabilityFactory,
+    CreatorExclusionFactory,
     CreatorLinkFactory,
     CreatorProfileFactory,
+    CreatorValuesFactory,
     DataExportFactory,
     MilestoneChangeFactory,
     ProgramInterestFactory,
@@ -93,8 +95,10 @@ __all__ = [
     "ClickEventFactory",
     "ComplianceCaseFactory",
     "CreatorCalendarFeedFactory",
+    "CreatorExclusionFactory",
     "CreatorLinkFactory",
     "CreatorProfileFactory",
+    "CreatorValuesFactory",
     "DailyClicksFactory",
     "DataExportFactory",
     "DeliverableFactory",

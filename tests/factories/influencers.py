@@ -9,9 +9,12 @@ from django.utils import timezone
 
 from influencers.models import (
     Availability,
+    CreatorExclusion,
     CreatorLink,
     CreatorProfile,
+    CreatorValues,
     DataExport,
+    ExclusionKind,
     MilestoneChange,
     ProgramInterest,
     SocialHandle,
@@ -96,3 +99,23 @@ class DataExportFactory(factory.django.DjangoModelFactory[DataExport]):
         model = DataExport
 
     user = factory.SubFactory(UserFactory, is_creator=True)
+
+
+class CreatorExclusionFactory(factory.django.DjangoModelFactory[CreatorExclusion]):
+    """Something a creator won't promote (a topic unless said; not a tenant row)."""
+
+    class Meta:
+        model = CreatorExclusion
+
+    user = factory.SubFactory(UserFactory, is_creator=True)
+    kind = ExclusionKind.TOPIC
+    value = factory.Sequence(lambda n: f"topic {n}")
+    match_key = factory.LazyAttribute(lambda o: " ".join(o.value.casefold().split()))
+
+
+class CreatorValuesFactory(factory.django.DjangoModelFactory[CreatorValues]):
+    class Meta:
+        model = CreatorValues
+
+    user = factory.SubFactory(UserFactory, is_creator=True)
+    statement = "I only promote what I use myself."

@@ -350,7 +350,7 @@ def test_the_page_shows_ranks_reasons_and_who_is_left_out(
     assert "away 1–15 Mar" in html and "already invited" in html
     assert "Select Cy Small" in html and "Select Ben Beauty" not in html
     assert 'name="override_reason"' in html
-    assert "Invite despite unavailability: reason" in html
+    assert "Invite despite unavailability or exclusions: reason" in html
 
 
 def test_the_page_filters_with_get(cast: Cast, line_up: dict[str, CreatorProfile]) -> None:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from demo.history import HalfPlayed, seed_history
 from demo.integrations import seed_integrations
 from demo.people import CREATORS, DEMO_PASSWORD, PLATFORM_STAFF, STAFF, seed_people
+from demo.values import seed_values
 from demo.webhooks import seed_webhooks
 from influencer_ops.tenancy import dangerously_unscoped
 from organizations.roles import Role
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             except HalfPlayed as exc:
                 raise CommandError(str(exc)) from exc
             seed_webhooks(cast)
+            seed_values(cast)
             if played:
                 seed_integrations(cast)
         self.stdout.write(

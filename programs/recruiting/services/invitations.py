@@ -21,6 +21,12 @@ from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
 from programs.events import enrollment_event
 from programs.models import Enrollment, Program, TermsVersion
+from programs.recruiting.services.conflicts import (
+    invite_conflicts,
+    record_acknowledgement,
+    record_override,
+    require_acknowledgement,
+)
 from programs.recruiting.services.places import (
     lock,
     move,
@@ -94,7 +100,8 @@ def enrollment_invite(
     """Invite creators to a recruiting program, all or none.
 
     Refused: a creator of another org, one already in the program (any state), or one away over
-    the program dates unless ``override_reason`` says why. Places beyond the capacity go to the
+    the program dates or whose exclusions the program hits, unless ``override_reason`` says why
+    (the invitation then keeps the conflicts and the reason). Places beyond the capacity go to the
     waitlist in order; each live invitation snapshots terms version 1 and expires at recruit-by.
     """
     chosen = list(creators or []) + ([creator] if creator is not None else [])
@@ -138,6 +145,7 @@ def enrollment_invite(
             )
             % {"listed": listed}
         )
+    conflicts = invite_conflicts(program=program, creators=chosen, override_reason=override_reason)
     free = max(program.capacity - places_taken(program), 0)
     last_position = (
         Enrollment.objects.filter(program=program, state=EnrollmentState.WAITLISTED).aggregate(
@@ -154,6 +162,8 @@ def enrollment_invite(
             state=EnrollmentState.WAITLISTED,
             invited_by=actor,
             availability_override_reason=override_reason if person.display_name in away else "",
+            exclusion_conflicts=conflicts.get(person.pk, []),
+            exclusion_override_reason=override_reason if person.pk in conflicts else "",
         )
         if index < free:
             _send_invitation(enrollment, program, actor)
@@ -170,6 +180,7 @@ def enrollment_invite(
             target=enrollment,
             after={"state": enrollment.state, "override": enrollment.availability_override_reason},
         )
+        record_override(enrollment, actor)
         created.append(enrollment)
     return created
 
@@ -199,9 +210,15 @@ def promote_waitlist(*, program: Program, actor: Any | None) -> list[Enrollment]
 
 @transaction.atomic
 def invitation_accept(
-    *, enrollment: Enrollment, user: Any, terms_version: int, accept_nda: bool = False
+    *,
+    enrollment: Enrollment,
+    user: Any,
+    terms_version: int,
+    accept_nda: bool = False,
+    acknowledge_conflict: bool = False,
 ) -> Enrollment:
-    """The creator accepts the latest terms version (and the NDA when required), time-stamped."""
+    """The creator accepts the latest terms version (and the NDA when required), time-stamped;
+    an invitation against their exclusions also needs ``acknowledge_conflict``."""
     locked = lock(enrollment)
     require_own(locked, user)
     if (
@@ -222,12 +239,16 @@ def invitation_accept(
         )
     if terms.snapshot.get("nda_required") and not accept_nda:
         raise DomainError(gettext("This program requires accepting the NDA."))
+    require_acknowledgement(locked, acknowledge_conflict)
     now = timezone.now()
     move(locked, EnrollmentState.ACCEPTED)
     locked.accepted_at = now
     locked.nda_accepted_at = now if terms.snapshot.get("nda_required") else None
     locked.terms_version = terms
-    locked.save(update_fields=["state", "accepted_at", "nda_accepted_at", "terms_version"])
+    acknowledged = record_acknowledgement(locked, user)
+    locked.save(
+        update_fields=["state", "accepted_at", "nda_accepted_at", "terms_version", *acknowledged]
+    )
     terms.accepted_at = now
     terms.save(update_fields=["accepted_at"])
     audit_record(
