@@ -62,6 +62,15 @@ def test_a_change_writes_its_event_and_deliveries_in_its_own_transaction(world: 
     assert only.next_attempt_at is not None and only.next_attempt_at <= timezone.now()
 
 
+def test_a_creator_accepting_an_invitation_writes_one_event(world: World) -> None:
+    endpoint_for(world, "https://hooks.example.com/in")
+    recruiting.invitation_accept(
+        enrollment=world.enrollment, user=world.creator.user, terms_version=1
+    )
+    assert WebhookEvent.objects.filter(type="enrollment.accepted").count() == 1
+    assert WebhookDelivery.objects.count() == 1
+
+
 def test_a_rolled_back_change_leaves_no_event(world: World) -> None:
     endpoint_for(world, "https://hooks.example.com/in")
 

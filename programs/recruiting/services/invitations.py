@@ -259,7 +259,6 @@ def invitation_accept(
         after={"terms_version": terms.number, "nda": bool(locked.nda_accepted_at)},
     )
     emit(locked.organization, EventType.ENROLLMENT_ACCEPTED, enrollment_event(locked))
-    emit(locked.organization, EventType.ENROLLMENT_ACCEPTED, enrollment_event(locked))
     program = locked.program
     task_create(
         organization=locked.organization,
