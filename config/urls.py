@@ -20,6 +20,7 @@ from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
+from programs.hours import urls as hours
 from programs.matching import urls as matching
 from programs.recruiting import urls as recruiting
 from tracking.clicks import urls as clicks
@@ -67,6 +68,7 @@ API_FEATURES = (
     creators,
     webhooks,
     privacy,
+    hours,
 )
 
 

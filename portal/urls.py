@@ -14,6 +14,7 @@ from programs.calendar import urls as calendar
 from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
+from programs.hours import urls as hours
 from programs.recruiting import urls as recruiting
 from tracking.metrics import urls as metrics
 from tracking.reports import urls as reports
@@ -33,6 +34,7 @@ FEATURES = (
     tokens,
     calendar,
     privacy,
+    hours,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -11,6 +11,7 @@ from django.views import View
 
 from influencers.access import CreatorViewMixin
 from messaging import selectors
+from messaging.answer_times import answer_times_by_org
 from portal.selectors import creator_home
 from programs.cases.services import cases_for_creator
 
@@ -18,7 +19,12 @@ from programs.cases.services import cases_for_creator
 class PortalHomeView(CreatorViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
+        orgs = {p.organization_id: p.organization for p in self.creator_profiles}
+        times = answer_times_by_org(organization_ids=list(orgs))
         context = {
+            "answer_times": [
+                {"organization": org, "times": times.get(org_id)} for org_id, org in orgs.items()
+            ],
             "home": creator_home(user=user),
             "enrollments": selectors.creator_enrollments(user=user),
             "requests": selectors.creator_requests(user=user)[:50],

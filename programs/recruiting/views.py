@@ -21,6 +21,7 @@ from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.models import Membership
 from programs.cases.services import may_act_on_cases
+from programs.hours.selectors import enrollment_hours
 from programs.models import Enrollment, Program
 from programs.recruiting import selectors
 from programs.recruiting import services as recruiting
@@ -286,6 +287,7 @@ class EnrollmentView(OrgViewMixin, View):
             with_money=permissions.can_view_payouts(member),
             with_desk=permissions.can_use_desk(member),
         )
+        hours = enrollment_hours(enrollment=enrollment, with_money=hub.payouts is not None)
         state = enrollment.state
         can_confirm = permissions.can_work_prelaunch(member) and state == EnrollmentState.ACCEPTED
         cases_allowed = may_act_on_cases(member, enrollment.program.brand)
@@ -294,6 +296,7 @@ class EnrollmentView(OrgViewMixin, View):
             "membership": member,
             "enrollment": enrollment,
             "hub": hub,
+            "hours": hours,
             "latest": hub.terms[0].version if hub.terms else None,
             "pace": enrollment_pace(
                 enrollment, org_today(self.organization), valid_clicks=hub.valid_clicks
