@@ -91,7 +91,7 @@ def _own_enrollment(enrollment: Enrollment, user: Any) -> None:
     if enrollment.state not in LOGGABLE_STATES:
         raise Conflict(
             gettext(
-                "Hours can be logged on a confirmed, active or completed place, not a %(state)s one."
+                "Hours are logged on a confirmed, active or completed place, not a %(state)s one."
             )
             % {"state": enrollment.get_state_display().lower()}
         )
