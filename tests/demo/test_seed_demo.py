@@ -25,7 +25,14 @@ from organizations.models import Membership, Organization
 from payments import ledger
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
 from programs.content.selectors import awaiting_decision
-from programs.models import ComplianceCase, Enrollment, Program, Submission, SubmissionMedia
+from programs.models import (
+    ComplianceCase,
+    Enrollment,
+    Program,
+    Submission,
+    SubmissionMedia,
+    TimeEntry,
+)
 from programs.states import ProgramState
 from tracking.models import MilestoneReached
 from tracking.pace.services import milestone_of, with_valid_clicks
@@ -216,6 +223,23 @@ def check_a_webhook_endpoint_is_registered_but_paused(north: Organization) -> No
     assert not WebhookDelivery.objects.exists()  # the demo sends nothing anywhere
 
 
+def check_hours_show_their_rate_and_scope(north: Organization) -> None:
+    """Cara's hours give Holiday Gifts an hourly rate on the staff side; Maya's, well over what
+    Summit Trail expects, opened one BSM scope task; the team's median answer time shows."""
+    admin = Client()
+    assert admin.login(email="admin@demo.test", password=DEMO_PASSWORD)
+    cara = Enrollment.objects.get(program__name="Holiday Gifts", creator__email="creator@demo.test")
+    hub = admin.get(f"/orgs/northwind/enrollments/{cara.pk}/").content.decode()
+    assert 'data-figure="hourly-rate"><strong>' in hub
+    report = admin.get(f"/orgs/northwind/programs/{cara.program_id}/report/").content.decode()
+    assert 'data-figure="program-hourly-rate">$' in report
+    (scope,) = Task.objects.filter(organization=north, kind="hours_over_scope")
+    assert scope.owner_role == "bsm" and scope.enrollment.creator.email == "maya@demo.test"
+    creator = Client()
+    assert creator.login(email="creator@demo.test", password=DEMO_PASSWORD)
+    assert "The team answers a question in a median of" in creator.get("/portal/").content.decode()
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from integrations.models import WebhookEndpoint
@@ -224,6 +248,7 @@ def counts() -> dict[str, int]:
     models: list[Any] = [Program, Enrollment, Payout, PaymentRun, Task, Request, ClickEvent]
     models.append(WebhookEndpoint)
     models.append(SubmissionMedia)  # a second seed uploads nothing more
+    models.append(TimeEntry)
     return {m.__name__: m.objects.count() for m in [*models, AuditEvent]}
 
 
@@ -245,6 +270,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_submissions_have_their_uploads(north)
         check_the_hub_has_work_to_show(north)
         check_a_webhook_endpoint_is_registered_but_paused(north)
+        check_hours_show_their_rate_and_scope(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()
