@@ -34,6 +34,8 @@ from programs.models import (
     TimeEntry,
 )
 from programs.states import ProgramState
+from tests.conftest import login_client
+from tests.factories import with_totp
 from tracking.models import MilestoneReached
 from tracking.pace.services import milestone_of, with_valid_clicks
 
@@ -226,8 +228,9 @@ def check_a_webhook_endpoint_is_registered_but_paused(north: Organization) -> No
 def check_hours_show_their_rate_and_scope(north: Organization) -> None:
     """Cara's hours give Holiday Gifts an hourly rate on the staff side; Maya's, well over what
     Summit Trail expects, opened one BSM scope task; the team's median answer time shows."""
-    admin = Client()
-    assert admin.login(email="admin@demo.test", password=DEMO_PASSWORD)
+    admin_user = Membership.objects.get(organization=north, user__email="admin@demo.test").user
+    with_totp(admin_user)  # the demo org asks its admins for two-factor
+    admin = login_client(admin_user)
     cara = Enrollment.objects.get(program__name="Holiday Gifts", creator__email="creator@demo.test")
     hub = admin.get(f"/orgs/northwind/enrollments/{cara.pk}/").content.decode()
     assert 'data-figure="hourly-rate"><strong>' in hub
