@@ -6,6 +6,7 @@ answer time shows in the portal and the program report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -50,12 +51,12 @@ def schedule(history: History) -> None:
             description=description,
         )
 
+    def logger(name: str, email: str, hours: str, description: str) -> Callable[[], None]:
+        return lambda: log(name, email, hours, description)
+
     for (name, email), entries in LOGS.items():
         for days_ago, hours, description in entries:
-            history.on(
-                days_ago,
-                lambda n=name, e=email, h=hours, d=description: log(n, e, h, d),
-            )
+            history.on(days_ago, logger(name, email, hours, description))
 
     def cara_asks_and_is_answered() -> None:
         enrollment = history.enrollment("Winter Warmers", "creator@demo.test")

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import NotFound
@@ -54,7 +55,7 @@ class TimeEntryCreateSerializer(StrictSerializer):
     )
     worked_on = serializers.DateField()
     hours = serializers.DecimalField(
-        max_digits=6, decimal_places=2, help_text="More than 0; at most 24 a day in total."
+        max_digits=6, decimal_places=2, help_text=_("More than 0; at most 24 a day in total.")
     )
     description = serializers.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
 

@@ -17,7 +17,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class DeliverableChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class DeliverableChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.display_name)
 

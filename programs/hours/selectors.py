@@ -16,13 +16,17 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
 from payments.models import Payout, PayoutState
-from programs.hours.services import SCOPE_OVERRUN_RATIO, expected_hours
+from programs.hours.services import (
+    SCOPE_OVERRUN_RATIO,
+    expected_hours,
+    program_expected_hours,
+)
 from programs.models import Deliverable, Enrollment, Program, TimeEntry
 from programs.states import EnrollmentState
 
 CENT = Decimal("0.01")
-HOURS = DecimalField(max_digits=10, decimal_places=2)
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+HOURS: DecimalField[Any, Any] = DecimalField(max_digits=10, decimal_places=2)
+MONEY: DecimalField[Any, Any] = DecimalField(max_digits=14, decimal_places=2)
 HUB_ENTRIES = 10
 # The program report's hours table: the places that work (or worked).
 WORKING_STATES = (EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE, EnrollmentState.COMPLETED)
@@ -171,20 +175,18 @@ def program_hours(*, program: Program) -> ProgramHours:
         )
         .order_by("-logged", "creator__display_name", "pk")
     )
-    specs = program.deliverable_specs.filter(expected_hours__isnull=False)
-    expected = sum((s.expected_hours * s.count for s in specs), Decimal(0)) or None
     return ProgramHours(
         rows=[
             HoursRow(
                 enrollment=e,
-                hours=e.logged,  # type: ignore[attr-defined]
-                fee=e.fee_total,  # type: ignore[attr-defined]
-                earned=e.earned_total,  # type: ignore[attr-defined]
+                hours=e.logged,
+                fee=e.fee_total,
+                earned=e.earned_total,
             )
             for e in rows
         ],
         currency=program.currency,
-        expected_per_creator=expected,
+        expected_per_creator=program_expected_hours(program),
     )
 
 

@@ -112,7 +112,9 @@ def _check_day_total(
         organization_id=enrollment.organization_id,
         creator_id=enrollment.creator_id,
         worked_on=worked_on,
-    ).exclude(pk=except_pk)
+    )
+    if except_pk is not None:
+        others = others.exclude(pk=except_pk)
     logged = others.aggregate(total=Sum("hours"))["total"] or Decimal(0)
     if logged + hours > HOURS_PER_DAY:
         raise FieldError(
@@ -226,8 +228,15 @@ def time_entry_delete(*, entry: TimeEntry, user: Any) -> None:
 def expected_hours(enrollment: Enrollment) -> Decimal | None:
     """The hours the program expects of one creator: each deliverable spec's expected hours
     times its count, summed over the specs that set one (None when none does)."""
-    specs = enrollment.program.deliverable_specs.filter(expected_hours__isnull=False)
-    total = sum((spec.expected_hours * spec.count for spec in specs), Decimal(0))
+    return program_expected_hours(enrollment.program)
+
+
+def program_expected_hours(program: Any) -> Decimal | None:
+    """What the program expects of each creator (see ``expected_hours``); one query."""
+    specs = program.deliverable_specs.filter(expected_hours__isnull=False)
+    total = Decimal(0)
+    for spec in specs:
+        total += (spec.expected_hours or Decimal(0)) * spec.count
     return total or None
 
 

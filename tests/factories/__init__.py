@@ -63,7 +63,6 @@ from tests.factories.programs import (
     DeliverableSpecFactory,
     EnrollmentFactory,
     ExtensionFactory,
-    TimeEntryFactory,
     ProgramCalendarFeedFactory,
     ProgramFactory,
     ReminderSentFactory,
@@ -71,6 +70,7 @@ from tests.factories.programs import (
     SubmissionFactory,
     SubmissionMediaFactory,
     TermsVersionFactory,
+    TimeEntryFactory,
 )
 from tests.factories.tracking import (
     ClickEventFactory,
@@ -100,7 +100,6 @@ __all__ = [
     "DeliverableSpecFactory",
     "EnrollmentFactory",
     "ExtensionFactory",
-    "TimeEntryFactory",
     "InvitationBrandFactory",
     "LedgerEntryFactory",
     "LedgerTransactionFactory",
@@ -136,6 +135,7 @@ __all__ = [
     "TermsVersionFactory",
     "ThreadFactory",
     "ThreadReadFactory",
+    "TimeEntryFactory",
     "TrackedLinkFactory",
     "UserFactory",
     "WebhookDeliveryFactory",
