@@ -14,6 +14,7 @@ from messaging import selectors
 from messaging.answer_times import answer_times_by_org
 from portal.selectors import creator_home
 from programs.cases.services import cases_for_creator
+from programs.hours.services import HOURS_PAGE_STATES
 
 
 class PortalHomeView(CreatorViewMixin, View):
@@ -22,6 +23,7 @@ class PortalHomeView(CreatorViewMixin, View):
         orgs = {p.organization_id: p.organization for p in self.creator_profiles}
         times = answer_times_by_org(organization_ids=list(orgs))
         context = {
+            "hours_states": sorted(HOURS_PAGE_STATES),
             "answer_times": [
                 {"organization": org, "times": times.get(org_id)} for org_id, org in orgs.items()
             ],

@@ -33,6 +33,9 @@ from programs.states import EnrollmentState
 LOGGABLE_STATES = frozenset(
     {EnrollmentState.CONFIRMED, EnrollmentState.ACTIVE, EnrollmentState.COMPLETED}
 )
+# The hours page opens for a place that works or worked (a withdrawn or terminated one keeps
+# its entries to read); an invitation, the waitlist or a declined place has none.
+HOURS_PAGE_STATES = LOGGABLE_STATES | {EnrollmentState.WITHDRAWN, EnrollmentState.TERMINATED}
 HOURS_STEP = Decimal("0.01")
 # "Well over": the logged hours pass 150 % of the expected hours (the sum over the program's
 # deliverable specs that set one, each times its count). One task per enrollment, ever.

@@ -28,7 +28,7 @@ class PortalHoursView(CreatorViewMixin, View):
 
     def _enrollment(self, pk: int) -> Enrollment:
         enrollment = creator_enrollment(user=self.request.user, pk=pk)
-        if enrollment is None:
+        if enrollment is None or enrollment.state not in services.HOURS_PAGE_STATES:
             raise Http404(gettext("Not found."))
         return enrollment
 

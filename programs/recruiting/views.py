@@ -22,6 +22,7 @@ from organizations.access import OrgViewMixin, get_for_org
 from organizations.models import Membership
 from programs.cases.services import may_act_on_cases
 from programs.hours.selectors import enrollment_hours
+from programs.hours.services import HOURS_PAGE_STATES
 from programs.models import Enrollment, Program
 from programs.recruiting import selectors
 from programs.recruiting import services as recruiting
@@ -106,6 +107,7 @@ class PortalInvitationView(CreatorViewMixin, View):
             {
                 "enrollment": enrollment,
                 "can_answer": enrollment.state == EnrollmentState.INVITED,
+                "hours_states": sorted(HOURS_PAGE_STATES),
                 "amendment_pending": awaiting and enrollment.state != EnrollmentState.INVITED,
                 "accept_form": accept_form
                 or AcceptForm(

@@ -399,3 +399,38 @@ def test_the_spec_add_service_refuses_silly_expected_hours(world: World) -> None
             due_offset_days=1,
             expected_hours=Decimal("5000"),
         )
+
+
+def test_the_hours_endpoints_are_in_the_openapi_schema() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/me/time-entries/"])
+    assert "delete" in paths["/api/v1/me/time-entries/{id}/"]
+    create = paths["/api/v1/me/time-entries/"]["post"]
+    assert "201" in create["responses"]
+
+
+@pytest.mark.parametrize("state", ["terminated", "withdrawn", "invited"])
+def test_a_place_that_ended_or_never_started_is_a_409_through_the_api(
+    launched: World, state: str
+) -> None:
+    ended = EnrollmentFactory(organization=launched.cast.org, creator=launched.creator, state=state)
+    body = {
+        "enrollment": ended.pk,
+        "worked_on": timezone.localdate().isoformat(),
+        "hours": "1",
+        "description": "Editing",
+    }
+    answer = _api_post(launched.creator_client(), body)
+    assert answer.status_code == 409, answer.content
+    assert "place" in answer.json()["detail"]
+
+
+def test_an_invitation_has_no_hours_page_nor_link(world: World) -> None:
+    client = world.creator_client()
+    pk = world.enrollment.pk  # still invited
+    assert client.get(f"/portal/enrollments/{pk}/hours/").status_code == 404
+    assert f"/portal/enrollments/{pk}/hours/" not in client.get("/portal/").content.decode()
+    invitation = client.get(f"/portal/invitations/{pk}/").content.decode()
+    assert f"/portal/enrollments/{pk}/hours/" not in invitation
