@@ -22,6 +22,7 @@ from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
 from programs.growth import urls as growth
+from programs.hours import urls as hours
 from programs.matching import urls as matching
 from programs.recruiting import urls as recruiting
 from programs.timeline import urls as timeline
@@ -74,6 +75,7 @@ API_FEATURES = (
     timeline,
     growth,
     creator_values,
+    hours,
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from demo import content, growth, payments, performance, requests
+from demo import content, growth, hours, payments, performance, requests
 from demo import programs as demo_programs
 from demo.clock import at
 from demo.people import Cast
@@ -357,6 +357,7 @@ class History:
         self.recruiting_programs()
         requests.schedule(self)
         growth.schedule(self)
+        hours.schedule(self)
         self.money()
         for days_ago in range(START, 0, -1):
             today = self.day(days_ago)

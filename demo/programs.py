@@ -60,6 +60,7 @@ def create(cast: Cast, slug: str, brand: str, name: str, **fields: Any) -> Progr
             platform="instagram",
             count=2,
             due_offset_days=10,
+            expected_hours=Decimal("3"),  # the scope check's yardstick (demo/hours.py)
         )
     return program
 

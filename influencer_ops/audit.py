@@ -133,6 +133,11 @@ class AuditVerb(StrEnum):
     CASE_TERMS_AMENDMENT = "case.terms_amendment"
     CASE_WARNING = "case.warning"
 
+    # time_entry (programs (hours))
+    TIME_ENTRY_LOGGED = "time_entry.logged"
+    TIME_ENTRY_CHANGED = "time_entry.changed"
+    TIME_ENTRY_DELETED = "time_entry.deleted"
+
     # amount_owed (programs (cases))
     AMOUNT_OWED_RECORDED = "amount_owed.recorded"
 

@@ -32,6 +32,7 @@ class TaskKind(models.TextChoices):
     PAYOUT_FAILED = "payout_failed", _("Payout on hold after failed attempts")
     INVITATION_EXPIRING = "invitation_expiring", _("Invitation expiring")
     CONFIRM_CREATOR = "confirm_creator", _("Creator accepted: confirm")
+    HOURS_OVER_SCOPE = "hours_over_scope", _("Hours well over what was expected: talk scope")
 
 
 DEFAULT_SLA: dict[str, timedelta] = {
@@ -45,6 +46,7 @@ DEFAULT_SLA: dict[str, timedelta] = {
     TaskKind.PAYOUT_FAILED: timedelta(hours=24),
     TaskKind.INVITATION_EXPIRING: timedelta(days=1),
     TaskKind.CONFIRM_CREATOR: timedelta(days=2),
+    TaskKind.HOURS_OVER_SCOPE: timedelta(days=2),
 }
 
 

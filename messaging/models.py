@@ -156,6 +156,10 @@ class Task(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Our own answer times (messaging/services/answer_times.py): the first staff reply in the
+    # request's thread (or its resolution, when that came first), and its completion as done.
+    first_answered_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -185,6 +189,12 @@ class Task(TenantModel):
                 fields=["organization", "due_at"],
                 condition=ACTIVE & models.Q(escalated_at__isnull=True),
                 name="task_escalation_sweep",
+            ),
+            # The median answer time: answered requests by when they were asked.
+            models.Index(
+                fields=["organization", "kind", "created_at"],
+                condition=models.Q(first_answered_at__isnull=False),
+                name="task_answered",
             ),
         ]
 

@@ -16,6 +16,7 @@ from programs.cases import urls as cases
 from programs.content import urls as content
 from programs.deadlines import urls as deadlines
 from programs.growth import urls as growth
+from programs.hours import urls as hours
 from programs.recruiting import urls as recruiting
 from programs.timeline import urls as timeline
 from tracking.metrics import urls as metrics
@@ -39,6 +40,7 @@ FEATURES = (
     timeline,
     growth,
     creator_values,
+    hours,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -12,8 +12,10 @@ from django.views import View
 
 from influencers.access import CreatorViewMixin
 from messaging import selectors
+from messaging.answer_times import answer_times_by_org
 from portal.selectors import creator_home
 from programs.cases.services import cases_for_creator
+from programs.hours.services import HOURS_PAGE_STATES
 
 HOME_PAGE_SIZE = 20
 
@@ -25,7 +27,13 @@ def _page(request: HttpRequest, rows: Any, param: str) -> Page:
 class PortalHomeView(CreatorViewMixin, View):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
+        orgs = {p.organization_id: p.organization for p in self.creator_profiles}
+        times = answer_times_by_org(organization_ids=list(orgs))
         context = {
+            "hours_states": sorted(HOURS_PAGE_STATES),
+            "answer_times": [
+                {"organization": org, "times": times.get(org_id)} for org_id, org in orgs.items()
+            ],
             "home": creator_home(user=user),
             # Each list a page of its own (``?programs=2``, ``?questions=2``, ``?threads=2``).
             "enrollments": _page(request, selectors.creator_enrollments(user=user), "programs"),

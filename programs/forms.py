@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -216,6 +217,18 @@ class DeliverableSpecForm(forms.Form):
         required=False,
         label=_("Or: due days after launch"),
         help_text=_("Give a due date or a number of days after launch, not both."),
+    )
+    expected_hours = forms.DecimalField(
+        min_value=Decimal("0.25"),
+        max_value=Decimal("1000"),
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        label=_("Expected hours for each (optional)"),
+        help_text=_(
+            "What one of these should take a creator. When a creator logs well over the "
+            "program's expected hours (past 150 %), a task to talk about scope opens once."
+        ),
     )
 
 

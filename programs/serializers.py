@@ -30,7 +30,7 @@ from programs.models import DeliverableSpec, Program
 class DeliverableSpecSerializer(StrictModelSerializer[DeliverableSpec]):
     class Meta:
         model = DeliverableSpec
-        fields = ["id", "kind", "platform", "count", "due_on", "due_offset_days"]
+        fields = ["id", "kind", "platform", "count", "due_on", "due_offset_days", "expected_hours"]
         read_only_fields = fields
 
 
@@ -46,6 +46,16 @@ class DeliverableSpecCreateSerializer(StrictSerializer):
         allow_null=True,
         default=None,
         help_text=_("Days after launch; give this or due_on, not both."),
+    )
+    expected_hours = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("1000"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Hours one of these should take a creator (optional)."),
     )
 
 

@@ -119,6 +119,9 @@ PHRASES: dict[V, str] = {
     V.API_TOKEN_CREATED: N_("created an {target}"),
     V.API_TOKEN_REVOKED: N_("revoked an {target}"),
     V.CALENDAR_FEED_ROTATED: N_("made a new secret address for {target}"),
+    V.TIME_ENTRY_LOGGED: N_("logged {target}"),
+    V.TIME_ENTRY_CHANGED: N_("changed the hours logged: {target}"),
+    V.TIME_ENTRY_DELETED: N_("deleted the hours logged: {target}"),
     V.CREATOR_ERASED: N_("had their personal data erased, at their request: {target}"),
     V.TASK_CLAIMED: N_("claimed the task {target}"),
     V.TASK_ASSIGNED: N_("assigned the task {target}"),
@@ -142,7 +145,7 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "enrollments": (N_("Invitations, places and terms"), ("enrollment", "terms")),
     "content": (
         N_("Content and deadlines"),
-        ("deliverable", "deliverables", "submission", "extension"),
+        ("deliverable", "deliverables", "submission", "extension", "time_entry"),
     ),
     "cases": (N_("Cases"), ("case", "amount_owed")),
     "tracking": (N_("Links and metrics"), ("tracked_link", "metric", "metrics")),

@@ -8,12 +8,12 @@ bodies keep machine formats; these filters are for people only.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_currency, format_decimal, format_percent
 from django import template
 from django.conf import settings
@@ -161,3 +161,12 @@ def zone_name(value: Any = None) -> str:
     """The active zone's abbreviation now (or at ``value``), for column headings: ``EST``."""
     moment = value if isinstance(value, datetime) else timezone.now()
     return timezone.localtime(moment).tzname() or ""
+
+
+@register.filter
+def duration(value: Any) -> str:
+    """A length of time in its largest sensible unit: ``timedelta(hours=3, minutes=10)`` →
+    ``3 hours``; ``None`` → an empty string."""
+    if not isinstance(value, timedelta):
+        return ""
+    return format_timedelta(value, threshold=1.5, locale=active_locale())

@@ -247,8 +247,11 @@ def task_complete(
     if locked.assignee_id is None:
         locked.assignee = actor
     locked.resolution = resolution[:5000]
-    locked.completed_at = timezone.now()
-    locked.save(update_fields=["state", "assignee", "resolution", "completed_at", "updated_at"])
+    locked.completed_at = locked.resolved_at = timezone.now()
+    # A resolution without an earlier reply is the first answer too.
+    locked.first_answered_at = locked.first_answered_at or locked.resolved_at
+    fields = ["state", "assignee", "resolution", "completed_at", "resolved_at", "updated_at"]
+    locked.save(update_fields=[*fields, "first_answered_at"])
     _event(locked, "completed", actor, note=resolution[:5000])
     return locked
 

@@ -146,6 +146,13 @@ def message_post(
     )
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.created_at)
     thread_mark_read(thread=thread, user=author)
+    if not from_creator:  # the team's first reply answers the thread's open requests
+        Task.objects.filter(
+            organization_id=thread.organization_id,
+            source_request__thread=thread,
+            state__in=ACTIVE_TASK_STATES,
+            first_answered_at__isnull=True,
+        ).update(first_answered_at=message.created_at)
     if from_creator:
         recipients = _thread_staff(thread)
         url = _staff_url(thread)

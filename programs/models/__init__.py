@@ -198,6 +198,16 @@ class DeliverableSpec(TenantModel):
     due_offset_days = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Days after launch, when there is no fixed date.")
     )
+    # What one of these deliverables should take a creator; logging well over it opens a BSM
+    # task about scope (programs/hours/scope.py).
+    expected_hours = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.25"))],
+        help_text=_("Hours one of these deliverables should take a creator (optional)."),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -210,6 +220,10 @@ class DeliverableSpec(TenantModel):
                 name="deliverable_spec_one_due",
             ),
             models.CheckConstraint(condition=models.Q(count__gte=1), name="deliverable_spec_count"),
+            models.CheckConstraint(
+                condition=models.Q(expected_hours__isnull=True) | models.Q(expected_hours__gt=0),
+                name="deliverable_spec_expected_hours",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -331,6 +345,7 @@ from programs.models.delivery import (  # noqa: E402  (the after-launch models l
     Review,
     Submission,
 )
+from programs.models.hours import TimeEntry  # noqa: E402
 from programs.models.media import MediaKind, SubmissionMedia  # noqa: E402
 
 __all__ = [
@@ -352,4 +367,5 @@ __all__ = [
     "Submission",
     "SubmissionMedia",
     "TermsVersion",
+    "TimeEntry",
 ]

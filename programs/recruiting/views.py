@@ -21,6 +21,8 @@ from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.models import Membership
 from programs.cases.services import may_act_on_cases
+from programs.hours.selectors import enrollment_hours
+from programs.hours.services import HOURS_PAGE_STATES
 from programs.matching.exclusions import exclusion_reason
 from programs.matching.views import candidates_page
 from programs.models import Enrollment, Program
@@ -112,6 +114,7 @@ class PortalInvitationView(CreatorViewMixin, View):
             {
                 "enrollment": enrollment,
                 "can_answer": enrollment.state == EnrollmentState.INVITED,
+                "hours_states": sorted(HOURS_PAGE_STATES),
                 "amendment_pending": awaiting and enrollment.state != EnrollmentState.INVITED,
                 "accept_form": accept_form
                 or AcceptForm(
@@ -297,6 +300,7 @@ class EnrollmentView(OrgViewMixin, View):
             with_money=permissions.can_view_payouts(member),
             with_desk=permissions.can_use_desk(member),
         )
+        hours = enrollment_hours(enrollment=enrollment, with_money=hub.payouts is not None)
         state = enrollment.state
         can_confirm = permissions.can_work_prelaunch(member) and state == EnrollmentState.ACCEPTED
         cases_allowed = may_act_on_cases(member, enrollment.program.brand)
@@ -305,6 +309,7 @@ class EnrollmentView(OrgViewMixin, View):
             "membership": member,
             "enrollment": enrollment,
             "hub": hub,
+            "hours": hours,
             "latest": hub.terms[0].version if hub.terms else None,
             "pace": enrollment_pace(
                 enrollment, org_today(self.organization), valid_clicks=hub.valid_clicks

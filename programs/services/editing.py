@@ -7,6 +7,7 @@ half-saved) and writes an audit event.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -120,6 +121,7 @@ def program_clone(*, program: Program, actor: Any, name: str) -> Program:
             count=spec.count,
             due_on=spec.due_on,
             due_offset_days=spec.due_offset_days,
+            expected_hours=spec.expected_hours,
         )
         for spec in specs
     )
@@ -183,12 +185,16 @@ def deliverable_spec_add(
     count: int,
     due_on: date | None = None,
     due_offset_days: int | None = None,
+    expected_hours: Decimal | None = None,
 ) -> DeliverableSpec:
     """Add a deliverable to the brief, before launch only. Exactly one of ``due_on`` and
-    ``due_offset_days`` (days after launch)."""
+    ``due_offset_days`` (days after launch); ``expected_hours`` (optional) is what one of them
+    should take a creator."""
     locked = lock(program)
     _require_editable(locked, "change")
     errors = _spec_errors(locked, kind, platform, count, due_on, due_offset_days)
+    if expected_hours is not None and not Decimal("0.25") <= expected_hours <= Decimal("1000"):
+        errors["expected_hours"] = [gettext("Between 0.25 and 1000 hours.")]
     if errors:
         raise ProgramInvalid(errors)
     spec = DeliverableSpec.objects.create(
@@ -199,6 +205,7 @@ def deliverable_spec_add(
         count=count,
         due_on=due_on,
         due_offset_days=due_offset_days,
+        expected_hours=expected_hours,
     )
     audit_record(
         organization=locked.organization,
@@ -234,4 +241,5 @@ def _spec_audit(spec: DeliverableSpec) -> dict[str, Any]:
         "count": spec.count,
         "due_on": audit_value(spec.due_on),
         "due_offset_days": spec.due_offset_days,
+        "expected_hours": None if spec.expected_hours is None else str(spec.expected_hours),
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -22,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from influencers import services as creators
 from messaging.kinds import Topic
@@ -33,6 +35,7 @@ from payments.models import PaymentRun
 from programs.cases import services as cases
 from programs.content import services as content
 from programs.deadlines import services as deadlines
+from programs.hours.services import time_entry_log
 from programs.models import ComplianceCase, Deliverable
 from programs.recruiting import services as recruiting
 from tests.config.test_probe import _walk
@@ -132,6 +135,9 @@ PARITY: dict[tuple[str, str], Control] = {
     # privacy: the creator's data export and erasure
     ("api_my_data_export", "POST"): Control("portal_data"),
     ("api_my_erasure", "POST"): Control("portal_data", "portal_data_erase"),
+    # hours: the creator's own time entries
+    ("api-my-time-entry-list", "POST"): Control("portal_hours"),
+    ("api-my-time-entry-detail", "DELETE"): Control("portal_hours", "portal_hours_delete"),
 }
 # (API URL name, method) -> why no page offers it (machine-only ingestion, and the like).
 API_ONLY: dict[tuple[str, str], str] = {}
@@ -367,6 +373,21 @@ def test_pages_of_a_launched_program_offer_the_mapped_controls(world: World) -> 
         (("api-case-actions", "POST"), {**org, "pk": case.pk}, None),
     ]
     missing = before + missing_controls(cast.client_for(Role.ADMIN), staff_checks)
+    entry = time_entry_log(
+        enrollment=world.enrollment,
+        user=creator.user,
+        worked_on=timezone.localdate(),
+        hours=Decimal("2"),
+        description="Filming",
+    )
+    mine = {"pk": world.enrollment.pk}
+    missing += missing_controls(
+        world.creator_client(),
+        [
+            (("api-my-time-entry-list", "POST"), mine, None),
+            (("api-my-time-entry-detail", "DELETE"), mine, {"pk": entry.pk}),
+        ],
+    )
     assert not missing, "\n".join(missing)
 
 

@@ -46,6 +46,7 @@ from programs.models import (
     Program,
     Submission,
     SubmissionMedia,
+    TimeEntry,
 )
 from tests.conftest import login_client, make_creator
 from tests.factories import (
@@ -111,6 +112,8 @@ SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("me", "interests"): ProgramInterest,
     ("me", "media"): SubmissionMedia,
     ("me", "exclusions"): CreatorExclusion,
+    ("me", "hours"): TimeEntry,
+    ("me", "time-entries"): TimeEntry,
 }
 # A nested id's parent: the URL's other int kwarg is this field of the child.
 PARENT_FIELDS: dict[type[Model], str] = {
@@ -272,6 +275,7 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
     from programs.cases import services as cases
     from programs.content import services as content
     from programs.deadlines import services as deadlines
+    from programs.hours.services import time_entry_log
     from programs.recruiting import services as recruiting
     from tracking.links import services as links
 
@@ -387,6 +391,13 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
         message_post(
             thread=request.thread, author=ism, text=f"{text_mark} staff reply", from_creator=False
         )
+        time_entry_log(
+            enrollment=Enrollment.objects.get(pk=enrollment.pk),
+            user=user,
+            worked_on=today,
+            hours=Decimal("2"),
+            description=f"{text_mark} filming hours",
+        )
         readiness.payout_details_set(
             creator=profile,
             actor=user,
@@ -460,6 +471,7 @@ def _owner_filter(model: type[Model], creator: CreatorProfile) -> dict[str, Any]
         ProgramInterest: "profile",
         Thread: "enrollment__creator",
         SubmissionMedia: "submission__deliverable__enrollment__creator",
+        TimeEntry: "creator",
     }
     return {paths[model]: creator}
 

@@ -121,6 +121,7 @@ def _owned(model: type[Model], user: Any) -> dict[str, Any]:
         "ProgramInterest": "profile__user",
         "Thread": "creator__user",
         "SubmissionMedia": "submission__deliverable__enrollment__creator__user",
+        "TimeEntry": "creator__user",
     }
     return {paths[model.__name__]: user}
 

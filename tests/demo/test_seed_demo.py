@@ -26,8 +26,17 @@ from organizations.models import Membership, Organization
 from payments import ledger
 from payments.models import PaymentRun, Payout, PayoutReason, PayoutState
 from programs.content.selectors import awaiting_decision
-from programs.models import ComplianceCase, Enrollment, Program, Submission, SubmissionMedia
+from programs.models import (
+    ComplianceCase,
+    Enrollment,
+    Program,
+    Submission,
+    SubmissionMedia,
+    TimeEntry,
+)
 from programs.states import ProgramState
+from tests.conftest import login_client
+from tests.factories import with_totp
 from tracking.models import MilestoneReached
 from tracking.pace.services import milestone_of, with_valid_clicks
 
@@ -255,6 +264,24 @@ def check_a_creator_is_left_out_for_her_values() -> None:
     assert "excludes alcohol" in html and 'name="acknowledge_conflict"' in html
 
 
+def check_hours_show_their_rate_and_scope(north: Organization) -> None:
+    """Cara's hours give Holiday Gifts an hourly rate on the staff side; Maya's, well over what
+    Summit Trail expects, opened one BSM scope task; the team's median answer time shows."""
+    admin_user = Membership.objects.get(organization=north, user__email="admin@demo.test").user
+    with_totp(admin_user)  # the demo org asks its admins for two-factor
+    admin = login_client(admin_user)
+    cara = Enrollment.objects.get(program__name="Holiday Gifts", creator__email="creator@demo.test")
+    hub = admin.get(f"/orgs/northwind/enrollments/{cara.pk}/").content.decode()
+    assert 'data-figure="hourly-rate"><strong>' in hub
+    report = admin.get(f"/orgs/northwind/programs/{cara.program_id}/report/").content.decode()
+    assert 'data-figure="program-hourly-rate">$' in report
+    (scope,) = Task.objects.filter(organization=north, kind="hours_over_scope")
+    assert scope.owner_role == "bsm" and scope.enrollment.creator.email == "maya@demo.test"
+    creator = Client()
+    assert creator.login(email="creator@demo.test", password=DEMO_PASSWORD)
+    assert "The team answers a question in a median of" in creator.get("/portal/").content.decode()
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from integrations.models import WebhookEndpoint
@@ -263,6 +290,7 @@ def counts() -> dict[str, int]:
     models: list[Any] = [Program, Enrollment, Payout, PaymentRun, Task, Request, ClickEvent]
     models.append(WebhookEndpoint)
     models.append(SubmissionMedia)  # a second seed uploads nothing more
+    models.append(TimeEntry)
     return {m.__name__: m.objects.count() for m in [*models, AuditEvent]}
 
 
@@ -286,6 +314,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_a_webhook_endpoint_is_registered_but_paused(north)
         check_a_returning_creator_sees_her_tier_and_the_ism_a_suggestion(north)
         check_a_creator_is_left_out_for_her_values()
+        check_hours_show_their_rate_and_scope(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()

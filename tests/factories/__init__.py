@@ -73,6 +73,7 @@ from tests.factories.programs import (
     SubmissionFactory,
     SubmissionMediaFactory,
     TermsVersionFactory,
+    TimeEntryFactory,
 )
 from tests.factories.tracking import (
     ClickEventFactory,
@@ -142,6 +143,7 @@ __all__ = [
     "TermsVersionFactory",
     "ThreadFactory",
     "ThreadReadFactory",
+    "TimeEntryFactory",
     "TrackedLinkFactory",
     "UserFactory",
     "WebhookDeliveryFactory",

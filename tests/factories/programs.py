@@ -26,6 +26,7 @@ from programs.models import (
     Submission,
     SubmissionMedia,
     TermsVersion,
+    TimeEntry,
 )
 from programs.recruiting.services import terms_snapshot
 from tests.factories.base import TenantFactory, same_org
@@ -218,3 +219,17 @@ class ProgramCalendarFeedFactory(TenantFactory[ProgramCalendarFeed]):
     organization = factory.SubFactory(OrganizationFactory)
     program = same_org(ProgramFactory)
     token = factory.Sequence(lambda n: f"program-feed-{n:040d}")
+
+
+class TimeEntryFactory(TenantFactory[TimeEntry]):
+    """A plain row: ``programs.hours.services.time_entry_log`` checks the rules."""
+
+    class Meta:
+        model = TimeEntry
+
+    organization = factory.SubFactory(OrganizationFactory)
+    enrollment = same_org(EnrollmentFactory)
+    creator = factory.SelfAttribute("enrollment.creator")
+    worked_on = factory.LazyFunction(timezone.localdate)
+    hours = Decimal("2.50")
+    description = "Filming the first take."

@@ -16,8 +16,10 @@ from django.views import View
 
 from influencer_ops.csv_export import Columns, csv_response
 from influencers.access import CreatorViewMixin
+from messaging.answer_times import program_answer_times
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.permissions import can_view_reports
+from programs.hours.selectors import program_hours
 from programs.models import Program
 from programs.selectors import brands_visible_to
 from tracking.metrics.permissions import can_write_metrics
@@ -88,6 +90,8 @@ class ProgramReportView(ReportViewMixin, View):
             "chart": charts.program_clicks_chart(report.clicks, program_name=program.name),
             "tables": list(PROGRAM_TABLES),
             "can_import_metrics": can_write_metrics(self.membership),
+            "hours": program_hours(program=program),
+            "answer_times": program_answer_times(program=program),
         }
         return render(request, "tracking/report_program.html", context)
 
