@@ -28,15 +28,13 @@ def earn_key(enrollment_id: int, currency: str, window: str) -> str:
     return f"commission:{enrollment_id}:{currency}:{window}"
 
 
-def _settle(due: Decimal, clawbacks: list[tuple[int, Decimal]]) -> list[tuple[int, Decimal]]:
-    """The outstanding clawbacks (oldest first) this payout can absorb and stay above zero."""
-    taken, left = [], due
-    for pk, amount in clawbacks:
-        if amount >= left:
-            break
-        taken.append((pk, amount))
-        left -= amount
-    return taken
+def _settle(due: Decimal, clawbacks: list[tuple[int, Decimal]]) -> list[tuple[int, Decimal]] | None:
+    """The outstanding clawbacks this payout absorbs: all of them if it stays above zero;
+    else None (nothing is earned for the enrollment this time: the commission waits until it
+    is more than what is owed back, so a payout is never zero or negative)."""
+    if sum((amount for _, amount in clawbacks), ZERO) >= due:
+        return None
+    return clawbacks
 
 
 @transaction.atomic
@@ -98,6 +96,8 @@ def commissions_earn(
         enrollment = enrollments[enrollment_id]
         gross = sum((amount for _, amount in items), ZERO)
         taken = _settle(gross, outstanding.get((enrollment_id, currency), []))
+        if taken is None:
+            continue
         amount = gross - sum((a for _, a in taken), ZERO)
         ready = readiness.get(enrollment.creator_id)
         hold = ready.hold_reason if ready is not None else ""
@@ -130,7 +130,10 @@ def commissions_earn(
     payouts_record_bulk(organization_id=org_id, payouts=payouts, memo=gettext("Commission"))
     payout_of = {(p.enrollment_id, p.currency): p for p in payouts}
     pairs = [
-        (pk, payout_of[key].pk, amount) for key, items in groups.items() for pk, amount in items
+        (pk, payout_of[key].pk, amount)
+        for key, items in groups.items()
+        if key in payout_of
+        for pk, amount in items
     ]
     _mark(org_id, pairs, CommissionState.EARNED, now)
     claw_pairs = [
