@@ -118,18 +118,23 @@ class _Errors:
 
 
 def clean_amount(value: Any, field: str, errors: _Errors, *, positive: bool = False) -> Decimal:
-    """A money amount from a JSON number or a string: finite, ≥ 0 (> 0 if ``positive``), at
-    most two decimals, within the column."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        errors.add(field, gettext("Must be a number (a string like “12.50” or a number)."))
+    """A money amount from a string (or a whole number; never a float): finite, ≥ 0 (> 0 if
+    ``positive``), at most two decimals, within the column."""
+    if isinstance(value, float):
+        errors.add(
+            field, gettext("Send amounts as strings, like “12.50”: a JSON number can lose cents.")
+        )
+        return Decimal(0)
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        errors.add(field, gettext("Must be a number (a string like “12.50”)."))
         return Decimal(0)
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        errors.add(field, gettext("Must be a number (a string like “12.50” or a number)."))
+        errors.add(field, gettext("Must be a number (a string like “12.50”)."))
         return Decimal(0)
     if not amount.is_finite():
-        errors.add(field, gettext("Must be a number (a string like “12.50” or a number)."))
+        errors.add(field, gettext("Must be a number (a string like “12.50”)."))
         return Decimal(0)
     if amount < 0 or (positive and amount == 0):
         errors.add(

@@ -45,9 +45,9 @@ def _problem(commission: Commission) -> str:
         return f"is in {commission.currency} on an order in {order.currency}"
     if commission.amount > terms.amount(order.net_value):
         return f"is {commission.amount}, more than its terms give on {order.net_value}"
-    if commission.state == CommissionState.PENDING:
-        if commission.amount > terms.amount(order.remaining_net, whole=order.remaining_net > 0):
-            return "is pending at more than its order is worth after refunds"
+    worth = terms.amount(order.remaining_net, whole=order.remaining_net > 0)
+    if commission.state == CommissionState.PENDING and commission.amount > worth:
+        return "is pending at more than its order is worth after refunds"
     if commission.state == CommissionState.REVERSED and order.refunded_value < order.gross_value:
         return "is reversed while its order is not refunded in full"
     payout = commission.payout
