@@ -26,8 +26,10 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.translation import gettext
 
+from commerce.bulk import fields_of, insert_many
 from commerce.commission.terms import CommissionTerms
 from commerce.models import CommerceSettings, Commission, CommissionState, Order
 from influencer_ops.audit import AuditVerb, audit_record
@@ -94,7 +96,11 @@ def commissions_record(*, organization_id: int, orders: list[Order]) -> list[Com
                 pending_until=terms.pending_until(order.placed_at),
             )
         )
-    return Commission.objects.bulk_create(rows)
+    now = timezone.now()
+    for row in rows:
+        row.created_at = row.updated_at = now
+    insert_many(rows, fields_of(Commission), key="order_id")
+    return rows
 
 
 def _after_refund(order: Order, commission: Commission) -> Decimal:

@@ -18,8 +18,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
+from commerce.bulk import fields_of, insert_many
 from commerce.commission import services as commission
 from commerce.models import Order, OrderRefund
 from commerce.orders.attribution import attribute
@@ -27,6 +29,8 @@ from commerce.orders.inputs import OrderIn, RefundIn
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, NotFound
 from organizations.models import Organization
+
+ORDER_FIELDS = fields_of(Order)
 
 
 @dataclass
@@ -110,9 +114,13 @@ def orders_receive(
                 payload_hash=item.content_hash,
             )
         )
+    now = timezone.now()
+    for row in rows:
+        row.received_at = now
     try:
         with transaction.atomic():
-            created = Order.objects.bulk_create(rows)
+            insert_many(rows, ORDER_FIELDS, key="source_order_id")
+            created = rows
     except IntegrityError:
         # Another request stored some of these ids between our read and our insert: answer
         # as if it had come first (a replay, or a conflict).
