@@ -115,7 +115,7 @@ def prepare(count: int) -> Any:
                 for n in range(start, min(count, start + BATCH))
             )
             Commission.objects.bulk_create(
-                Commission(
+                Commission(  # type: ignore[misc]
                     organization=org,
                     order=o,
                     enrollment_id=o.enrollment_id,

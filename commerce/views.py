@@ -124,7 +124,7 @@ class DiscountCodeAddView(OrgViewMixin, View):
         back = enrollment_url(enrollment) + "#discount-codes"
         form = DiscountCodeForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
             return redirect(back)
         try:
             services.discount_code_add(

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from commerce import services as commerce
 from commerce.commission.services import settings_for
-from commerce.shopify import HMAC_HEADER, sign
+from commerce.shopify import sign
 from commerce.webhook import shopify_webhook
 from influencer_ops.tenancy import dangerously_unscoped
 from tracking.models import TrackedLink
@@ -48,7 +48,7 @@ def post(history: History, topic: str, payload: dict[str, Any]) -> int:
         f"/hooks/shopify/{organization.slug}/{topic}",
         data=body,
         content_type="application/json",
-        **{HMAC_HEADER: sign(secret, body)},
+        headers={"X-Shopify-Hmac-Sha256": sign(secret, body)},
     )
     with dangerously_unscoped():
         response = shopify_webhook(request, org_slug=organization.slug, topic=topic)

@@ -111,7 +111,7 @@ def commissions_earn(
                 organization_id=org_id,
                 enrollment_id=enrollment_id,
                 creator_id=enrollment.creator_id,
-                terms_version_id=enrollment.terms_version_id,
+                terms_version_id=int(enrollment.terms_version_id or 0),
                 amount=amount,
                 currency=currency,
                 reason=PayoutReason.COMMISSION,

@@ -65,17 +65,26 @@ def _committed(enrollment_ids: Iterable[int]) -> dict[int, Decimal]:
 
 def commissions_record(*, organization_id: int, orders: list[Order]) -> list[Commission]:
     """Pending commissions of newly stored orders (one read and one INSERT for the batch)."""
-    eligible = [o for o in orders if o.enrollment is not None and not o.currency_mismatch]
+    eligible = [
+        (o, o.enrollment, o.enrollment.terms_version)
+        for o in orders
+        if o.enrollment is not None
+        and o.enrollment.terms_version is not None
+        and not o.currency_mismatch
+    ]
     with_cap = {
-        o.enrollment_id
-        for o in eligible
-        if CommissionTerms.of(o.enrollment.terms_version.snapshot).cap is not None
+        enrollment.pk
+        for _, enrollment, version in eligible
+        if version is not None and CommissionTerms.of(version.snapshot).cap is not None
     }
     committed = _committed(with_cap) if with_cap else {}
     rows = []
-    for order in sorted(eligible, key=lambda o: (o.placed_at, o.source_order_id)):
-        enrollment = order.enrollment
-        terms = CommissionTerms.of(enrollment.terms_version.snapshot)
+    for order, enrollment, version in sorted(
+        eligible, key=lambda row: (row[0].placed_at, row[0].source_order_id)
+    ):
+        assert enrollment is not None
+        assert version is not None
+        terms = CommissionTerms.of(version.snapshot)
         if not terms.pays:
             continue
         amount = terms.amount(order.net_value)
@@ -90,7 +99,7 @@ def commissions_record(*, organization_id: int, orders: list[Order]) -> list[Com
                 organization_id=organization_id,
                 order=order,
                 enrollment=enrollment,
-                terms_version=enrollment.terms_version,
+                terms_version=version,
                 amount=amount,
                 currency=order.currency,
                 pending_until=terms.pending_until(order.placed_at),

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from commerce.models import OrderSource
-from commerce.orders.inputs import MAX_BATCH, clean_order
+from commerce.orders.inputs import MAX_BATCH, OrderIn, clean_order
 from commerce.orders.services import orders_receive
 from influencer_ops.errors import DomainError
 
@@ -64,7 +64,7 @@ def orders_import_csv(*, organization: Any, actor: Any, file_text: str) -> Impor
             report.problems.append(Problem(1, name, gettext("Unknown column.")))
         return report
     reader.fieldnames = header
-    orders = []
+    orders: list[OrderIn] = []
     for line, row in enumerate(reader, start=2):
         report.rows += 1
         if report.rows > MAX_ROWS:
@@ -79,7 +79,8 @@ def orders_import_csv(*, organization: Any, actor: Any, file_text: str) -> Impor
         for column, messages in errors.items():
             name = "order_id" if column == "id" else column
             report.problems.extend(Problem(line, name, message) for message in messages)
-        orders.append(order)
+        if order is not None:
+            orders.append(order)
     if report.problems or not orders:
         if not orders and not report.problems:
             report.problems.append(Problem(1, "", gettext("The file has no rows.")))
