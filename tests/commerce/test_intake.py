@@ -235,3 +235,12 @@ def test_discount_codes_on_the_enrollment_page(shop: Shop) -> None:
     assert bsm.post(off).status_code == 302
     code.refresh_from_db()
     assert not code.active
+
+
+def test_the_order_endpoints_are_in_the_openapi_schema() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    for path in ("orders/", "orders/refunds/", "orders/import/", "discount-codes/"):
+        assert f"/api/v1/orgs/{{org_slug}}/{path}" in paths, path
+    assert "post" in paths["/api/v1/orgs/{org_slug}/orders/"]
