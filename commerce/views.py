@@ -103,6 +103,7 @@ class OrdersImportView(OrgViewMixin, View):
             "report": report,
             "columns": IMPORT_COLUMNS,
             "max_rows": MAX_ROWS,
+            "can_settings": can_manage_order_settings(self.membership),
         }
         return render(request, "commerce/orders_import.html", context, status=status)
 
