@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import urls as accounts
 from accounts.tokens import urls as tokens
+from commerce import urls as commerce
 from config import views
 from influencers import urls as creators
 from influencers.privacy import urls as privacy
@@ -53,6 +54,7 @@ ORG_FEATURES = (
     tokens,
     calendar,
     timeline,
+    commerce,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -76,6 +78,7 @@ API_FEATURES = (
     growth,
     creator_values,
     hours,
+    commerce,
 )
 
 
@@ -94,6 +97,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("notifications/", include(messaging.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("hooks/", include(commerce.hook_patterns)),  # signed by the shop, no login
     path("calendar/", include(calendar.feed_patterns)),  # secret feed addresses, no login
     path("accounts/", include(accounts.mfa_patterns)),  # first: TOTP set-up lands at home
     path("accounts/preferences/", include(accounts.preference_patterns)),

@@ -138,9 +138,19 @@ PARITY: dict[tuple[str, str], Control] = {
     # hours: the creator's own time entries
     ("api-my-time-entry-list", "POST"): Control("portal_hours"),
     ("api-my-time-entry-detail", "DELETE"): Control("portal_hours", "portal_hours_delete"),
+    # commerce: orders (one or a batch through the CSV import page) and discount codes
+    ("api-order-list", "POST"): Control("orders_import", note="the same orders, as CSV"),
+    ("api-order-import-csv", "POST"): Control("orders_import"),
+    ("api-discount-code-list", "POST"): Control("enrollment_detail", "discount_code_add"),
+    ("api-discount-code-deactivate", "POST"): Control(
+        "enrollment_detail", "discount_code_deactivate"
+    ),
 }
 # (API URL name, method) -> why no page offers it (machine-only ingestion, and the like).
-API_ONLY: dict[tuple[str, str], str] = {}
+API_ONLY: dict[tuple[str, str], str] = {
+    ("api-order-refunds", "POST"): "refunds come from the shop's systems (or its webhook), "
+    "never typed in by a person",
+}
 
 
 def api_writes() -> set[tuple[str, str]]:

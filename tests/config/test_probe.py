@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from commerce.models import DiscountCode, Order
 from influencer_ops import tenancy
 from influencer_ops.models import AuditEvent
 from influencer_ops.rls import tenant_models
@@ -53,7 +54,9 @@ from tests.factories import (
     BrandFactory,
     CreatorExclusionFactory,
     DailyClicksFactory,
+    DiscountCodeFactory,
     MetricRecordFactory,
+    OrderFactory,
     OrganizationFactory,
     PayoutFactory,
     member,
@@ -75,6 +78,7 @@ KWARG_MODELS: dict[str, type[Model]] = {
     "form_pk": TaxForm,
     "program_pk": Program,
     "delivery_pk": WebhookDelivery,
+    "code_pk": DiscountCode,
 }
 SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("org", "members"): Membership,
@@ -100,6 +104,8 @@ SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("org", "media"): SubmissionMedia,
     ("org", "webhooks"): WebhookEndpoint,
     ("org", "endpoints"): WebhookEndpoint,
+    ("org", "orders"): Order,
+    ("org", "discount-codes"): DiscountCode,
     ("org", "deliveries"): WebhookDelivery,
     ("me", "threads"): Thread,
     ("me", "invitations"): Enrollment,
@@ -122,6 +128,7 @@ PARENT_FIELDS: dict[type[Model], str] = {
     DeliverableSpec: "program_id",
     TaxForm: "creator_id",
     WebhookDelivery: "endpoint_id",
+    DiscountCode: "enrollment_id",
 }
 # Valid values of the str kwargs that are not secrets.
 # ``token``: the data export's signed link (a made-up one is a 404; its owner check is tested
@@ -422,6 +429,8 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
         deliverable = Deliverable.objects.filter(enrollment=enrollment).order_by("pk").first()
         MetricRecordFactory(organization=org, deliverable=deliverable, reach=100)
         PayoutFactory(organization=org, enrollment=enrollment, earn_key=f"probe:{enrollment.pk}")
+        DiscountCodeFactory(organization=org, enrollment=enrollment, code=f"P{enrollment.pk}")
+        OrderFactory(organization=org, source_order_id=f"probe-{enrollment.pk}")
     PaymentRun.objects.create(
         organization=org,
         state=PaymentRun.State.AWAITING_APPROVAL,
