@@ -14,6 +14,7 @@ from messaging import urls as messaging
 from organizations import urls as organizations
 from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
+from payments.record import urls as record
 from payments.runs import urls as runs
 from programs import urls as programs
 from programs.calendar import urls as calendar
@@ -64,6 +65,7 @@ API_FEATURES = (
     runs,
     payouts,
     readiness,
+    record,
     creators,
     webhooks,
     privacy,

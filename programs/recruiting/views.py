@@ -20,6 +20,7 @@ from influencers.models import CreatorProfile
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.models import Membership
+from payments.record.selectors import payment_record
 from programs.cases.services import may_act_on_cases
 from programs.models import Enrollment, Program
 from programs.recruiting import selectors
@@ -111,6 +112,7 @@ class PortalInvitationView(CreatorViewMixin, View):
                     nda_required=nda, initial={"terms_version": latest.number if latest else 1}
                 ),
                 "decline_form": decline_form or DeclineForm(),
+                "record": payment_record(organization=enrollment.organization),
             }
         )
         return render(request, "programs/recruiting_portal_invitation.html", context, status=status)
