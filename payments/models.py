@@ -42,6 +42,7 @@ class PayoutReason(models.TextChoices):
     MILESTONE_BONUS = "milestone_bonus", _("Click milestone bonus")
     PRORATED_BONUS = "prorated_bonus", _("Pro-rated milestone bonus")
     TERMINATION = "termination", _("Owed at the end of the collaboration")
+    COMMISSION = "commission", _("Commission on attributed orders")
 
 
 class Cadence(models.TextChoices):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "portal",
     "demo",
     "integrations",
+    "commerce",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +110,23 @@ class Program(TenantModel):
     )
     milestone_bonus = money_field()
     prorate_if_missed = models.BooleanField(default=False)
+    # Commission on attributed orders (commerce): a percent of the net value and/or a fixed
+    # amount per order, within the window after the collaboration, held, up to a cap.
+    commission_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    commission_fixed = money_field()
+    commission_window_days = models.PositiveIntegerField(
+        default=30, help_text=_("Orders count until this many days after the collaboration ends.")
+    )
+    commission_holding_days = models.PositiveIntegerField(
+        default=30, help_text=_("Commission stays pending this many days, for refunds.")
+    )
+    commission_cap = money_field()
     # After launch: review and extension policies.
     review_sla_days = models.PositiveIntegerField(
         default=3, help_text=_("Days a submission may wait for review before it is overdue.")

@@ -12,6 +12,7 @@ from tests import factories
 
 OUR_APPS = {
     "accounts",
+    "commerce",
     "influencer_ops",
     "influencers",
     "integrations",

@@ -3,6 +3,13 @@ created inside an all-orgs scope (see conftest); a row's sub-factories share its
 ``tests/core/test_factories.py`` checks that every model has one here."""
 
 from tests.factories.base import TenantFactory, same_org
+from tests.factories.commerce import (
+    CommerceSettingsFactory,
+    CommissionFactory,
+    DiscountCodeFactory,
+    OrderFactory,
+    OrderRefundFactory,
+)
 from tests.factories.core import AuditEventFactory
 from tests.factories.influencers import (
     AvailabilityFactory,
@@ -89,6 +96,8 @@ __all__ = [
     "BrandFactory",
     "CaseActionFactory",
     "ClickEventFactory",
+    "CommerceSettingsFactory",
+    "CommissionFactory",
     "ComplianceCaseFactory",
     "CreatorCalendarFeedFactory",
     "CreatorLinkFactory",
@@ -97,6 +106,7 @@ __all__ = [
     "DataExportFactory",
     "DeliverableFactory",
     "DeliverableSpecFactory",
+    "DiscountCodeFactory",
     "EnrollmentFactory",
     "ExtensionFactory",
     "InvitationBrandFactory",
@@ -110,6 +120,8 @@ __all__ = [
     "MilestoneReachedFactory",
     "NotificationFactory",
     "NotificationPreferenceFactory",
+    "OrderFactory",
+    "OrderRefundFactory",
     "OrganizationFactory",
     "PaymentRunFactory",
     "PaymentScheduleFactory",

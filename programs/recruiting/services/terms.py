@@ -26,6 +26,11 @@ AMENDABLE = (
     "click_milestone",
     "milestone_bonus",
     "prorate_if_missed",
+    "commission_percent",
+    "commission_fixed",
+    "commission_window_days",
+    "commission_holding_days",
+    "commission_cap",
     "guidelines",
     "disclosure_rule",
     "nda_required",
@@ -45,6 +50,31 @@ def _due_on(spec: Any, program: Program) -> str | None:
     return None
 
 
+# Decimal terms an amendment may change, and the quantum each is kept to.
+DECIMAL_TERMS = {
+    "fee": "0.01",
+    "per_click_rate": "0.0001",
+    "milestone_bonus": "0.01",
+    "commission_percent": "0.01",
+    "commission_fixed": "0.01",
+    "commission_cap": "0.01",
+}
+DAY_TERMS = ("commission_window_days", "commission_holding_days")
+
+
+def commission_terms(program: Program) -> dict[str, Any]:
+    """The commission part of the terms (commerce reads it from the accepted snapshot):
+    percent of the attributed net order value and/or a fixed amount per order (null: none),
+    the attribution window and holding period in days, and the cap (null: none)."""
+    return {
+        "commission_percent": _money(program.commission_percent),
+        "commission_fixed": _money(program.commission_fixed),
+        "commission_window_days": program.commission_window_days,
+        "commission_holding_days": program.commission_holding_days,
+        "commission_cap": _money(program.commission_cap),
+    }
+
+
 def terms_snapshot(*, program: Program, creator: Any) -> dict[str, Any]:
     """What the creator is asked to accept, frozen: money as strings, dates as ISO dates."""
     return {
@@ -56,6 +86,7 @@ def terms_snapshot(*, program: Program, creator: Any) -> dict[str, Any]:
         "click_milestone": program.click_milestone or creator.click_milestone,
         "milestone_bonus": _money(program.milestone_bonus),
         "prorate_if_missed": program.prorate_if_missed,
+        **commission_terms(program),
         "deliverables": [
             {
                 "kind": spec.kind,
@@ -147,7 +178,7 @@ def terms_amend(
 def _clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key, value in changes.items():
-        if key in ("fee", "per_click_rate", "milestone_bonus") and value is not None:
+        if key in DECIMAL_TERMS and value is not None:
             try:
                 amount = Decimal(str(value))
             except InvalidOperation as exc:
@@ -158,9 +189,13 @@ def _clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
                 raise DomainError(
                     gettext("%(replace)s cannot be negative.") % {"replace": key.replace("_", " ")}
                 )
-            clean[key] = str(
-                amount.quantize(Decimal("0.0001" if key == "per_click_rate" else "0.01"))
-            )
+            if key == "commission_percent" and amount > 100:
+                raise DomainError(gettext("A commission percent is at most 100."))
+            clean[key] = str(amount.quantize(Decimal(DECIMAL_TERMS[key])))
+        elif key in DAY_TERMS:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 3650:
+                raise DomainError(gettext("A number of days is a whole number from 0 to 3650."))
+            clean[key] = value
         elif key == "click_milestone":
             if not isinstance(value, int) or value < 1:
                 raise DomainError(
