@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import urls as accounts
 from accounts.tokens import urls as tokens
+from commerce.statements import urls as statements
 from config import views
 from influencers import urls as creators
 from influencers.privacy import urls as privacy
@@ -49,6 +50,7 @@ ORG_FEATURES = (
     webhooks,
     tokens,
     calendar,
+    statements,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -66,6 +68,7 @@ API_FEATURES = (
     payouts,
     readiness,
     record,
+    statements,
     creators,
     webhooks,
     privacy,

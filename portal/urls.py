@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from accounts.tokens import urls as tokens
+from commerce.statements import urls as statements
 from influencers import urls as creators
 from influencers.privacy import urls as privacy
 from messaging import urls as messaging
@@ -33,6 +34,7 @@ FEATURES = (
     tokens,
     calendar,
     privacy,
+    statements,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

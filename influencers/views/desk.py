@@ -174,6 +174,7 @@ class CreatorDetailView(CreatorMixin, View):
             ),
             availability_form=AvailabilityForm(prefix="away"),
             interest_form=InterestForm(prefix="interest"),
+            can_view_orders=permissions.can_view_payouts(self.membership),
         )
         return render(request, "influencers/creator_detail.html", context)
 

@@ -17,7 +17,7 @@ SELECT set_config('app.all_orgs', '', true);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payments", "0002_ledger_rules")]
+    dependencies = [("payments", "0003_commission")]
 
     operations = [
         migrations.AddField(
