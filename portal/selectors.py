@@ -185,10 +185,10 @@ def _todo_terms(home: CreatorHome, user: Any) -> None:
         .filter(state__in=(EnrollmentState.INVITED, *PLACES))
         .select_related("organization")
     )
-    rows = list(rows)
-    invited = {e.organization_id for e in rows if e.state == EnrollmentState.INVITED}
+    enrollments = list(rows)
+    invited = {e.organization_id for e in enrollments if e.state == EnrollmentState.INVITED}
     records = payment_records(organization_ids=invited)
-    for enrollment in rows:
+    for enrollment in enrollments:
         terms = _latest(enrollment)
         snapshot = terms.snapshot if terms is not None and isinstance(terms.snapshot, dict) else {}
         item = Invitation(enrollment, terms, estimate(snapshot) if snapshot else None)

@@ -27,7 +27,7 @@ def _money(source: str, *, allow_null: bool = False) -> MoneyField:
 
 class OrderLineSerializer(StrictSerializer):
     id = serializers.IntegerField(source="order.pk")
-    source = serializers.CharField(source="order.source")
+    order_source = serializers.CharField(source="order.source", help_text="api, csv or shopify")
     source_order_id = serializers.CharField(source="order.source_order_id")
     placed_at = serializers.DateTimeField(source="order.placed_at")
     organization = serializers.CharField(source="order.organization.name")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -62,7 +62,8 @@ class _RecordsFirst(serializers.ListSerializer[Enrollment]):
 
     def to_representation(self, data: Any) -> Any:
         rows = list(data.all() if hasattr(data, "all") else data)
-        self.child.context["records"] = payment_records(
+        child = cast(serializers.Serializer[Any], self.child)
+        child.context["records"] = payment_records(
             organization_ids={e.organization_id for e in rows}
         )
         return super().to_representation(rows)

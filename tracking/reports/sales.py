@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -113,7 +113,7 @@ def _annotations(owner: str, currency: str) -> dict[str, Any]:
     commissions = Commission.objects.filter(state__in=COMMISSION_STATES)
     payouts = Payout.objects.exclude(state=PayoutState.CANCELLED)
     other = Order.objects.filter(~Q(currency=OuterRef(currency)))
-    ints = IntegerField()
+    ints: IntegerField[Any, Any] = IntegerField()
     return {
         "sales_orders": _correlated(kept, same, Count("pk"), ints),
         "sales_revenue": _correlated(Order.objects.all(), same, Sum(_remaining_net()), MONEY),
@@ -150,7 +150,7 @@ def program_sales(
             spend=_money(p.sales_spend),
             other_currency=p.sales_other,
         )
-        for p in rows
+        for p in cast(Iterable[Any], rows)
     ]
 
 
@@ -186,5 +186,5 @@ def creator_sales(
             enrollment_id=e.pk,
             creator=e.creator.display_name,
         )
-        for e in rows
+        for e in cast(Iterable[Any], rows)
     ]
