@@ -216,6 +216,40 @@ def check_a_webhook_endpoint_is_registered_but_paused(north: Organization) -> No
     assert not WebhookDelivery.objects.exists()  # the demo sends nothing anywhere
 
 
+def check_the_payment_record_follows_the_payouts(north: Organization) -> None:
+    """The record every invitation shows, recomputed here from the payouts one by one."""
+    import statistics
+    from datetime import timedelta
+
+    from influencer_ops.calendar import org_zone
+    from payments.readiness.services import READINESS_HOLD
+    from payments.record.selectors import WINDOW_DAYS, payment_record
+    from payments.runs.schedule import schedule_for
+
+    zone = org_zone(schedule_for(organization=north))
+    today = timezone.now().astimezone(zone).date()
+    late = []
+    counted = 0
+    for payout in Payout.objects.filter(organization=north).exclude(state="cancelled"):
+        promised = payout.missed_expected_on or payout.expected_on
+        if promised is None or promised <= today - timedelta(days=WINDOW_DAYS):
+            continue
+        if payout.state == PayoutState.PAID:
+            days = (payout.paid_at.astimezone(zone).date() - promised).days
+        elif promised < today and not payout.hold_reason.startswith(READINESS_HOLD):
+            days = (today - promised).days
+        else:
+            continue
+        counted += 1
+        if days > 0:
+            late.append(days)
+    record = payment_record(organization=north)
+    assert (record.counted, record.late) == (counted, len(late))
+    assert record.median_days_late == (statistics.median(late) if late else None)
+    # A meaningful figure: enough history, mostly on time, and some payouts late.
+    assert record.enough_history and late and record.on_time > record.late
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from integrations.models import WebhookEndpoint
@@ -245,6 +279,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_submissions_have_their_uploads(north)
         check_the_hub_has_work_to_show(north)
         check_a_webhook_endpoint_is_registered_but_paused(north)
+        check_the_payment_record_follows_the_payouts(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()
