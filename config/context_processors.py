@@ -77,6 +77,7 @@ SIDEBAR: tuple[tuple[str, str, tuple[_Entry, ...]], ...] = (
             (N_("Settings"), "org_settings", "settings", ("org_settings",)),
             (N_("Audit trail"), "org_audit", "audit", ("org_audit",)),
             (N_("Webhooks"), "webhook_list", "webhooks", ("webhook_",)),
+            (N_("Orders"), "commerce_settings", "settings", ("commerce_", "orders_import")),
             (N_("API tokens"), "org_api_tokens", "api_tokens", ("org_api_tokens",)),
         ),
     ),

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import urls as accounts
 from accounts.tokens import urls as tokens
+from commerce import urls as commerce
 from commerce.statements import urls as statements
 from config import views
 from influencers import urls as creators
@@ -50,6 +51,7 @@ ORG_FEATURES = (
     webhooks,
     tokens,
     calendar,
+    commerce,
     statements,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
@@ -72,6 +74,7 @@ API_FEATURES = (
     creators,
     webhooks,
     privacy,
+    commerce,
 )
 
 
@@ -90,6 +93,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("notifications/", include(messaging.notification_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("hooks/", include(commerce.hook_patterns)),  # signed by the shop, no login
     path("calendar/", include(calendar.feed_patterns)),  # secret feed addresses, no login
     path("accounts/", include(accounts.mfa_patterns)),  # first: TOTP set-up lands at home
     path("accounts/preferences/", include(accounts.preference_patterns)),

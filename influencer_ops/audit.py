@@ -140,6 +140,19 @@ class AuditVerb(StrEnum):
     # metrics (tracking)
     METRICS_IMPORTED = "metrics.imported"
 
+    # orders, order, commission, discount_code, commerce_settings (commerce)
+    ORDERS_RECEIVED = "orders.received"
+    ORDER_REFUNDED = "order.refunded"
+    COMMISSION_EARNED = "commission.earned"
+    COMMISSION_REDUCED = "commission.reduced"
+    COMMISSION_REVERSED = "commission.reversed"
+    COMMISSION_CLAWED_BACK = "commission.clawed_back"
+    COMMISSION_CLAWBACK_SETTLED = "commission.clawback_settled"
+    DISCOUNT_CODE_ADDED = "discount_code.added"
+    DISCOUNT_CODE_DEACTIVATED = "discount_code.deactivated"
+    COMMERCE_SETTINGS_CHANGED = "commerce_settings.changed"
+    COMMERCE_SECRET_ROTATED = "commerce_settings.secret_rotated"
+
     # payout (payments)
     PAYOUT_ADJUSTED = "payout.adjusted"
     PAYOUT_CANCELLED = "payout.cancelled"

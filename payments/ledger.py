@@ -121,6 +121,7 @@ def _write_ledger(
     memo: str,
     debit: str | None = None,
     audit: bool = True,
+    credit: str | None = None,
 ) -> None:
     """One statement for the whole move, however many payouts: the ledger transactions, both
     legs of each (in ONE insert — the database checks that every statement's entries balance
@@ -178,7 +179,7 @@ def _write_ledger(
         "after": json.dumps(after),
         "debit": debit if debit is not None else account_for(source),
         "audit": audit,
-        "credit": account_for(target),
+        "credit": credit if credit is not None else account_for(target),
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -315,6 +316,49 @@ def payout_book_adjustment(*, payout: Payout, delta: Decimal, actor: Any | None,
     )
 
 
+def payouts_record_bulk(*, organization_id: int, payouts: list[Payout], memo: str) -> None:
+    """The first ledger transaction and audit event of payouts just inserted in bulk (each
+    ``earned`` or ``on_hold``): one statement per initial state, however many payouts."""
+    for state in sorted(INITIAL_STATES):
+        moves = [Move(p.pk, p.amount, p.currency) for p in payouts if p.state == state]
+        _write_ledger(
+            organization_id=organization_id,
+            moves=moves,
+            source="",
+            target=state,
+            run=None,
+            actor=None,
+            memo=memo,
+        )
+
+
+def payouts_book_transfer(
+    *,
+    organization_id: int,
+    moves: list[tuple[int, Decimal, str, str]],
+    debit: str,
+    credit: str,
+    memo: str,
+) -> None:
+    """Book amounts between two accounts on payouts that keep their state (a commission's
+    clawback: ``receivable:clawback`` ← ``expense``, and its settlement back): ``moves`` are
+    (payout id, amount, currency, payout state), one balanced transaction each, one statement
+    per state. The caller audits the change."""
+    for state in sorted({move[3] for move in moves}):
+        _write_ledger(
+            organization_id=organization_id,
+            moves=[Move(pk, amount, currency) for pk, amount, currency, st in moves if st == state],
+            source=state,
+            target=state,
+            run=None,
+            actor=None,
+            memo=memo,
+            debit=debit,
+            credit=credit,
+            audit=False,
+        )
+
+
 def ledger_balances(*, organization_id: int) -> dict[tuple[str, str], Decimal]:
     """{(account, currency): balance} for the org (reports and reconciliation tests)."""
     rows = (
@@ -337,5 +381,7 @@ __all__ = [
     "payout_book_adjustment",
     "payout_move",
     "payout_record",
+    "payouts_book_transfer",
     "payouts_move_bulk",
+    "payouts_record_bulk",
 ]

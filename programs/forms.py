@@ -110,6 +110,16 @@ class ProgramBriefForm(forms.Form):
                 "prorate_if_missed",
             ],
         ),
+        (
+            "Commission on orders",
+            [
+                "commission_percent",
+                "commission_fixed",
+                "commission_cap",
+                "commission_window_days",
+                "commission_holding_days",
+            ],
+        ),
         ("People", ["assigned_ism", "assigned_bsm"]),
     ]
 
@@ -169,6 +179,30 @@ class ProgramBriefForm(forms.Form):
     milestone_bonus = _money("Milestone bonus")
     prorate_if_missed = forms.BooleanField(
         required=False, label=_("Prorate the bonus if the milestone is missed")
+    )
+    commission_percent = forms.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
+        label=_("Commission (% of net order value)"),
+        help_text=_("Of each order attributed to the creator's link or discount code."),
+    )
+    commission_fixed = _money("Commission per order")
+    commission_cap = _money("Commission cap per creator")
+    commission_window_days = forms.IntegerField(
+        min_value=0,
+        max_value=3650,
+        initial=30,
+        label=_("Attribution window (days after the end)"),
+    )
+    commission_holding_days = forms.IntegerField(
+        min_value=0,
+        max_value=3650,
+        initial=30,
+        label=_("Commission holding period (days)"),
+        help_text=_("Commission waits this long for refunds before it is paid."),
     )
     assigned_ism = StaffChoiceField(queryset=None, required=False, label=_("Assigned ISM"))
     assigned_bsm = StaffChoiceField(queryset=None, required=False, label=_("Assigned BSM"))

@@ -151,6 +151,11 @@ class ProgramBriefSerializer(StrictSerializer):
     click_milestone = _count(min_value=1)
     milestone_bonus = _money()
     prorate_if_missed = serializers.BooleanField(required=False)
+    commission_percent = _money((5, 2))
+    commission_fixed = _money()
+    commission_cap = _money()
+    commission_window_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+    commission_holding_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     assigned_ism = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     assigned_bsm = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 

@@ -85,6 +85,17 @@ PHRASES: dict[V, str] = {
     V.TRACKED_LINK_DEACTIVATED: N_("switched off the tracked link {target}"),
     V.METRIC_RECORDED: N_("recorded reach and engagement: {target}"),
     V.METRICS_IMPORTED: N_("imported reach and engagement from a CSV file into {target}"),
+    V.ORDERS_RECEIVED: N_("received orders: {target}"),
+    V.ORDER_REFUNDED: N_("recorded a refund of order {target}"),
+    V.COMMISSION_EARNED: N_("recorded a commission as earned: {target}"),
+    V.COMMISSION_REDUCED: N_("reduced a commission after a refund: {target}"),
+    V.COMMISSION_REVERSED: N_("reversed a commission after a refund: {target}"),
+    V.COMMISSION_CLAWED_BACK: N_("clawed back a paid commission after a refund: {target}"),
+    V.COMMISSION_CLAWBACK_SETTLED: N_("took a clawed-back commission off a payout: {target}"),
+    V.DISCOUNT_CODE_ADDED: N_("added the discount code {target}"),
+    V.DISCOUNT_CODE_DEACTIVATED: N_("deactivated the discount code {target}"),
+    V.COMMERCE_SETTINGS_CHANGED: N_("changed the order settings"),
+    V.COMMERCE_SECRET_ROTATED: N_("made a new secret for the order webhook"),
     V.PAYOUT_EARNED: N_("recorded a payout as earned: {target}"),
     V.PAYOUT_ADJUSTED: N_("corrected a payout: {target}"),
     V.PAYOUT_SCHEDULED: N_("scheduled a payout: {target}"),
@@ -139,6 +150,10 @@ GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tracking": (N_("Links and metrics"), ("tracked_link", "metric", "metrics")),
     "payouts": (N_("Payouts and tax forms"), ("payout", "payout_details", "tax_form")),
     "runs": (N_("Payment runs and schedule"), ("payment_run", "payment_schedule")),
+    "commerce": (
+        N_("Orders and commission"),
+        ("orders", "order", "commission", "discount_code", "commerce_settings"),
+    ),
     "integrations": (N_("Webhooks"), ("webhook_endpoint",)),
 }
 

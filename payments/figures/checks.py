@@ -23,6 +23,11 @@ from messaging.kinds import OwnerRole
 from messaging.models import Task
 from organizations.models import Organization
 from payments.earning import NOT_OWED
+from payments.figures.commission import (
+    CLAWBACK_ACCOUNT,
+    commission_follows_orders,
+    outstanding_clawbacks,
+)
 from payments.ledger import account_for, ledger_balances
 from payments.models import LedgerEntry, PaymentRun, Payout, PayoutReason, PayoutState
 from payments.payouts.delays import SWEEP_STATES
@@ -74,6 +79,9 @@ def ledger_mirrors_payouts(organization: Organization, today: date) -> list[Viol
         if row["state"] != PayoutState.CANCELLED:
             expected[(account_for(row["state"]), row["currency"])] -= row["total"]
             expected[("expense", row["currency"])] += row["total"]
+    for currency, clawed in outstanding_clawbacks(organization).items():
+        expected[("expense", currency)] -= clawed  # a clawed-back commission, still owed back
+        expected[(CLAWBACK_ACCOUNT, currency)] += clawed
     found = []
     for key in sorted(set(balances) | set(expected)):
         if balances.get(key, Decimal(0)) != expected.get(key, Decimal(0)):
@@ -355,6 +363,7 @@ CHECKS: tuple[Check, ...] = (
     *MONEY_FLOW_CHECKS,
     payouts_follow_terms,
     milestones_follow_terms,
+    commission_follows_orders,
 )
 
 

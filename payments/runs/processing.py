@@ -41,6 +41,7 @@ from messaging.services import queue
 from payments import notify
 from payments.ledger import payouts_move_bulk
 from payments.models import PaymentRun, Payout, PayoutState
+from payments.runs.hooks import before_claim
 from payments.runs.providers import PayoutProvider, ProviderResult, provider_for
 from payments.runs.schedule import schedule_for
 from payments.runs.selectors import adoptable_payouts, due_payout_ids
@@ -108,6 +109,7 @@ class _Processor:
         with self.scope():
             schedule = schedule_for(organization=self.run.organization)
             self.max_failures = schedule.max_failures
+            before_claim(self.run.organization, self.run)  # e.g. commission due now
             # Payouts left processing by an earlier run (a lost answer) are this run's now:
             # it sends them again with their stored key. Scheduled ones left by an earlier run
             # (or scheduled by hand) are this run's too. Only one run of an org is open at a

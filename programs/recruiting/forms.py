@@ -62,6 +62,21 @@ class AmendForm(forms.Form):
         decimal_places=AMOUNT_DIGITS[1],
         label=_("Milestone bonus"),
     )
+    commission_percent = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        label=_("Commission (% of net order value)"),
+    )
+    commission_fixed = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
+        label=_("Commission per order"),
+    )
 
     def changes(self) -> dict[str, Any]:
         return {

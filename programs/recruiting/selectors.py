@@ -96,6 +96,11 @@ TERMS_LABELS = {
     "click_milestone": "Click milestone",
     "milestone_bonus": "Milestone bonus",
     "prorate_if_missed": "Bonus pro-rated if the milestone is missed",
+    "commission_percent": "Commission (% of net order value)",
+    "commission_fixed": "Commission per order",
+    "commission_window_days": "Attribution window (days after the end)",
+    "commission_holding_days": "Commission holding period (days)",
+    "commission_cap": "Commission cap",
     "guidelines": "Guidelines",
     "disclosure_rule": "Disclosure",
     "nda_required": "NDA",
@@ -167,8 +172,10 @@ def _shown(key: str, value: Any, currency: str) -> str:
         return "—"
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if key in ("fee", "milestone_bonus", "per_click_rate"):
+    if key in ("fee", "milestone_bonus", "per_click_rate", "commission_fixed", "commission_cap"):
         return f"{value} {currency}"
+    if key == "commission_percent":
+        return f"{value} %"
     if key == "click_milestone":
         return gettext("%(value)s valid clicks") % {"value": value}
     if key == "deliverables" and isinstance(value, list):

@@ -129,6 +129,30 @@ class AmendSerializer(StrictSerializer):
         required=False,
         allow_null=True,
     )
+    commission_percent = MoneyField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+    )
+    commission_fixed = MoneyField(
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+    )
+    commission_cap = MoneyField(
+        max_digits=AMOUNT_DIGITS[0],
+        decimal_places=AMOUNT_DIGITS[1],
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+    )
+    commission_window_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+    commission_holding_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     guidelines = serializers.CharField(max_length=LONG_TEXT_MAX_LENGTH, required=False)
     disclosure_rule = serializers.CharField(max_length=DISCLOSURE_RULE_MAX_LENGTH, required=False)
     nda_required = serializers.BooleanField(required=False)

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views import View
 
+from commerce.permissions import can_manage_orders
+from commerce.selectors import discount_codes_of
 from influencer_ops.calendar import org_today
 from influencer_ops.errors import DomainError, refuse_back
 from influencers.access import CreatorViewMixin
@@ -309,6 +311,11 @@ class EnrollmentView(OrgViewMixin, View):
             "can_end": cases_allowed and hub.open_case is not None,
             "amend_form": amend_form or AmendForm(initial=amend_prefill(request)),
             "withdraw_form": withdraw_form or WithdrawForm(),
+            # Orders are attributed by the tracked link or these codes (commerce).
+            "discount_codes": discount_codes_of(enrollment=enrollment)
+            if hub.payouts is not None
+            else None,
+            "can_manage_codes": can_manage_orders(member),
         }
         return render(request, "programs/recruiting_enrollment.html", context, status=status)
 

@@ -50,6 +50,11 @@ FIELD_LABELS: dict[str, str] = {
     "click_milestone": N_("Click milestone"),
     "milestone_bonus": N_("Milestone bonus"),
     "prorate_if_missed": N_("Prorate if the milestone is missed"),
+    "commission_percent": N_("Commission (% of net order value)"),
+    "commission_fixed": N_("Commission per order"),
+    "commission_window_days": N_("Attribution window (days after the end)"),
+    "commission_holding_days": N_("Commission holding period (days)"),
+    "commission_cap": N_("Commission cap per creator"),
     "assigned_ism": N_("Assigned ISM"),
     "assigned_bsm": N_("Assigned BSM"),
 }
@@ -82,9 +87,14 @@ MONEY_FIELDS = {
     "flat_fee": validation.AMOUNT_DIGITS,
     "milestone_bonus": validation.AMOUNT_DIGITS,
     "per_click_rate": validation.RATE_DIGITS,
+    "commission_percent": (5, 2),
+    "commission_fixed": validation.AMOUNT_DIGITS,
+    "commission_cap": validation.AMOUNT_DIGITS,
 }
 # Field name → smallest allowed value; None is allowed except for capacity.
 INT_FIELDS = {"min_audience": 0, "max_audience": 0, "click_milestone": 1, "capacity": 1}
+# Whole days (0 to 10 years), always set.
+DAY_FIELDS = frozenset({"commission_window_days", "commission_holding_days"})
 CHOICE_LISTS = {"platforms": Platform.values, "categories": Category.values}
 FREE_LISTS = frozenset({"audience_interests", "audience_locations"})
 BOOL_FIELDS = frozenset({"nda_required", "prorate_if_missed", "disclosure_advisory"})
@@ -135,8 +145,15 @@ def _clean_value(field: str, value: Any, organization_id: int) -> Any:
         return validation.clean_text(
             value, limit=TEXT_LIMITS[field], required=field in REQUIRED_TEXT
         )
+    if field == "commission_percent":
+        percent = validation.clean_money(value, digits=MONEY_FIELDS[field])
+        if percent is not None and percent > 100:
+            raise ValueInvalid(gettext("At most 100."))
+        return percent
     if field in MONEY_FIELDS:
         return validation.clean_money(value, digits=MONEY_FIELDS[field])
+    if field in DAY_FIELDS:
+        return validation.clean_int(value, minimum=0, maximum=3650, required=True)
     if field in INT_FIELDS:
         return validation.clean_int(value, minimum=INT_FIELDS[field], required=field == "capacity")
     if field in DATE_ORDER:

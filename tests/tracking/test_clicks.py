@@ -27,6 +27,7 @@ from tracking.clicks import services as clicks
 from tracking.clicks.services import flush as click_flush
 from tracking.clicks.tasks import flush_clicks_task, rollup_and_purge_all
 from tracking.links import services as links
+from tracking.links.attribution import with_attribution
 from tracking.models import ClickEvent, DailyClicks, MilestoneReached, TrackedLink
 
 CHROME = (
@@ -244,7 +245,7 @@ def test_a_click_redirects_without_touching_the_database(
     with django_assert_num_queries(0):
         response = Client().get(f"/r/{link.code}", HTTP_USER_AGENT=CHROME)
     assert response.status_code == 302
-    assert response["Location"] == link.destination
+    assert response["Location"] == with_attribution(link.destination, link.code)
     assert "no-store" in response["Cache-Control"]
     clicks.flush_clicks()
     event = ClickEvent.objects.get(link=link)
@@ -390,7 +391,9 @@ def test_with_redis_down_the_click_is_written_to_postgres(
 ) -> None:
     link = _launch(world, django_capture_on_commit_callbacks)
     response = Client().get(f"/r/{link.code}", HTTP_USER_AGENT=CHROME, REMOTE_ADDR="192.0.2.8")
-    assert response.status_code == 302 and response["Location"] == link.destination
+    assert response.status_code == 302 and response["Location"] == with_attribution(
+        link.destination, link.code
+    )
     again = clicks.record_click(code=link.code, user_agent=CHROME, ip="192.0.2.8")
     bot = clicks.record_click(code=link.code, user_agent="curl/8.5.0", ip="192.0.2.8")
     assert again is not None and bot is not None

@@ -26,6 +26,7 @@ from tests.conftest import World, confirm_and_launch
 from tracking.clicks import services as clicks
 from tracking.clicks.services import flush as click_flush
 from tracking.links import services as links
+from tracking.links.attribution import with_attribution
 from tracking.models import ClickEvent, TrackedLink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +104,9 @@ def _visit(link: TrackedLink, n: int) -> None:
     response = Client().get(
         f"/r/{link.code}", HTTP_USER_AGENT=CHROME, REMOTE_ADDR=f"198.51.100.{n}"
     )
-    assert response.status_code == 302 and response["Location"] == link.destination
+    assert response.status_code == 302 and response["Location"] == with_attribution(
+        link.destination, link.code
+    )
 
 
 def _stored(link: TrackedLink) -> list[str]:

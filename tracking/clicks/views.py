@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from influencer_ops.proxies import client_ip
 from tracking.clicks.services import record_click
+from tracking.links.attribution import with_attribution
 
 
 @login_not_required
@@ -26,6 +27,6 @@ def tracked_redirect(request: HttpRequest, code: str) -> HttpResponse:
     click = record_click(code=code, user_agent=user_agent, ip=client_ip(request))
     if click is None:
         raise Http404(gettext("No such link."))
-    response = HttpResponseRedirect(click.destination)
+    response = HttpResponseRedirect(with_attribution(click.destination, code))
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -1,0 +1,219 @@
+"""Orders and refunds coming in (API, CSV, Shopify webhook): idempotent by the source's id.
+
+``orders_receive`` takes a cleaned batch (``commerce.orders.inputs``), all-or-nothing: an id
+already stored with the same content is left as it is (a replay: 200), with another content
+the whole batch is refused (409). New orders are attributed, stored in one INSERT, and their
+commission recorded pending (``commerce.commission.services``). A batch costs the same
+handful of statements whatever its size.
+
+``refunds_receive`` records refunds the same way; a refund that would make an order's refunds
+larger than the order is refused (400), and each refund reduces, reverses or claws back the
+order's commission."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
+
+from commerce.commission import services as commission
+from commerce.models import Order, OrderRefund
+from commerce.orders.attribution import attribute
+from commerce.orders.inputs import OrderIn, RefundIn
+from influencer_ops.audit import AuditVerb, audit_record
+from influencer_ops.errors import Conflict, DomainError, NotFound
+from organizations.models import Organization
+
+
+@dataclass
+class Received:
+    """What a batch did: the orders (or refunds) it created and those it already had."""
+
+    created: list[Any] = field(default_factory=list)
+    unchanged: list[Any] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Any]:
+        return [*self.created, *self.unchanged]
+
+
+def _no_twins(items: list[Any], key: Any) -> list[Any]:
+    """Drop repeats of the same content in one batch; the same id with two contents → 409."""
+    seen: dict[Any, Any] = {}
+    for item in items:
+        previous = seen.get(key(item))
+        if previous is not None and previous.content_hash != item.content_hash:
+            raise Conflict(
+                gettext("The batch holds two different contents for id %(id)s.")
+                % {"id": key(item)[-1]}
+            )
+        seen.setdefault(key(item), item)
+    return list(seen.values())
+
+
+@transaction.atomic
+def orders_receive(
+    *, organization: Organization, source: str, orders: list[OrderIn], actor: Any | None = None
+) -> Received:
+    orders = _no_twins(orders, lambda o: (o.source_order_id,))
+    ids = [o.source_order_id for o in orders]
+    stored = {
+        order.source_order_id: order
+        for order in Order.objects.filter(
+            organization_id=organization.pk, source=source, source_order_id__in=ids
+        )
+    }
+    result = Received()
+    changed = [
+        o.source_order_id
+        for o in orders
+        if o.source_order_id in stored and stored[o.source_order_id].payload_hash != o.content_hash
+    ]
+    if changed:
+        raise Conflict(
+            gettext(
+                "Order %(ids)s was already received with other content: nothing was stored. "
+                "An order's content cannot change; send its refunds instead."
+            )
+            % {"ids": ", ".join(changed[:5])}
+        )
+    result.unchanged = [stored[i] for i in ids if i in stored]
+    new = [o for o in orders if o.source_order_id not in stored]
+    if not new:
+        return result
+    attributions = attribute(organization_id=organization.pk, orders=new)
+    rows = []
+    for item in new:
+        found = attributions[item.source_order_id]
+        terms = found.enrollment.terms_version if found.enrollment is not None else None
+        mismatch = bool(terms and terms.snapshot.get("currency") not in ("", None, item.currency))
+        rows.append(
+            Order(
+                organization_id=organization.pk,
+                source=source,
+                source_order_id=item.source_order_id,
+                placed_at=item.placed_at,
+                currency=item.currency,
+                gross_value=item.gross_value,
+                net_value=item.net_value,
+                discount_code=item.discount_code,
+                attribution_id=item.attribution_id,
+                enrollment=found.enrollment,
+                attributed_via=found.via,
+                referred_enrollment=found.referred,
+                unattributed_reason=found.reason,
+                currency_mismatch=mismatch,
+                payload_hash=item.content_hash,
+            )
+        )
+    try:
+        with transaction.atomic():
+            created = Order.objects.bulk_create(rows)
+    except IntegrityError:
+        # Another request stored some of these ids between our read and our insert: answer
+        # as if it had come first (a replay, or a conflict).
+        return orders_receive(organization=organization, source=source, orders=orders, actor=actor)
+    commission.commissions_record(organization_id=organization.pk, orders=created)
+    result.created = created
+    audit_record(
+        organization=organization,
+        actor=actor,
+        verb=AuditVerb.ORDERS_RECEIVED,
+        target=organization,
+        after={
+            "source": source,
+            "count": len(created),
+            "attributed": sum(o.enrollment_id is not None for o in created),
+            "first": created[0].source_order_id,
+        },
+    )
+    return result
+
+
+class RefundTooLarge(DomainError):
+    pass
+
+
+@transaction.atomic
+def refunds_receive(
+    *, organization: Organization, source: str, refunds: list[RefundIn], actor: Any | None = None
+) -> Received:
+    refunds = _no_twins(refunds, lambda r: (r.source_order_id, r.source_refund_id))
+    order_ids = sorted({r.source_order_id for r in refunds})
+    orders = {
+        order.source_order_id: order
+        for order in Order.objects.select_for_update()
+        .filter(organization_id=organization.pk, source=source, source_order_id__in=order_ids)
+        .order_by("pk")
+    }
+    missing = [i for i in order_ids if i not in orders]
+    if missing:
+        raise NotFound(
+            gettext("No order %(ids)s was received: nothing was stored.")
+            % {"ids": ", ".join(missing[:5])}
+        )
+    stored = {
+        (refund.order.source_order_id, refund.source_refund_id): refund
+        for refund in OrderRefund.objects.filter(
+            organization_id=organization.pk, order__in=orders.values()
+        ).select_related("order")
+    }
+    result = Received()
+    added: dict[str, Decimal] = defaultdict(Decimal)
+    new = []
+    for item in refunds:
+        known = stored.get((item.source_order_id, item.source_refund_id))
+        if known is not None:
+            if known.payload_hash != item.content_hash:
+                raise Conflict(
+                    gettext("Refund %(id)s was already received with other content.")
+                    % {"id": item.source_refund_id}
+                )
+            result.unchanged.append(known)
+            continue
+        order = orders[item.source_order_id]
+        added[order.source_order_id] += item.amount
+        if order.refunded_value + added[order.source_order_id] > order.gross_value:
+            raise RefundTooLarge(
+                gettext(
+                    "Refunds of order %(id)s would come to %(total)s, more than its value "
+                    "%(value)s: nothing was stored."
+                )
+                % {
+                    "id": order.source_order_id,
+                    "total": order.refunded_value + added[order.source_order_id],
+                    "value": order.gross_value,
+                }
+            )
+        new.append(
+            OrderRefund(
+                organization_id=organization.pk,
+                order=order,
+                source_refund_id=item.source_refund_id,
+                amount=item.amount,
+                refunded_at=item.refunded_at,
+                payload_hash=item.content_hash,
+            )
+        )
+    if not new:
+        return result
+    result.created = OrderRefund.objects.bulk_create(new)
+    for order_id, amount in added.items():
+        order = orders[order_id]
+        order.refunded_value += amount
+        Order.objects.filter(pk=order.pk).update(refunded_value=order.refunded_value)
+        audit_record(
+            organization=organization,
+            actor=actor,
+            verb=AuditVerb.ORDER_REFUNDED,
+            target=order,
+            after={"refunded": str(amount), "refunded_total": str(order.refunded_value)},
+        )
+    commission.commissions_after_refunds(
+        organization=organization, orders=[orders[i] for i in added], actor=actor
+    )
+    return result
