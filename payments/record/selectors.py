@@ -42,6 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Now
+from django.utils.translation import gettext, ngettext
 
 from payments.models import PaymentSchedule, Payout, PayoutState
 from payments.readiness.services import READINESS_HOLD
@@ -173,6 +174,31 @@ def payment_records(*, organization_ids: Iterable[int]) -> dict[int, PaymentReco
 def payment_record(*, organization: Any) -> PaymentRecord:
     """One organization's payment record (one query)."""
     return payment_records(organization_ids=[organization.pk])[organization.pk]
+
+
+def record_sentence(record: PaymentRecord, *, org_name: str) -> str:
+    """The record in one sentence, for a message or an e-mail (the pages use the template)."""
+    if not record.enough_history:
+        return gettext(
+            "Payment record: not enough history yet (%(counted)s of the %(minimum)s payouts "
+            "a record needs, in the last 12 months)."
+        ) % {"counted": record.counted, "minimum": record.minimum}
+    sentence = gettext(
+        "Payment record: %(org_name)s paid %(on_time)s of %(counted)s payouts on or before "
+        "their expected date in the last 12 months (%(share)s%%)."
+    ) % {
+        "org_name": org_name,
+        "on_time": record.on_time,
+        "counted": record.counted,
+        "share": round(100 * (record.on_time_share or 0)),
+    }
+    if record.median_days:
+        sentence += " " + ngettext(
+            "When late, a median of %(days)s day.",
+            "When late, a median of %(days)s days.",
+            record.median_days,
+        ) % {"days": record.median_days}
+    return sentence
 
 
 def window_start(today: date) -> date:

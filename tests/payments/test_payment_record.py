@@ -213,3 +213,19 @@ def test_the_creators_invitations_carry_each_orgs_record_in_constant_queries(
     assert all("payment_record" in r for r in rows)
     one = client.get(f"/api/v1/me/invitations/{world.enrollment.pk}/").json()
     assert one["payment_record"]["counted"] == 5
+
+
+def test_the_invitation_message_carries_the_record(world: World) -> None:
+    from messaging.models import Notification
+    from programs.recruiting import services as recruiting
+
+    enough_history(world)
+    creator = CreatorProfileFactory(organization=world.cast.org)
+    recruiting.enrollment_invite(
+        program=world.program, creator=creator, actor=world.cast.members[Role.ADMIN].user
+    )
+    note = Notification.objects.get(recipient=creator.user, kind="invitation")
+    assert "Payment record: Northwind paid 4 of 5 payouts on or before" in note.body
+    assert "(80%). When late, a median of 2 days." in note.body
+    first = Notification.objects.get(recipient=world.creator.user, kind="invitation")
+    assert "Payment record: not enough history yet (0 of the 5 payouts" in first.body
