@@ -31,6 +31,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    DateTimeField,
     F,
     FloatField,
     Func,
@@ -41,7 +42,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from payments.models import PaymentSchedule, Payout, PayoutState
@@ -133,7 +135,8 @@ def payment_records(*, organization_ids: Iterable[int]) -> dict[int, PaymentReco
     if not ids:
         return {}
     zone = _schedule_zone()
-    today = LocalDate(Now(), zone)
+    # The app's one clock (a frozen clock in tests and the demo), not the database's.
+    today = LocalDate(Value(timezone.now(), output_field=DateTimeField()), zone)
     promised = Coalesce(F("missed_expected_on"), F("expected_on"))
     paid_day = LocalDate(F("paid_at"), zone)
     rows = (

@@ -229,3 +229,12 @@ def test_the_invitation_message_carries_the_record(world: World) -> None:
     assert "(80%). When late, a median of 2 days." in note.body
     first = Notification.objects.get(recipient=world.creator.user, kind="invitation")
     assert "Payment record: not enough history yet (0 of the 5 payouts" in first.body
+
+
+def test_the_record_reads_the_apps_clock_not_the_databases(world: World) -> None:
+    import time_machine
+
+    payout(world, "owed", expected=days_ago(3))
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        record = payment_record(organization=world.cast.org)
+    assert (record.counted, record.median_days_late) == (1, 5.0)
