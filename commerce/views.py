@@ -140,10 +140,9 @@ class DiscountCodeDeactivateView(OrgViewMixin, View):
     capability = can_manage_orders
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        code = get_for_org(DiscountCode.objects.all(), self.organization, kwargs["code_pk"])
+        codes = DiscountCode.objects.filter(enrollment_id=kwargs["pk"])
+        code = get_for_org(codes, self.organization, kwargs["code_pk"])
         back = enrollment_url(code.enrollment) + "#discount-codes"
-        if code.enrollment_id != kwargs["pk"]:
-            return refuse_back(request, DomainError(gettext("Not this enrollment's code.")), back)
         try:
             services.discount_code_deactivate(code=code, actor=request.user)
         except DomainError as exc:

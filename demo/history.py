@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from demo import content, payments, performance, requests
+from demo import commerce, content, payments, performance, requests
 from demo import programs as demo_programs
 from demo.clock import at
 from demo.people import Cast
@@ -362,6 +362,7 @@ class History:
         content.awaiting_approval(self)
         self.recruiting_programs()
         requests.schedule(self)
+        commerce.schedule(self)  # orders through the signed webhook; commission paid by a run
         self.money()
         for days_ago in range(START, 0, -1):
             today = self.day(days_ago)

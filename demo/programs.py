@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from demo.commerce import COMMISSION_PROGRAMS, COMMISSION_TERMS
 from demo.people import Cast
 from influencers.models import CreatorProfile
 from messaging.services.requests import request_create
@@ -43,6 +44,8 @@ def create(cast: Cast, slug: str, brand: str, name: str, **fields: Any) -> Progr
     """A draft; with a full brief, two Instagram posts due 10 days after launch."""
     north = slug == "northwind"
     admin = cast.users["admin@demo.test"]
+    if name in COMMISSION_PROGRAMS:
+        fields = {**fields, **COMMISSION_TERMS}
     program = programs.program_create(
         organization=cast.orgs[slug],
         brand=cast.brands[(slug, brand)],

@@ -194,12 +194,14 @@ class ProgramBriefForm(forms.Form):
     commission_window_days = forms.IntegerField(
         min_value=0,
         max_value=3650,
+        required=False,
         initial=30,
         label=_("Attribution window (days after the end)"),
     )
     commission_holding_days = forms.IntegerField(
         min_value=0,
         max_value=3650,
+        required=False,
         initial=30,
         label=_("Commission holding period (days)"),
         help_text=_("Commission waits this long for refunds before it is paid."),

@@ -152,8 +152,9 @@ def _clean_value(field: str, value: Any, organization_id: int) -> Any:
         return percent
     if field in MONEY_FIELDS:
         return validation.clean_money(value, digits=MONEY_FIELDS[field])
-    if field in DAY_FIELDS:
-        return validation.clean_int(value, minimum=0, maximum=3650, required=True)
+    if field in DAY_FIELDS:  # empty: the default, 30 days
+        days = validation.clean_int(value, minimum=0, maximum=3650)
+        return 30 if days is None else days
     if field in INT_FIELDS:
         return validation.clean_int(value, minimum=INT_FIELDS[field], required=field == "capacity")
     if field in DATE_ORDER:

@@ -29,7 +29,7 @@ SIDEBARS = {
         WORK: ["Home", "Desk", "Approvals", "Programs", "Creators", "Cases"],
         MONEY: ["Payments"],
         INSIGHT: ["Reports"],
-        ORG: ["Members", "Brands", "Settings", "Audit trail", "Webhooks", "API tokens"],
+        ORG: ["Members", "Brands", "Settings", "Audit trail", "Webhooks", "Orders", "API tokens"],
     },
     Role.ISM: STAFF,
     Role.BSM: STAFF,

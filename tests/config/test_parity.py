@@ -129,9 +129,19 @@ PARITY: dict[tuple[str, str], Control] = {
     # privacy: the creator's data export and erasure
     ("api_my_data_export", "POST"): Control("portal_data"),
     ("api_my_erasure", "POST"): Control("portal_data", "portal_data_erase"),
+    # commerce: orders (one or a batch through the CSV import page) and discount codes
+    ("api-order-list", "POST"): Control("orders_import", note="the same orders, as CSV"),
+    ("api-order-import-csv", "POST"): Control("orders_import"),
+    ("api-discount-code-list", "POST"): Control("enrollment_detail", "discount_code_add"),
+    ("api-discount-code-deactivate", "POST"): Control(
+        "enrollment_detail", "discount_code_deactivate"
+    ),
 }
 # (API URL name, method) -> why no page offers it (machine-only ingestion, and the like).
-API_ONLY: dict[tuple[str, str], str] = {}
+API_ONLY: dict[tuple[str, str], str] = {
+    ("api-order-refunds", "POST"): "refunds come from the shop's systems (or its webhook), "
+    "never typed in by a person",
+}
 
 
 def api_writes() -> set[tuple[str, str]]:

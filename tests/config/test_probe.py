@@ -28,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from commerce.models import DiscountCode, Order
 from influencer_ops import tenancy
 from influencer_ops.models import AuditEvent
 from influencer_ops.rls import tenant_models
@@ -51,7 +52,9 @@ from tests.conftest import login_client, make_creator
 from tests.factories import (
     BrandFactory,
     DailyClicksFactory,
+    DiscountCodeFactory,
     MetricRecordFactory,
+    OrderFactory,
     OrganizationFactory,
     PayoutFactory,
     member,
@@ -73,6 +76,7 @@ KWARG_MODELS: dict[str, type[Model]] = {
     "form_pk": TaxForm,
     "program_pk": Program,
     "delivery_pk": WebhookDelivery,
+    "code_pk": DiscountCode,
 }
 SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("org", "members"): Membership,
@@ -98,6 +102,8 @@ SEGMENT_MODELS: dict[tuple[str, str], type[Model]] = {
     ("org", "media"): SubmissionMedia,
     ("org", "webhooks"): WebhookEndpoint,
     ("org", "endpoints"): WebhookEndpoint,
+    ("org", "orders"): Order,
+    ("org", "discount-codes"): DiscountCode,
     ("org", "deliveries"): WebhookDelivery,
     ("me", "threads"): Thread,
     ("me", "invitations"): Enrollment,
@@ -117,6 +123,7 @@ PARENT_FIELDS: dict[type[Model], str] = {
     DeliverableSpec: "program_id",
     TaxForm: "creator_id",
     WebhookDelivery: "endpoint_id",
+    DiscountCode: "enrollment_id",
 }
 # Valid values of the str kwargs that are not secrets.
 # ``token``: the data export's signed link (a made-up one is a 404; its owner check is tested
@@ -407,6 +414,8 @@ def build_side(slug: str, mark: str, c2_mark: str) -> Side:
         deliverable = Deliverable.objects.filter(enrollment=enrollment).order_by("pk").first()
         MetricRecordFactory(organization=org, deliverable=deliverable, reach=100)
         PayoutFactory(organization=org, enrollment=enrollment, earn_key=f"probe:{enrollment.pk}")
+        DiscountCodeFactory(organization=org, enrollment=enrollment, code=f"P{enrollment.pk}")
+        OrderFactory(organization=org, source_order_id=f"probe-{enrollment.pk}")
     PaymentRun.objects.create(
         organization=org,
         state=PaymentRun.State.AWAITING_APPROVAL,

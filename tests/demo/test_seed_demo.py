@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,10 @@ def check_payouts_follow_the_terms() -> None:
             assert MilestoneReached.objects.filter(
                 enrollment=enrollment, milestone=terms["click_milestone"]
             ).exists()
+        elif payout.reason == PayoutReason.COMMISSION:
+            earned = payout.commissions.aggregate(total=Sum("amount"))["total"]
+            settled = payout.clawbacks.aggregate(total=Sum("clawback_amount"))["total"] or 0
+            assert payout.amount == earned - settled
         else:  # pragma: no cover - the demo earns nothing else
             raise AssertionError(f"unexpected payout reason {payout.reason}")
         assert payout.currency == terms["currency"]
@@ -261,6 +266,23 @@ def counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in [*models, AuditEvent]}
 
 
+def check_commission_came_through_the_webhook_and_was_paid_once(north: Organization) -> None:
+    from commerce.models import Commission, Order
+
+    orders = Order.objects.filter(organization=north, source="shopify")
+    assert orders.filter(enrollment__isnull=False).count() == 3
+    assert set(
+        orders.filter(enrollment__isnull=True).values_list("unattributed_reason", flat=True)
+    ) == {
+        "after_window",
+        "unknown_code",
+    }
+    assert Commission.objects.filter(organization=north, state="reversed").count() == 1
+    paid = Payout.objects.filter(organization=north, reason=PayoutReason.COMMISSION)
+    assert paid.count() == 1 and paid.get().state == PayoutState.PAID
+    assert paid.get().commissions.count() == 2
+
+
 def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
     start = time.monotonic()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -280,6 +302,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_the_hub_has_work_to_show(north)
         check_a_webhook_endpoint_is_registered_but_paused(north)
         check_the_payment_record_follows_the_payouts(north)
+        check_commission_came_through_the_webhook_and_was_paid_once(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()
