@@ -283,6 +283,24 @@ def check_commission_came_through_the_webhook_and_was_paid_once(north: Organizat
     assert paid.get().commissions.count() == 2
 
 
+def check_the_sales_report_and_statements_show_the_orders(north: Organization) -> None:
+    """The commission program's revenue and ROI are in the sales report, and each creator's
+    statement shows their orders: one paid, one reversed among them."""
+    from commerce.models import Order
+    from commerce.statements import selectors as statements
+    from tracking.reports import sales
+
+    attributed = Order.objects.filter(organization=north, enrollment__isnull=False)
+    rows = {row.program_id: row for row in sales.program_sales(organization=north)}
+    for program_id in set(attributed.values_list("enrollment__program_id", flat=True)):
+        assert rows[program_id].revenue > 0 and rows[program_id].roi is not None
+    states = set()
+    for enrollment in Enrollment.objects.filter(pk__in=attributed.values("enrollment_id")):
+        orders = statements.creator_orders_for_org(organization=north, creator=enrollment.creator)
+        states |= {statements.order_line(order).state for order in orders}
+    assert {"paid", "reversed"} <= states
+
+
 def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
     start = time.monotonic()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -303,6 +321,7 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_a_webhook_endpoint_is_registered_but_paused(north)
         check_the_payment_record_follows_the_payouts(north)
         check_commission_came_through_the_webhook_and_was_paid_once(north)
+        check_the_sales_report_and_statements_show_the_orders(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()
