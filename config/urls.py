@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import urls as accounts
 from accounts.tokens import urls as tokens
 from commerce import urls as commerce
+from commerce.statements import urls as statements
 from config import views
 from influencers import urls as creators
 from influencers.privacy import urls as privacy
@@ -16,6 +17,7 @@ from messaging import urls as messaging
 from organizations import urls as organizations
 from payments.payouts import urls as payouts
 from payments.readiness import urls as readiness
+from payments.record import urls as record
 from payments.runs import urls as runs
 from programs import urls as programs
 from programs.calendar import urls as calendar
@@ -55,6 +57,7 @@ ORG_FEATURES = (
     calendar,
     timeline,
     commerce,
+    statements,
 )
 # The REST API under /api/v1/: org routes carry the slug, the creator's own live under me/.
 API_FEATURES = (
@@ -71,6 +74,8 @@ API_FEATURES = (
     runs,
     payouts,
     readiness,
+    record,
+    statements,
     creators,
     webhooks,
     privacy,

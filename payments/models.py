@@ -207,6 +207,9 @@ class Payout(TenantModel):
     provider_reference = models.CharField(max_length=PROVIDER_REFERENCE_MAX_LENGTH, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     delayed_at = models.DateTimeField(null=True, blank=True)
+    # The expected date the delay sweep found missed (it then moves ``expected_on``): what the
+    # brand's payment record (``payments.record``) measures lateness from. Null: never moved.
+    missed_expected_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

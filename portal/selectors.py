@@ -20,6 +20,7 @@ from messaging.models import Request
 from messaging.selectors import creator_requests
 from payments.models import PayoutState
 from payments.payouts.selectors import creator_payouts
+from payments.record.selectors import PaymentRecord, payment_records
 from programs.content.selectors import creator_deliverables
 from programs.models import Deliverable, Enrollment, TermsVersion
 from programs.models.delivery import OPEN_FOR_CREATOR
@@ -79,6 +80,8 @@ class Invitation:
     enrollment: Enrollment
     terms: TermsVersion | None
     estimate: Estimate | None
+    # The brand's payment record, on every invitation the creator has to answer.
+    record: PaymentRecord | None = None
 
 
 @dataclass
@@ -182,12 +185,16 @@ def _todo_terms(home: CreatorHome, user: Any) -> None:
         .filter(state__in=(EnrollmentState.INVITED, *PLACES))
         .select_related("organization")
     )
-    for enrollment in rows:
+    enrollments = list(rows)
+    invited = {e.organization_id for e in enrollments if e.state == EnrollmentState.INVITED}
+    records = payment_records(organization_ids=invited)
+    for enrollment in enrollments:
         terms = _latest(enrollment)
         snapshot = terms.snapshot if terms is not None and isinstance(terms.snapshot, dict) else {}
         item = Invitation(enrollment, terms, estimate(snapshot) if snapshot else None)
         if enrollment.state == EnrollmentState.INVITED:
-            home.invitations.append(item)
+            record = records[enrollment.organization_id]
+            home.invitations.append(Invitation(item.enrollment, terms, item.estimate, record))
         elif terms is not None and terms.accepted_at is None and terms.declined_at is None:
             home.amendments.append(item)
     # Answer the one that expires first first; those without a date last.

@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from accounts.tokens import urls as tokens
+from commerce.statements import urls as statements
 from influencers import urls as creators
 from influencers.privacy import urls as privacy
 from influencers.values import urls as creator_values
@@ -41,6 +42,7 @@ FEATURES = (
     growth,
     creator_values,
     hours,
+    statements,
 )
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -177,6 +177,7 @@ class CreatorDetailView(CreatorMixin, View):
             interest_form=InterestForm(prefix="interest"),
             exclusions=values_selectors.creator_exclusions(profile=creator),
             values_statement=values_selectors.creator_values_statement(profile=creator),
+            can_view_orders=permissions.can_view_payouts(self.membership),
         )
         return render(request, "influencers/creator_detail.html", context)
 

@@ -22,6 +22,7 @@ from messaging.services.threads import message_post, thread_for_enrollment
 from organizations.models import Membership
 from organizations.roles import Role
 from payments.models import Payout, PayoutState
+from payments.readiness.services import READINESS_HOLD
 from payments.runs.schedule import expected_payment_date
 
 # Owed and waiting: the states the ``payout_delay_sweep`` index covers. A failed payout is
@@ -88,7 +89,10 @@ def payout_flag_delayed(*, organization: Any, payout_id: int, today: date) -> bo
         "enrollment__program", "enrollment__creator", "creator"
     ).get(pk=payout_id)
     was = payout.expected_on
-    Payout.objects.filter(pk=payout_id).update(expected_on=new_expected)
+    # Keep the missed date for the payment record, unless the payout waits on the creator's
+    # own payout details or tax form: that delay is not the brand's.
+    missed = None if payout.hold_reason.startswith(READINESS_HOLD) else was
+    Payout.objects.filter(pk=payout_id).update(expected_on=new_expected, missed_expected_on=missed)
     emit(
         organization,
         EventType.PAYOUT_DELAYED,

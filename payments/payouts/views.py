@@ -29,6 +29,7 @@ from payments.payouts import selectors, services
 from payments.payouts.forms import PayoutAdjustForm, PayoutBulkForm, PayoutReasonForm
 from payments.payouts.services import ADJUSTABLE_STATES
 from payments.payouts.tables import PayoutFilter, PayoutTable
+from payments.record.selectors import payment_record
 
 
 class PayoutMixin(OrgViewMixin):
@@ -109,6 +110,7 @@ class PayoutListView(PayoutMixin, View):
             "can_manage": can_manage_payouts(self.membership),
             "bulk_form": bulk_form or PayoutBulkForm(auto_id="bulk_%s"),
             "refusals": refusals or [],
+            "record": payment_record(organization=self.organization),
         }
         return render(request, "payments/payout_list.html", context, status=status)
 

@@ -27,6 +27,7 @@ from programs.recruiting.serializers import (
     AmendSerializer,
     EnrollmentSerializer,
     InviteSerializer,
+    MyInvitationSerializer,
     ReasonSerializer,
 )
 from programs.states import EnrollmentState
@@ -120,13 +121,13 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
 class MyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreatorScopedViewSet):
     """The signed-in creator's invitations and places, across the orgs they work with."""
 
-    serializer_class = EnrollmentSerializer
+    serializer_class = MyInvitationSerializer
     queryset = Enrollment.objects.none()
 
     def get_creator_queryset(self) -> QuerySet[Enrollment]:
         return selectors.creator_invitations(user=self.request.user)
 
-    @extend_schema(request=AcceptSerializer, responses=EnrollmentSerializer)
+    @extend_schema(request=AcceptSerializer, responses=MyInvitationSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         enrollment = self.get_object()
@@ -145,9 +146,9 @@ class MyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Crea
             recruiting.terms_accept(
                 enrollment=enrollment, user=request.user, terms_version=data["terms_version"]
             )
-        return Response(EnrollmentSerializer(self.get_object()).data)
+        return Response(MyInvitationSerializer(self.get_object()).data)
 
-    @extend_schema(request=ReasonSerializer, responses=EnrollmentSerializer)
+    @extend_schema(request=ReasonSerializer, responses=MyInvitationSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = ReasonSerializer(data=request.data)
@@ -155,4 +156,4 @@ class MyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Crea
         recruiting.invitation_decline(
             enrollment=self.get_object(), user=request.user, reason=payload.validated_data["reason"]
         )
-        return Response(EnrollmentSerializer(self.get_object()).data)
+        return Response(MyInvitationSerializer(self.get_object()).data)

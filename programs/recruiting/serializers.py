@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from influencer_ops.serializers import MoneyField, StrictModelSerializer, StrictSerializer
@@ -17,6 +19,8 @@ from influencer_ops.validation import (
     REASON_MAX_LENGTH,
     SHORT_TEXT_MAX_LENGTH,
 )
+from payments.record.selectors import payment_records
+from payments.record.serializers import PaymentRecordSerializer
 from programs.models import Enrollment, TermsVersion
 
 
@@ -63,6 +67,40 @@ class EnrollmentSerializer(StrictModelSerializer[Enrollment]):
             "terms",
         ]
         read_only_fields = fields
+
+
+class _RecordsFirst(serializers.ListSerializer[Enrollment]):
+    """Reads every listed org's payment record in one query before the rows are drawn."""
+
+    def to_representation(self, data: Any) -> Any:
+        rows = list(data.all() if hasattr(data, "all") else data)
+        child = cast(serializers.Serializer[Any], self.child)
+        child.context["records"] = payment_records(
+            organization_ids={e.organization_id for e in rows}
+        )
+        return super().to_representation(rows)
+
+
+class MyInvitationSerializer(EnrollmentSerializer):
+    """The creator's view: the enrollment with its org's payment record, so a creator sees how
+    reliably the brand pays before accepting."""
+
+    payment_record = serializers.SerializerMethodField()
+
+    class Meta(EnrollmentSerializer.Meta):
+        fields = [*EnrollmentSerializer.Meta.fields, "payment_record"]
+        read_only_fields = fields
+        list_serializer_class = _RecordsFirst
+
+    @extend_schema_field(PaymentRecordSerializer)
+    def get_payment_record(self, enrollment: Enrollment) -> dict[str, Any]:
+        records = self.context.get("records") or {}
+        record = records.get(enrollment.organization_id)
+        if record is None:
+            record = payment_records(organization_ids=[enrollment.organization_id])[
+                enrollment.organization_id
+            ]
+        return dict(PaymentRecordSerializer(record).data)
 
 
 class InviteSerializer(StrictSerializer):

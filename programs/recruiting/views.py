@@ -22,6 +22,7 @@ from influencers.models import CreatorProfile
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
 from organizations.models import Membership
+from payments.record.selectors import payment_record
 from programs.cases.services import may_act_on_cases
 from programs.hours.selectors import enrollment_hours
 from programs.hours.services import HOURS_PAGE_STATES
@@ -128,6 +129,7 @@ class PortalInvitationView(CreatorViewMixin, View):
                 if enrollment.exclusion_conflicts
                 else "",
                 "decline_form": decline_form or DeclineForm(),
+                "record": payment_record(organization=enrollment.organization),
             }
         )
         return render(request, "programs/recruiting_portal_invitation.html", context, status=status)

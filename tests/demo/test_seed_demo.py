@@ -287,6 +287,40 @@ def check_hours_show_their_rate_and_scope(north: Organization) -> None:
     assert "The team answers a question in a median of" in creator.get("/portal/").content.decode()
 
 
+def check_the_payment_record_follows_the_payouts(north: Organization) -> None:
+    """The record every invitation shows, recomputed here from the payouts one by one."""
+    import statistics
+    from datetime import timedelta
+
+    from influencer_ops.calendar import org_zone
+    from payments.readiness.services import READINESS_HOLD
+    from payments.record.selectors import WINDOW_DAYS, payment_record
+    from payments.runs.schedule import schedule_for
+
+    zone = org_zone(schedule_for(organization=north))
+    today = timezone.now().astimezone(zone).date()
+    late = []
+    counted = 0
+    for payout in Payout.objects.filter(organization=north).exclude(state="cancelled"):
+        promised = payout.missed_expected_on or payout.expected_on
+        if promised is None or promised <= today - timedelta(days=WINDOW_DAYS):
+            continue
+        if payout.state == PayoutState.PAID:
+            days = (payout.paid_at.astimezone(zone).date() - promised).days
+        elif promised < today and not payout.hold_reason.startswith(READINESS_HOLD):
+            days = (today - promised).days
+        else:
+            continue
+        counted += 1
+        if days > 0:
+            late.append(days)
+    record = payment_record(organization=north)
+    assert (record.counted, record.late) == (counted, len(late))
+    assert record.median_days_late == (statistics.median(late) if late else None)
+    # A meaningful figure: enough history, mostly on time, and some payouts late.
+    assert record.enough_history and late and record.on_time > record.late
+
+
 def counts() -> dict[str, int]:
     from influencer_ops.models import AuditEvent
     from integrations.models import WebhookEndpoint
@@ -316,6 +350,24 @@ def check_commission_came_through_the_webhook_and_was_paid_once(north: Organizat
     assert paid.get().commissions.count() == 2
 
 
+def check_the_sales_report_and_statements_show_the_orders(north: Organization) -> None:
+    """The commission program's revenue and ROI are in the sales report, and each creator's
+    statement shows their orders: one paid, one reversed among them."""
+    from commerce.models import Order
+    from commerce.statements import selectors as statements
+    from tracking.reports import sales
+
+    attributed = Order.objects.filter(organization=north, enrollment__isnull=False)
+    rows = {row.program_id: row for row in sales.program_sales(organization=north)}
+    for program_id in set(attributed.values_list("enrollment__program_id", flat=True)):
+        assert rows[program_id].revenue > 0 and rows[program_id].roi is not None
+    states = set()
+    for enrollment in Enrollment.objects.filter(pk__in=attributed.values("enrollment_id")):
+        orders = statements.creator_orders_for_org(organization=north, creator=enrollment.creator)
+        states |= {statements.order_line(order).state for order in orders}
+    assert {"paid", "reversed"} <= states
+
+
 def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
     start = time.monotonic()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -337,7 +389,9 @@ def test_the_demo_is_made_by_the_real_workflows_and_is_idempotent() -> None:
         check_a_returning_creator_sees_her_tier_and_the_ism_a_suggestion(north)
         check_a_creator_is_left_out_for_her_values()
         check_hours_show_their_rate_and_scope(north)
+        check_the_payment_record_follows_the_payouts(north)
         check_commission_came_through_the_webhook_and_was_paid_once(north)
+        check_the_sales_report_and_statements_show_the_orders(north)
         before = counts()
     # The figures audit, as `manage.py audit_figures` runs it: nothing in any demo org.
     out = StringIO()

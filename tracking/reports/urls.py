@@ -4,7 +4,7 @@ performance in the portal, and the same data from the API."""
 from django.urls import URLPattern, URLResolver, path
 
 from tracking.reports import api as api_reports
-from tracking.reports import views
+from tracking.reports import sales_api, sales_views, views
 
 redirect_patterns: list[URLPattern | URLResolver] = []
 page_patterns: list[URLPattern | URLResolver] = [
@@ -16,6 +16,12 @@ page_patterns: list[URLPattern | URLResolver] = [
     ),
     path("reports/", views.OrgOverviewView.as_view(), name="org_overview"),
     path("reports/programs.csv", views.OrgOverviewCsvView.as_view(), name="org_overview_csv"),
+    path("reports/sales/", sales_views.SalesReportView.as_view(), name="org_overview_sales"),
+    path(
+        "reports/sales/<slug:table>.csv",
+        sales_views.SalesReportCsvView.as_view(),
+        name="org_overview_sales_csv",
+    ),
 ]
 portal_patterns: list[URLPattern | URLResolver] = [
     path("performance/<int:pk>/", views.PortalPerformanceView.as_view(), name="portal_performance"),
@@ -25,6 +31,11 @@ api_patterns: list[URLPattern | URLResolver] = [
         "orgs/<slug:org_slug>/programs/<int:pk>/report/",
         api_reports.ProgramReportViewSet.as_view({"get": "retrieve"}),
         name="api-program-report",
+    ),
+    path(
+        "orgs/<slug:org_slug>/reports/sales/",
+        sales_api.SalesReportViewSet.as_view({"get": "retrieve"}),
+        name="api-sales-report",
     ),
     path(
         "me/enrollments/<int:pk>/performance/",

@@ -19,6 +19,7 @@ from influencer_ops.validation import REASON_MAX_LENGTH
 from influencers.models import Availability
 from messaging.kinds import OwnerRole, TaskKind
 from messaging.services.queue import task_create
+from payments.record.selectors import payment_record, record_sentence
 from programs.events import enrollment_event
 from programs.models import Enrollment, Program, TermsVersion
 from programs.recruiting.services.conflicts import (
@@ -63,7 +64,15 @@ def _expires_at(program: Program) -> datetime:
     return datetime.combine(program.recruit_by, time.max, tzinfo=org_zone(program.organization))
 
 
-def _send_invitation(enrollment: Enrollment, program: Program, actor: Any) -> None:
+def _record_line(program: Program) -> str:
+    """The brand's payment record, for the invitation's message (one query per batch)."""
+    record = payment_record(organization=program.organization)
+    return record_sentence(record, org_name=program.organization.name)
+
+
+def _send_invitation(
+    enrollment: Enrollment, program: Program, actor: Any, record_line: str = ""
+) -> None:
     """Make a waitlisted or new enrollment a live invitation with terms version 1."""
     now = timezone.now()
     enrollment.state = EnrollmentState.INVITED
@@ -84,6 +93,7 @@ def _send_invitation(enrollment: Enrollment, program: Program, actor: Any) -> No
         (
             gettext("%(name)s invites you. Please answer by %(expires_at)s.")
             % {"name": program.brand.name, "expires_at": format(enrollment.expires_at, "%Y-%m-%d")}
+            + (f" {record_line}" if record_line else "")
         ),
     )
 
@@ -154,6 +164,7 @@ def enrollment_invite(
         or 0
     )
     created = []
+    record_line = _record_line(program) if free else ""
     for index, person in enumerate(chosen):
         enrollment = Enrollment.objects.create(
             organization_id=program.organization_id,
@@ -166,7 +177,7 @@ def enrollment_invite(
             exclusion_override_reason=override_reason if person.pk in conflicts else "",
         )
         if index < free:
-            _send_invitation(enrollment, program, actor)
+            _send_invitation(enrollment, program, actor, record_line)
             verb = AuditVerb.ENROLLMENT_INVITED
         else:
             last_position += 1
@@ -196,8 +207,9 @@ def promote_waitlist(*, program: Program, actor: Any | None) -> list[Enrollment]
         .filter(program=program, state=EnrollmentState.WAITLISTED)
         .order_by("waitlist_position", "id")[:free]
     )
+    record_line = _record_line(program) if waiting else ""
     for enrollment in waiting:
-        _send_invitation(enrollment, program, actor)
+        _send_invitation(enrollment, program, actor, record_line)
         audit_record(
             organization=program.organization,
             actor=actor,
