@@ -17,7 +17,7 @@ SELECT set_config('app.all_orgs', '', true);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payments", "0003_commission")]
+    dependencies = [("payments", "0005_commission")]
 
     operations = [
         migrations.AddField(
