@@ -34,7 +34,7 @@ COMMISSION_TERMS = {
     "commission_holding_days": 14,
     "commission_cap": Decimal("300.00"),
 }
-PROGRAM = "Holiday Gifts"  # launched 80 days before today, 20 days long
+PROGRAM = "Holiday Gifts"  # 20 days long; launched ``History.holiday_gifts_launched`` ago
 MAYA_CODE = "MAYA-HOLIDAY"
 
 
@@ -101,13 +101,15 @@ def schedule(history: History) -> None:
         }
         post(history, "refunds", refund)
 
-    history.on(79, codes)
-    history.on(75, cara_order(1, "100.00"))
-    history.on(74, maya_order)
-    history.on(72, cara_order(3, "60.00"))
-    history.on(70, maya_refund)  # inside the 14-day holding period: reversed
+    launched = history.holiday_gifts_launched()  # the days below count from the launch
+    history.on(launched - 1, codes)
+    history.on(launched - 5, cara_order(1, "100.00"))
+    history.on(launched - 6, maya_order)
+    history.on(launched - 8, cara_order(3, "60.00"))
+    history.on(launched - 10, maya_refund)  # inside the 14-day holding period: reversed
     history.on(
-        66,
+        launched - 14,
         lambda: post(history, "orders", _order(4, "45.00", discount_codes=[{"code": "WINTER99"}])),
     )
-    history.on(20, cara_order(5, "70.00"))  # 40 days after the end: after the window
+    # 40 days after the end: after the window (the launch is at least 64 days ago).
+    history.on(launched - 60, cara_order(5, "70.00"))

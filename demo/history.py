@@ -310,6 +310,9 @@ class History:
         self.on(previous - 1, lambda: payments.accept_again(self.north))
         self.on(last + 1, lambda: payments.lose_answer(gifts(cara, PayoutReason.CLICKS)))
 
+    def holiday_gifts_launched(self) -> int:
+        return self.holiday_gifts_closed() + 25  # 20 days running, closed 5 days after
+
     def holiday_gifts_closed(self) -> int:
         """Closed (its payouts earned) 10 days before the second-to-last run: they wait there
         for the hold, the cancel and the bank's refusal."""
@@ -350,8 +353,7 @@ class History:
 
     def play(self) -> None:
         self.past_program("Winter Warmers", 110, 20, close=False)
-        # Launched 25 days before it closes (20 days running, closed 5 days after the end).
-        self.past_program("Holiday Gifts", self.holiday_gifts_closed() + 25, 20, close=True)
+        self.past_program("Holiday Gifts", self.holiday_gifts_launched(), 20, close=True)
         self.summit_trail()
         content.awaiting_approval(self)
         self.recruiting_programs()

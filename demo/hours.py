@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 
 # (program, e-mail): (days ago, hours, what for). Every demo program expects 3 hours a post
 # (demo.programs.create), 6 for two: Maya's 10.5 hours on Summit Trail pass 150 % of them.
+# Holiday Gifts' days count from its launch instead (it moves with the run days: demo.history).
+AFTER_LAUNCH = {"Holiday Gifts"}
 LOGS = {
     ("Holiday Gifts", "creator@demo.test"): [
-        (79, "2.5", "Planning the gift guide and buying props"),
-        (77, "3", "Shooting the first post"),
-        (74, "1.5", "Editing and captions for the second post"),
+        (1, "2.5", "Planning the gift guide and buying props"),
+        (3, "3", "Shooting the first post"),
+        (6, "1.5", "Editing and captions for the second post"),
     ],
     ("Summit Trail", "maya@demo.test"): [
         (9, "4", "Scouting the trail for the first shot"),
@@ -55,7 +57,8 @@ def schedule(history: History) -> None:
         return lambda: log(name, email, hours, description)
 
     for (name, email), entries in LOGS.items():
-        for days_ago, hours, description in entries:
+        for day, hours, description in entries:
+            days_ago = history.holiday_gifts_launched() - day if name in AFTER_LAUNCH else day
             history.on(days_ago, logger(name, email, hours, description))
 
     def cara_asks_and_is_answered() -> None:
