@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
     # One stable name per choice set, used under several field names (kind, role, state).
     "ENUM_NAME_OVERRIDES": {
         "TaskKindEnum": "messaging.kinds.TaskKind",
+        "ExclusionKindEnum": "influencers.models.ExclusionKind",
         "ThreadKindEnum": "messaging.models.Thread.Kind",
         "OwnerRoleEnum": "messaging.kinds.OwnerRole",
         "TaskStateEnum": "messaging.kinds.TaskState",

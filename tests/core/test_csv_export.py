@@ -55,6 +55,7 @@ NOT_EXPORTS = {
     "mfa_download_recovery_codes",
     "api-metric-import-csv",
     "api-creator-import-csv",
+    "api-order-import-csv",
     # A creator's data export: a ZIP of JSON files, no spreadsheet cells.
     "api_my_data_export",
     "portal_data_download",
@@ -256,6 +257,9 @@ def export_urls(world: World, run: PaymentRun) -> dict[str, list[str]]:
             url("program_report_csv", pk=program.pk, table=table) for table in PROGRAM_TABLES
         ],
         "org_overview_csv": [url("org_overview_csv")],
+        "org_overview_sales_csv": [
+            url("org_overview_sales_csv", table=table) for table in ("programs", "creators")
+        ],
         "payment_run_csv": [url("payment_run_csv", pk=run.pk)],
         "payment_run_export": [url("payment_run_export", pk=run.pk)],
         "org_audit_export": [url("org_audit_export")],
