@@ -27,6 +27,15 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class PayoutFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("creator"):
+            # The picked creator's name, left in the search field: the id decides (one chip).
+            data.pop("creator_name", None)
+        return data
+
+
 class PayoutFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
     state = django_filters.ChoiceFilter(
@@ -56,6 +65,7 @@ class PayoutFilter(django_filters.FilterSet):
     class Meta:
         model = Payout
         fields: list[str] = []
+        form = PayoutFilterForm
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -132,6 +132,10 @@ def test_picking_a_creator_filters_the_list_and_names_them_on_the_chip(
     chips = {(chip.label, chip.value) for chip in page.context["listing"].chips}
     assert ("Creator", world.creator.display_name) in chips
     assert client.get(list_url(world), {"creator": "1.5"}).status_code == 400
+    # A pick keeps the name in the field (the link carries both): one chip, not two.
+    name = world.creator.display_name
+    page = client.get(list_url(world), {"creator": world.creator.pk, "creator_name": name})
+    assert [(c.label, c.value) for c in page.context["listing"].chips] == [("Creator", name)]
 
 
 def test_the_creator_field_filters_by_name_without_js(both_launched: World) -> None:
