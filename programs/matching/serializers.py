@@ -66,3 +66,28 @@ class MatchSerializer(StrictSerializer):
     summary = serializers.ListField(
         child=serializers.CharField(), help_text=_("The reasons as short phrases.")
     )
+
+
+class ExclusionHitSerializer(StrictSerializer):
+    kind = serializers.CharField()
+    value = serializers.CharField()
+
+
+class LeftOutSerializer(StrictSerializer):
+    """A creator who fits the brief but is left out, and why (the matching page's list)."""
+
+    creator = serializers.IntegerField(source="creator.pk")
+    display_name = serializers.CharField(source="creator.display_name")
+    email = serializers.EmailField(source="creator.email")
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text=_('Why, in words (e.g. "excludes alcohol").')
+    )
+    exclusion_hits = ExclusionHitSerializer(
+        many=True, help_text=_("The creator's own exclusions the program hits.")
+    )
+    enrollment_state = serializers.CharField(
+        allow_null=True, help_text=_("Set when the creator is already in the program.")
+    )
+    can_override = serializers.BooleanField(
+        help_text=_("Away or excluded, not in the program: may still be invited with a reason.")
+    )

@@ -70,6 +70,32 @@ def test_matching_leaves_out_a_creator_the_program_hits_and_says_why(
     assert row.creator.pk == left.pk and row.reasons == [reason] and row.can_override
 
 
+def test_the_api_lists_who_is_left_out_and_why(cast: Cast) -> None:
+    program = spring(cast, **BRIEF)
+    fits(cast, "Kim Kept")
+    left = fits(cast, "Lee Left")
+    excludes(left, "topic", "cocktail")
+    url = reverse(
+        "api-program-matches-left-out", kwargs={"org_slug": cast.org.slug, "program_pk": program.pk}
+    )
+    body = login_client(cast.members[Role.ISM].user).get(url).json()
+    assert body == [
+        {
+            "creator": left.pk,
+            "display_name": "Lee Left",
+            "email": left.email,
+            "reasons": ["excludes cocktail"],
+            "exclusion_hits": [{"kind": "topic", "value": "cocktail"}],
+            "enrollment_state": None,
+            "can_override": True,
+        }
+    ]
+    # A role without pre-launch work is refused; another org's program is not there.
+    assert login_client(cast.members[Role.ANALYST].user).get(url).status_code == 403
+    other = url.replace(f"/programs/{program.pk}/", "/programs/2000000000/")
+    assert login_client(cast.members[Role.ISM].user).get(other).status_code == 404
+
+
 def test_exclusions_match_whole_words_only_and_other_programs_are_untouched(cast: Cast) -> None:
     program = spring(cast, **BRIEF)
     sensitive = fits(cast, "Sam Sensitive")
