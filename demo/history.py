@@ -198,7 +198,9 @@ class History:
         self.on(7, deliver(0))
         self.on(5, extension)
         self.on(3, case)
-        self.on(2, deliver(1))  # within her extension: the flat fee is earned
+        # Within her extension: the flat fee is earned, after the last run (a run yesterday
+        # would pay it at once: she delivers on the run's day then, after it).
+        self.on(min(2, payments.last_two_runs(self.today)[1]), deliver(1))
 
     def recruiting_programs(self) -> None:
         def spring() -> None:
