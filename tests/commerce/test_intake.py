@@ -114,6 +114,7 @@ def test_the_csv_import_is_all_or_nothing(shop: Shop) -> None:
     bad = "order_id,placed_at,currency,gross_value\n1,2026-01-01,USD,10\n2,2026-01-01,USD,-1\n"
     answer = client.post(url, {"text": bad})
     assert answer.status_code == 400 and not Order.objects.exists()
+    assert '<th scope="row">3</th>' in answer.content.decode()  # the bad row, by its line
     good = (
         "order_id,placed_at,currency,gross_value,net_value,attribution_id\n"
         f"1,{shop.world.enrollment.accepted_at.isoformat()},USD,10.00,10.00,{shop.link.code}\n"
