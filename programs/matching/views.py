@@ -13,6 +13,7 @@ from django.views import View
 from influencer_ops.choices import Category, Platform
 from organizations import permissions
 from organizations.access import OrgViewMixin, get_for_org
+from programs.growth import selectors as growth
 from programs.matching import selectors as matching
 from programs.matching.forms import CandidateFilterForm
 from programs.models import Program
@@ -42,9 +43,12 @@ def candidates_page(
     the ISM had ticked and typed, answered with the refusal's status."""
     form = CandidateFilterForm(request.GET or None)
     filters = form.filters()
+    found = list(matching.candidates(program=program, **filters))
+    # Suggested terms for the returning creators among them, in one query for the list.
+    suggestions = growth.invite_suggestions(program=program, creator_ids=[c.pk for c in found])
     ranked = [
-        (creator, matching.candidate_reasons(creator, program))
-        for creator in matching.candidates(program=program, **filters)
+        (creator, matching.candidate_reasons(creator, program), suggestions.get(creator.pk))
+        for creator in found
     ]
     slug_pk = {"org_slug": organization.slug, "pk": program.pk}
     context = {
