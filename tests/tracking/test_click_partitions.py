@@ -13,7 +13,7 @@ from influencer_ops.rls import policy_name
 from influencer_ops.tenancy import dangerously_unscoped, db_scope
 from tests.factories import ClickEventFactory, OrganizationFactory, TrackedLinkFactory
 from tracking.clicks import services as clicks
-from tracking.clicks.services import partitions
+from tracking.clicks.services import partitions, store
 from tracking.models import ClickEvent, DailyClicks
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,31 @@ def test_a_click_on_a_day_without_a_partition_lands_and_moves_into_it_later() ->
         assert clicks.insert_events([event, event]) == [(click.link_id, True)]
         assert clicks.insert_events([event]) == []  # exactly once
     assert _where("fresh") == "tracking_clickevent_p20320505"
+
+
+def test_a_large_batch_lands_by_copy_exactly_once_and_only_on_its_own_orgs_links() -> None:
+    """From ``COPY_FROM`` clicks on, the batch travels by COPY: the same rules as the literals."""
+    at = datetime(2034, 3, 1, 12, 0, tzinfo=UTC)
+    partitions.partitions_ensure([at.date()])
+    link, theirs = TrackedLinkFactory.create(), TrackedLinkFactory.create()
+    count = store.COPY_FROM + 50
+    events = [
+        clicks.QueuedClick(f"big{n:04d}", link.pk, link.organization_id,
+                           at + timedelta(microseconds=n), "bot" if n % 5 == 0 else "", f"h{n}")
+        for n in range(count)
+    ]  # fmt: skip
+    # A repeat of an event, a click naming another org's link, and text COPY must escape.
+    odd = clicks.QueuedClick("odd\\id\tx", link.pk, link.organization_id, at, "", "a\nb")
+    stray = clicks.QueuedClick("stray", theirs.pk, link.organization_id, at, "", "h")
+    batch = [*events, events[0], odd, stray]
+    with db_scope(org_ids=[link.organization_id]):
+        inserted = clicks.insert_events(batch)
+        assert len(inserted) == count + 1
+        assert sum(valid for _, valid in inserted) == count - count // 5 + 1
+        assert {link_id for link_id, _ in inserted} == {link.pk}
+        assert clicks.insert_events(batch) == []  # exactly once, by COPY again
+        assert ClickEvent.objects.get(event_id="odd\\id\tx").client_hash == "a\nb"
+        assert not ClickEvent.objects.filter(event_id="stray").exists()
 
 
 def test_row_level_security_isolates_orgs_through_the_parent_and_each_partition() -> None:

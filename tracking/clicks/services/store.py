@@ -3,6 +3,7 @@ queued-click format, and the one insert that lands clicks exactly once (by event
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -160,26 +161,26 @@ def parse_queued(raw: bytes) -> QueuedClick | None:
         return None
 
 
-def insert_events(events: list[QueuedClick]) -> list[tuple[int, bool]]:
-    """INSERT … ON CONFLICT (event_id, at) DO NOTHING (a queued click carries its ``at``, the
-    partition key) in event-id order, so that two flushes inserting the same events never
-    deadlock; clicks of links that do not exist (or not in the click's org) are dropped by the
-    same statement. Returns (link id, valid) of the new rows. Inside a scope that sees the
-    events' orgs."""
-    if not events:
-        return []
-    events = sorted(events, key=lambda event: event.event_id)
-    table = connection.ops.quote_name(ClickEvent._meta.db_table)
-    links = connection.ops.quote_name(TrackedLink._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} "  # noqa: S608  (the table names are ours)
-            "(organization_id, link_id, at, valid, filter_reason, client_hash, event_id) "
-            "SELECT e.org_id, e.link_id, e.at, e.reason = '', e.reason, e.hash, e.id "
-            "FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[], "
-            "%s::text[]) WITH ORDINALITY AS e(org_id, link_id, at, reason, hash, id, n) "
-            f"JOIN {links} l ON l.id = e.link_id AND l.organization_id = e.org_id ORDER BY e.n "
-            "ON CONFLICT (event_id, at) DO NOTHING RETURNING link_id, valid",
+# From this many clicks on, a batch travels to PostgreSQL by COPY into a temporary table of the
+# transaction rather than as array literals: psycopg2 interpolates parameters into the SQL text,
+# and 5,000 clicks as literals cost more to build and parse than to insert (bench/flush.py).
+COPY_FROM = 200
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_INCOMING = "tracking_clicks_incoming"
+
+
+def _copy_text(value: str) -> str:
+    """``value`` as a field of COPY's text format (our own fields never need it; be safe)."""
+    return value if value.isalnum() else value.translate(_COPY_ESCAPES)
+
+
+def _incoming(cursor: Any, events: list[QueuedClick]) -> tuple[str, list[Any]]:
+    """A FROM item with the columns (org_id, link_id, at, reason, hash, id, n) for ``events``,
+    and its parameters: array literals for a few, a temporary table filled by COPY for many."""
+    if len(events) < COPY_FROM:
+        return (
+            "unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[], "
+            "%s::text[]) WITH ORDINALITY AS e(org_id, link_id, at, reason, hash, id, n)",
             [
                 [event.organization_id for event in events],
                 [event.link_id for event in events],
@@ -188,6 +189,46 @@ def insert_events(events: list[QueuedClick]) -> list[tuple[int, bool]]:
                 [event.client_hash for event in events],
                 [event.event_id for event in events],
             ],
+        )
+    # Dropped at commit; emptied first in case an earlier batch of this transaction made it.
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (org_id bigint, link_id bigint, "
+        "at timestamptz, reason text, hash text, id text, n integer) ON COMMIT DROP; "
+        f"TRUNCATE {_INCOMING}"
+    )
+    lines = io.StringIO(
+        "".join(
+            f"{event.organization_id}\t{event.link_id}\t{event.at.isoformat()}\t"
+            f"{_copy_text(event.filter_reason)}\t{_copy_text(event.client_hash)}\t"
+            f"{_copy_text(event.event_id)}\t{n}\n"
+            for n, event in enumerate(events)
+        )
+    )
+    cursor.copy_expert(f"COPY {_INCOMING} FROM STDIN", lines)
+    return f"{_INCOMING} AS e", []
+
+
+def insert_events(events: list[QueuedClick]) -> list[tuple[int, bool]]:
+    """INSERT … ON CONFLICT (event_id, at) DO NOTHING (a queued click carries its ``at``, the
+    partition key) in event-id order, so that two flushes inserting the same events never
+    deadlock; clicks of links that do not exist (or not in the click's org) are dropped by the
+    same statement. Returns (link id, valid) of the new rows. Inside a scope that sees the
+    events' orgs, in a transaction."""
+    if not events:
+        return []
+    events = sorted(events, key=lambda event: event.event_id)
+    table = connection.ops.quote_name(ClickEvent._meta.db_table)
+    links = connection.ops.quote_name(TrackedLink._meta.db_table)
+    with connection.cursor() as cursor:
+        source, params = _incoming(cursor, events)
+        cursor.execute(
+            f"INSERT INTO {table} "  # noqa: S608  (the table names are ours)
+            "(organization_id, link_id, at, valid, filter_reason, client_hash, event_id) "
+            "SELECT e.org_id, e.link_id, e.at, e.reason = '', e.reason, e.hash, e.id "
+            f"FROM {source} "
+            f"JOIN {links} l ON l.id = e.link_id AND l.organization_id = e.org_id ORDER BY e.n "
+            "ON CONFLICT (event_id, at) DO NOTHING RETURNING link_id, valid",
+            params,
         )
         rows = [(int(link_id), bool(valid)) for link_id, valid in cursor.fetchall()]
     return rows
