@@ -202,6 +202,29 @@ class Task(TenantModel):
         return self.title
 
 
+class TaskTotal(TenantModel):
+    """How many tasks an org has per owner role and state.
+
+    Kept by the database (statement triggers on ``messaging_task``, migration ``0010``) from
+    every insert, update and delete, bulk ones included: the desk's counts read these few rows
+    instead of every task the org ever had (#18). Never written by the app.
+    """
+
+    owner_role = models.CharField(max_length=10, choices=OwnerRole.choices)
+    state = models.CharField(max_length=20, choices=TaskState.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "owner_role", "state"], name="task_total_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.owner_role} {self.state}"
+
+
 class TaskEvent(TenantModel):
     """A task's history: who moved it where, and why."""
 

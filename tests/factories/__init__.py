@@ -35,6 +35,7 @@ from tests.factories.messaging import (
     TaskEventFactory,
     TaskFactory,
     TaskSLAFactory,
+    TaskTotalFactory,
     ThreadFactory,
     ThreadReadFactory,
 )
@@ -150,6 +151,7 @@ __all__ = [
     "TaskEventFactory",
     "TaskFactory",
     "TaskSLAFactory",
+    "TaskTotalFactory",
     "TaxFormFactory",
     "TenantFactory",
     "TermsVersionFactory",

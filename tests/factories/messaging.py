@@ -16,6 +16,7 @@ from messaging.models import (
     Task,
     TaskEvent,
     TaskSLA,
+    TaskTotal,
     Thread,
     ThreadRead,
 )
@@ -57,6 +58,17 @@ class RequestFactory(TenantFactory[Request]):
     routed_role = OwnerRole.ISM
     routing_reason = "Programs I want go to the creator's ISM."
     created_by = factory.LazyAttribute(lambda o: o.creator.user or UserFactory())
+
+
+class TaskTotalFactory(TenantFactory[TaskTotal]):
+    """A totals row as the database's triggers keep it (the app never writes one)."""
+
+    class Meta:
+        model = TaskTotal
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner_role = OwnerRole.ISM
+    state = "done"
 
 
 class TaskFactory(TenantFactory[Task]):
