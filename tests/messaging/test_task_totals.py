@@ -33,7 +33,9 @@ def kept(org: Organization) -> dict[tuple[str, str], int]:
 
 
 def counted(org: Organization) -> dict[tuple[str, str], int]:
-    rows = Task.objects.filter(organization=org).values("owner_role", "state").annotate(n=Count("id"))
+    rows = (
+        Task.objects.filter(organization=org).values("owner_role", "state").annotate(n=Count("id"))
+    )
     return {(r["owner_role"], r["state"]): r["n"] for r in rows}
 
 
@@ -48,12 +50,16 @@ def test_the_database_keeps_the_totals_through_every_write(cast: Cast) -> None:
     Task.objects.filter(organization=org).update(title="Renamed")
     TaskFactory.create_batch(2, organization=org, state=TaskState.CANCELLED)
     Task.objects.filter(pk=tasks[3].pk).delete()
-    assert kept(org) == counted(org) == {
-        ("ism", "in_progress"): 1,
-        ("ism", "done"): 1,
-        ("bsm", "open"): 1,
-        ("ism", "cancelled"): 2,
-    }
+    assert (
+        kept(org)
+        == counted(org)
+        == {
+            ("ism", "in_progress"): 1,
+            ("ism", "done"): 1,
+            ("bsm", "open"): 1,
+            ("ism", "cancelled"): 2,
+        }
+    )
     # Another org's tasks are its own.
     other = OrganizationFactory.create()
     TaskFactory.create(organization=other)
