@@ -64,21 +64,23 @@ SQL = [
         currency, disclosure_rule, goals, guidelines, nda_required, platforms,
         prorate_if_missed, extension_self_service_count, extension_self_service_days,
         reminder_days_before, review_sla_days, destination_url, disclosure_advisory,
-        flat_fee, launched_at, launch_on, assigned_bsm_id, assigned_ism_id)
+        flat_fee, launched_at, launch_on, assigned_bsm_id, assigned_ism_id,
+        commission_holding_days, commission_window_days)
        SELECT %(org)s, %(brand)s, 'Program ' || lpad(i::text, 4, '0'),
               (ARRAY['launched', 'launched', 'launched', 'completed', 'recruiting',
                      'draft'])[1 + i %% 6],
               now() - (i || ' hours')::interval, '', '{}', '{}', 0, '{}', 'EUR', '', '', '',
               false, '{instagram}', false, 0, 0, '{3}', 3, 'https://example.test/', false,
-              100, now() - interval '30 days', current_date - 30, %(bsm)s, %(ism)s
+              100, now() - interval '30 days', current_date - 30, %(bsm)s, %(ism)s, 30, 30
        FROM generate_series(1, %(programs)s) i""",
     # enrollments: creator i %% C, program shifted so (program, creator) is unique
     """INSERT INTO programs_enrollment (organization_id, program_id, creator_id, state,
-        created_at, availability_override_reason, end_reason)
+        created_at, availability_override_reason, end_reason, exclusion_conflicts,
+        exclusion_override_reason)
        SELECT %(org)s, p.ids[1 + ((i %% %(creators)s) + i / %(creators)s) %% %(programs)s],
               c.ids[1 + i %% %(creators)s],
               (ARRAY['active','active','active','completed','invited','declined'])[1 + i %% 6],
-              now() - (i || ' seconds')::interval, '', ''
+              now() - (i || ' seconds')::interval, '', '', '[]', ''
        FROM generate_series(0, %(enrollments)s - 1) i,
             (SELECT array_agg(id ORDER BY id) ids FROM programs_program
              WHERE organization_id = %(org)s) p,
@@ -151,9 +153,9 @@ SQL = [
        FROM generate_series(1, %(audit)s) i""",
     # a tracked link per enrollment of a launched program, 14 days of rollups each
     """INSERT INTO tracking_trackedlink (organization_id, enrollment_id, code, destination,
-        active, created_at)
+        active, created_at, valid_clicks)
        SELECT %(org)s, e.id, 's' || %(org)s || 'x' || e.id, 'https://example.test/', true,
-              e.created_at
+              e.created_at, 0
        FROM programs_enrollment e JOIN programs_program p ON p.id = e.program_id
        WHERE e.organization_id = %(org)s AND p.state = 'launched'
        ORDER BY e.id LIMIT greatest(1, %(click_days)s / 14)""",
@@ -166,8 +168,9 @@ SQL = [
 # The portal creator: a login, a dozen places in the org, a few payouts each.
 PORTAL_SQL = [
     """INSERT INTO programs_enrollment (organization_id, program_id, creator_id, state,
-        created_at, availability_override_reason, end_reason)
-       SELECT %(org)s, id, %(portal_creator)s, 'active', now(), '', ''
+        created_at, availability_override_reason, end_reason, exclusion_conflicts,
+        exclusion_override_reason)
+       SELECT %(org)s, id, %(portal_creator)s, 'active', now(), '', '', '[]', ''
        FROM programs_program WHERE organization_id = %(org)s AND state = 'launched'
        ORDER BY id LIMIT %(portal_enrollments)s""",
 ]
