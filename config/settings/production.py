@@ -38,5 +38,16 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# The SMTP relay as one URL (django-environ's ``email_url``): ``smtp+tls://user:password@host:587``
+# (STARTTLS), ``smtp+ssl://…:465`` (TLS from the start) or ``smtp://host:25``; a relay beside
+# the app by default.
+_email = env.email_url("EMAIL_URL", default="smtp://localhost:25")
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Webhooks never go to plain http or to private/loopback addresses from production (SSRF).
 WEBHOOK_ALLOW_PRIVATE_URLS = False
