@@ -5,6 +5,7 @@ mark the commissions; settle clawbacks). See ``commerce.commission.services``.""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +19,7 @@ from influencer_ops.models import AuditEvent
 from payments.ledger import payouts_book_transfer, payouts_record_bulk
 from payments.models import Payout, PayoutReason, PayoutState
 from payments.readiness.services import creators_readiness
+from payments.runs.hooks import PlannedPayout
 from payments.runs.schedule import expected_payment_date, schedule_for
 from programs.models import Enrollment
 
@@ -37,22 +39,24 @@ def _settle(due: Decimal, clawbacks: list[tuple[int, Decimal]]) -> list[tuple[in
     return clawbacks
 
 
-@transaction.atomic
-def commissions_earn(
-    organization: Any, run: Any | None = None, *, now: Any | None = None
-) -> list[Payout]:
-    """Earn every pending commission of the org whose holding period is over. Idempotent: the
-    commissions move once (a conditional UPDATE) and each payout's earn key is unique."""
-    now = now or timezone.now()
+@dataclass(frozen=True)
+class _Due:
+    """One enrollment's commission due in one currency, as the next payout would hold it."""
+
+    enrollment: Enrollment
+    currency: str
+    items: list[tuple[int, Decimal]]  # (commission id, amount)
+    taken: list[tuple[int, Decimal]]  # outstanding clawbacks this payout settles
+    amount: Decimal
+    hold: str
+    explanation: str
+
+
+def _due(organization: Any, due_rows: list[tuple[int, int, str, Decimal]]) -> list[_Due]:
+    """Group due commissions (id, enrollment, currency, amount) per enrollment and currency,
+    less outstanding clawbacks (a group smaller than what it owes back waits), with the hold
+    a creator who is not ready to be paid gets. Reads only."""
     org_id = organization.pk
-    due_rows = list(
-        Commission.objects.select_for_update(skip_locked=True)
-        .filter(organization_id=org_id, state=CommissionState.PENDING, pending_until__lte=now)
-        .order_by("pk")
-        .values_list("pk", "enrollment_id", "currency", "amount")
-    )
-    if not due_rows:
-        return []
     groups: dict[tuple[int, str], list[tuple[int, Decimal]]] = defaultdict(list)
     for pk, enrollment_id, currency, amount in due_rows:
         groups[(enrollment_id, currency)].append((pk, amount))
@@ -72,26 +76,19 @@ def commissions_earn(
     enrollments = {
         e.pk: e
         for e in Enrollment.objects.filter(organization_id=org_id, pk__in=enrollment_ids)
-        .select_related("creator")
-        .only("pk", "creator", "terms_version_id", "organization_id")
-    }
+        .select_related("creator", "program")
+        .only(
+            "pk", "creator", "terms_version_id", "organization_id", "program__name",
+            "program__organization_id",
+        )
+    }  # fmt: skip
     schedule = schedule_for(organization=organization)
     readiness = (
         creators_readiness(list({e.creator_id: e.creator for e in enrollments.values()}.values()))
         if schedule.require_readiness
         else {}
     )
-    expected_on = expected_payment_date(organization=organization, moment=now)
-    window = f"run{run.pk}" if run is not None else expected_on.isoformat()
-    # A key already used (a resumed run claiming again): those wait for the next run.
-    used = set(
-        Payout.objects.filter(
-            organization_id=org_id,
-            earn_key__in=[earn_key(e, c, window) for e, c in groups],
-        ).values_list("earn_key", flat=True)
-    )
-    groups = {key: items for key, items in groups.items() if earn_key(*key, window) not in used}
-    payouts, settled = [], {}
+    found = []
     for (enrollment_id, currency), items in sorted(groups.items()):
         enrollment = enrollments[enrollment_id]
         gross = sum((amount for _, amount in items), ZERO)
@@ -100,53 +97,113 @@ def commissions_earn(
             continue
         amount = gross - sum((a for _, a in taken), ZERO)
         ready = readiness.get(enrollment.creator_id)
-        hold = ready.hold_reason if ready is not None else ""
         explanation = ngettext(
             "Commission on %(count)s order", "Commission on %(count)s orders", len(items)
         ) % {"count": len(items)}
         if taken:
             explanation += gettext(", less %(amount)s clawed back") % {"amount": gross - amount}
-        payouts.append(
-            Payout(
-                organization_id=org_id,
-                enrollment_id=enrollment_id,
-                creator_id=enrollment.creator_id,
-                terms_version_id=int(enrollment.terms_version_id or 0),
-                amount=amount,
-                currency=currency,
-                reason=PayoutReason.COMMISSION,
-                explanation=explanation[:500],
-                state=PayoutState.ON_HOLD if hold else PayoutState.EARNED,
-                hold_reason=hold[:500],
-                earn_key=earn_key(enrollment_id, currency, window),
-                earned_at=now,
-                expected_on=expected_on,
-            )
+        hold = ready.hold_reason if ready is not None else ""
+        found.append(_Due(enrollment, currency, items, taken, amount, hold, explanation))
+    return found
+
+
+def _due_rows(organization: Any, now: Any, *, lock: bool) -> list[tuple[int, int, str, Decimal]]:
+    qs = Commission.objects.filter(
+        organization_id=organization.pk, state=CommissionState.PENDING, pending_until__lte=now
+    )
+    if lock:
+        qs = qs.select_for_update(skip_locked=True)
+    return list(qs.order_by("pk").values_list("pk", "enrollment_id", "currency", "amount"))
+
+
+def commission_plan(organization: Any, now: Any) -> list[PlannedPayout]:
+    """The commission payouts a run started at ``now`` would earn (its preview shows them):
+    what ``commissions_earn`` records, read without writing or locking."""
+    return [
+        PlannedPayout(
+            key=f"commission:{due.enrollment.pk}:{due.currency}:"
+            + ",".join(str(pk) for pk, _ in [*due.items, *due.taken]),
+            creator_id=due.enrollment.creator_id,
+            creator_name=due.enrollment.creator.display_name,
+            enrollment_id=due.enrollment.pk,
+            program_name=due.enrollment.program.name,
+            amount=due.amount,
+            currency=due.currency,
+            hold_reason=due.hold,
         )
-        settled[(enrollment_id, currency)] = taken
+        for due in _due(organization, _due_rows(organization, now, lock=False))
+    ]
+
+
+@transaction.atomic
+def commissions_earn(
+    organization: Any, run: Any | None = None, *, now: Any | None = None
+) -> list[Payout]:
+    """Earn every pending commission of the org whose holding period is over. Idempotent: the
+    commissions move once (a conditional UPDATE) and each payout's earn key is unique."""
+    now = now or timezone.now()
+    org_id = organization.pk
+    due_rows = _due_rows(organization, now, lock=True)
+    if not due_rows:
+        return []
+    expected_on = expected_payment_date(organization=organization, moment=now)
+    window = f"run{run.pk}" if run is not None else expected_on.isoformat()
+    found = _due(organization, due_rows)
+    # A key already used (a resumed run claiming again): those wait for the next run.
+    used = set(
+        Payout.objects.filter(
+            organization_id=org_id,
+            earn_key__in=[earn_key(d.enrollment.pk, d.currency, window) for d in found],
+        ).values_list("earn_key", flat=True)
+    )
+    found = [d for d in found if earn_key(d.enrollment.pk, d.currency, window) not in used]
+    payouts = [
+        Payout(
+            organization_id=org_id,
+            enrollment_id=due.enrollment.pk,
+            creator_id=due.enrollment.creator_id,
+            terms_version_id=int(due.enrollment.terms_version_id or 0),
+            amount=due.amount,
+            currency=due.currency,
+            reason=PayoutReason.COMMISSION,
+            explanation=due.explanation[:500],
+            state=PayoutState.ON_HOLD if due.hold else PayoutState.EARNED,
+            hold_reason=due.hold[:500],
+            earn_key=earn_key(due.enrollment.pk, due.currency, window),
+            earned_at=now,
+            expected_on=expected_on,
+        )
+        for due in found
+    ]
     if not payouts:
         return []
     Payout.objects.bulk_create(payouts)
     payouts_record_bulk(organization_id=org_id, payouts=payouts, memo=gettext("Commission"))
     payout_of = {(p.enrollment_id, p.currency): p for p in payouts}
     pairs = [
-        (pk, payout_of[key].pk, amount)
-        for key, items in groups.items()
-        if key in payout_of
-        for pk, amount in items
+        (pk, payout_of[(d.enrollment.pk, d.currency)].pk, amount)
+        for d in found
+        for pk, amount in d.items
     ]
     _mark(org_id, pairs, CommissionState.EARNED, now)
     claw_pairs = [
-        (pk, payout_of[key].pk, amount) for key, taken in settled.items() for pk, amount in taken
+        (pk, payout_of[(d.enrollment.pk, d.currency)].pk, amount)
+        for d in found
+        for pk, amount in d.taken
     ]
     if claw_pairs:
         _mark(org_id, claw_pairs, None, now)
         payouts_book_transfer(
             organization_id=org_id,
             moves=[
-                (payout_of[key].pk, sum((a for _, a in taken), ZERO), key[1], payout_of[key].state)
-                for key, taken in settled.items()
-                if taken
+                (
+                    payout_of[(d.enrollment.pk, d.currency)].pk,
+                    sum((a for _, a in d.taken), ZERO),
+                    d.currency,
+                    payout_of[(d.enrollment.pk, d.currency)].state,
+                )
+                for d in found
+                if d.taken
             ],
             debit="expense",
             credit="receivable:clawback",

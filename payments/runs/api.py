@@ -99,7 +99,10 @@ class RunProgressSerializer(StrictSerializer):
 
 
 class PreviewPayoutSerializer(StrictSerializer):
-    payout_id = serializers.IntegerField()
+    payout_id = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Null for a payout the run records when it starts (commission due)."),
+    )
     creator_id = serializers.IntegerField()
     creator_name = serializers.CharField()
     enrollment_id = serializers.IntegerField()

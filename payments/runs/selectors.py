@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum, Window
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from payments.models import (
@@ -26,6 +27,7 @@ from payments.models import (
     PayoutState,
     TaxForm,
 )
+from payments.runs.hooks import PlannedPayout, planned_payouts
 from payments.runs.schedule import schedule_for
 from payments.runs.states import OPEN_RUN_STATES
 
@@ -121,10 +123,7 @@ def _waiting_reasons(payout: Any, schedule: PaymentSchedule) -> tuple[list[str],
     minimum = schedule.minimum_amount or Decimal("0")
     below = ""
     if minimum > 0 and payout.creator_total < minimum:
-        below = gettext(
-            "Below the minimum: the creator's due total is %(creator_total)s "
-            "%(currency)s, the minimum is %(minimum)s; it carries to a later run."
-        ) % {"creator_total": payout.creator_total, "currency": payout.currency, "minimum": minimum}
+        below = _below(payout.creator_total, payout.currency, minimum)
     return readiness, below
 
 
@@ -152,9 +151,10 @@ def carried_payouts(*, organization: Any) -> list[CarriedPayout]:
 
 @dataclass(frozen=True)
 class PreviewPayout:
-    """One payout in a run's preview, with why it is (not) paid."""
+    """One payout in a run's preview, with why it is (not) paid. ``payout_id`` is None for a
+    payout the run records when it starts (commission due: ``hooks.PlannedPayout``)."""
 
-    payout_id: int
+    payout_id: int | None
     creator_id: int
     creator_name: str
     enrollment_id: int
@@ -163,6 +163,7 @@ class PreviewPayout:
     currency: str
     state: str
     reason: str = ""
+    key: str = ""  # a planned payout's stable key
 
     @property
     def state_label(self) -> str:
@@ -215,7 +216,7 @@ def _row(payout: Payout, reason: str = "") -> PreviewPayout:
 def preview_fingerprint(payouts: Iterable[PreviewPayout]) -> str:
     """A digest of exactly what a run would pay (ids, amounts, currencies, states): a change
     to any of them changes it, so a confirmation of an older preview can be refused."""
-    parts = sorted(f"{p.payout_id}:{p.amount}:{p.currency}:{p.state}" for p in payouts)
+    parts = sorted(f"{p.payout_id or p.key}:{p.amount}:{p.currency}:{p.state}" for p in payouts)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
@@ -226,26 +227,70 @@ def needs_approval(schedule: PaymentSchedule, totals: dict[str, Decimal]) -> boo
     return threshold is not None and any(total > threshold for total in totals.values())
 
 
+def _planned_row(payout: PlannedPayout, reason: str = "") -> PreviewPayout:
+    return PreviewPayout(
+        payout_id=None,
+        creator_id=payout.creator_id,
+        creator_name=payout.creator_name,
+        enrollment_id=payout.enrollment_id,
+        program_name=payout.program_name,
+        amount=payout.amount,
+        currency=payout.currency,
+        state=PayoutState.ON_HOLD if payout.hold_reason else PayoutState.EARNED,
+        reason=reason,
+        key=payout.key,
+    )
+
+
+def _below(total: Decimal, currency: str, minimum: Decimal) -> str:
+    return gettext(
+        "Below the minimum: the creator's due total is %(creator_total)s "
+        "%(currency)s, the minimum is %(minimum)s; it carries to a later run."
+    ) % {"creator_total": total, "currency": currency, "minimum": minimum}
+
+
 def run_preview(*, organization: Any, schedule: PaymentSchedule | None = None) -> RunPreview:
     """What a run started now would pay, by the run's own selection (``adoptable_payouts`` and
-    ``due_payouts``), and what it leaves waiting, each with its reason. Five queries, however
-    many payouts there are."""
+    ``due_payouts``), and what it leaves waiting, each with its reason. The payouts the run's
+    hooks record when it starts (commission due) are in it too, as the run would select them:
+    held when the creator is not ready, counted towards the creator's minimum. Five queries
+    and the hooks' plans, however many payouts there are."""
     schedule = schedule or schedule_for(organization=organization)
+    minimum = schedule.minimum_amount or Decimal("0")
+    planned = planned_payouts(organization, timezone.now())
+    extra: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for plan in planned:
+        if not plan.hold_reason:
+            extra[(plan.creator_id, plan.currency)] += plan.amount
     due = due_payouts(organization=organization, schedule=schedule)
     due_ids = set(due.values_list("pk", flat=True))
     paying = [_row(p) for p in _rows(adoptable_payouts(organization_id=organization.pk))]
     held: list[PreviewPayout] = []
     carried: list[PreviewPayout] = []
+    earned_totals: dict[tuple[int, str], Decimal] = {}
     earned = _creator_total(_readiness(_earned(organization.pk, None)))
+    payout: Any  # annotated: creator_total, has_details, has_tax_form
     for payout in _rows(earned):
-        if payout.pk in due_ids:
-            paying.append(_row(payout))
-            continue
+        key = (payout.creator_id, payout.currency)
+        earned_totals[key] = payout.creator_total
         readiness, below = _waiting_reasons(payout, schedule)
-        if readiness:
+        if payout.pk in due_ids or (
+            not readiness and below and payout.creator_total + extra[key] >= minimum
+        ):
+            paying.append(_row(payout))
+        elif readiness:
             held.append(_row(payout, " ".join([*readiness, below]).strip()))
         else:
             carried.append(_row(payout, below or "Not due yet: it carries to a later run."))
+    for plan in planned:
+        key = (plan.creator_id, plan.currency)
+        total = earned_totals.get(key, Decimal("0")) + extra[key]
+        if plan.hold_reason:
+            held.append(_planned_row(plan, plan.hold_reason))
+        elif minimum > 0 and total < minimum:
+            carried.append(_planned_row(plan, _below(total, plan.currency, minimum)))
+        else:
+            paying.append(_planned_row(plan))
     on_hold = Payout.objects.filter(organization_id=organization.pk, state=PayoutState.ON_HOLD)
     held += [_row(p, p.hold_reason or "On hold.") for p in _rows(on_hold)]
     totals: dict[str, Decimal] = defaultdict(Decimal)
@@ -255,7 +300,7 @@ def run_preview(*, organization: Any, schedule: PaymentSchedule | None = None) -
         paying=paying,
         held=held,
         carried=carried,
-        minimum=schedule.minimum_amount or Decimal("0"),
+        minimum=minimum,
         totals=dict(totals),
         fingerprint=preview_fingerprint(paying),
     )
