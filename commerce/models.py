@@ -21,8 +21,9 @@ Models and states (read by every page built on them):
   ``payout`` (one payout per enrollment per payment run, reason ``commission``). Shown as *paid*
   when that payout is paid (``state == earned and payout.state == paid``; see ``shown_state``).
   A refund after the payout was paid, with the org's ``clawback_commissions`` on →
-  ``clawed_back``: ``clawback_amount`` is taken off a later commission payout
-  (``clawback_payout``, empty while outstanding); with it off the commission stays paid.
+  ``clawed_back``: what it takes back is a ``CommissionClawback`` (one per such refund;
+  ``clawback_amount`` is their sum), taken off a later commission payout of the enrollment
+  (``settled_payout``, empty while outstanding); with it off the commission stays paid.
 
 The ledger (payments.ledger): a pending commission has NO ledger entry (nothing is owed yet);
 earning books ``expense`` → ``payable:earned`` like every payout; a clawback books
@@ -242,14 +243,7 @@ class Commission(TenantModel):
         related_name="commissions",
     )
     earned_at = models.DateTimeField(null=True, blank=True)
-    clawback_amount = _money(default=Decimal("0.00"))
-    clawback_payout = models.ForeignKey(
-        "payments.Payout",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="clawbacks",
-    )
+    clawback_amount = _money(default=Decimal("0.00"))  # the sum of its clawbacks
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -276,11 +270,6 @@ class Commission(TenantModel):
                 name="commission_due",
             ),
             models.Index(fields=["enrollment", "state"], name="commission_enrollment"),
-            models.Index(
-                fields=["organization", "enrollment"],
-                condition=Q(state="clawed_back", clawback_payout__isnull=True),
-                name="commission_clawback_due",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -291,3 +280,42 @@ class Commission(TenantModel):
         """``paid`` when earned into a payout that was paid; else the stored state."""
         paid = self.payout is not None and self.payout.state == "paid"
         return "paid" if self.state == CommissionState.EARNED and paid else self.state
+
+
+class CommissionClawback(TenantModel):
+    """What one refund after payment took back of a commission (``clawback_commissions`` on):
+    outstanding until a later commission payout of the same enrollment and currency absorbs it
+    (``settled_payout``). A commission refunded twice after payment has two."""
+
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="clawbacks")
+    enrollment = models.ForeignKey(
+        "programs.Enrollment", on_delete=models.PROTECT, related_name="+"
+    )
+    amount = _money()
+    currency = models.CharField(max_length=3)
+    booked_at = models.DateTimeField()
+    settled_payout = models.ForeignKey(
+        "payments.Payout",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clawbacks",
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["booked_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="clawback_amount_positive"),
+        ]
+        indexes = [
+            # Earning: the outstanding clawbacks of the enrollments being paid.
+            models.Index(
+                fields=["organization", "enrollment"],
+                condition=Q(settled_payout__isnull=True),
+                name="clawback_outstanding",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} clawed back"

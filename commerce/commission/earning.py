@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from commerce.models import Commission, CommissionState
+from commerce.models import Commission, CommissionClawback, CommissionState
 from influencer_ops.audit import AuditVerb
 from influencer_ops.models import AuditEvent
 from payments.ledger import payouts_book_transfer, payouts_record_bulk
@@ -46,7 +46,7 @@ class _Due:
     enrollment: Enrollment
     currency: str
     items: list[tuple[int, Decimal]]  # (commission id, amount)
-    taken: list[tuple[int, Decimal]]  # outstanding clawbacks this payout settles
+    taken: list[tuple[int, Decimal]]  # (clawback id, amount) outstanding: this payout settles
     amount: Decimal
     hold: str
     explanation: str
@@ -63,14 +63,11 @@ def _due(organization: Any, due_rows: list[tuple[int, int, str, Decimal]]) -> li
     enrollment_ids = {key[0] for key in groups}
     outstanding: dict[tuple[int, str], list[tuple[int, Decimal]]] = defaultdict(list)
     for pk, enrollment_id, currency, amount in (
-        Commission.objects.filter(
-            organization_id=org_id,
-            enrollment_id__in=enrollment_ids,
-            state=CommissionState.CLAWED_BACK,
-            clawback_payout__isnull=True,
+        CommissionClawback.objects.filter(
+            organization_id=org_id, enrollment_id__in=enrollment_ids, settled_payout__isnull=True
         )
         .order_by("pk")
-        .values_list("pk", "enrollment_id", "currency", "clawback_amount")
+        .values_list("pk", "enrollment_id", "currency", "amount")
     ):
         outstanding[(enrollment_id, currency)].append((pk, amount))
     enrollments = {
@@ -122,7 +119,9 @@ def commission_plan(organization: Any, now: Any) -> list[PlannedPayout]:
     return [
         PlannedPayout(
             key=f"commission:{due.enrollment.pk}:{due.currency}:"
-            + ",".join(str(pk) for pk, _ in [*due.items, *due.taken]),
+            + ",".join(str(pk) for pk, _ in due.items)
+            + ":less:"
+            + ",".join(str(pk) for pk, _ in due.taken),
             creator_id=due.enrollment.creator_id,
             creator_name=due.enrollment.creator.display_name,
             enrollment_id=due.enrollment.pk,
@@ -214,15 +213,20 @@ def commissions_earn(
 
 def _mark(org_id: int, pairs: list[tuple[int, int, Decimal]], state: str | None, now: Any) -> None:
     """Earn (``state``) the commissions into their payouts, or (``None``) record which payout
-    settled their clawback; one audit event each. Two statements however many."""
-    table = connection.ops.quote_name(Commission._meta.db_table)
+    settled each clawback (ids of ``CommissionClawback``); one audit event each, on the
+    commission. Two statements however many."""
     if state is not None:
+        table = connection.ops.quote_name(Commission._meta.db_table)
         assign = "state = %(state)s, payout_id = m.payout_id, earned_at = %(now)s"
+        assign += ", updated_at = %(now)s"
         guard = "c.state = 'pending'"
+        target_id = "c.id"
         verb = AuditVerb.COMMISSION_EARNED
     else:
-        assign = "clawback_payout_id = m.payout_id"
-        guard = "c.state = 'clawed_back' AND c.clawback_payout_id IS NULL"
+        table = connection.ops.quote_name(CommissionClawback._meta.db_table)
+        assign = "settled_payout_id = m.payout_id, settled_at = %(now)s"
+        guard = "c.settled_payout_id IS NULL"
+        target_id = "c.commission_id"
         verb = AuditVerb.COMMISSION_CLAWBACK_SETTLED
     audit = connection.ops.quote_name(AuditEvent._meta.db_table)
     sql = f"""
@@ -230,9 +234,9 @@ def _mark(org_id: int, pairs: list[tuple[int, int, Decimal]], state: str | None,
       SELECT * FROM unnest(%(ids)s::bigint[], %(payouts)s::bigint[], %(amounts)s::numeric[])
         AS m(id, payout_id, amount)
     ), moved AS (
-      UPDATE {table} AS c SET {assign}, updated_at = %(now)s
+      UPDATE {table} AS c SET {assign}
         FROM m WHERE c.id = m.id AND c.organization_id = %(org)s AND {guard}
-      RETURNING c.id, m.payout_id, m.amount, c.currency
+      RETURNING {target_id} AS id, m.payout_id, m.amount, c.currency
     )
     INSERT INTO {audit}
       (organization_id, actor_id, actor_label, verb, target_type, target_id, target_label,

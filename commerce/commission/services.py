@@ -31,7 +31,13 @@ from django.utils.translation import gettext
 
 from commerce.bulk import fields_of, insert_many
 from commerce.commission.terms import CommissionTerms
-from commerce.models import CommerceSettings, Commission, CommissionState, Order
+from commerce.models import (
+    CommerceSettings,
+    Commission,
+    CommissionClawback,
+    CommissionState,
+    Order,
+)
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.models import AuditEvent
 from payments.ledger import payouts_book_transfer
@@ -130,6 +136,7 @@ def commissions_after_refunds(*, organization: Any, orders: list[Order], actor: 
     by_order = {o.pk: o for o in orders}
     claw = None
     transfers = []
+    clawbacks: list[CommissionClawback] = []
     for item in commissions:
         order = by_order[item.order_id]
         worth = _after_refund(order, item)
@@ -149,7 +156,7 @@ def commissions_after_refunds(*, organization: Any, orders: list[Order], actor: 
                     "Order %(id)s was partly refunded during the holding period."
                 ) % {"id": order.source_order_id}
                 verb = AuditVerb.COMMISSION_REDUCED
-        elif item.payout is not None and item.clawback_payout_id is None:
+        elif item.payout is not None:
             if claw is None:
                 claw = settings_for(organization_id=organization.pk).clawback_commissions
             owed = item.amount - item.clawback_amount - worth
@@ -162,6 +169,16 @@ def commissions_after_refunds(*, organization: Any, orders: list[Order], actor: 
                 "off a later commission payout."
             ) % {"id": order.source_order_id, "owed": owed}
             transfers.append((item.payout.pk, owed, item.currency, item.payout.state))
+            clawbacks.append(
+                CommissionClawback(
+                    organization_id=organization.pk,
+                    commission=item,
+                    enrollment_id=item.enrollment_id,
+                    amount=owed,
+                    currency=item.currency,
+                    booked_at=timezone.now(),
+                )
+            )
             verb = AuditVerb.COMMISSION_CLAWED_BACK
         else:
             continue
@@ -181,6 +198,7 @@ def commissions_after_refunds(*, organization: Any, orders: list[Order], actor: 
                 "reason": item.reversal_reason,
             },
         )
+    CommissionClawback.objects.bulk_create(clawbacks)
     if transfers:
         payouts_book_transfer(
             organization_id=organization.pk,

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Sum
 
 from commerce.commission.terms import CommissionTerms
-from commerce.models import Commission, CommissionState
+from commerce.models import Commission, CommissionClawback, CommissionState
 from organizations.models import Organization
 from payments.models import Payout, PayoutReason, PayoutState
 
@@ -24,13 +24,11 @@ def outstanding_clawbacks(organization: Organization) -> dict[str, Decimal]:
     """{currency: total} clawed back and not yet taken off a payout: the ledger holds it in
     ``receivable:clawback`` and has taken it off ``expense``."""
     rows = (
-        Commission.objects.filter(
-            organization_id=organization.pk,
-            state=CommissionState.CLAWED_BACK,
-            clawback_payout__isnull=True,
+        CommissionClawback.objects.filter(
+            organization_id=organization.pk, settled_payout__isnull=True
         )
         .values("currency")
-        .annotate(total=Sum("clawback_amount"))
+        .annotate(total=Sum("amount"))
         .order_by()
     )
     return {row["currency"]: row["total"] for row in rows if row["total"]}
@@ -60,9 +58,9 @@ def _problem(commission: Commission) -> str:
 
 
 def commission_follows_orders(organization: Organization, today: date) -> list[Any]:
-    """Each commission is what its order and terms give; each commission payout is the sum
-    of the commissions earned in it less the clawbacks it settled; no enrollment's commission
-    goes over its terms' cap."""
+    """Each commission is what its order and terms give, and its clawbacks add up to what it
+    says was clawed back; each commission payout is the sum of the commissions earned in it
+    less the clawbacks it settled; no enrollment's commission goes over its terms' cap."""
     from payments.figures.checks import Violation
 
     commissions = list(
@@ -82,8 +80,6 @@ def commission_follows_orders(organization: Organization, today: date) -> list[A
             )
         if commission.payout_id is not None:
             in_payout[commission.payout_id] += commission.amount
-        if commission.clawback_payout_id is not None:
-            in_payout[commission.clawback_payout_id] -= commission.clawback_amount
         if commission.state != CommissionState.REVERSED:
             per_enrollment[commission.enrollment_id] += (
                 commission.amount - commission.clawback_amount
@@ -91,6 +87,22 @@ def commission_follows_orders(organization: Organization, today: date) -> list[A
             caps[commission.enrollment_id] = CommissionTerms.of(
                 commission.terms_version.snapshot
             ).cap
+    clawed: dict[int, Decimal] = defaultdict(Decimal)
+    for clawback in CommissionClawback.objects.filter(organization_id=organization.pk).only(
+        "commission_id", "amount", "settled_payout_id"
+    ):
+        clawed[clawback.commission_id] += clawback.amount
+        if clawback.settled_payout_id is not None:
+            in_payout[clawback.settled_payout_id] -= clawback.amount
+    for commission in commissions:
+        if commission.clawback_amount != clawed.get(commission.pk, Decimal(0)):
+            found.append(
+                Violation(
+                    f"commission:{commission.pk}:clawbacks",
+                    f"Commission #{commission.pk} was clawed back {commission.clawback_amount} "
+                    f"but its clawbacks come to {clawed.get(commission.pk, Decimal(0))}.",
+                )
+            )
     payouts = Payout.objects.filter(
         organization_id=organization.pk, reason=PayoutReason.COMMISSION
     ).exclude(state=PayoutState.CANCELLED)

@@ -122,11 +122,38 @@ def test_a_refund_after_payment_with_clawbacks_on_is_taken_off_the_next_payout(
     (second,) = shop.earn(days=30)
     assert second.amount == Decimal("16.00")
     clawed.refresh_from_db()
-    assert clawed.clawback_payout_id == second.pk
+    assert clawed.clawbacks.get().settled_payout_id == second.pk
     balances = _balances(shop)
     assert (CLAWBACK_ACCOUNT, "USD") not in balances
     assert balances[("expense", "USD")] == Decimal("27.00")  # 11 paid + 16 due
     assert figures_violations(organization=shop.org, checks=MONEY_FLOW_CHECKS) == []
+
+
+def test_a_second_refund_after_a_settled_clawback_is_clawed_back_too(shop: Shop) -> None:
+    _clawbacks(shop, on=True)
+    shop.order("1", "100.00")  # 11.00
+    (first,) = shop.earn(days=15)
+    _pay(first)
+    shop.refund("1", "r1", "50.00")  # worth 5.00 + 1.00 now: 5.00 clawed back
+    shop.order("2", "100.00")  # 11.00, less the 5.00
+    (second,) = shop.earn(days=45)
+    assert second.amount == Decimal("6.00")
+    _pay(second)
+    shop.refund("1", "r2", "50.00")  # refunded in full: the 6.00 left is clawed back as well
+    clawed = Commission.objects.get(order__source_order_id="1")
+    assert clawed.state == CommissionState.CLAWED_BACK
+    assert clawed.clawback_amount == Decimal("11.00")
+    assert _balances(shop)[(CLAWBACK_ACCOUNT, "USD")] == Decimal("6.00")
+    shop.order("3", "200.00")  # 21.00, less the 6.00
+    (third,) = shop.earn(days=80)
+    assert third.amount == Decimal("15.00")
+    assert [(c.amount, c.settled_payout_id) for c in clawed.clawbacks.order_by("pk")] == [
+        (Decimal("5.00"), second.pk),
+        (Decimal("6.00"), third.pk),
+    ]
+    assert (CLAWBACK_ACCOUNT, "USD") not in _balances(shop)
+    assert figures_violations(organization=shop.org, checks=MONEY_FLOW_CHECKS) == []
+    assert figures_violations(organization=shop.org) == []
 
 
 def test_earning_costs_the_same_queries_for_few_or_many_commissions(shop: Shop) -> None:

@@ -70,7 +70,7 @@ def check_payouts_follow_the_terms() -> None:
             ).exists()
         elif payout.reason == PayoutReason.COMMISSION:
             earned = payout.commissions.aggregate(total=Sum("amount"))["total"]
-            settled = payout.clawbacks.aggregate(total=Sum("clawback_amount"))["total"] or 0
+            settled = payout.clawbacks.aggregate(total=Sum("amount"))["total"] or 0
             assert payout.amount == earned - settled
         else:  # pragma: no cover - the demo earns nothing else
             raise AssertionError(f"unexpected payout reason {payout.reason}")

@@ -5,6 +5,7 @@ created inside an all-orgs scope (see conftest); a row's sub-factories share its
 from tests.factories.base import TenantFactory, same_org
 from tests.factories.commerce import (
     CommerceSettingsFactory,
+    CommissionClawbackFactory,
     CommissionFactory,
     DiscountCodeFactory,
     OrderFactory,
@@ -103,6 +104,7 @@ __all__ = [
     "CaseActionFactory",
     "ClickEventFactory",
     "CommerceSettingsFactory",
+    "CommissionClawbackFactory",
     "CommissionFactory",
     "ComplianceCaseFactory",
     "CreatorCalendarFeedFactory",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from commerce.models import (
     CommerceSettings,
     Commission,
+    CommissionClawback,
     CommissionState,
     DiscountCode,
     Order,
@@ -95,3 +96,21 @@ class CommissionFactory(TenantFactory[Commission]):
     currency = factory.LazyAttribute(lambda o: o.terms_version.snapshot["currency"])
     state = CommissionState.PENDING
     pending_until = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class CommissionClawbackFactory(TenantFactory[CommissionClawback]):
+    """An outstanding clawback of a commission earned (and paid) before its order's refund."""
+
+    class Meta:
+        model = CommissionClawback
+
+    organization = factory.SubFactory(OrganizationFactory)
+    commission = factory.SubFactory(
+        CommissionFactory,
+        organization=factory.SelfAttribute("..organization"),
+        state=CommissionState.CLAWED_BACK,
+    )
+    enrollment = factory.LazyAttribute(lambda o: o.commission.enrollment)
+    amount = Decimal("5.00")
+    currency = factory.LazyAttribute(lambda o: o.commission.currency)
+    booked_at = factory.LazyFunction(timezone.now)
