@@ -1,6 +1,7 @@
-"""One INSERT for many rows, from arrays (``unnest``): what ``bulk_create`` does, without
-compiling a statement with a placeholder per value (for 500 orders that compiling cost more
-than the insert itself)."""
+"""One INSERT for many rows of plain values (no model instances, no placeholder per value):
+from arrays for a few rows, from a temporary table filled by COPY for many
+(``influencer_ops.incoming``). For 500 orders, compiling ``bulk_create``'s statement cost more
+than the insert itself, and array literals still cost half of it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Model
+
+from influencer_ops.incoming import incoming
+
+# From this many rows on, COPY: 167 commissions go in 8 ms by COPY against 11 as arrays, 40 in
+# 4 against 3 (the temporary table's own statements); 500 orders in 28 ms against 43.
+COPY_FROM = 100
 
 CASTS = {
     "BigAutoField": "bigint",
@@ -31,38 +38,38 @@ def _field(model: type[Model], attname: str) -> Any:
         return model._meta.get_field(attname.removesuffix("_id"))
 
 
-def insert_many(objs: Sequence[Model], fields: Sequence[str], key: str) -> None:
-    """Insert ``objs`` (all of one model) with ``fields`` (attribute names) and set each one's
-    ``pk``, matched back by its ``key`` attribute (unique within the batch). Auto ``now``
-    fields must be given their value by the caller."""
-    if not objs:
-        return
-    model = type(objs[0])
+def insert_rows(
+    model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], key: str
+) -> dict[str, int]:
+    """Insert ``rows`` (values in the order of ``fields``, attribute names) into ``model``'s
+    table; returns {str(the row's ``key`` value): its new id} (``key`` unique in the batch).
+    Auto ``now`` fields and defaults must be given their value by the caller. In a
+    transaction."""
+    if not rows:
+        return {}
     quote = connection.ops.quote_name
-    columns, arrays, params = [], [], []
+    columns = []
     for name in fields:
         field = _field(model, name)
-        columns.append(quote(field.column))
-        arrays.append(f"%s::{CASTS[field.get_internal_type()]}[]")
-        # The driver adapts str, int, bool, Decimal, datetime and None itself.
-        attname = field.attname
-        params.append([getattr(o, attname) for o in objs])
-    key_field = _field(model, key)
-    table = quote(model._meta.db_table)
-    # Names from the model, values as parameters.
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({', '.join(arrays)})"  # noqa: S608
-    sql += f" RETURNING id, {quote(key_field.column)}"
+        columns.append((quote(field.column), CASTS[field.get_internal_type()]))
+    key_column = quote(_field(model, key).column)
+    table = model._meta.db_table
+    names = ", ".join(name for name, _ in columns)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = {str(found): pk for pk, found in cursor.fetchall()}
-    for obj in objs:
-        obj.pk = ids[str(getattr(obj, key_field.attname))]
-        obj._state.adding = False
-        obj._state.db = "default"
+        source, params = incoming(
+            cursor, quote(f"{table}_incoming"), columns, rows, copy_from=COPY_FROM
+        )
+        # Names from the model, values as parameters or COPY data.
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {source} "  # noqa: S608
+            f"RETURNING id, {key_column}",
+            params,
+        )
+        return {str(found): pk for pk, found in cursor.fetchall()}
 
 
 def fields_of(model: type[Model], *, skip: Sequence[str] = ("id",)) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
 
 
-__all__ = ["fields_of", "insert_many"]
+__all__ = ["fields_of", "insert_rows"]

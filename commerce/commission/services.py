@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +31,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from commerce.bulk import fields_of, insert_many
+from commerce.bulk import fields_of, insert_rows
 from commerce.commission.terms import CommissionTerms
 from commerce.models import CommerceSettings, Commission, CommissionState, Order
 from influencer_ops.audit import AuditVerb, audit_record
@@ -63,53 +65,61 @@ def _committed(enrollment_ids: Iterable[int]) -> dict[int, Decimal]:
     return {row["enrollment_id"]: row["total"] or ZERO for row in rows}
 
 
-def commissions_record(*, organization_id: int, orders: list[Order]) -> list[Commission]:
-    """Pending commissions of newly stored orders (one read and one INSERT for the batch)."""
-    eligible = [
-        (o, o.enrollment, o.enrollment.terms_version)
-        for o in orders
-        if o.enrollment is not None
-        and o.enrollment.terms_version is not None
-        and not o.currency_mismatch
-    ]
-    with_cap = {
-        enrollment.pk
-        for _, enrollment, version in eligible
-        if version is not None and CommissionTerms.of(version.snapshot).cap is not None
-    }
+@dataclass(frozen=True)
+class NewOrder:
+    """A newly stored order attributed under terms in its currency: what its commission needs."""
+
+    order_id: int
+    source_order_id: str
+    enrollment_id: int
+    terms_version_id: int
+    terms: CommissionTerms
+    net_value: Decimal
+    currency: str
+    placed_at: datetime
+
+
+COMMISSION_FIELDS = fields_of(Commission)
+
+
+def commissions_record(*, organization_id: int, orders: list[NewOrder]) -> int:
+    """Pending commissions of newly stored orders (one read and one INSERT for the batch);
+    returns how many were recorded."""
+    with_cap = {o.enrollment_id for o in orders if o.terms.cap is not None}
     committed = _committed(with_cap) if with_cap else {}
+    now = timezone.now()
     rows = []
-    for order, enrollment, version in sorted(
-        eligible, key=lambda row: (row[0].placed_at, row[0].source_order_id)
-    ):
-        assert enrollment is not None
-        assert version is not None
-        terms = CommissionTerms.of(version.snapshot)
+    for order in sorted(orders, key=lambda o: (o.placed_at, o.source_order_id)):
+        terms = order.terms
         if not terms.pays:
             continue
         amount = terms.amount(order.net_value)
         if terms.cap is not None:
-            left = max(ZERO, terms.cap - committed.get(enrollment.pk, ZERO))
+            left = max(ZERO, terms.cap - committed.get(order.enrollment_id, ZERO))
             amount = min(amount, left)
-            committed[enrollment.pk] = committed.get(enrollment.pk, ZERO) + amount
+            committed[order.enrollment_id] = committed.get(order.enrollment_id, ZERO) + amount
         if amount <= 0:
             continue
-        rows.append(
-            Commission(
-                organization_id=organization_id,
-                order=order,
-                enrollment=enrollment,
-                terms_version=version,
-                amount=amount,
-                currency=order.currency,
-                pending_until=terms.pending_until(order.placed_at),
-            )
-        )
-    now = timezone.now()
-    for row in rows:
-        row.created_at = row.updated_at = now
-    insert_many(rows, fields_of(Commission), key="order_id")
-    return rows
+        values = {
+            "organization_id": organization_id,
+            "order_id": order.order_id,
+            "enrollment_id": order.enrollment_id,
+            "terms_version_id": order.terms_version_id,
+            "amount": amount,
+            "currency": order.currency,
+            "state": CommissionState.PENDING.value,
+            "pending_until": terms.pending_until(order.placed_at),
+            "reversal_reason": "",
+            "payout_id": None,
+            "earned_at": None,
+            "clawback_amount": ZERO,
+            "clawback_payout_id": None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        rows.append(tuple(values[name] for name in COMMISSION_FIELDS))
+    insert_rows(Commission, COMMISSION_FIELDS, rows, key="order_id")
+    return len(rows)
 
 
 def _after_refund(order: Order, commission: Commission) -> Decimal:
@@ -223,6 +233,7 @@ from commerce.commission.earning import commissions_earn  # noqa: E402
 
 __all__ = [
     "CLAWBACK_ACCOUNT",
+    "NewOrder",
     "audit_many",
     "commissions_after_refunds",
     "commissions_earn",

@@ -14,23 +14,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from commerce.bulk import fields_of, insert_many
+from commerce.bulk import fields_of, insert_rows
 from commerce.commission import services as commission
 from commerce.models import Order, OrderRefund
-from commerce.orders.attribution import attribute
+from commerce.orders.attribution import Attribution, attribute
 from commerce.orders.inputs import OrderIn, RefundIn
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, NotFound
 from organizations.models import Organization
 
+# An order as a row: its values in the order of the model's concrete fields (after the id),
+# what the INSERT sends and what ``Order.from_db`` takes back with the new id.
 ORDER_FIELDS = fields_of(Order)
+_ROW = itemgetter(*ORDER_FIELDS)
+_KEY = ORDER_FIELDS.index("source_order_id")
+_ATTNAMES = ["id", *ORDER_FIELDS]
+ZERO = Decimal("0.00")
 
 
 @dataclass
@@ -59,23 +67,66 @@ def _no_twins(items: list[Any], key: Any) -> list[Any]:
     return list(seen.values())
 
 
+def _order_row(
+    organization_id: int, source: str, item: OrderIn, found: Attribution, now: datetime
+) -> Any:
+    referred = found.referred
+    mismatch = found.enrollment_id is not None and (
+        referred is not None and referred.terms_currency not in ("", None, item.currency)
+    )
+    return _ROW(
+        {
+            "organization_id": organization_id,
+            "source": source,
+            "source_order_id": item.source_order_id,
+            "placed_at": item.placed_at,
+            "currency": item.currency,
+            "gross_value": item.gross_value,
+            "net_value": item.net_value,
+            "refunded_value": ZERO,
+            "discount_code": item.discount_code,
+            "attribution_id": item.attribution_id,
+            "enrollment_id": found.enrollment_id,
+            "attributed_via": found.via,
+            "referred_enrollment_id": referred.enrollment_id if referred else None,
+            "unattributed_reason": found.reason,
+            "currency_mismatch": mismatch,
+            "payload_hash": item.content_hash,
+            "received_at": now,
+        }
+    )
+
+
+def _known(organization_id: int, source: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+    """{source order id: (id, payload hash)} of ``ids`` already stored: one index probe per id
+    (``LIMIT 1`` keeps the planner from scanning all the org's orders for the list, which it
+    does while the table has no statistics, e.g. a whole import in one transaction)."""
+    table = connection.ops.quote_name(Order._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The table's name from the model, values as parameters.
+            "SELECT o.source_order_id, o.id, o.payload_hash FROM unnest(%s::text[]) AS i(id) "  # noqa: S608
+            "CROSS JOIN LATERAL (SELECT id, source_order_id, payload_hash "
+            f"FROM {table} WHERE organization_id = %s AND source = %s "
+            "AND source_order_id = i.id LIMIT 1) o",
+            [ids, organization_id, source],
+        )
+        return {found: (pk, digest) for found, pk, digest in cursor.fetchall()}
+
+
 @transaction.atomic
 def orders_receive(
     *, organization: Organization, source: str, orders: list[OrderIn], actor: Any | None = None
 ) -> Received:
     orders = _no_twins(orders, lambda o: (o.source_order_id,))
     ids = [o.source_order_id for o in orders]
-    stored = {
-        order.source_order_id: order
-        for order in Order.objects.filter(
-            organization_id=organization.pk, source=source, source_order_id__in=ids
-        )
-    }
+    # Only the hashes: whole orders only for the ids already stored (replays).
+    known = _known(organization.pk, source, ids)
     result = Received()
     changed = [
         o.source_order_id
         for o in orders
-        if o.source_order_id in stored and stored[o.source_order_id].payload_hash != o.content_hash
+        if o.source_order_id in known and known[o.source_order_id][1] != o.content_hash
     ]
     if changed:
         raise Conflict(
@@ -85,47 +136,53 @@ def orders_receive(
             )
             % {"ids": ", ".join(changed[:5])}
         )
-    result.unchanged = [stored[i] for i in ids if i in stored]
-    new = [o for o in orders if o.source_order_id not in stored]
+    if known:
+        stored = Order.objects.filter(organization_id=organization.pk).in_bulk(
+            [pk for pk, _ in known.values()]
+        )
+        result.unchanged = [stored[known[i][0]] for i in ids if i in known]
+    new = [o for o in orders if o.source_order_id not in known]
     if not new:
         return result
     attributions = attribute(organization_id=organization.pk, orders=new)
-    rows = []
-    for item in new:
-        found = attributions[item.source_order_id]
-        terms = found.enrollment.terms_version if found.enrollment is not None else None
-        mismatch = bool(terms and terms.snapshot.get("currency") not in ("", None, item.currency))
-        rows.append(
-            Order(
-                organization_id=organization.pk,
-                source=source,
-                source_order_id=item.source_order_id,
-                placed_at=item.placed_at,
-                currency=item.currency,
-                gross_value=item.gross_value,
-                net_value=item.net_value,
-                discount_code=item.discount_code,
-                attribution_id=item.attribution_id,
-                enrollment=found.enrollment,
-                attributed_via=found.via,
-                referred_enrollment=found.referred,
-                unattributed_reason=found.reason,
-                currency_mismatch=mismatch,
-                payload_hash=item.content_hash,
-            )
-        )
     now = timezone.now()
-    for row in rows:
-        row.received_at = now
+    rows = [
+        _order_row(organization.pk, source, item, attributions[item.source_order_id], now)
+        for item in new
+    ]
     try:
         with transaction.atomic():
-            insert_many(rows, ORDER_FIELDS, key="source_order_id")
-            created = rows
+            pks = insert_rows(Order, ORDER_FIELDS, rows, key="source_order_id")
     except IntegrityError:
         # Another request stored some of these ids between our read and our insert: answer
         # as if it had come first (a replay, or a conflict).
         return orders_receive(organization=organization, source=source, orders=orders, actor=actor)
-    commission.commissions_record(organization_id=organization.pk, orders=created)
+    earning = []
+    for item in new:
+        found = attributions[item.source_order_id]
+        referred = found.referred
+        if (
+            found.enrollment_id is None
+            or referred is None
+            or referred.terms is None
+            or referred.terms_version_id is None
+            or referred.terms_currency not in ("", None, item.currency)
+        ):
+            continue
+        earning.append(
+            commission.NewOrder(
+                order_id=pks[item.source_order_id],
+                source_order_id=item.source_order_id,
+                enrollment_id=found.enrollment_id,
+                terms_version_id=referred.terms_version_id,
+                terms=referred.terms,
+                net_value=item.net_value,
+                currency=item.currency,
+                placed_at=item.placed_at,
+            )
+        )
+    commission.commissions_record(organization_id=organization.pk, orders=earning)
+    created = [Order.from_db("default", _ATTNAMES, (pks[row[_KEY]], *row)) for row in rows]
     result.created = created
     audit_record(
         organization=organization,
