@@ -39,31 +39,41 @@ def _field(model: type[Model], attname: str) -> Any:
 
 
 def insert_rows(
-    model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]], key: str
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    key: str,
+    *,
+    same: dict[str, Any] | None = None,
 ) -> dict[str, int]:
     """Insert ``rows`` (values in the order of ``fields``, attribute names) into ``model``'s
-    table; returns {str(the row's ``key`` value): its new id} (``key`` unique in the batch).
-    Auto ``now`` fields and defaults must be given their value by the caller. In a
-    transaction."""
+    table, with ``same`` ({attribute name: value}) in every row, sent once; returns
+    {str(the row's ``key`` value): its new id} (``key`` unique in the batch). Auto ``now``
+    fields and defaults must be given their value by the caller. In a transaction."""
     if not rows:
         return {}
+    same = same or {}
     quote = connection.ops.quote_name
-    columns = []
-    for name in fields:
+
+    def column(name: str) -> tuple[str, str]:
         field = _field(model, name)
-        columns.append((quote(field.column), CASTS[field.get_internal_type()]))
+        return quote(field.column), CASTS[field.get_internal_type()]
+
+    columns = [column(name) for name in fields]
+    constants = [column(name) for name in same]
     key_column = quote(_field(model, key).column)
     table = model._meta.db_table
-    names = ", ".join(name for name, _ in columns)
+    names = ", ".join(name for name, _ in [*columns, *constants])
+    values = ", ".join([*(f"r.{name}" for name, _ in columns), *(f"%s::{t}" for _, t in constants)])
     with connection.cursor() as cursor:
         source, params = incoming(
             cursor, quote(f"{table}_incoming"), columns, rows, copy_from=COPY_FROM
         )
         # Names from the model, values as parameters or COPY data.
         cursor.execute(
-            f"INSERT INTO {quote(table)} ({names}) SELECT {names} FROM {source} "  # noqa: S608
+            f"INSERT INTO {quote(table)} ({names}) SELECT {values} FROM {source} "  # noqa: S608
             f"RETURNING id, {key_column}",
-            params,
+            [*same.values(), *params],
         )
         return {str(found): pk for pk, found in cursor.fetchall()}
 

@@ -31,7 +31,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from commerce.bulk import fields_of, insert_rows
+from commerce.bulk import insert_rows
 from commerce.commission.terms import CommissionTerms
 from commerce.models import CommerceSettings, Commission, CommissionState, Order
 from influencer_ops.audit import AuditVerb, audit_record
@@ -79,7 +79,15 @@ class NewOrder:
     placed_at: datetime
 
 
-COMMISSION_FIELDS = fields_of(Commission)
+# A new commission's values that differ between rows (the rest are the same for all).
+COMMISSION_ROW = (
+    "order_id",
+    "enrollment_id",
+    "terms_version_id",
+    "amount",
+    "currency",
+    "pending_until",
+)
 
 
 def commissions_record(*, organization_id: int, orders: list[NewOrder]) -> int:
@@ -100,25 +108,28 @@ def commissions_record(*, organization_id: int, orders: list[NewOrder]) -> int:
             committed[order.enrollment_id] = committed.get(order.enrollment_id, ZERO) + amount
         if amount <= 0:
             continue
-        values = {
-            "organization_id": organization_id,
-            "order_id": order.order_id,
-            "enrollment_id": order.enrollment_id,
-            "terms_version_id": order.terms_version_id,
-            "amount": amount,
-            "currency": order.currency,
-            "state": CommissionState.PENDING.value,
-            "pending_until": terms.pending_until(order.placed_at),
-            "reversal_reason": "",
-            "payout_id": None,
-            "earned_at": None,
-            "clawback_amount": ZERO,
-            "clawback_payout_id": None,
-            "created_at": now,
-            "updated_at": now,
-        }
-        rows.append(tuple(values[name] for name in COMMISSION_FIELDS))
-    insert_rows(Commission, COMMISSION_FIELDS, rows, key="order_id")
+        rows.append(
+            (
+                order.order_id,
+                order.enrollment_id,
+                order.terms_version_id,
+                amount,
+                order.currency,
+                terms.pending_until(order.placed_at),
+            )
+        )
+    same = {
+        "organization_id": organization_id,
+        "state": CommissionState.PENDING.value,
+        "reversal_reason": "",
+        "payout_id": None,
+        "earned_at": None,
+        "clawback_amount": ZERO,
+        "clawback_payout_id": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    insert_rows(Commission, COMMISSION_ROW, rows, key="order_id", same=same)
     return len(rows)
 
 

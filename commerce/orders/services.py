@@ -13,11 +13,10 @@ order's commission."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
-from operator import itemgetter
-from typing import Any
+from typing import Any, overload
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -32,20 +31,68 @@ from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, NotFound
 from organizations.models import Organization
 
-# An order as a row: its values in the order of the model's concrete fields (after the id),
-# what the INSERT sends and what ``Order.from_db`` takes back with the new id.
-ORDER_FIELDS = fields_of(Order)
-_ROW = itemgetter(*ORDER_FIELDS)
-_KEY = ORDER_FIELDS.index("source_order_id")
-_ATTNAMES = ["id", *ORDER_FIELDS]
+# A new order as a row: the values that differ between the orders of a batch, in this order
+# (the organization, source, refunds and receipt time are the same for all: sent once).
+ROW_FIELDS = (
+    "source_order_id",
+    "placed_at",
+    "currency",
+    "gross_value",
+    "net_value",
+    "discount_code",
+    "attribution_id",
+    "enrollment_id",
+    "attributed_via",
+    "referred_enrollment_id",
+    "unattributed_reason",
+    "currency_mismatch",
+    "payload_hash",
+)
+_ATTNAMES = ["id", *fields_of(Order)]
 ZERO = Decimal("0.00")
+
+
+class CreatedOrders(Sequence[Order]):
+    """The orders a batch created, made from their rows only when first read: the API and the
+    imports only count them."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], same: dict[str, Any], pks: dict[str, int]):
+        self._rows, self._same, self._pks = rows, same, pks
+        self._orders: list[Order] | None = None
+
+    def _made(self) -> list[Order]:
+        if self._orders is None:
+            made = []
+            for row in self._rows:
+                values = {**self._same, **dict(zip(ROW_FIELDS, row, strict=True))}
+                values["id"] = self._pks[values["source_order_id"]]
+                made.append(Order.from_db("default", _ATTNAMES, [values[a] for a in _ATTNAMES]))
+            self._orders = made
+        return self._orders
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Order: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Order]: ...
+
+    def __getitem__(self, index: int | slice) -> Order | list[Order]:
+        return self._made()[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
 class Received:
     """What a batch did: the orders (or refunds) it created and those it already had."""
 
-    created: list[Any] = field(default_factory=list)
+    created: Sequence[Any] = field(default_factory=list)
     unchanged: list[Any] = field(default_factory=list)
 
     @property
@@ -67,33 +114,50 @@ def _no_twins(items: list[Any], key: Any) -> list[Any]:
     return list(seen.values())
 
 
-def _order_row(
-    organization_id: int, source: str, item: OrderIn, found: Attribution, now: datetime
-) -> Any:
+def _order_row(item: OrderIn, found: Attribution) -> tuple[Any, ...]:
+    """``item`` as a row of ``ROW_FIELDS``."""
     referred = found.referred
     mismatch = found.enrollment_id is not None and (
         referred is not None and referred.terms_currency not in ("", None, item.currency)
     )
-    return _ROW(
-        {
-            "organization_id": organization_id,
-            "source": source,
-            "source_order_id": item.source_order_id,
-            "placed_at": item.placed_at,
-            "currency": item.currency,
-            "gross_value": item.gross_value,
-            "net_value": item.net_value,
-            "refunded_value": ZERO,
-            "discount_code": item.discount_code,
-            "attribution_id": item.attribution_id,
-            "enrollment_id": found.enrollment_id,
-            "attributed_via": found.via,
-            "referred_enrollment_id": referred.enrollment_id if referred else None,
-            "unattributed_reason": found.reason,
-            "currency_mismatch": mismatch,
-            "payload_hash": item.content_hash,
-            "received_at": now,
-        }
+    return (
+        item.source_order_id,
+        item.placed_at,
+        item.currency,
+        item.gross_value,
+        item.net_value,
+        item.discount_code,
+        item.attribution_id,
+        found.enrollment_id,
+        found.via,
+        referred.enrollment_id if referred else None,
+        found.reason,
+        mismatch,
+        item.content_hash,
+    )
+
+
+def _earning(item: OrderIn, found: Attribution, pk: int) -> commission.NewOrder | None:
+    """What the commission of the new order ``pk`` needs, if it is attributed under terms in
+    its currency."""
+    referred = found.referred
+    if (
+        found.enrollment_id is None
+        or referred is None
+        or referred.terms is None
+        or referred.terms_version_id is None
+        or referred.terms_currency not in ("", None, item.currency)
+    ):
+        return None
+    return commission.NewOrder(
+        order_id=pk,
+        source_order_id=item.source_order_id,
+        enrollment_id=found.enrollment_id,
+        terms_version_id=referred.terms_version_id,
+        terms=referred.terms,
+        net_value=item.net_value,
+        currency=item.currency,
+        placed_at=item.placed_at,
     )
 
 
@@ -145,45 +209,28 @@ def orders_receive(
     if not new:
         return result
     attributions = attribute(organization_id=organization.pk, orders=new)
-    now = timezone.now()
-    rows = [
-        _order_row(organization.pk, source, item, attributions[item.source_order_id], now)
-        for item in new
-    ]
+    rows = [_order_row(item, attributions[item.source_order_id]) for item in new]
+    same = {
+        "organization_id": organization.pk,
+        "source": source,
+        "refunded_value": ZERO,
+        "received_at": timezone.now(),
+    }
     try:
         with transaction.atomic():
-            pks = insert_rows(Order, ORDER_FIELDS, rows, key="source_order_id")
+            pks = insert_rows(Order, ROW_FIELDS, rows, key="source_order_id", same=same)
     except IntegrityError:
         # Another request stored some of these ids between our read and our insert: answer
         # as if it had come first (a replay, or a conflict).
         return orders_receive(organization=organization, source=source, orders=orders, actor=actor)
-    earning = []
-    for item in new:
-        found = attributions[item.source_order_id]
-        referred = found.referred
-        if (
-            found.enrollment_id is None
-            or referred is None
-            or referred.terms is None
-            or referred.terms_version_id is None
-            or referred.terms_currency not in ("", None, item.currency)
-        ):
-            continue
-        earning.append(
-            commission.NewOrder(
-                order_id=pks[item.source_order_id],
-                source_order_id=item.source_order_id,
-                enrollment_id=found.enrollment_id,
-                terms_version_id=referred.terms_version_id,
-                terms=referred.terms,
-                net_value=item.net_value,
-                currency=item.currency,
-                placed_at=item.placed_at,
-            )
-        )
-    commission.commissions_record(organization_id=organization.pk, orders=earning)
-    created = [Order.from_db("default", _ATTNAMES, (pks[row[_KEY]], *row)) for row in rows]
-    result.created = created
+    earning = [
+        _earning(item, attributions[item.source_order_id], pks[item.source_order_id])
+        for item in new
+    ]
+    commission.commissions_record(
+        organization_id=organization.pk, orders=[e for e in earning if e is not None]
+    )
+    result.created = CreatedOrders(rows, same, pks)
     audit_record(
         organization=organization,
         actor=actor,
@@ -191,9 +238,9 @@ def orders_receive(
         target=organization,
         after={
             "source": source,
-            "count": len(created),
-            "attributed": sum(o.enrollment_id is not None for o in created),
-            "first": created[0].source_order_id,
+            "count": len(rows),
+            "attributed": sum(e is not None for e in earning),
+            "first": new[0].source_order_id,
         },
     )
     return result

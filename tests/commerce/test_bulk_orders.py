@@ -4,7 +4,7 @@ with the same rules as a small batch; replays and new orders mixed; COPY's escap
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from commerce import bulk
 from commerce.models import Commission, Order, UnattributedReason
 from commerce.orders import services as orders
-from commerce.orders.inputs import OrderIn
+from commerce.orders.inputs import OrderIn, _hash
 from influencer_ops.audit import AuditVerb
 from influencer_ops.incoming import copy_lines, incoming
 from influencer_ops.models import AuditEvent
@@ -44,6 +44,25 @@ def _batch(shop: Shop, prefix: str, count: int) -> list[OrderIn]:
         )
         for n in range(count)
     ]
+
+
+@pytest.mark.parametrize("text", [*ODD, 'quo"te', "\u2028", "emoji 😀", "\x00\x1f"])
+def test_the_content_hash_is_the_sha256_of_the_sorted_json_as_before(text: str) -> None:
+    """Stored hashes were ``_hash`` of the dict: a replay must still match them."""
+    placed = datetime(2026, 5, 1, 14, 30, 15, 123, tzinfo=timezone(timedelta(hours=-7)))
+    item = OrderIn(text, placed, "USD", Decimal("12.50"), Decimal("10"), text.upper(), text)
+    before = _hash(
+        {
+            "id": item.source_order_id,
+            "placed_at": item.placed_at.astimezone(UTC).isoformat(),
+            "currency": item.currency,
+            "gross_value": str(item.gross_value),
+            "net_value": str(item.net_value),
+            "discount_code": item.discount_code,
+            "attribution_id": item.attribution_id,
+        }
+    )
+    assert item.content_hash == before
 
 
 def test_copy_lines_escape_text_and_write_nulls_booleans_and_moments() -> None:
@@ -80,6 +99,9 @@ def test_a_large_batch_goes_by_copy_with_the_same_attribution_and_commission(
     assert len(result.created) == count and result.unchanged == []
     first = result.created[0]
     stored = Order.objects.get(pk=first.pk)
+    fields = [f.attname for f in Order._meta.concrete_fields]
+    assert [getattr(first, f) for f in fields] == [getattr(stored, f) for f in fields]
+    assert not first._state.adding and first.enrollment == shop.world.enrollment
     assert (first.source_order_id, stored.source_order_id) == ("big\\0", "big\\0")
     assert stored.enrollment_id == shop.world.enrollment.pk and stored.attributed_via == "link"
     assert stored.payload_hash == batch[0].content_hash and stored.placed_at == batch[0].placed_at
