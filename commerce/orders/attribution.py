@@ -54,15 +54,18 @@ def _window_end(ended_at: datetime | None, end_on: Any, terms: CommissionTerms) 
 
 
 def _referred(organization_id: int, enrollment_ids: set[int]) -> dict[int, Referred]:
-    rows = Enrollment.objects.filter(
-        organization_id=organization_id, pk__in=enrollment_ids
-    ).values_list(
-        "pk",
-        "accepted_at",
-        "ended_at",
-        "program__end_on",
-        "terms_version_id",
-        "terms_version__snapshot",
+    # No ordering: the model's (program and creator names) joined the creators, 20 ms.
+    rows = (
+        Enrollment.objects.filter(organization_id=organization_id, pk__in=enrollment_ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "accepted_at",
+            "ended_at",
+            "program__end_on",
+            "terms_version_id",
+            "terms_version__snapshot",
+        )
     )
     found = {}
     for pk, accepted_at, ended_at, end_on, version_id, snapshot in rows:
@@ -96,16 +99,18 @@ def attribute(*, organization_id: int, orders: Iterable[OrderIn]) -> dict[str, A
     links: dict[str, int] = {}
     if link_codes:
         links = dict(
-            TrackedLink.objects.filter(
-                organization_id=organization_id, code__in=link_codes
-            ).values_list("code", "enrollment_id")
+            TrackedLink.objects.filter(organization_id=organization_id, code__in=link_codes)
+            .order_by()
+            .values_list("code", "enrollment_id")
         )
     codes: dict[str, int] = {}
     if discount_codes:
         codes = dict(
             DiscountCode.objects.filter(
                 organization_id=organization_id, code__in=discount_codes, active=True
-            ).values_list("code", "enrollment_id")
+            )
+            .order_by()
+            .values_list("code", "enrollment_id")
         )
     ids = {*links.values(), *codes.values()}
     referred = _referred(organization_id, ids) if ids else {}
