@@ -25,8 +25,11 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def copy_text(value: str) -> str:
-    """``value`` as a field of COPY's text format (backslash, tab, newline, CR escaped)."""
-    return value if value.isalnum() else value.translate(_ESCAPES)
+    """``value`` as a field of COPY's text format (backslash, tab, newline, CR escaped).
+    Four scans in C cost a tenth of ``translate``, which most values do not need."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
 
 
 def _moment(value: datetime) -> str:
