@@ -5,7 +5,7 @@ than the insert itself, and array literals still cost half of it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -54,13 +54,8 @@ def insert_rows(
         return {}
     same = same or {}
     quote = connection.ops.quote_name
-
-    def column(name: str) -> tuple[str, str]:
-        field = _field(model, name)
-        return quote(field.column), CASTS[field.get_internal_type()]
-
-    columns = [column(name) for name in fields]
-    constants = [column(name) for name in same]
+    columns = columns_of(model, fields)
+    constants = columns_of(model, same)
     key_column = quote(_field(model, key).column)
     table = model._meta.db_table
     names = ", ".join(name for name, _ in [*columns, *constants])
@@ -78,8 +73,15 @@ def insert_rows(
         return {str(found): pk for pk, found in cursor.fetchall()}
 
 
+def columns_of(model: type[Model], fields: Iterable[str]) -> list[tuple[str, str]]:
+    """(quoted column, SQL type) of each of ``model``'s ``fields`` (attribute names)."""
+    quote = connection.ops.quote_name
+    found = [_field(model, name) for name in fields]
+    return [(quote(field.column), CASTS[field.get_internal_type()]) for field in found]
+
+
 def fields_of(model: type[Model], *, skip: Sequence[str] = ("id",)) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
 
 
-__all__ = ["fields_of", "insert_rows"]
+__all__ = ["COPY_FROM", "columns_of", "fields_of", "insert_rows"]

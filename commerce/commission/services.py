@@ -1,9 +1,10 @@
 """Commission: recorded pending with its order, changed by refunds, earned at a payment run.
 
-- ``commissions_record``: each new attributed order in the terms' currency, under terms that
+- ``commissions_due``: each new attributed order in the terms' currency, under terms that
   pay commission, gets one pending commission (percent of its net value + the fixed amount, up
-  to what the cap leaves), due when the holding period after the order's date is over. A
-  pending commission has no ledger entry: nothing is owed yet.
+  to what the cap leaves), due when the holding period after the order's date is over; stored
+  with the order, in the same statement (``commerce.orders.store``). A pending commission has
+  no ledger entry: nothing is owed yet.
 - ``commissions_after_refunds``: a refund while pending reduces it (or reverses it, with the
   reason, when nothing is left). After it was earned into a payout, with the org's
   ``clawback_commissions`` on, the difference is clawed back: a balanced ledger transaction
@@ -28,10 +29,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from commerce.bulk import insert_rows
 from commerce.commission.terms import CommissionTerms
 from commerce.models import CommerceSettings, Commission, CommissionState, Order
 from influencer_ops.audit import AuditVerb, audit_record
@@ -67,36 +66,35 @@ def _committed(enrollment_ids: Iterable[int]) -> dict[int, Decimal]:
 
 @dataclass(frozen=True)
 class NewOrder:
-    """A newly stored order attributed under terms in its currency: what its commission needs."""
+    """A new order attributed under terms in its currency: what its commission needs."""
 
-    order_id: int
     source_order_id: str
     enrollment_id: int
-    terms_version_id: int
     terms: CommissionTerms
     net_value: Decimal
-    currency: str
     placed_at: datetime
 
 
-# A new commission's values that differ between rows (the rest are the same for all).
-COMMISSION_ROW = (
-    "order_id",
-    "enrollment_id",
-    "terms_version_id",
-    "amount",
-    "currency",
-    "pending_until",
-)
+# A pending commission's values besides its order, enrollment, terms, amount, currency, due
+# time and creation time: the same for every new commission.
+PENDING: dict[str, Any] = {
+    "state": CommissionState.PENDING.value,
+    "reversal_reason": "",
+    "payout_id": None,
+    "earned_at": None,
+    "clawback_amount": ZERO,
+    "clawback_payout_id": None,
+}
 
 
-def commissions_record(*, organization_id: int, orders: list[NewOrder]) -> int:
-    """Pending commissions of newly stored orders (one read and one INSERT for the batch);
-    returns how many were recorded."""
+def commissions_due(*, orders: list[NewOrder]) -> dict[str, tuple[Decimal, datetime]]:
+    """The pending commission each new order earns, {source order id: (amount, pending
+    until)}, leaving out those that earn nothing (terms that pay nothing, a cap reached): one
+    read for the batch (what the capped enrollments' commissions already count). The orders'
+    service stores them with the orders, in the same statement (``commerce.orders.store``)."""
     with_cap = {o.enrollment_id for o in orders if o.terms.cap is not None}
     committed = _committed(with_cap) if with_cap else {}
-    now = timezone.now()
-    rows = []
+    due = {}
     for order in sorted(orders, key=lambda o: (o.placed_at, o.source_order_id)):
         terms = order.terms
         if not terms.pays:
@@ -108,29 +106,8 @@ def commissions_record(*, organization_id: int, orders: list[NewOrder]) -> int:
             committed[order.enrollment_id] = committed.get(order.enrollment_id, ZERO) + amount
         if amount <= 0:
             continue
-        rows.append(
-            (
-                order.order_id,
-                order.enrollment_id,
-                order.terms_version_id,
-                amount,
-                order.currency,
-                terms.pending_until(order.placed_at),
-            )
-        )
-    same = {
-        "organization_id": organization_id,
-        "state": CommissionState.PENDING.value,
-        "reversal_reason": "",
-        "payout_id": None,
-        "earned_at": None,
-        "clawback_amount": ZERO,
-        "clawback_payout_id": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-    insert_rows(Commission, COMMISSION_ROW, rows, key="order_id", same=same)
-    return len(rows)
+        due[order.source_order_id] = (amount, terms.pending_until(order.placed_at))
+    return due
 
 
 def _after_refund(order: Order, commission: Commission) -> Decimal:
@@ -244,10 +221,11 @@ from commerce.commission.earning import commissions_earn  # noqa: E402
 
 __all__ = [
     "CLAWBACK_ACCOUNT",
+    "PENDING",
     "NewOrder",
     "audit_many",
     "commissions_after_refunds",
+    "commissions_due",
     "commissions_earn",
-    "commissions_record",
     "settings_for",
 ]

@@ -22,32 +22,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from commerce.bulk import fields_of, insert_rows
+from commerce.bulk import fields_of
 from commerce.commission import services as commission
 from commerce.models import Order, OrderRefund
 from commerce.orders.attribution import Attribution, attribute
 from commerce.orders.inputs import OrderIn, RefundIn
+from commerce.orders.store import ROW, orders_insert
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, NotFound
 from organizations.models import Organization
 
-# A new order as a row: the values that differ between the orders of a batch, in this order
-# (the organization, source, refunds and receipt time are the same for all: sent once).
-ROW_FIELDS = (
-    "source_order_id",
-    "placed_at",
-    "currency",
-    "gross_value",
-    "net_value",
-    "discount_code",
-    "attribution_id",
-    "enrollment_id",
-    "attributed_via",
-    "referred_enrollment_id",
-    "unattributed_reason",
-    "currency_mismatch",
-    "payload_hash",
-)
 _ATTNAMES = ["id", *fields_of(Order)]
 ZERO = Decimal("0.00")
 
@@ -64,7 +48,7 @@ class CreatedOrders(Sequence[Order]):
         if self._orders is None:
             made = []
             for row in self._rows:
-                values = {**self._same, **dict(zip(ROW_FIELDS, row, strict=True))}
+                values = {**self._same, **dict(zip(ROW, row, strict=True))}
                 values["id"] = self._pks[values["source_order_id"]]
                 made.append(Order.from_db("default", _ATTNAMES, [values[a] for a in _ATTNAMES]))
             self._orders = made
@@ -114,8 +98,10 @@ def _no_twins(items: list[Any], key: Any) -> list[Any]:
     return list(seen.values())
 
 
-def _order_row(item: OrderIn, found: Attribution) -> tuple[Any, ...]:
-    """``item`` as a row of ``ROW_FIELDS``."""
+def _order_row(
+    item: OrderIn, found: Attribution, due: tuple[Decimal, Any] | None
+) -> tuple[Any, ...]:
+    """``item`` as a row of ``store.ROW``."""
     referred = found.referred
     mismatch = found.enrollment_id is not None and (
         referred is not None and referred.terms_currency not in ("", None, item.currency)
@@ -134,12 +120,14 @@ def _order_row(item: OrderIn, found: Attribution) -> tuple[Any, ...]:
         found.reason,
         mismatch,
         item.content_hash,
+        referred.terms_version_id if due and referred else None,
+        *(due or (None, None)),
     )
 
 
-def _earning(item: OrderIn, found: Attribution, pk: int) -> commission.NewOrder | None:
-    """What the commission of the new order ``pk`` needs, if it is attributed under terms in
-    its currency."""
+def _earning(item: OrderIn, found: Attribution) -> commission.NewOrder | None:
+    """What the commission of ``item`` needs, if it is attributed under terms in its
+    currency."""
     referred = found.referred
     if (
         found.enrollment_id is None
@@ -150,13 +138,10 @@ def _earning(item: OrderIn, found: Attribution, pk: int) -> commission.NewOrder 
     ):
         return None
     return commission.NewOrder(
-        order_id=pk,
         source_order_id=item.source_order_id,
         enrollment_id=found.enrollment_id,
-        terms_version_id=referred.terms_version_id,
         terms=referred.terms,
         net_value=item.net_value,
-        currency=item.currency,
         placed_at=item.placed_at,
     )
 
@@ -209,27 +194,28 @@ def orders_receive(
     if not new:
         return result
     attributions = attribute(organization_id=organization.pk, orders=new)
-    rows = [_order_row(item, attributions[item.source_order_id]) for item in new]
-    same = {
-        "organization_id": organization.pk,
-        "source": source,
-        "refunded_value": ZERO,
-        "received_at": timezone.now(),
-    }
+    earning = [_earning(item, attributions[item.source_order_id]) for item in new]
+    due = commission.commissions_due(orders=[e for e in earning if e is not None])
+    rows = [
+        _order_row(item, attributions[item.source_order_id], due.get(item.source_order_id))
+        for item in new
+    ]
+    now = timezone.now()
     try:
         with transaction.atomic():
-            pks = insert_rows(Order, ROW_FIELDS, rows, key="source_order_id", same=same)
+            pks = orders_insert(
+                organization_id=organization.pk, source=source, received_at=now, rows=rows
+            )
     except IntegrityError:
         # Another request stored some of these ids between our read and our insert: answer
         # as if it had come first (a replay, or a conflict).
         return orders_receive(organization=organization, source=source, orders=orders, actor=actor)
-    earning = [
-        _earning(item, attributions[item.source_order_id], pks[item.source_order_id])
-        for item in new
-    ]
-    commission.commissions_record(
-        organization_id=organization.pk, orders=[e for e in earning if e is not None]
-    )
+    same = {
+        "organization_id": organization.pk,
+        "source": source,
+        "refunded_value": ZERO,
+        "received_at": now,
+    }
     result.created = CreatedOrders(rows, same, pks)
     audit_record(
         organization=organization,

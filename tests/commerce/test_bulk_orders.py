@@ -93,7 +93,7 @@ def test_incoming_rows_read_back_the_same_by_copy_and_by_arrays(copy_from: int) 
 def test_a_large_batch_goes_by_copy_with_the_same_attribution_and_commission(
     shop: Shop,
 ) -> None:
-    count = bulk.COPY_FROM * 2 + 10  # commissions (half of the orders) by COPY too
+    count = bulk.COPY_FROM * 2 + 10  # more than COPY_FROM commissions (half of the orders) too
     batch = _batch(shop, "big", count)
     result = orders.orders_receive(organization=shop.org, source="api", orders=batch)
     assert len(result.created) == count and result.unchanged == []
