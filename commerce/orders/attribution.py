@@ -14,15 +14,18 @@ org for each enrollment (27 ms for a batch of 500 orders instead of 2)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
+
 from commerce.commission.terms import CommissionTerms
 from commerce.models import AttributedVia, DiscountCode, UnattributedReason
 from commerce.orders.inputs import OrderIn
-from programs.models import Enrollment
+from programs.models import Enrollment, Program, TermsVersion
 from tracking.models import TrackedLink
 
 
@@ -53,30 +56,45 @@ def _window_end(ended_at: datetime | None, end_on: Any, terms: CommissionTerms) 
     return None if end is None else end + timedelta(days=terms.window_days)
 
 
+# What attribution and commission read of a terms snapshot (``CommissionTerms.of``): only
+# these keys travel, not the whole accepted terms.
+TERMS_KEYS = (
+    "currency",
+    "commission_percent",
+    "commission_fixed",
+    "commission_window_days",
+    "commission_holding_days",
+    "commission_cap",
+)
+
+
 def _referred(organization_id: int, enrollment_ids: set[int]) -> dict[int, Referred]:
-    # No ordering: the model's (program and creator names) joined the creators, 20 ms.
-    rows = (
-        Enrollment.objects.filter(organization_id=organization_id, pk__in=enrollment_ids)
-        .order_by()
-        .values_list(
-            "pk",
-            "accepted_at",
-            "ended_at",
-            "program__end_on",
-            "terms_version_id",
-            "terms_version__snapshot",
+    """The enrollments ``enrollment_ids`` of the org, by id. Not through the ORM: its ordering
+    (program and creator names) joined the creators (20 ms), and its rows and whole snapshots
+    cost more than the query."""
+    quote = connection.ops.quote_name
+    terms = ", ".join(f"'{key}', t.snapshot -> '{key}'" for key in TERMS_KEYS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.id, e.accepted_at, e.ended_at, p.end_on, e.terms_version_id, "  # noqa: S608
+            f"jsonb_build_object({terms}) FROM {quote(Enrollment._meta.db_table)} e "
+            f"JOIN {quote(Program._meta.db_table)} p ON p.id = e.program_id "
+            f"LEFT JOIN {quote(TermsVersion._meta.db_table)} t ON t.id = e.terms_version_id "
+            "WHERE e.organization_id = %s AND e.id = ANY(%s)",
+            [organization_id, sorted(enrollment_ids)],
         )
-    )
+        rows = cursor.fetchall()
     found = {}
-    for pk, accepted_at, ended_at, end_on, version_id, snapshot in rows:
-        terms = CommissionTerms.of(snapshot) if version_id is not None else None
+    for pk, accepted_at, ended_at, end_on, version_id, raw in rows:
+        snapshot = json.loads(raw) if isinstance(raw, str) else raw
+        commission = CommissionTerms.of(snapshot) if version_id is not None else None
         found[pk] = Referred(
             enrollment_id=pk,
             accepted_at=accepted_at,
-            window_end=None if terms is None else _window_end(ended_at, end_on, terms),
+            window_end=None if commission is None else _window_end(ended_at, end_on, commission),
             terms_version_id=version_id,
-            terms=terms,
-            terms_currency=snapshot.get("currency") if isinstance(snapshot, dict) else None,
+            terms=commission,
+            terms_currency=snapshot.get("currency"),
         )
     return found
 
