@@ -133,16 +133,20 @@ class _Errors:
 def clean_amount(value: Any, field: str, errors: _Errors, *, positive: bool = False) -> Decimal:
     """A money amount from a string (or a whole number; never a float): finite, ≥ 0 (> 0 if
     ``positive``), at most two decimals, within the column."""
-    if isinstance(value, float):
+    if type(value) is str:  # the usual case, first
+        text = value.strip()
+    elif isinstance(value, float):
         errors.add(
             field, gettext("Send amounts as strings, like “12.50”: a JSON number can lose cents.")
         )
         return Decimal(0)
-    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+    elif isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
         errors.add(field, gettext("Must be a number (a string like “12.50”)."))
         return Decimal(0)
+    else:
+        text = str(value).strip()
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(text)
     except InvalidOperation:
         errors.add(field, gettext("Must be a number (a string like “12.50”)."))
         return Decimal(0)
@@ -191,12 +195,15 @@ def clean_moment(value: Any, field: str, errors: _Errors) -> datetime:
 
 
 def clean_text(value: Any, field: str, errors: _Errors, *, limit: int, required: bool) -> str:
-    if value is None:
-        value = ""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+    if type(value) is str:  # the usual case, first
+        text = value.strip()
+    elif value is None:
+        text = ""
+    elif isinstance(value, bool) or not isinstance(value, (str, int)):
         errors.add(field, gettext("Must be text."))
         return ""
-    text = str(value).strip()
+    else:
+        text = str(value).strip()
     if required and not text:
         errors.add(field, gettext("Required."))
     elif len(text) > limit:
@@ -215,7 +222,7 @@ def _unknown(raw: Mapping[str, Any], allowed: Sequence[str], errors: _Errors) ->
 def clean_order(raw: Any) -> tuple[OrderIn | None, dict[str, list[str]]]:
     """One order from a mapping (``ORDER_FIELDS``): the order, or its errors by field."""
     errors = _Errors()
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         return None, {"order": [gettext("Each order is an object.")]}
     _unknown(raw, ORDER_FIELDS, errors)
     order_id = clean_text(raw.get("id"), "id", errors, limit=ORDER_ID_MAX_LENGTH, required=True)
