@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -144,3 +145,28 @@ def test_replays_are_found_only_in_the_same_org_and_source(shop: Shop) -> None:
     # The test's scope sees every org: the query's own org filter is what keeps others out.
     assert orders._known(shop.org.pk, "csv", ["src\\0", "nope"]).keys() == {"src\\0"}
     assert orders._known(shop.org.pk + 1000, "csv", ["src\\0"]) == {}
+
+
+def test_an_id_stored_meanwhile_fails_the_whole_statement_and_is_answered_as_a_replay(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another request stores an id between our read and our insert: the unique constraint
+    refuses the statement (orders and commissions alike), and the batch is read again."""
+    batch = _batch(shop, "race", bulk.COPY_FROM + 10)
+    orders.orders_receive(organization=shop.org, source="api", orders=batch[:1])
+    real = orders._known
+    calls = []
+
+    def blind_once(*args: Any) -> Any:
+        calls.append(args)
+        return {} if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(orders, "_known", blind_once)
+    result = orders.orders_receive(organization=shop.org, source="api", orders=batch)
+    assert len(calls) == 2
+    assert len(result.unchanged) == 1 and len(result.created) == len(batch) - 1
+    assert Order.objects.filter(source_order_id__startswith="race").count() == len(batch)
+    attributed = [o for o in batch if o.attribution_id == shop.link.code]
+    assert Commission.objects.filter(order__source_order_id__startswith="race").count() == len(
+        attributed
+    )
