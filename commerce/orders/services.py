@@ -2,9 +2,10 @@
 
 ``orders_receive`` takes a cleaned batch (``commerce.orders.inputs``), all-or-nothing: an id
 already stored with the same content is left as it is (a replay: 200), with another content
-the whole batch is refused (409). New orders are attributed, stored in one INSERT, and their
-commission recorded pending (``commerce.commission.services``). A batch costs the same
-handful of statements whatever its size.
+the whole batch is refused (409). New orders are attributed and stored with their pending
+commissions (what each earns: ``commerce.commission.services``) in one statement
+(``commerce.orders.store``). A batch costs the same handful of statements whatever its size,
+and builds no model instance but those of the replays (the created orders are made when read).
 
 ``refunds_receive`` records refunds the same way; a refund that would make an order's refunds
 larger than the order is refused (400), and each refund reduces, reverses or claws back the
