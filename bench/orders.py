@@ -11,7 +11,11 @@ link each; one order in three carries a link's io_ref, one in three an unknown o
 
 Each measurement runs in a transaction that is rolled back, so both start equal. Prints both,
 the ratio b/a (target ≥ 0.5: the API at least half the floor's rate) and, with ``--scale``,
-the time of 10×N against N (target ≤ 12). Not part of the test suite.
+the time of 10×N against N (target ≤ 12). Then the same runs with their first batch apart:
+the API's first request is the process's first, which imports the URLconf and every view
+module (about a second, more without bytecode caches: PYTHONDONTWRITEBYTECODE) — counted in
+the figures above, shown apart so that a batch's own cost can be read. Not part of the test
+suite.
 
     DJANGO_SETTINGS_MODULE=config.settings.base .venv/bin/python bench/orders.py --orders 100000
 """
@@ -116,6 +120,22 @@ def orders(n: int, codes: list[str], tag: str) -> list[dict[str, Any]]:
     return rows
 
 
+class Timed:
+    """A measurement: its seconds, and those of its first batch (a process's first request
+    imports the URLconf and every view module: paid once per process, not per batch)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.batches: list[float] = []
+
+    def batch(self, started: float) -> None:
+        self.batches.append(time.perf_counter() - started)
+
+    @property
+    def after_first(self) -> float:
+        return sum(self.batches[1:])
+
+
 def rolled_back(func: Callable[[], None]) -> float:
     from django.db import transaction
 
@@ -127,23 +147,27 @@ def rolled_back(func: Callable[[], None]) -> float:
     return seconds
 
 
-def api(org: Any, admin: Any, rows: list[dict[str, Any]]) -> float:
+def api(org: Any, admin: Any, rows: list[dict[str, Any]]) -> Timed:
     from django.test import Client
 
     client = Client()
     client.force_login(admin)
     url = f"/api/v1/orgs/{org.slug}/orders/"
+    timed = Timed()
 
     def body() -> None:
         for start in range(0, len(rows), BATCH):
+            started = time.perf_counter()
             data = json.dumps(rows[start : start + BATCH])
             answer = client.post(url, data, content_type="application/json")
             assert answer.status_code == 201, answer.content[:300]
+            timed.batch(started)
 
-    return rolled_back(body)
+    timed.seconds = rolled_back(body)
+    return timed
 
 
-def floor(org: Any, rows: list[dict[str, Any]]) -> float:
+def floor(org: Any, rows: list[dict[str, Any]]) -> Timed:
     from django.db import connection
 
     from influencer_ops.tenancy import db_scope
@@ -155,9 +179,12 @@ def floor(org: Any, rows: list[dict[str, Any]]) -> float:
     )
     one = "(%s, 'api', %s, %s, %s, %s, %s, 0, '', %s, '', 'no_reference', false, %s, now())"
 
+    timed = Timed()
+
     def body() -> None:
         with db_scope(org_ids=[org.pk]), connection.cursor() as cursor:
             for start in range(0, len(rows), BATCH):
+                started = time.perf_counter()
                 batch = rows[start : start + BATCH]
                 params: list[Any] = []
                 for row in batch:
@@ -176,8 +203,10 @@ def floor(org: Any, rows: list[dict[str, Any]]) -> float:
                     [one] * len(batch)
                 )
                 cursor.execute(sql, params)
+                timed.batch(started)
 
-    return rolled_back(body)
+    timed.seconds = rolled_back(body)
+    return timed
 
 
 def main() -> int:
@@ -189,20 +218,39 @@ def main() -> int:
     server = connection.cursor().connection.info.server_version
     print(f"PostgreSQL {server // 10000}.{server % 10000}; batches of {BATCH}; one run each")
     sizes = [args.orders, args.orders * 10] if args.scale else [args.orders]
-    api_times = []
+    api_times, steady_times = [], []
     for n in sizes:
         rows = orders(n, codes, f"n{n}")
-        api_s = api(org, admin, rows)
-        floor_s = floor(org, rows)
+        api_run = api(org, admin, rows)
+        floor_run = floor(org, rows)
+        api_s, floor_s = api_run.seconds, floor_run.seconds
         api_times.append(api_s)
+        steady_times.append(api_run.after_first)
         print(
             f"N = {n:>9,}: (a) API {api_s:8.2f} s ({n / api_s:,.0f}/s)  "
             f"(b) INSERT floor {floor_s:7.2f} s ({n / floor_s:,.0f}/s)  "
             f"rate ratio a/b {floor_s / api_s:5.2f} (target ≥ 0.5)",
             flush=True,
         )
+        if len(api_run.batches) > 1:
+            # The same runs, their first batch apart: the API's is the process's first request.
+            per_api = 1000 * api_run.after_first / (len(api_run.batches) - 1)
+            per_floor = 1000 * floor_run.after_first / (len(floor_run.batches) - 1)
+            print(
+                f"{'':14}first batch: API {api_run.batches[0]:.2f} s, floor "
+                f"{floor_run.batches[0]:.3f} s; the other batches: API {per_api:.1f} ms, floor "
+                f"{per_floor:.1f} ms a batch, ratio "
+                f"{floor_run.after_first / api_run.after_first:.2f}",
+                flush=True,
+            )
     if len(api_times) == 2:
         print(f"scaling N → 10×N: {api_times[1] / api_times[0]:.2f}× (target ≤ 12)")
+        if steady_times[0]:
+            more = (sizes[1] - BATCH) / (sizes[0] - BATCH)
+            print(
+                f"{'':14}without the first batch of each: "
+                f"{steady_times[1] / steady_times[0]:.2f}× for {more:.1f}× the orders"
+            )
     return 0
 
 

@@ -1,9 +1,10 @@
 """Commission: recorded pending with its order, changed by refunds, earned at a payment run.
 
-- ``commissions_record``: each new attributed order in the terms' currency, under terms that
+- ``commissions_due``: each new attributed order in the terms' currency, under terms that
   pay commission, gets one pending commission (percent of its net value + the fixed amount, up
-  to what the cap leaves), due when the holding period after the order's date is over. A
-  pending commission has no ledger entry: nothing is owed yet.
+  to what the cap leaves), due when the holding period after the order's date is over; stored
+  with the order, in the same statement (``commerce.orders.store``). A pending commission has
+  no ledger entry: nothing is owed yet.
 - ``commissions_after_refunds``: a refund while pending reduces it (or reverses it, with the
   reason, when nothing is left). After it was earned into a payout, with the org's
   ``clawback_commissions`` on, the difference is clawed back: a balanced ledger transaction
@@ -21,15 +22,15 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from commerce.bulk import fields_of, insert_many
 from commerce.commission.terms import CommissionTerms
 from commerce.models import (
     CommerceSettings,
@@ -69,53 +70,50 @@ def _committed(enrollment_ids: Iterable[int]) -> dict[int, Decimal]:
     return {row["enrollment_id"]: row["total"] or ZERO for row in rows}
 
 
-def commissions_record(*, organization_id: int, orders: list[Order]) -> list[Commission]:
-    """Pending commissions of newly stored orders (one read and one INSERT for the batch)."""
-    eligible = [
-        (o, o.enrollment, o.enrollment.terms_version)
-        for o in orders
-        if o.enrollment is not None
-        and o.enrollment.terms_version is not None
-        and not o.currency_mismatch
-    ]
-    with_cap = {
-        enrollment.pk
-        for _, enrollment, version in eligible
-        if version is not None and CommissionTerms.of(version.snapshot).cap is not None
-    }
+@dataclass(frozen=True)
+class NewOrder:
+    """A new order attributed under terms in its currency: what its commission needs."""
+
+    source_order_id: str
+    enrollment_id: int
+    terms: CommissionTerms
+    net_value: Decimal
+    placed_at: datetime
+
+
+# A pending commission's values besides its order, enrollment, terms, amount, currency, due
+# time and creation time: the same for every new commission.
+PENDING: dict[str, Any] = {
+    "state": CommissionState.PENDING.value,
+    "reversal_reason": "",
+    "payout_id": None,
+    "earned_at": None,
+    "clawback_amount": ZERO,
+    "clawback_payout_id": None,
+}
+
+
+def commissions_due(*, orders: list[NewOrder]) -> dict[str, tuple[Decimal, datetime]]:
+    """The pending commission each new order earns, {source order id: (amount, pending
+    until)}, leaving out those that earn nothing (terms that pay nothing, a cap reached): one
+    read for the batch (what the capped enrollments' commissions already count). The orders'
+    service stores them with the orders, in the same statement (``commerce.orders.store``)."""
+    with_cap = {o.enrollment_id for o in orders if o.terms.cap is not None}
     committed = _committed(with_cap) if with_cap else {}
-    rows = []
-    for order, enrollment, version in sorted(
-        eligible, key=lambda row: (row[0].placed_at, row[0].source_order_id)
-    ):
-        assert enrollment is not None
-        assert version is not None
-        terms = CommissionTerms.of(version.snapshot)
+    due = {}
+    for order in sorted(orders, key=lambda o: (o.placed_at, o.source_order_id)):
+        terms = order.terms
         if not terms.pays:
             continue
         amount = terms.amount(order.net_value)
         if terms.cap is not None:
-            left = max(ZERO, terms.cap - committed.get(enrollment.pk, ZERO))
+            left = max(ZERO, terms.cap - committed.get(order.enrollment_id, ZERO))
             amount = min(amount, left)
-            committed[enrollment.pk] = committed.get(enrollment.pk, ZERO) + amount
+            committed[order.enrollment_id] = committed.get(order.enrollment_id, ZERO) + amount
         if amount <= 0:
             continue
-        rows.append(
-            Commission(
-                organization_id=organization_id,
-                order=order,
-                enrollment=enrollment,
-                terms_version=version,
-                amount=amount,
-                currency=order.currency,
-                pending_until=terms.pending_until(order.placed_at),
-            )
-        )
-    now = timezone.now()
-    for row in rows:
-        row.created_at = row.updated_at = now
-    insert_many(rows, fields_of(Commission), key="order_id")
-    return rows
+        due[order.source_order_id] = (amount, terms.pending_until(order.placed_at))
+    return due
 
 
 def _after_refund(order: Order, commission: Commission) -> Decimal:
@@ -241,9 +239,11 @@ from commerce.commission.earning import commissions_earn  # noqa: E402
 
 __all__ = [
     "CLAWBACK_ACCOUNT",
+    "PENDING",
+    "NewOrder",
     "audit_many",
     "commissions_after_refunds",
+    "commissions_due",
     "commissions_earn",
-    "commissions_record",
     "settings_for",
 ]

@@ -2,9 +2,10 @@
 
 ``orders_receive`` takes a cleaned batch (``commerce.orders.inputs``), all-or-nothing: an id
 already stored with the same content is left as it is (a replay: 200), with another content
-the whole batch is refused (409). New orders are attributed, stored in one INSERT, and their
-commission recorded pending (``commerce.commission.services``). A batch costs the same
-handful of statements whatever its size.
+the whole batch is refused (409). New orders are attributed and stored with their pending
+commissions (what each earns: ``commerce.commission.services``) in one statement
+(``commerce.orders.store``). A batch costs the same handful of statements whatever its size,
+and builds no model instance but those of the replays (the created orders are made when read).
 
 ``refunds_receive`` records refunds the same way; a refund that would make an order's refunds
 larger than the order is refused (400), and each refund reduces, reverses or claws back the
@@ -13,31 +14,70 @@ order's commission."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from commerce.bulk import fields_of, insert_many
+from commerce.bulk import fields_of
 from commerce.commission import services as commission
 from commerce.models import Order, OrderRefund
-from commerce.orders.attribution import attribute
+from commerce.orders.attribution import Attribution, attribute
 from commerce.orders.inputs import OrderIn, RefundIn
+from commerce.orders.store import ROW, orders_insert
 from influencer_ops.audit import AuditVerb, audit_record
 from influencer_ops.errors import Conflict, DomainError, NotFound
 from organizations.models import Organization
 
-ORDER_FIELDS = fields_of(Order)
+_ATTNAMES = ["id", *fields_of(Order)]
+ZERO = Decimal("0.00")
+
+
+class CreatedOrders(Sequence[Order]):
+    """The orders a batch created, made from their rows only when first read: the API and the
+    imports only count them."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], same: dict[str, Any], pks: dict[str, int]):
+        self._rows, self._same, self._pks = rows, same, pks
+        self._orders: list[Order] | None = None
+
+    def _made(self) -> list[Order]:
+        if self._orders is None:
+            made = []
+            for row in self._rows:
+                values = {**self._same, **dict(zip(ROW, row, strict=True))}
+                values["id"] = self._pks[values["source_order_id"]]
+                made.append(Order.from_db("default", _ATTNAMES, [values[a] for a in _ATTNAMES]))
+            self._orders = made
+        return self._orders
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Order: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Order]: ...
+
+    def __getitem__(self, index: int | slice) -> Order | list[Order]:
+        return self._made()[index]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
 class Received:
     """What a batch did: the orders (or refunds) it created and those it already had."""
 
-    created: list[Any] = field(default_factory=list)
+    created: Sequence[Any] = field(default_factory=list)
     unchanged: list[Any] = field(default_factory=list)
 
     @property
@@ -59,23 +99,84 @@ def _no_twins(items: list[Any], key: Any) -> list[Any]:
     return list(seen.values())
 
 
+def _order_row(
+    item: OrderIn, found: Attribution, due: tuple[Decimal, Any] | None
+) -> tuple[Any, ...]:
+    """``item`` as a row of ``store.ROW``."""
+    referred = found.referred
+    mismatch = found.enrollment_id is not None and (
+        referred is not None and referred.terms_currency not in ("", None, item.currency)
+    )
+    return (
+        item.source_order_id,
+        item.placed_at,
+        item.currency,
+        item.gross_value,
+        item.net_value,
+        item.discount_code,
+        item.attribution_id,
+        found.enrollment_id,
+        found.via,
+        referred.enrollment_id if referred else None,
+        found.reason,
+        mismatch,
+        item.content_hash,
+        referred.terms_version_id if due and referred else None,
+        *(due or (None, None)),
+    )
+
+
+def _earning(item: OrderIn, found: Attribution) -> commission.NewOrder | None:
+    """What the commission of ``item`` needs, if it is attributed under terms in its
+    currency."""
+    referred = found.referred
+    if (
+        found.enrollment_id is None
+        or referred is None
+        or referred.terms is None
+        or referred.terms_version_id is None
+        or referred.terms_currency not in ("", None, item.currency)
+    ):
+        return None
+    return commission.NewOrder(
+        source_order_id=item.source_order_id,
+        enrollment_id=found.enrollment_id,
+        terms=referred.terms,
+        net_value=item.net_value,
+        placed_at=item.placed_at,
+    )
+
+
+def _known(organization_id: int, source: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+    """{source order id: (id, payload hash)} of ``ids`` already stored: one index probe per id
+    (``LIMIT 1`` keeps the planner from scanning all the org's orders for the list, which it
+    does while the table has no statistics, e.g. a whole import in one transaction)."""
+    table = connection.ops.quote_name(Order._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The table's name from the model, values as parameters.
+            "SELECT o.source_order_id, o.id, o.payload_hash FROM unnest(%s::text[]) AS i(id) "  # noqa: S608
+            "CROSS JOIN LATERAL (SELECT id, source_order_id, payload_hash "
+            f"FROM {table} WHERE organization_id = %s AND source = %s "
+            "AND source_order_id = i.id LIMIT 1) o",
+            [ids, organization_id, source],
+        )
+        return {found: (pk, digest) for found, pk, digest in cursor.fetchall()}
+
+
 @transaction.atomic
 def orders_receive(
     *, organization: Organization, source: str, orders: list[OrderIn], actor: Any | None = None
 ) -> Received:
     orders = _no_twins(orders, lambda o: (o.source_order_id,))
     ids = [o.source_order_id for o in orders]
-    stored = {
-        order.source_order_id: order
-        for order in Order.objects.filter(
-            organization_id=organization.pk, source=source, source_order_id__in=ids
-        )
-    }
+    # Only the hashes: whole orders only for the ids already stored (replays).
+    known = _known(organization.pk, source, ids)
     result = Received()
     changed = [
         o.source_order_id
         for o in orders
-        if o.source_order_id in stored and stored[o.source_order_id].payload_hash != o.content_hash
+        if o.source_order_id in known and known[o.source_order_id][1] != o.content_hash
     ]
     if changed:
         raise Conflict(
@@ -85,48 +186,38 @@ def orders_receive(
             )
             % {"ids": ", ".join(changed[:5])}
         )
-    result.unchanged = [stored[i] for i in ids if i in stored]
-    new = [o for o in orders if o.source_order_id not in stored]
+    if known:
+        stored = Order.objects.filter(organization_id=organization.pk).in_bulk(
+            [pk for pk, _ in known.values()]
+        )
+        result.unchanged = [stored[known[i][0]] for i in ids if i in known]
+    new = [o for o in orders if o.source_order_id not in known]
     if not new:
         return result
     attributions = attribute(organization_id=organization.pk, orders=new)
-    rows = []
-    for item in new:
-        found = attributions[item.source_order_id]
-        terms = found.enrollment.terms_version if found.enrollment is not None else None
-        mismatch = bool(terms and terms.snapshot.get("currency") not in ("", None, item.currency))
-        rows.append(
-            Order(
-                organization_id=organization.pk,
-                source=source,
-                source_order_id=item.source_order_id,
-                placed_at=item.placed_at,
-                currency=item.currency,
-                gross_value=item.gross_value,
-                net_value=item.net_value,
-                discount_code=item.discount_code,
-                attribution_id=item.attribution_id,
-                enrollment=found.enrollment,
-                attributed_via=found.via,
-                referred_enrollment=found.referred,
-                unattributed_reason=found.reason,
-                currency_mismatch=mismatch,
-                payload_hash=item.content_hash,
-            )
-        )
+    earning = [_earning(item, attributions[item.source_order_id]) for item in new]
+    due = commission.commissions_due(orders=[e for e in earning if e is not None])
+    rows = [
+        _order_row(item, attributions[item.source_order_id], due.get(item.source_order_id))
+        for item in new
+    ]
     now = timezone.now()
-    for row in rows:
-        row.received_at = now
     try:
         with transaction.atomic():
-            insert_many(rows, ORDER_FIELDS, key="source_order_id")
-            created = rows
+            pks = orders_insert(
+                organization_id=organization.pk, source=source, received_at=now, rows=rows
+            )
     except IntegrityError:
         # Another request stored some of these ids between our read and our insert: answer
         # as if it had come first (a replay, or a conflict).
         return orders_receive(organization=organization, source=source, orders=orders, actor=actor)
-    commission.commissions_record(organization_id=organization.pk, orders=created)
-    result.created = created
+    same = {
+        "organization_id": organization.pk,
+        "source": source,
+        "refunded_value": ZERO,
+        "received_at": now,
+    }
+    result.created = CreatedOrders(rows, same, pks)
     audit_record(
         organization=organization,
         actor=actor,
@@ -134,9 +225,9 @@ def orders_receive(
         target=organization,
         after={
             "source": source,
-            "count": len(created),
-            "attributed": sum(o.enrollment_id is not None for o in created),
-            "first": created[0].source_order_id,
+            "count": len(rows),
+            "attributed": sum(e is not None for e in earning),
+            "first": new[0].source_order_id,
         },
     )
     return result

@@ -3,7 +3,6 @@ queued-click format, and the one insert that lands clicks exactly once (by event
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ import redis
 from django.db import connection
 from redis.commands.core import Script
 
+from influencer_ops.incoming import incoming
 from tracking.links.services import click_key, click_redis
 from tracking.models import ClickEvent, TrackedLink
 
@@ -162,50 +162,28 @@ def parse_queued(raw: bytes) -> QueuedClick | None:
 
 
 # From this many clicks on, a batch travels to PostgreSQL by COPY into a temporary table of the
-# transaction rather than as array literals: psycopg2 interpolates parameters into the SQL text,
-# and 5,000 clicks as literals cost more to build and parse than to insert (bench/flush.py).
+# transaction rather than as array literals (influencer_ops.incoming, bench/flush.py).
 COPY_FROM = 200
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _INCOMING = "tracking_clicks_incoming"
-
-
-def _copy_text(value: str) -> str:
-    """``value`` as a field of COPY's text format (our own fields never need it; be safe)."""
-    return value if value.isalnum() else value.translate(_COPY_ESCAPES)
+_COLUMNS = (
+    ("org_id", "bigint"),
+    ("link_id", "bigint"),
+    ("at", "timestamptz"),
+    ("reason", "text"),
+    ("hash", "text"),
+    ("id", "text"),
+    ("n", "integer"),
+)
 
 
 def _incoming(cursor: Any, events: list[QueuedClick]) -> tuple[str, list[Any]]:
-    """A FROM item with the columns (org_id, link_id, at, reason, hash, id, n) for ``events``,
-    and its parameters: array literals for a few, a temporary table filled by COPY for many."""
-    if len(events) < COPY_FROM:
-        return (
-            "unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[], "
-            "%s::text[]) WITH ORDINALITY AS e(org_id, link_id, at, reason, hash, id, n)",
-            [
-                [event.organization_id for event in events],
-                [event.link_id for event in events],
-                [event.at for event in events],
-                [event.filter_reason for event in events],
-                [event.client_hash for event in events],
-                [event.event_id for event in events],
-            ],
-        )
-    # Dropped at commit; emptied first in case an earlier batch of this transaction made it.
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (org_id bigint, link_id bigint, "
-        "at timestamptz, reason text, hash text, id text, n integer) ON COMMIT DROP; "
-        f"TRUNCATE {_INCOMING}"
-    )
-    lines = io.StringIO(
-        "".join(
-            f"{event.organization_id}\t{event.link_id}\t{event.at.isoformat()}\t"
-            f"{_copy_text(event.filter_reason)}\t{_copy_text(event.client_hash)}\t"
-            f"{_copy_text(event.event_id)}\t{n}\n"
-            for n, event in enumerate(events)
-        )
-    )
-    cursor.copy_expert(f"COPY {_INCOMING} FROM STDIN", lines)
-    return f"{_INCOMING} AS e", []
+    """A FROM item ``e`` with the columns (org_id, link_id, at, reason, hash, id, n) for
+    ``events``, and its parameters."""
+    rows = [
+        (e.organization_id, e.link_id, e.at, e.filter_reason, e.client_hash, e.event_id, n)
+        for n, e in enumerate(events)
+    ]
+    return incoming(cursor, _INCOMING, _COLUMNS, rows, alias="e", copy_from=COPY_FROM)
 
 
 def insert_events(events: list[QueuedClick]) -> list[tuple[int, bool]]:
