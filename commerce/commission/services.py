@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Sum
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from commerce.commission.terms import CommissionTerms
@@ -89,7 +90,6 @@ PENDING: dict[str, Any] = {
     "payout_id": None,
     "earned_at": None,
     "clawback_amount": ZERO,
-    "clawback_payout_id": None,
 }
 
 
