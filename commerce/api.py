@@ -30,6 +30,7 @@ from commerce.serializers import (
     RefundInSerializer,
 )
 from influencer_ops.csv_import import CSVTextParser, PlainTextParser, csv_text_from_request
+from influencer_ops.pagination import cursor_pagination
 from organizations.access import OrgScopedViewSet, get_for_org
 from programs.models import Enrollment
 
@@ -47,6 +48,8 @@ def received_response(result: orders.Received) -> Response:
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScopedViewSet):
     queryset = Order.objects.none()
     serializer_class = OrderSerializer
+    # An org's orders grow without bound: paged by cursor, newest first, never counted.
+    pagination_class = cursor_pagination("-placed_at", "-id")
     capabilities = {
         "*": can_view_orders,
         "create": can_manage_orders,

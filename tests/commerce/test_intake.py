@@ -61,6 +61,18 @@ def test_the_api_takes_one_order_or_a_list_idempotently(shop: Shop) -> None:
     assert rows["a2"]["unattributed_reason"] == "no_reference"
 
 
+def test_the_orders_list_pages_by_cursor_newest_first_without_a_count(shop: Shop) -> None:
+    client = _api(shop)
+    batch = [_order(f"c{n}", placed_at=f"2026-01-0{n + 1}T10:00:00Z") for n in range(5)]
+    assert client.post(_url(shop), batch, content_type="application/json").status_code == 201
+    first = client.get(_url(shop), {"limit": 2}).json()
+    assert "count" not in first and [row["id"] for row in first["results"]] == ["c4", "c3"]
+    second = client.get(first["next"]).json()
+    assert [row["id"] for row in second["results"]] == ["c2", "c1"]
+    refused = client.get(_url(shop), {"offset": 2})
+    assert refused.status_code == 400 and "cursor" in refused.json()["offset"][0]
+
+
 def test_the_api_refuses_bad_values_with_each_item_named_and_stores_nothing(shop: Shop) -> None:
     client = _api(shop)
     batch = [_order("b1"), _order("b2", gross_value="-3"), _order("b3", net_value="x")]
