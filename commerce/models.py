@@ -222,8 +222,10 @@ class CommissionState(models.TextChoices):
 
 class Commission(TenantModel):
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="commission")
+    # Indexed by ``commission_enrollment`` (enrollment, state), which leads with it: a second
+    # index of the column alone only slowed every insert.
     enrollment = models.ForeignKey(
-        "programs.Enrollment", on_delete=models.PROTECT, related_name="commissions"
+        "programs.Enrollment", on_delete=models.PROTECT, related_name="commissions", db_index=False
     )
     terms_version = models.ForeignKey(
         "programs.TermsVersion", on_delete=models.PROTECT, related_name="+"
