@@ -264,6 +264,29 @@ class PayoutTotal(TenantModel):
         return f"{self.count} {self.state} = {self.amount} {self.currency}"
 
 
+class PayoutPunctuality(TenantModel):
+    """How many of an org's counted payouts (``payments.record.selectors``) were promised for
+    a day and paid on another (``paid_on`` empty: still owed). Kept by the database (triggers
+    on payouts and on the schedule's time zone, migration ``0008``): the payment record reads
+    these few rows, not a year of payouts (#18). Never written by the app."""
+
+    promised_on = models.DateField()
+    paid_on = models.DateField(null=True, blank=True)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "promised_on", "paid_on"],
+                name="payout_punctuality_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} promised {self.promised_on}, paid {self.paid_on or '—'}"
+
+
 class LedgerTransaction(TenantModel):
     """One payout move. Its entries sum to zero per currency (a deferred database trigger)."""
 

@@ -28,6 +28,7 @@ from payments.figures.commission import (
     commission_follows_orders,
     outstanding_clawbacks,
 )
+from payments.figures.record import payment_record_matches_payouts
 from payments.ledger import account_for, ledger_balances
 from payments.models import LedgerEntry, PaymentRun, Payout, PayoutReason, PayoutState
 from payments.payouts.delays import SWEEP_STATES
@@ -357,6 +358,7 @@ MONEY_FLOW_CHECKS: tuple[Check, ...] = (
     portal_matches_staff,
     no_processing_outside_a_processing_run,
     late_payouts_are_flagged,
+    payment_record_matches_payouts,
 )
 # Why each payout exists: its terms and the recorded performance.
 CHECKS: tuple[Check, ...] = (

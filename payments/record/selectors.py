@@ -1,7 +1,9 @@
 """A brand's payment record: how reliably an organization has paid its creators on time.
 
-Computed from the payouts (never typed in), over the last ``WINDOW_DAYS`` days, in one
-aggregate query however many organizations are asked about.
+Computed from the payouts (never typed in), over the last ``WINDOW_DAYS`` days: from the rows
+the database keeps per (promised day, paid day) of the counted payouts (``PayoutPunctuality``),
+in one query however many organizations and payouts; ``payment_records_counted`` counts the
+same from the payouts themselves, for the figures audit.
 
 Which payouts count — each one whose promised date falls in the window:
 
@@ -25,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import (
     Aggregate,
@@ -46,7 +49,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from payments.models import PaymentSchedule, Payout, PayoutState
+from payments.models import PaymentSchedule, Payout, PayoutPunctuality, PayoutState
 from payments.readiness.services import READINESS_HOLD
 
 WINDOW_DAYS = 365
@@ -121,21 +124,92 @@ class PaymentRecord:
         return int(-(-self.median_days_late // 1))
 
 
-def _schedule_zone() -> Any:
-    zone = PaymentSchedule.objects.filter(organization=OuterRef("organization")).values(
-        "time_zone"
-    )[:1]
-    return Coalesce(Subquery(zone), Value("UTC"))
+def _median(late: list[tuple[int, int]]) -> float | None:
+    """The median of ``late`` ((days, how many) pairs) as PERCENTILE_CONT(0.5) gives it: the
+    middle value, or the mean of the two middle ones."""
+    total = sum(count for _, count in late)
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # the 0-based positions of the middle value(s)
+    found: list[int] = []
+    seen = 0
+    for days, count in sorted(late):
+        while wanted and wanted[0] < seen + count:
+            found.append(days)
+            wanted.pop(0)
+        seen += count
+    return (found[0] + found[1]) / 2
+
+
+def _record(rows: list[tuple[date, date | None, int]], today: date) -> PaymentRecord:
+    """The record from an org's kept (promised day, paid day or None, count) rows."""
+    counted = on_time = 0
+    late: list[tuple[int, int]] = []
+    start = today - timedelta(days=WINDOW_DAYS)
+    for promised, paid_on, count in rows:
+        if count <= 0 or promised <= start or (paid_on is None and promised >= today):
+            continue  # outside the window, or still owed and not yet due
+        days = ((paid_on or today) - promised).days
+        counted += count
+        if days <= 0:
+            on_time += count
+        else:
+            late.append((days, count))
+    return PaymentRecord(counted=counted, on_time=on_time, median_days_late=_median(late))
 
 
 def payment_records(*, organization_ids: Iterable[int]) -> dict[int, PaymentRecord]:
     """Each organization's payment record (an empty one for an org without payouts), in one
-    query. The caller has checked the viewer may see these organizations' records."""
+    query of the kept rows (``PayoutPunctuality``: a row per promised and paid day, not per
+    payout). The caller has checked the viewer may see these organizations' records."""
     ids = sorted(set(organization_ids))
     if not ids:
         return {}
-    zone = _schedule_zone()
-    # The app's one clock (a frozen clock in tests and the demo), not the database's.
+    # The app's one clock (a frozen clock in tests and the demo), not the database's; each
+    # org's day in its payment schedule's time zone, the zone expected dates are given in.
+    now = timezone.now()
+    earliest = now.date() - timedelta(days=WINDOW_DAYS + 1)
+    zone = PaymentSchedule.objects.filter(organization=OuterRef("organization")).values(
+        "time_zone"
+    )[:1]
+    rows: dict[int, list[tuple[date, date | None, int]]] = {org_id: [] for org_id in ids}
+    zones: dict[int, str] = {}
+    for org_id, promised, paid_on, count, zone_name in (
+        PayoutPunctuality.objects.filter(
+            organization_id__in=ids, count__gt=0, promised_on__gt=earliest
+        )
+        .annotate(zone=Coalesce(Subquery(zone), Value("UTC")))
+        .values_list("organization_id", "promised_on", "paid_on", "count", "zone")
+    ):
+        rows[org_id].append((promised, paid_on, count))
+        zones[org_id] = zone_name
+    return {
+        org_id: _record(found, now.astimezone(_zone(zones.get(org_id, "UTC"))).date())
+        for org_id, found in rows.items()
+    }
+
+
+def _zone(name: str) -> Any:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def payment_records_counted(*, organization_ids: Iterable[int]) -> dict[int, PaymentRecord]:
+    """The same records counted from every payout of the window (one aggregate query): what
+    the figures audit compares the kept rows with. Too slow for pages in a large org."""
+    ids = sorted(set(organization_ids))
+    if not ids:
+        return {}
+    zone = Coalesce(
+        Subquery(
+            PaymentSchedule.objects.filter(organization=OuterRef("organization")).values(
+                "time_zone"
+            )[:1]
+        ),
+        Value("UTC"),
+    )
     today = LocalDate(Value(timezone.now(), output_field=DateTimeField()), zone)
     promised = Coalesce(F("missed_expected_on"), F("expected_on"))
     paid_day = LocalDate(F("paid_at"), zone)

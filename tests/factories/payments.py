@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from payments import ledger
 from payments.models import (
@@ -15,6 +17,7 @@ from payments.models import (
     PaymentSchedule,
     Payout,
     PayoutDetails,
+    PayoutPunctuality,
     PayoutReason,
     PayoutState,
     PayoutTotal,
@@ -126,6 +129,18 @@ class SandboxPaymentFactory(TenantFactory[SandboxPayment]):
     amount = Decimal("100.00")
     currency = "USD"
     reference = factory.Sequence(lambda n: f"sandbox-{n}")
+
+
+class PayoutPunctualityFactory(TenantFactory[PayoutPunctuality]):
+    """A punctuality row as the database's triggers keep it (the app never writes one)."""
+
+    class Meta:
+        model = PayoutPunctuality
+
+    organization = factory.SubFactory(OrganizationFactory)
+    promised_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    paid_on = None
+    count = 1
 
 
 class PayoutTotalFactory(TenantFactory[PayoutTotal]):

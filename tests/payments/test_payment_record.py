@@ -10,10 +10,16 @@ import pytest
 from django.utils import timezone
 
 from organizations.roles import Role
-from payments.models import PaymentSchedule, Payout, PayoutState
+from payments.figures.record import payment_record_matches_payouts
+from payments.models import PaymentSchedule, Payout, PayoutPunctuality, PayoutState
 from payments.payouts import delays
 from payments.readiness.services import READINESS_HOLD
-from payments.record.selectors import MIN_PAYOUTS, payment_record, payment_records
+from payments.record.selectors import (
+    MIN_PAYOUTS,
+    payment_record,
+    payment_records,
+    payment_records_counted,
+)
 from payments.runs.schedule import schedule_for
 from tests.conftest import World, make_payout
 from tests.factories import CreatorProfileFactory, EnrollmentFactory, OrganizationFactory
@@ -238,3 +244,50 @@ def test_the_record_reads_the_apps_clock_not_the_databases(world: World) -> None
     with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
         record = payment_record(organization=world.cast.org)
     assert (record.counted, record.median_days_late) == (1, 5.0)
+
+
+def _kept(world: World) -> dict[tuple[date, date | None], int]:
+    return {
+        (row.promised_on, row.paid_on): row.count
+        for row in PayoutPunctuality.objects.filter(organization=world.cast.org)
+        if row.count
+    }
+
+
+def test_the_database_keeps_the_records_rows_through_every_move(world: World) -> None:
+    """Pages read the kept rows; the figures audit counts the payouts: both agree. (A payout
+    is never deleted, the ledger holds it: the delete trigger keeps the rows of tests and
+    data repairs.)"""
+    org = world.cast.org
+    paid = payout(world, "paid", expected=days_ago(30), paid=days_ago(28))
+    owed = payout(world, "owed", expected=days_ago(5))
+    held = payout(world, "held", expected=days_ago(5))
+    assert _kept(world) == {(days_ago(30), days_ago(28)): 1, (days_ago(5), None): 2}
+    # Held for the creator's own readiness: no longer counted; a delay moves the promise.
+    Payout.objects.filter(pk=held.pk).update(
+        state=PayoutState.ON_HOLD, hold_reason=f"{READINESS_HOLD}details"
+    )
+    Payout.objects.filter(pk=owed.pk).update(missed_expected_on=days_ago(4))
+    Payout.objects.filter(pk=paid.pk).update(explanation="Corrected")  # moves nothing
+    assert _kept(world) == {(days_ago(30), days_ago(28)): 1, (days_ago(4), None): 1}
+    # The schedule's time zone reads the paid day again: 23:30 UTC is the next day in Tokyo.
+    Payout.objects.filter(pk=paid.pk).update(
+        paid_at=datetime.combine(days_ago(28), time(23, 30), tzinfo=UTC)
+    )
+    schedule = schedule_for(organization=org)
+    PaymentSchedule.objects.filter(pk=schedule.pk).update(time_zone="Asia/Tokyo")
+    assert _kept(world)[(days_ago(30), days_ago(27))] == 1
+    Payout.objects.filter(pk=owed.pk).update(state=PayoutState.CANCELLED)  # nothing owed
+    assert _kept(world) == {(days_ago(30), days_ago(27)): 1}
+    assert (
+        payment_record(organization=org)
+        == payment_records_counted(organization_ids=[org.pk])[org.pk]
+    )
+    assert payment_record_matches_payouts(org, TODAY()) == []
+
+
+def test_the_audit_finds_a_kept_record_that_disagrees_with_the_payouts(world: World) -> None:
+    payout(world, "late", expected=days_ago(30), paid=days_ago(20))
+    PayoutPunctuality.objects.filter(organization=world.cast.org).update(paid_on=days_ago(30))
+    (found,) = payment_record_matches_payouts(world.cast.org, TODAY())
+    assert "shows 1 of 1 on time" in found.message and "give 0 of 1" in found.message
