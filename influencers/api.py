@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from influencer_ops.csv_import import CSVTextParser, PlainTextParser, csv_text_from_request
+from influencer_ops.pagination import cursor_pagination
 from influencers import selectors, services
 from influencers.access import CreatorAPIView
 from influencers.models import CreatorProfile
@@ -66,6 +67,8 @@ class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgScoped
 
     serializer_class = CreatorSerializer
     queryset = CreatorProfile.objects.none()
+    # A big org has tens of thousands: paged by cursor off creator_org_name, never counted.
+    pagination_class = cursor_pagination("display_name", "id")
     http_method_names = ["get", "post", "patch", "head", "options"]
     capabilities = {
         "*": permissions.can_use_desk,

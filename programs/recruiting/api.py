@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from influencer_ops.api import choice_param, id_param, id_parameter
+from influencer_ops.pagination import cursor_pagination
 from influencers.access import CreatorScopedViewSet
 from influencers.models import CreatorProfile
 from organizations import permissions
@@ -38,6 +39,8 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgSco
 
     serializer_class = EnrollmentSerializer
     queryset = Enrollment.objects.none()
+    # A big org has hundreds of thousands: paged by cursor, never counted (#18).
+    pagination_class = cursor_pagination("program_id", "id")
     capabilities = {
         "*": permissions.can_use_desk,
         "invite": permissions.can_work_prelaunch,

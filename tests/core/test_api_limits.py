@@ -94,11 +94,9 @@ def test_an_id_filter_in_range_still_filters(world: World) -> None:
     admin, _creator = _clients(world)
     answer = admin.get(f"/api/v1/orgs/northwind/enrollments/?program={world.program.pk}")
     assert answer.status_code == 200
-    assert answer.json()["count"] == 2
-    assert (
-        admin.get("/api/v1/orgs/northwind/enrollments/?program=9223372036854775807").json()["count"]
-        == 0
-    )
+    assert len(answer.json()["results"]) == 2
+    empty = admin.get("/api/v1/orgs/northwind/enrollments/?program=9223372036854775807")
+    assert empty.json()["results"] == []
 
 
 @pytest.mark.parametrize(

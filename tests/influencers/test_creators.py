@@ -732,3 +732,22 @@ def test_the_ism_records_availability_and_interests(cast: Cast, creator: Creator
         assert client.post(page(name, pk=creator.pk, item=item.pk)).status_code == 302
     assert not Availability.objects.filter(profile=creator).exists()
     assert not ProgramInterest.objects.filter(profile=creator).exists()
+
+
+def test_the_creator_and_enrollment_lists_page_by_cursor_without_a_count(world: World) -> None:
+    """Both grow with the org (#18): pages continue by cursor, in their order, never counted."""
+    client = world.cast.client_for(Role.ADMIN)
+    base = "/api/v1/orgs/northwind/creators/"
+    first = client.get(base, {"limit": 1}).json()
+    assert "count" not in first and len(first["results"]) == 1
+    names = [first["results"][0]["display_name"]]
+    page = first
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        names += [row["display_name"] for row in page["results"]]
+    assert names == sorted(names) and len(names) >= 2
+    assert client.get(base, {"offset": 1}).status_code == 400
+    enrollments = client.get("/api/v1/orgs/northwind/enrollments/", {"limit": 1}).json()
+    assert "count" not in enrollments and enrollments["next"]
+    rest = client.get(enrollments["next"]).json()["results"]
+    assert rest and rest[0]["id"] != enrollments["results"][0]["id"]
