@@ -267,8 +267,8 @@ class PayoutTotal(TenantModel):
 class PayoutPunctuality(TenantModel):
     """How many of an org's counted payouts (``payments.record.selectors``) were promised for
     a day and paid on another (``paid_on`` empty: still owed). Kept by the database (triggers
-    on payouts and on the schedule's time zone, migration ``0008``): the payment record reads
-    these few rows, not a year of payouts (#18). Never written by the app."""
+    on payouts and on the schedule's time zone, migrations 0008–0009): the payment record
+    reads these few rows, not a year of payouts (#18). Never written by the app."""
 
     promised_on = models.DateField()
     paid_on = models.DateField(null=True, blank=True)

@@ -277,6 +277,12 @@ def test_the_database_keeps_the_records_rows_through_every_move(world: World) ->
     schedule = schedule_for(organization=org)
     PaymentSchedule.objects.filter(pk=schedule.pk).update(time_zone="Asia/Tokyo")
     assert _kept(world)[(days_ago(30), days_ago(27))] == 1
+    # A save that keeps the zone recounts nothing (a marked row stays as it is).
+    marked = PayoutPunctuality.objects.filter(organization=org, paid_on=days_ago(27))
+    marked.update(count=7)
+    PaymentSchedule.objects.filter(pk=schedule.pk).update(time_zone="Asia/Tokyo")
+    assert _kept(world)[(days_ago(30), days_ago(27))] == 7
+    marked.update(count=1)
     Payout.objects.filter(pk=owed.pk).update(state=PayoutState.CANCELLED)  # nothing owed
     assert _kept(world) == {(days_ago(30), days_ago(27)): 1}
     assert (
